@@ -1,0 +1,39 @@
+# famnum — les deux commandes du README : `make demo` et `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installe
+
+.PHONY: demo test bench site serve installer systeme clean
+
+$(STAMP): pyproject.toml scripts/systeme/installer.sh
+	bash scripts/systeme/installer.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+installer: $(STAMP)
+
+## Un territoire fictif construit de bout en bout (données fictives), site compris.
+demo: $(STAMP)
+	$(BIN)/famnum demo
+
+## Toute la suite de tests, navigateur compris.
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+## Mesures de vitesse (imprime des chiffres, n'échoue pas sur un seuil).
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+## Le site public seul (content/ → site/).
+site: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+## Sert le site construit sur 127.0.0.1 seulement.
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+clean:
+	rm -rf build site

@@ -1,0 +1,1 @@
+"""famnum : équipement numérique des familles."""

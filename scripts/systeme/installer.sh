@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installe ce que famnum demande au système (Debian) : age (interopérabilité), Chromium (tests
+# du navigateur), les bibliothèques de WeasyPrint (PDF), des polices (arabe compris), poppler (PDF → PNG).
+# Ne fait rien si tout est déjà là ; a besoin d'être root (ou de sudo) sinon.
+set -euo pipefail
+paquets=(age chromium fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+         libharfbuzz-subset0 poppler-utils git tmux)
+manquants=()
+for p in "${paquets[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || manquants+=("$p")
+done
+[ ${#manquants[@]} -eq 0 ] && exit 0
+echo "Installation des paquets système : ${manquants[*]}"
+sudo_=""
+[ "$(id -u)" -ne 0 ] && sudo_="sudo"
+$sudo_ apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -q --no-install-recommends "${manquants[@]}"
