@@ -1,0 +1,286 @@
+"""MkDocs hooks of the public site (declared under ``hooks:`` in mkdocs.yml).
+
+What they do, in build order:
+
+- ``on_nav``: orders the menu as a course (home, programme, tutorials by level, workshop
+  sheets, accessibility) and names each section after its index page's title;
+- ``on_page_markdown``: replaces ``<!-- famnum:NAME -->`` markers (see ``marqueurs``),
+  e.g. the territory's contacts, so no page hard-codes them;
+- ``on_page_content``: on a page shown in Arabic, Turkish or English that fell back to
+  the French file, adds a note in the reader's language and marks the French text
+  ``lang="fr" dir="ltr"``; adds the "download the PDF" link to workshop sheets and to the
+  tutorials and workshops index pages (not when ``FAMNUM_SANS_PDF=1``);
+- ``on_post_page``: ``dir="rtl"`` on ``<html>`` for right-to-left languages (the theme
+  only sets it on ``<body>``), and the footer's accessibility link;
+- ``on_post_build``: the PDFs (``famnum.site.pdf``), once, after every language is built.
+
+Hooks read only ``content/``, ``mkdocs.yml`` and the built site: never a dossier.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+try:
+    from famnum.site import marqueurs, pdf
+except ImportError:  # mkdocs run outside the installed package
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from famnum.site import marqueurs, pdf
+
+log = logging.getLogger("mkdocs.hooks.famnum")
+
+DEFAULT_LANGUAGE = "fr"
+RTL_LANGUAGES = {"ar", "he", "fa", "ur"}
+
+# Words the hooks add to pages, in each language of the site.
+TEXTES: dict[str, dict[str, str]] = {
+    "fr": {
+        "non_traduit": "Cette page n'est pas encore traduite. Voici la version en français.",
+        "pdf_fiche": "Télécharger la fiche en PDF (pour l'imprimer)",
+        "pdf_tutoriels": "Télécharger tous les tutoriels en un PDF (pour l'imprimer)",
+        "pdf_ateliers": "Télécharger toutes les fiches d'atelier en un PDF (pour l'imprimer)",
+    },
+    "ar": {
+        "non_traduit": "هذه الصفحة غير مترجمة بعد. إليك النسخة الفرنسية.",
+        "pdf_fiche": "تحميل البطاقة بصيغة PDF (للطباعة، بالفرنسية)",
+        "pdf_tutoriels": "تحميل كل الدروس في ملف PDF واحد (للطباعة، بالفرنسية)",
+        "pdf_ateliers": "تحميل كل بطاقات الورشات في ملف PDF واحد (للطباعة، بالفرنسية)",
+    },
+    "tr": {
+        "non_traduit": "Bu sayfa henüz çevrilmedi. İşte Fransızca sürümü.",
+        "pdf_fiche": "Kartı PDF olarak indir (yazdırmak için, Fransızca)",
+        "pdf_tutoriels": "Tüm dersleri tek PDF olarak indir (yazdırmak için, Fransızca)",
+        "pdf_ateliers": "Tüm atölye kartlarını tek PDF olarak indir (yazdırmak için, Fransızca)",
+    },
+    "en": {
+        "non_traduit": "This page is not yet translated. Here is the French version.",
+        "pdf_fiche": "Download the sheet as a PDF (to print, in French)",
+        "pdf_tutoriels": "Download all tutorials as one PDF (to print, in French)",
+        "pdf_ateliers": "Download all workshop sheets as one PDF (to print, in French)",
+    },
+}
+
+# Top-level order of the menu; anything else comes after, in its usual order.
+TOP_ORDER = ["index.md", "programme", "tutoriels", "ateliers", "accessibilite.md",
+             "mentions-legales.md"]
+
+TITLE_RE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+FRONT_TITLE_RE = re.compile(r"\A---\s*\n(?:.*\n)*?title:\s*[\"']?(.+?)[\"']?\s*\n(?:.*\n)*?---",
+                            re.MULTILINE)
+LINK_RE = re.compile(r"\]\(\s*<?([^)\s>#]+\.md)")
+
+
+def pdf_enabled() -> bool:
+    return os.environ.get("FAMNUM_SANS_PDF", "") not in ("1", "true", "oui")
+
+
+def _i18n(config: Any):
+    return config.plugins.get("i18n")
+
+
+def _language(page: Page | None, config: Any) -> str:
+    if page is not None and getattr(page.file, "locale_alternate_of", None):
+        return page.file.locale_alternate_of
+    return str(config.theme.get("language") or DEFAULT_LANGUAGE)
+
+
+def _texte(language: str, key: str) -> str:
+    return TEXTES.get(language, TEXTES[DEFAULT_LANGUAGE])[key]
+
+
+def _norm_src(page: Page) -> str:
+    return getattr(page.file, "norm_src_uri", page.file.src_uri)
+
+
+# --------------------------------------------------------------------------- menu
+
+def _key(item: Any) -> str:
+    if isinstance(item, Page):
+        return _norm_src(item)
+    for page in _pages(item.children):
+        return _norm_src(page).split("/")[0]
+    return ""
+
+
+def _pages(items: list) -> list[Page]:
+    found: list[Page] = []
+    for item in items:
+        if isinstance(item, Page):
+            found.append(item)
+        if getattr(item, "children", None):
+            found.extend(_pages(item.children))
+    return found
+
+
+def _source_title(path: str) -> str | None:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    match = FRONT_TITLE_RE.match(text) or TITLE_RE.search(text)
+    return match.group(1).strip() if match else None
+
+
+def _ordered(items: list, order: list[str]) -> list:
+    rank = {key: index for index, key in enumerate(order)}
+    return sorted(items, key=lambda item: rank.get(_key(item), len(order)))
+
+
+def _linked_order(index_page: Page | None) -> list[str]:
+    """Source paths of the .md files an index page links to, in reading order."""
+    if index_page is None:
+        return []
+    try:
+        text = Path(index_page.file.abs_src_path).read_text(encoding="utf-8")
+    except OSError:
+        return []
+    base = Path(_norm_src(index_page)).parent
+    order = []
+    for target in LINK_RE.findall(text):
+        order.append(os.path.normpath(base / target).replace(os.sep, "/"))
+    return order
+
+
+def _arrange_section(section: Section, config: Any, top_key: str) -> None:
+    children = section.children
+    index = next((c for c in children if isinstance(c, Page)
+                  and _norm_src(c).rsplit("/", 1)[-1] == "index.md"), None)
+    if index is not None:
+        title = _source_title(index.file.abs_src_path)
+        if title:
+            section.title = title
+    if top_key == "tutoriels" and any(isinstance(c, Section) for c in children):
+        levels = [f"tutoriels/{name}" for name in config.extra.get("niveaux", [])]
+        rank = {key: i for i, key in enumerate(levels)}
+
+        def level_key(item: Any) -> tuple[int, int]:
+            if item is index:
+                return (0, 0)
+            pages = _pages([item]) if isinstance(item, Section) else [item]
+            key = "/".join(_norm_src(pages[0]).split("/")[:2]) if pages else ""
+            return (1, rank.get(key, len(levels)))
+
+        children.sort(key=level_key)
+    else:
+        linked = _linked_order(index)
+        rank = {key: i for i, key in enumerate(linked)}
+        children.sort(key=lambda c: (0, 0) if c is index else (
+            1, rank.get(_norm_src(c), len(linked)) if isinstance(c, Page) else len(linked)))
+    for child in children:
+        if isinstance(child, Section):
+            _arrange_section(child, config, top_key)
+
+
+# Source paths of the French pages in menu order, kept for the PDF packs.
+_MENU_ORDER: list[str] = []
+
+
+def on_nav(nav: Navigation, config: Any, files: Any) -> Navigation:
+    nav.items = _ordered(nav.items, TOP_ORDER)
+    for item in nav.items:
+        if isinstance(item, Section):
+            _arrange_section(item, config, _key(item))
+    # Previous / next links follow the menu order.
+    nav.pages = _pages(nav.items)
+    bookended = [None, *nav.pages, None]
+    for before, page, after in zip(bookended[:-2], nav.pages, bookended[2:]):
+        page.previous_page, page.next_page = before, after
+    if _language(None, config) == DEFAULT_LANGUAGE:
+        _MENU_ORDER[:] = [_norm_src(page) for page in nav.pages]
+    return nav
+
+
+# --------------------------------------------------------------------------- pages
+
+def on_page_markdown(markdown: str, page: Page, config: Any, files: Any) -> str:
+    markdown, unknown = marqueurs.remplacer(markdown, config)
+    for name in unknown:
+        log.warning("%s : marqueur inconnu <!-- famnum:%s -->", page.file.src_uri, name)
+    return markdown
+
+
+def is_fallback(page: Page) -> bool:
+    """True when a non-French page shows the French file (no translation yet)."""
+    shown_as = getattr(page.file, "locale_alternate_of", None)
+    file_locale = getattr(page.file, "locale", None)
+    return bool(shown_as and file_locale and shown_as != file_locale)
+
+
+def sheet_slug(page: Page) -> str | None:
+    """The slug of a workshop sheet (``ateliers/<slug>.md``), None for other pages."""
+    parts = _norm_src(page).split("/")
+    if len(parts) == 2 and parts[0] == "ateliers" and parts[1] != "index.md":
+        return parts[1][: -len(".md")]
+    return None
+
+
+def _pdf_target(page: Page) -> tuple[str, str] | None:
+    slug = sheet_slug(page)
+    if slug:
+        return pdf.sheet_pdf_path(slug), "pdf_fiche"
+    src = _norm_src(page)
+    if src == "tutoriels/index.md":
+        return pdf.TUTORIALS_PACK, "pdf_tutoriels"
+    if src == "ateliers/index.md":
+        return pdf.SHEETS_PACK, "pdf_ateliers"
+    return None
+
+
+def on_page_content(html: str, page: Page, config: Any, files: Any) -> str:
+    language = _language(page, config)
+    target = _pdf_target(page) if pdf_enabled() else None
+    if target is not None:
+        path, key = target
+        href = get_relative_url(path, page.url)
+        link = (f'<p class="famnum-pdf"><a href="{href}" download>'
+                f'{_texte(language, key)}</a></p>\n')
+        # After the page's title when it starts with one, else first.
+        end_h1 = html.find("</h1>")
+        html = html[: end_h1 + 5] + "\n" + link + html[end_h1 + 5:] if end_h1 >= 0 else link + html
+    if is_fallback(page):
+        direction = "rtl" if language in RTL_LANGUAGES else "ltr"
+        note = (f'<div class="admonition info famnum-non-traduit" lang="{language}" '
+                f'dir="{direction}" role="note"><p>{_texte(language, "non_traduit")}</p></div>\n')
+        html = note + f'<div lang="{DEFAULT_LANGUAGE}" dir="ltr">\n{html}\n</div>'
+    return html
+
+
+HTML_TAG_RE = re.compile(r"<html\b([^>]*)>")
+
+
+def on_post_page(output: str, page: Page, config: Any) -> str:
+    language = _language(page, config)
+    if language in RTL_LANGUAGES:
+        output = HTML_TAG_RE.sub(
+            lambda m: m.group(0) if "dir=" in m.group(1) else f'<html{m.group(1)} dir="rtl">',
+            output, count=1)
+    prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
+    statement = f"{prefix}accessibilite.html" if not config.use_directory_urls \
+        else f"{prefix}accessibilite/"
+    output = output.replace('href="famnum:accessibilite"',
+                            f'href="{get_relative_url(statement, page.url)}"')
+    return output
+
+
+# --------------------------------------------------------------------------- PDFs
+
+@event_priority(-200)  # after mkdocs-static-i18n has built every language
+def on_post_build(config: Any) -> None:
+    i18n = _i18n(config)
+    if i18n is not None and getattr(i18n, "building", False):
+        return  # a nested per-language build: the PDFs are made once, at the end
+    if not pdf_enabled():
+        log.info("PDF non générés (FAMNUM_SANS_PDF=1)")
+        return
+    report = pdf.build_all(Path(config.site_dir), _MENU_ORDER)
+    log.info("PDF : %d fichiers en %.1f s", len(report["fichiers"]), report["secondes"])

@@ -1,0 +1,102 @@
+"""Markers that pages use to pull data into their Markdown.
+
+A page writes ``<!-- famnum:NAME -->`` on a line of its own; the site hook replaces
+it with the Markdown that the function registered under ``NAME`` returns. This is
+the registry later issues use to render data files (``data/attribution.yaml``,
+``build/public/``) into pages without copying them by hand::
+
+    from famnum.site.marqueurs import marqueur
+
+    @marqueur("grille-attribution")
+    def grille(config) -> str:
+        ...  # read data/attribution.yaml, return Markdown
+
+A marker with no registered function is left alone and reported by the build as a
+warning, so ``mkdocs build --strict`` fails on a misspelled marker.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Mapping
+
+Renderer = Callable[[Mapping[str, Any]], str]
+
+MARQUEURS: dict[str, Renderer] = {}
+
+MARKER_RE = re.compile(r"<!--\s*famnum:([a-z0-9-]+)\s*-->")
+
+
+def marqueur(name: str) -> Callable[[Renderer], Renderer]:
+    """Register ``function(config) -> markdown`` under ``name``."""
+
+    def register(function: Renderer) -> Renderer:
+        MARQUEURS[name] = function
+        return function
+
+    return register
+
+
+def remplacer(markdown: str, config: Mapping[str, Any]) -> tuple[str, list[str]]:
+    """Replace every known marker; return the new text and the unknown names."""
+    unknown: list[str] = []
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        function = MARQUEURS.get(name)
+        if function is None:
+            unknown.append(name)
+            return match.group(0)
+        return function(config)
+
+    return MARKER_RE.sub(substitute, markdown), unknown
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\n", " ").strip()
+
+
+CONTACT_HEADERS = {
+    "fr": ("Qui", "Téléphone", "Courriel", "Où", "Quand"),
+    "en": ("Who", "Phone", "E-mail", "Where", "When"),
+    "tr": ("Kim", "Telefon", "E-posta", "Nerede", "Ne zaman"),
+    "ar": ("مَن", "الهاتف", "البريد الإلكتروني", "أين", "متى"),
+}
+
+
+@marqueur("contacts")
+def contacts(config: Mapping[str, Any]) -> str:
+    """The territory's contacts (``extra.contacts`` in mkdocs.yml) as a table."""
+    rows = (config.get("extra") or {}).get("contacts") or []
+    if not rows:
+        return "*Contacts à compléter dans `mkdocs.yml` (`extra.contacts`).*"
+    language = str((config.get("theme") or {}).get("language") or "fr")
+    headers = CONTACT_HEADERS.get(language, CONTACT_HEADERS["fr"])
+    lines = ["| " + " | ".join(headers) + " |", "|" + " --- |" * len(headers)]
+    for row in rows:
+        lines.append(
+            "| "
+            + " | ".join(
+                _cell(row.get(key))
+                for key in ("role", "telephone", "courriel", "lieu", "horaires")
+            )
+            + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _territoire(config: Mapping[str, Any]) -> Mapping[str, Any]:
+    return (config.get("extra") or {}).get("territoire") or {}
+
+
+@marqueur("territoire-nom")
+def territoire_nom(config: Mapping[str, Any]) -> str:
+    """The territory's name (``extra.territoire.nom``), inline."""
+    return _cell(_territoire(config).get("nom")) or "*territoire à compléter*"
+
+
+@marqueur("contact-accessibilite")
+def contact_accessibilite(config: Mapping[str, Any]) -> str:
+    """Who answers accessibility requests (``extra.territoire.contact_accessibilite``)."""
+    return _cell(_territoire(config).get("contact_accessibilite")) or "*à compléter*"
