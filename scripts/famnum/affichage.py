@@ -1,0 +1,70 @@
+"""Showing a dossier to a person: French titles and labels in the form's order, dates jj/mm/aaaa,
+phones as dialled, schools and QPV by their names."""
+from __future__ import annotations
+
+from .referentiels import Referentiels
+from .saisie import date_fr, telephone_lisible
+from .schemas import SchemaFamille, libelle
+
+
+class Afficheur:
+    def __init__(self, schema: SchemaFamille, referentiels: Referentiels | None = None):
+        self.schema = schema
+        self.referentiels = referentiels
+
+    def valeur(self, valeur, noeud: dict) -> str:
+        if isinstance(valeur, list):
+            return ", ".join(self.valeur(v, noeud.get("items", {})) for v in valeur) or "—"
+        if isinstance(valeur, bool):
+            return "oui" if valeur else "non"
+        if "enum" in noeud:
+            return libelle(noeud, valeur)
+        if noeud.get("format") == "date":
+            return date_fr(valeur)
+        if noeud.get("x-saisie") == "telephone":
+            return telephone_lisible(valeur)
+        table = noeud.get("x-reference")
+        if table and self.referentiels:
+            return self.referentiels.table(table).get(valeur, {}).get("nom", f"{valeur} (code inconnu)")
+        return str(valeur)
+
+    def lignes(self, valeur, noeud: dict, niveau: int = 0) -> list[str]:
+        retrait = "  " * niveau
+        if isinstance(valeur, list) and noeud.get("items", {}).get("type") == "object":
+            sortie = []
+            for i, element in enumerate(valeur, 1):
+                sortie.append(f"{retrait}{noeud['items'].get('title', 'Élément')} n°{i} :")
+                sortie += self.lignes(element, noeud["items"], niveau + 1)
+            return sortie
+        if not isinstance(valeur, dict):
+            return [f"{retrait}{self.valeur(valeur, noeud)}"]
+        proprietes = noeud.get("properties", {})
+        ordre = [c for c in proprietes if c in valeur] + sorted(c for c in valeur if c not in proprietes)
+        sortie = []
+        for cle in ordre:
+            enfant, v = proprietes.get(cle, {}), valeur[cle]
+            titre = enfant.get("title", cle)
+            if isinstance(v, dict) or (isinstance(v, list) and enfant.get("items", {}).get("type") == "object"):
+                sortie.append(f"{retrait}{titre} :")
+                sortie += self.lignes(v, enfant, niveau + 1)
+            else:
+                sortie.append(f"{retrait}{titre} : {self.valeur(v, enfant)}")
+        return sortie
+
+    def fiche(self, fiche: dict) -> str:
+        return "\n".join(self.lignes(fiche, self.schema.sous_schema(("fiche",))))
+
+    def journal(self, journal: list[dict]) -> str:
+        definitions = self.schema.schema.get("definitions", {})
+        types = definitions.get("evenement", {}).get("properties", {}).get("type", {})
+        sortie = []
+        for e in journal:
+            ligne = f"  {date_fr(e.get('date'))}  {libelle(types, e.get('type'))} — par {e.get('par', '?')}"
+            noeud = definitions.get(f"details_{e.get('type')}", {})
+            details = self.lignes(e.get("details") or {}, noeud)
+            if details:
+                ligne += " — " + " ; ".join(d.strip() for d in details)
+            if e.get("note"):
+                ligne += f" — note : {e['note']}"
+            sortie.append(ligne)
+        return "\n".join(sortie) or "  (vide)"

@@ -1,0 +1,42 @@
+"""The `famnum` command: a thin French skin over the library (parse, call one function, print).
+
+Heavy libraries are imported inside the commands that use them, so `famnum --help` and the
+pre-commit hook answer at once.
+"""
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from ..erreurs import FamnumError
+
+
+def commande_sure(fonction):
+    """Turns a refusal into a French message and a non-zero exit, never a traceback."""
+
+    @functools.wraps(fonction)
+    def enveloppe(*args, **kwargs):
+        try:
+            return fonction(*args, **kwargs)
+        except FamnumError as e:
+            click.secho(f"Erreur : {e}", fg="red", err=True)
+            sys.exit(e.code_sortie)
+        except KeyboardInterrupt:
+            click.secho("\nInterrompu : rien n'a été enregistré.", fg="yellow", err=True)
+            sys.exit(130)
+
+    return enveloppe
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="famnum", message="famnum %(version)s")
+def main():
+    """famnum : les dossiers chiffrés des familles, l'attribution du matériel, l'évaluation et le site.
+
+    Commencez par « famnum init » dans un dépôt git vide, ou essayez « famnum demo ».
+    """
+
+
+from . import cles, familles, territoire  # noqa: E402  (registers the commands)

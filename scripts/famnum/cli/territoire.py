@@ -1,0 +1,101 @@
+"""famnum init, verifier, recensement, demo."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import commande_sure, main
+
+
+@main.command()
+@click.argument("dossier", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--role", default="responsable des données du territoire", show_default=True,
+              help="Rôle inscrit à côté de votre clé dans destinataires.txt.")
+@commande_sure
+def init(dossier: Path, role: str):
+    """Crée un territoire dans un dépôt git vide : schémas, référentiels, site, clés."""
+    from ..territoire import initialiser
+
+    creation = initialiser(dossier, role)
+    click.echo(f"Territoire créé dans {creation.territoire.racine}.")
+    if creation.identite_creee:
+        click.echo("Votre clé personnelle a été créée hors du dépôt (~/.config/famnum/identite.txt).")
+    click.echo(f"Votre clé publique : {creation.cle_publique}\n")
+    click.secho("CLÉ DE SECOURS — à imprimer ou recopier MAINTENANT, puis à ranger dans le coffre du coordinateur.",
+                bold=True)
+    click.echo("Elle ne sera plus jamais affichée. Elle seule permet d'ouvrir les dossiers si votre clé est perdue.")
+    click.echo("+" + "-" * 78 + "+")
+    click.echo(f"| {creation.cle_secours:<76} |")
+    click.echo("+" + "-" * 78 + "+\n")
+    click.echo("Étape suivante : « famnum famille nouvelle » pour saisir la fiche de diagnostic d'une famille,")
+    click.echo("ou « famnum cles ajouter <clé publique> --role \"référente PRE\" » pour donner accès à une collègue.")
+
+
+@main.command()
+@click.option("--texte-clair", is_flag=True, help="Seulement les contrôles sans clé (ceux du crochet git pre-commit).")
+@click.option("--json", "en_json", is_flag=True, help="Le rapport en JSON, pour une machine.")
+@click.option("--processus", type=int, default=None, help="Nombre de processus (par défaut : un par cœur).")
+@commande_sure
+def verifier(texte_clair: bool, en_json: bool, processus: int | None):
+    """Déchiffre et contrôle tous les dossiers ; signale chaque problème ; code de sortie non nul s'il y en a."""
+    from ..dossiers import Coffre
+    from ..verification import verifier_texte_clair, verifier_tout
+    from ..workspace import Territoire
+
+    if texte_clair:
+        rapport = verifier_texte_clair(Territoire.trouver())
+    else:
+        rapport, _ = verifier_tout(Coffre.ouvrir(), processus=processus)
+    afficher_rapport(rapport, en_json)
+    sys.exit(0 if rapport.valide else 1)
+
+
+def afficher_rapport(rapport, en_json: bool = False) -> None:
+    if en_json:
+        click.echo(json.dumps(rapport.en_dict(), ensure_ascii=False, indent=2))
+        return
+    for avertissement in rapport.avertissements:
+        click.secho("Attention : " + avertissement.texte(), fg="yellow", err=True)
+    for probleme in rapport.problemes:
+        click.secho(probleme.texte(), fg="red")
+    n = rapport.compteurs.get("dossiers")
+    compte = f" ({n} dossier{'s' if n and n > 1 else ''} lus)" if n is not None else ""
+    if rapport.valide:
+        click.secho(f"Tout est en ordre{compte}.", fg="green")
+    else:
+        click.secho(f"{len(rapport.problemes)} problème(s) à corriger{compte}.", fg="red", bold=True)
+
+
+@main.command()
+@click.option("--csv", "dossier_csv", type=click.Path(file_okay=False, path_type=Path),
+              help="Écrit aussi les tables pseudonymisées (CSV + datapackage.json) dans ce dossier.")
+@commande_sure
+def recensement(dossier_csv: Path | None):
+    """Le recensement : familles par établissement et par QPV, comme le tableau du dossier de 2020."""
+    from ..dossiers import Coffre
+    from ..recensement import construire, ecrire_csv, texte_tableaux
+
+    coffre = Coffre.ouvrir()
+    resultat = construire(coffre)
+    if not resultat.rapport.valide:
+        afficher_rapport(resultat.rapport)
+        sys.exit(1)
+    click.echo(texte_tableaux(resultat))
+    if dossier_csv:
+        ecrire_csv(resultat, dossier_csv)
+        click.echo(f"\nTables pseudonymisées écrites dans {dossier_csv}.")
+
+
+@main.command()
+@click.option("--dossier", type=click.Path(file_okay=False, path_type=Path), default=Path("build/demo"),
+              show_default=True, help="Où construire le territoire fictif (effacé puis recréé).")
+@click.option("--familles", type=int, default=319, show_default=True, help="Nombre de familles fictives.")
+@commande_sure
+def demo(dossier: Path, familles: int):
+    """Construit un territoire fictif de bout en bout (données fictives), avec sa propre clé."""
+    from ..demo import construire_demo
+
+    construire_demo(dossier, familles, click.echo)

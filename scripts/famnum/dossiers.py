@@ -1,0 +1,203 @@
+"""The store of family dossiers: one age file per family, canonical JSON inside, one commit per change.
+
+A dossier is `{"id", "version", "fiche", "journal"}` (see data/schemas/famille.schema.json).
+Plain text exists only in this process's memory (and its worker processes'): it is decrypted from
+disk, validated, and forgotten; nothing here writes it anywhere but into a ciphertext.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import depot, vault
+from .erreurs import FamnumError, Probleme, Rapport
+from .referentiels import Referentiels
+from .schemas import SchemaFamille
+from .workspace import SUFFIXE_DOSSIER, Territoire
+
+ALPHABET_ID = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, O, 0, 1: read aloud on the phone without doubt
+TYPES_EVENEMENTS = ("recensement", "diagnostic", "preconisation", "decision", "livraison", "convention",
+                    "formation", "atelier", "suivi", "renouvellement", "retour", "rectification")
+
+
+class ErreurValidation(FamnumError):
+    """Raised when dossiers to be saved do not validate; carries the whole report."""
+
+    code_sortie = 2
+
+    def __init__(self, rapport: Rapport):
+        self.rapport = rapport
+        super().__init__("\n".join(p.texte() for p in rapport.problemes))
+
+
+def nouvel_identifiant(existants: set[str], hasard=None) -> str:
+    """A short random id (F-7K2Q9), never derived from a name."""
+    hasard = hasard or secrets.SystemRandom()
+    while True:
+        identifiant = "F-" + "".join(hasard.choice(ALPHABET_ID) for _ in range(5))
+        if identifiant not in existants:
+            return identifiant
+
+
+def canonique(dossier: dict) -> bytes:
+    """The bytes inside a ciphertext: sorted keys, UTF-8, no spaces; same dossier, same bytes."""
+    return json.dumps(dossier, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def identifiant_du_fichier(chemin: Path) -> str:
+    return chemin.name[: -len(SUFFIXE_DOSSIER)]
+
+
+@dataclass
+class Lecture:
+    """Every dossier read in one pass, with the report of what went wrong."""
+
+    dossiers: dict[str, dict] = field(default_factory=dict)
+    rapport: Rapport = field(default_factory=Rapport)
+
+
+class Coffre:
+    """The territory's encrypted dossiers, opened with the steward's identity."""
+
+    def __init__(self, territoire: Territoire, identites=None, verifier_acces: bool = True):
+        self.territoire = territoire
+        self.identites = identites if identites is not None else vault.charger_identites()
+        self.destinataires = vault.lire_destinataires(territoire.destinataires)
+        if verifier_acces:
+            vault.verifier_acces(self.destinataires, self.identites)
+        self._schema: SchemaFamille | None = None
+        self._referentiels: Referentiels | None = None
+
+    @classmethod
+    def ouvrir(cls, racine: Path | None = None) -> "Coffre":
+        return cls(Territoire.trouver(racine))
+
+    @property
+    def schema(self) -> SchemaFamille:
+        if self._schema is None:
+            self._schema = SchemaFamille.charger(self.territoire.schema_famille)
+        return self._schema
+
+    @property
+    def referentiels(self) -> Referentiels:
+        if self._referentiels is None:
+            self._referentiels = Referentiels.charger(self.territoire)
+        return self._referentiels
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def chemins(self) -> list[Path]:
+        return sorted(self.territoire.familles.glob("*" + SUFFIXE_DOSSIER))
+
+    def identifiants(self) -> set[str]:
+        return {identifiant_du_fichier(c) for c in self.chemins()}
+
+    def lire(self, identifiant: str) -> dict:
+        chemin = self.territoire.chemin_dossier(identifiant.strip().upper())
+        if not chemin.is_file():
+            raise FamnumError(
+                f"Aucun dossier « {identifiant} » dans {self.territoire.relatif(self.territoire.familles)}.\n"
+                "À faire : vérifiez l'identifiant avec « famnum familles lister »."
+            )
+        clair = vault.dechiffrer(chemin.read_bytes(), self.identites, self.territoire.relatif(chemin))
+        try:
+            return json.loads(clair)
+        except json.JSONDecodeError:
+            raise FamnumError(f"{self.territoire.relatif(chemin)} : le contenu déchiffré n'est pas un dossier lisible.") from None
+
+    def lire_tous(self, valider: bool = True, processus: int | None = None) -> Lecture:
+        from .lecture import lire_en_parallele
+
+        return lire_en_parallele(self, valider=valider, processus=processus)
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def valider(self, dossiers: list[dict], aujourd_hui: date | None = None) -> Rapport:
+        from .validation import valider_dossier
+
+        rapport = Rapport()
+        for dossier in dossiers:
+            nom = f"{dossier.get('id', '?')}{SUFFIXE_DOSSIER}"
+            rapport.ajouter(*valider_dossier(dossier, self.schema, self.referentiels, nom, aujourd_hui))
+        return rapport
+
+    def enregistrer(self, dossiers: list[dict], action: str, autres_fichiers: list[Path] = ()) -> str:
+        """Validates every dossier, then encrypts and writes each atomically, then commits once.
+
+        Nothing is written if any dossier is invalid. Returns the commit id.
+        """
+        if not dossiers:
+            raise FamnumError("Aucun dossier à enregistrer.")
+        depot.exiger_propre(self.territoire.racine)
+        rapport = self.valider(dossiers)
+        if not rapport.valide:
+            raise ErreurValidation(rapport)
+        recipients = vault.destinataires_age(self.destinataires)
+        chiffres = [(self.territoire.chemin_dossier(d["id"]), vault.chiffrer(canonique(d), recipients)) for d in dossiers]
+        for chemin, contenu in chiffres:
+            vault.ecrire_atomiquement(chemin, contenu)
+        return depot.commiter(self.territoire.racine, [c for c, _ in chiffres] + list(autres_fichiers),
+                              f"{action} ({compte(len(dossiers), 'dossier')})")
+
+    def supprimer(self, identifiants: list[str], action: str, autres_fichiers: list[Path] = ()) -> str:
+        depot.exiger_propre(self.territoire.racine)
+        chemins = [self.territoire.chemin_dossier(i) for i in identifiants]
+        for chemin in chemins:
+            chemin.unlink()
+        return depot.commiter(self.territoire.racine, chemins + list(autres_fichiers),
+                              f"{action} ({compte(len(chemins), 'dossier')})")
+
+
+def compte(n: int, mot: str) -> str:
+    return f"{n} {mot}{'s' if n > 1 else ''}"
+
+
+def nouveau_dossier(fiche: dict, existants: set[str], evenements: list[dict] = (), hasard=None) -> dict:
+    return {"id": nouvel_identifiant(existants, hasard), "version": 1, "fiche": fiche, "journal": list(evenements)}
+
+
+def evenement(type_: str, par: str, jour: date | None = None, details: dict | None = None, note: str = "") -> dict:
+    e = {"type": type_, "date": (jour or date.today()).isoformat(), "par": par}
+    if details:
+        e["details"] = details
+    if note:
+        e["note"] = note
+    return e
+
+
+def statut(dossier: dict) -> str:
+    """Where a family stands, derived from its journal (never stored, so never out of date)."""
+    types = [e.get("type") for e in dossier.get("journal", [])]
+    decisions = [e for e in dossier.get("journal", []) if e.get("type") == "decision"]
+    if "retour" in types and types[-1] == "retour":
+        return "clos"
+    if "livraison" in types:
+        return "equipe"
+    if decisions:
+        return {"accorde": "accorde", "ajourne": "ajourne", "refuse": "refuse"}.get(
+            decisions[-1].get("details", {}).get("avis"), "decide")
+    if "preconisation" in types:
+        return "preconise"
+    if "diagnostic" in types:
+        return "diagnostique"
+    return "recense"
+
+
+STATUTS = {
+    "recense": "Recensée", "diagnostique": "Diagnostiquée", "preconise": "Préconisation faite",
+    "accorde": "Équipement accordé", "ajourne": "Décision ajournée", "refuse": "Demande refusée",
+    "equipe": "Équipée", "clos": "Dossier clos (matériel rendu)",
+}
+
+
+def texte_identite_pour_workers(identites) -> list[str]:
+    """The private keys as strings, handed in memory to the reading processes (never written)."""
+    return [str(i) for i in identites]
+
+
+def nombre_processus() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))

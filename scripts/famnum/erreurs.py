@@ -1,0 +1,63 @@
+"""Errors and reports as values: the domain never prints nor exits, the CLI renders.
+
+Shaped like frictionless's report: every problem names the file, the field (its French title),
+the value when it is safe to show, what is wrong and how to fix it.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+class FamnumError(Exception):
+    """A refusal the steward can act on. The message is French and says what to do."""
+
+    code_sortie = 1
+
+
+@dataclass(frozen=True)
+class Probleme:
+    fichier: str
+    message: str
+    champ: str = ""
+    valeur: str = ""
+    correction: str = ""
+
+    def texte(self) -> str:
+        lieu = self.fichier + (f" — {self.champ}" if self.champ else "")
+        lignes = [f"{lieu} : {self.message}"]
+        if self.valeur:
+            lignes.append(f"    valeur : {self.valeur}")
+        if self.correction:
+            lignes.append(f"    à faire : {self.correction}")
+        return "\n".join(lignes)
+
+
+@dataclass
+class Rapport:
+    problemes: list[Probleme] = field(default_factory=list)
+    avertissements: list[Probleme] = field(default_factory=list)
+    compteurs: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def valide(self) -> bool:
+        return not self.problemes
+
+    def ajouter(self, *problemes: Probleme) -> None:
+        self.problemes.extend(problemes)
+
+    def avertir(self, *problemes: Probleme) -> None:
+        self.avertissements.extend(problemes)
+
+    def fusionner(self, autre: "Rapport") -> None:
+        self.problemes.extend(autre.problemes)
+        self.avertissements.extend(autre.avertissements)
+        for cle, n in autre.compteurs.items():
+            self.compteurs[cle] = self.compteurs.get(cle, 0) + n
+
+    def en_dict(self) -> dict:
+        return {
+            "valide": self.valide,
+            "compteurs": self.compteurs,
+            "problemes": [asdict(p) for p in self.problemes],
+            "avertissements": [asdict(p) for p in self.avertissements],
+        }

@@ -1,0 +1,146 @@
+"""Searching files for the personal values of the dossiers: the guard that nothing leaks.
+
+Values come from the fields the schema marks `x-personnel`. Ids, phone numbers, e-mails, full names
+and addresses are *strong*: one hit is a leak. A date of birth alone is *weak* (a page may carry a
+date that happens to be someone's birthday): it counts when another value of the same family sits in
+the same file.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from .schemas import SchemaFamille, valeurs_au_chemin
+
+_JETON = re.compile(r"[a-z0-9]+")
+_ID = re.compile(r"F-[2-9A-HJ-NP-Z]{5}")
+_COURRIEL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_TELEPHONE = re.compile(r"(?:\+|00)?\d(?:[\s.\-]?\d){8,13}")
+_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(\d{2})/(\d{2})/(\d{4})\b")
+EXTENSIONS_TEXTE = {".html", ".htm", ".xml", ".json", ".csv", ".md", ".txt", ".js", ".yaml", ".yml", ".svg", ".tsv", ".log"}
+MAX_JETONS_NOM = 6
+
+
+def normaliser(texte: str) -> str:
+    sans_accents = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
+    return " ".join(_JETON.findall(sans_accents.lower()))
+
+
+def telephone_normalise(brut: str) -> str | None:
+    chiffres = re.sub(r"\D", "", brut)
+    if brut.strip().startswith(("+", "00")):
+        chiffres = chiffres[2:] if brut.strip().startswith("00") else chiffres
+        return "+" + chiffres
+    if len(chiffres) == 10 and chiffres.startswith("0"):
+        return "+33" + chiffres[1:]
+    if len(chiffres) == 9 and chiffres[0] in "123456789":
+        return "+33" + chiffres
+    return None
+
+
+@dataclass(frozen=True)
+class Fuite:
+    fichier: str
+    nature: str  # never the value itself: the report of a leak must not leak
+
+
+class Aiguilles:
+    """The personal values to look for, indexed for fast lookup."""
+
+    def __init__(self):
+        self.fortes: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        self.dates: dict[str, set[int]] = defaultdict(set)
+
+    @classmethod
+    def depuis_dossiers(cls, dossiers, schema: SchemaFamille) -> "Aiguilles":
+        aiguilles = cls()
+        champs = schema.champs("x-personnel")
+        for numero, dossier in enumerate(dossiers):
+            aiguilles._ajouter_dossier(numero, dossier, champs)
+        return aiguilles
+
+    def _ajouter(self, nature: str, valeur: str, famille: int) -> None:
+        if valeur:
+            self.fortes[nature][valeur].add(famille)
+
+    def _ajouter_dossier(self, famille: int, dossier: dict, champs) -> None:
+        self._ajouter("identifiant", dossier.get("id", ""), famille)
+        fiche = dossier.get("fiche", {})
+        for personne in (fiche.get("enfants") or []) + (fiche.get("representants_legaux") or []):
+            prenom, nom = normaliser(personne.get("prenom", "")), normaliser(personne.get("nom", ""))
+            if prenom and nom:
+                self._ajouter("nom", f"{prenom} {nom}", famille)
+                self._ajouter("nom", f"{nom} {prenom}", famille)
+        for chemin, nature in champs:
+            for valeur in valeurs_au_chemin(dossier, chemin):
+                if not isinstance(valeur, str):
+                    continue
+                if nature == "telephone":
+                    self._ajouter("telephone", valeur, famille)
+                elif nature == "courriel":
+                    self._ajouter("courriel", valeur.lower(), famille)
+                elif nature == "adresse" and len(normaliser(valeur)) >= 8:
+                    self._ajouter("adresse", normaliser(valeur), famille)
+                elif nature == "date_naissance":
+                    self.dates[valeur].add(famille)
+
+    def ignorer_noms_publics(self, texte_public: str) -> None:
+        """A family may bear the name of a school ("Claude Bernard"): a name that appears in the
+        public reference tables cannot, alone, prove a leak."""
+        jetons = normaliser(texte_public).split()
+        for debut in range(len(jetons)):
+            for longueur in range(2, MAX_JETONS_NOM + 1):
+                self.fortes["nom"].pop(" ".join(jetons[debut:debut + longueur]), None)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.fortes.values()) + len(self.dates)
+
+    def chercher(self, texte: str, fichier: str) -> list[Fuite]:
+        trouvees: dict[str, set[int]] = defaultdict(set)
+        for identifiant in _ID.findall(texte):
+            trouvees["identifiant"] |= self.fortes["identifiant"].get(identifiant, set())
+        for courriel in _COURRIEL.findall(texte):
+            trouvees["courriel"] |= self.fortes["courriel"].get(courriel.lower(), set())
+        for brut in _TELEPHONE.findall(texte):
+            numero = telephone_normalise(brut)
+            if numero:
+                trouvees["telephone"] |= self.fortes["telephone"].get(numero, set())
+        jetons = normaliser(texte).split()
+        noms, adresses = self.fortes["nom"], self.fortes["adresse"]
+        for debut in range(len(jetons)):
+            for longueur in range(2, MAX_JETONS_NOM + 1):
+                morceau = " ".join(jetons[debut:debut + longueur])
+                if morceau in noms:
+                    trouvees["nom"] |= noms[morceau]
+                if morceau in adresses:
+                    trouvees["adresse"] |= adresses[morceau]
+        familles_fortes = set().union(*trouvees.values()) if trouvees else set()
+        for m in _DATE.finditer(texte):
+            iso = f"{m[1]}-{m[2]}-{m[3]}" if m[1] else f"{m[6]}-{m[5]}-{m[4]}"
+            if self.dates.get(iso, set()) & familles_fortes:
+                trouvees["date de naissance"] |= self.dates[iso]
+        return [Fuite(fichier, nature) for nature, familles in sorted(trouvees.items()) if familles]
+
+
+def fichiers_texte(racine: Path, chemins: list[str] | None = None, exclure=()) -> list[Path]:
+    if chemins is None:
+        candidats = [p for p in racine.rglob("*") if p.is_file()]
+    else:
+        candidats = [racine / c for c in chemins]
+    return [p for p in candidats
+            if p.suffix.lower() in EXTENSIONS_TEXTE and p.is_file()
+            and not any(str(p.relative_to(racine)).startswith(e) for e in exclure)]
+
+
+def scanner(aiguilles: Aiguilles, racine: Path, fichiers: list[Path]) -> list[Fuite]:
+    fuites = []
+    for fichier in fichiers:
+        try:
+            texte = fichier.read_text(encoding="utf-8", errors="ignore")
+        except OSError:
+            continue
+        fuites += aiguilles.chercher(texte, str(fichier.relative_to(racine)))
+    return fuites

@@ -1,0 +1,95 @@
+"""Reading every dossier at once: decrypt + parse + validate spread over the cores.
+
+Decryption is the floor of a full read (one X25519 per recipient stanza tried), so each file is
+read once, in a worker process, and only the parsed dossier and its problems come back.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+from datetime import date
+from pathlib import Path
+
+from . import vault
+from .dossiers import Coffre, Lecture, identifiant_du_fichier, nombre_processus, texte_identite_pour_workers
+from .erreurs import FamnumError, Probleme
+from .referentiels import Referentiels
+from .schemas import SchemaFamille
+
+SEUIL_PARALLELE = 64  # below this, starting processes costs more than it saves
+
+_etat: dict = {}
+
+
+def _initialiser(cles: list[str], schema: dict, referentiels: Referentiels, attendus: int, valider: bool,
+                 aujourd_hui: date) -> None:
+    import pyrage
+
+    _etat.update(
+        identites=[pyrage.x25519.Identity.from_str(c) for c in cles],
+        schema=SchemaFamille(schema),
+        referentiels=referentiels,
+        attendus=attendus,
+        valider=valider,
+        aujourd_hui=aujourd_hui,
+    )
+
+
+def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme]]:
+    from .validation import valider_dossier
+
+    chemin = Path(chemin)
+    nom = f"data/families/{chemin.name}"
+    chiffre = chemin.read_bytes()
+    try:
+        clair = vault.dechiffrer(chiffre, _etat["identites"], nom)
+    except FamnumError as e:
+        return nom, None, [Probleme(nom, str(e).split("\n")[0], correction=str(e).split("À faire : ")[-1])]
+    try:
+        dossier = json.loads(clair)
+    except json.JSONDecodeError:
+        return nom, None, [Probleme(nom, "le contenu déchiffré n'est pas du JSON", correction="restaurez le fichier depuis git")]
+    del clair
+    problemes = []
+    n = vault.nombre_destinataires(chiffre)
+    if n != _etat["attendus"]:
+        problemes.append(Probleme(nom, f"chiffré pour {n} clé(s) alors que destinataires.txt en liste {_etat['attendus']}",
+                                  correction="relancez le rechiffrement : « famnum cles rechiffrer »"))
+    if isinstance(dossier, dict) and dossier.get("id") != identifiant_du_fichier(chemin):
+        problemes.append(Probleme(nom, "l'identifiant inscrit dans le dossier ne correspond pas au nom du fichier",
+                                  "Identifiant du dossier", correction="renommez le fichier ou corrigez l'identifiant"))
+    if _etat["valider"]:
+        problemes += valider_dossier(dossier, _etat["schema"], _etat["referentiels"], nom, _etat["aujourd_hui"])
+    return nom, dossier, problemes
+
+
+def lire_en_parallele(coffre: Coffre, valider: bool = True, processus: int | None = None) -> Lecture:
+    chemins = [str(c) for c in coffre.chemins()]
+    args = (texte_identite_pour_workers(coffre.identites), coffre.schema.schema, coffre.referentiels,
+            len(coffre.destinataires), valider, date.today())
+    processus = processus or nombre_processus()
+    if processus == 1 or len(chemins) < SEUIL_PARALLELE:
+        _initialiser(*args)
+        resultats = map(_lire_un, chemins)
+        return _rassembler(resultats)
+    contexte = multiprocessing.get_context("fork")
+    with contexte.Pool(processus, initializer=_initialiser, initargs=args) as pool:
+        return _rassembler(pool.imap(_lire_un, chemins, chunksize=max(1, len(chemins) // (processus * 8))))
+
+
+def _rassembler(resultats) -> Lecture:
+    lecture = Lecture()
+    lecture.rapport.compteurs["dossiers"] = 0
+    for nom, dossier, problemes in resultats:
+        lecture.rapport.compteurs["dossiers"] += 1
+        lecture.rapport.ajouter(*problemes)
+        if not isinstance(dossier, dict):
+            continue
+        identifiant = dossier.get("id")
+        if identifiant in lecture.dossiers:
+            lecture.rapport.ajouter(Probleme(nom, "un autre dossier porte déjà le même identifiant",
+                                             "Identifiant du dossier",
+                                             correction="gardez le bon dossier et supprimez ou renumérotez l'autre"))
+            continue
+        lecture.dossiers[identifiant] = dossier
+    return lecture

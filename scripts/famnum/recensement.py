@@ -1,0 +1,179 @@
+"""The census: dossiers → pseudonymised tables (families, children, demands) validated as a
+frictionless data package against data/datapackage.yaml, and the per-school / per-QPV counts laid
+out like the table of the 2020 application (with the 2020 forecast beside them)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .dossiers import Coffre, statut
+from .erreurs import Probleme, Rapport
+from .pseudonymes import Pseudonymiseur, charger_cle
+from .referentiels import Referentiels
+from .workspace import Territoire
+
+TABLES_DERIVEES = ("familles", "enfants", "demandes")
+MATERIELS = ("ordinateur_fixe", "ordinateur_portable", "imprimante", "connexion_internet")
+
+
+@dataclass
+class Recensement:
+    tables: dict[str, list[dict]]
+    referentiels: Referentiels
+    rapport: Rapport = field(default_factory=Rapport)
+    descripteur: dict = field(default_factory=dict)
+
+
+def age_au(naissance: str, jour: date) -> int:
+    n = date.fromisoformat(naissance)
+    return jour.year - n.year - ((jour.month, jour.day) < (n.month, n.day))
+
+
+def tables_depuis_dossiers(dossiers, pseudo: Pseudonymiseur, referentiels: Referentiels,
+                           jour: date) -> dict[str, list[dict]]:
+    familles, enfants, demandes = [], [], []
+    for identifiant in sorted(dossiers):
+        dossier = dossiers[identifiant]
+        fiche = dossier["fiche"]
+        p = pseudo(identifiant)
+        premier = fiche["enfants"][0]
+        ecole = premier.get("etablissement", "")
+        equipements = fiche["equipements"]
+        ordinateurs = equipements["ordinateurs"]
+        familles.append({
+            "famille": p,
+            "qpv": fiche["qpv"],
+            "etablissement": ecole,
+            "niveau": referentiels.etablissements.get(ecole, {}).get("niveau", ""),
+            "nb_adultes": fiche["foyer"]["nb_adultes"],
+            "nb_enfants": fiche["foyer"]["nb_enfants"],
+            "besoin_declare": fiche["besoin_declare"],
+            "ordinateurs_en_etat": ordinateurs["nombre"] if ordinateurs.get("fonctionnement", "oui") != "non" else 0,
+            "imprimante_en_etat": equipements["imprimantes"]["nombre"] > 0
+                                  and equipements["imprimantes"].get("fonctionnement") == "oui",
+            "internet": equipements["internet"]["abonnement"],
+            "capacite_location": fiche["capacites"]["location"],
+            "capacite_installation": fiche["capacites"]["installation"],
+            "capacite_utilisation": fiche["capacites"]["utilisation"],
+            "accepte_formation": fiche["capacites"]["formation"],
+            "statut": statut(dossier),
+        })
+        for rang, enfant in enumerate(fiche["enfants"], 1):
+            enfants.append({"famille": p, "rang": rang, "age": age_au(enfant["date_naissance"], jour),
+                            "etablissement": enfant.get("etablissement", ""), "classe": enfant.get("classe", "")})
+        demandes += [{"famille": p, "materiel": m} for m in MATERIELS if fiche["demande"].get(m)]
+    return {"familles": familles, "enfants": enfants, "demandes": demandes}
+
+
+def descripteur_paquet(territoire: Territoire) -> dict:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(territoire.datapackage.read_text(encoding="utf-8"))
+
+
+def valider_paquet(descripteur: dict, tables: dict[str, list[dict]], base: Path) -> list[Probleme]:
+    """Validates the derived tables (inline) with the reference CSVs, foreign keys included."""
+    from frictionless import Package, system
+
+    ressources = []
+    for ressource in descripteur["resources"]:
+        ressource = dict(ressource)
+        if ressource["name"] in tables:
+            champs = [c["name"] for c in ressource["schema"]["fields"]]
+            ressource.pop("path", None)
+            ressource["data"] = [champs] + [[ligne[c] if ligne[c] != "" else None for c in champs]
+                                            for ligne in tables[ressource["name"]]]
+        ressources.append(ressource)
+    with system.use_context(trusted=True):
+        paquet = Package({**descripteur, "resources": ressources}, basepath=str(base))
+        rapport = paquet.validate()
+    problemes = []
+    for tache in rapport.tasks:
+        for erreur in tache.errors:
+            ligne = getattr(erreur, "row_number", None)
+            champ = getattr(erreur, "field_name", "") or ""
+            problemes.append(Probleme(f"table {tache.name}" + (f", ligne {ligne}" if ligne else ""),
+                                      erreur.message, champ, correction="corrigez le dossier ou le référentiel en cause"))
+    return problemes
+
+
+def construire(coffre: Coffre, lecture=None, jour: date | None = None) -> Recensement:
+    lecture = lecture or coffre.lire_tous(valider=True)
+    jour = jour or date.today()
+    referentiels = coffre.referentiels
+    recensement = Recensement(tables={}, referentiels=referentiels)
+    recensement.rapport.fusionner(lecture.rapport)
+    if not lecture.rapport.valide:
+        return recensement
+    pseudo = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
+    recensement.tables = tables_depuis_dossiers(lecture.dossiers, pseudo, referentiels, jour)
+    recensement.descripteur = descripteur_paquet(coffre.territoire)
+    recensement.rapport.ajouter(*valider_paquet(recensement.descripteur, recensement.tables, coffre.territoire.data))
+    return recensement
+
+
+# --- the table, as in the 2020 application --------------------------------------------------
+
+def comptes(recensement: Recensement) -> tuple[Counter, Counter]:
+    par_ecole = Counter(f["etablissement"] for f in recensement.tables["familles"])
+    par_qpv = Counter(f["qpv"] for f in recensement.tables["familles"])
+    return par_ecole, par_qpv
+
+
+def texte_tableaux(recensement: Recensement) -> str:
+    ref = recensement.referentiels
+    par_ecole, par_qpv = comptes(recensement)
+    total = sum(par_ecole.values())
+    lignes = ["Familles recensées par établissement (premier enfant), regroupées par QPV de l'établissement",
+              f"{'Quartier prioritaire':<32} {'Établissement scolaire':<42} {'Familles':>8} {'Prévu 2020':>10}",
+              "-" * 95]
+    for code_qpv, qpv in ref.qpv.items():
+        ecoles = [e for e in ref.etablissements.values() if e["qpv"] == code_qpv]
+        for i, ecole in enumerate(ecoles):
+            prevu = ecole["prevision_2020"] or ("en cours" if ecole["etat_recensement_2020"] == "en_cours" else "")
+            if ecole["etat_recensement_2020"] == "incomplet":
+                prevu = f"{prevu}*"
+            lignes.append(f"{qpv['nom'] if i == 0 else '':<32} {ecole['nom']:<42} {par_ecole.get(ecole['code'], 0):>8} {prevu:>10}")
+    inconnus = par_ecole.get("", 0)
+    prevu_total = sum(int(e["prevision_2020"] or 0) for e in ref.etablissements.values())
+    lignes += ["-" * 95,
+               f"{'':<32} {'Établissement non renseigné':<42} {inconnus:>8} {'':>10}",
+               f"{'':<32} {'Total':<42} {total:>8} {prevu_total:>10}",
+               "* recensement encore incomplet au 12/05/2020.",
+               "",
+               "Familles recensées par QPV de résidence",
+               f"{'Quartier prioritaire':<42} {'Familles':>8}",
+               "-" * 51]
+    for code_qpv, qpv in ref.qpv.items():
+        lignes.append(f"{qpv['nom']:<42} {par_qpv.get(code_qpv, 0):>8}")
+    lignes += ["-" * 51, f"{'Total':<42} {sum(par_qpv.values()):>8}"]
+    if inconnus:
+        lignes.append(f"\nÉcart : {inconnus} famille(s) sans établissement connu comptent dans le total "
+                      "mais dans aucune ligne d'établissement.")
+    return "\n".join(lignes)
+
+
+def ecrire_csv(recensement: Recensement, dossier: Path) -> None:
+    """Writes the pseudonymised derived tables and their datapackage.json (never the dossiers)."""
+    import csv
+
+    dossier.mkdir(parents=True, exist_ok=True)
+    ressources = []
+    for ressource in recensement.descripteur["resources"]:
+        if ressource["name"] not in TABLES_DERIVEES:
+            continue
+        champs = [c["name"] for c in ressource["schema"]["fields"]]
+        with (dossier / ressource["path"]).open("w", encoding="utf-8", newline="") as f:
+            ecrivain = csv.DictWriter(f, fieldnames=champs)
+            ecrivain.writeheader()
+            for ligne in recensement.tables[ressource["name"]]:
+                ecrivain.writerow({c: (str(ligne[c]).lower() if isinstance(ligne[c], bool) else ligne[c]) for c in champs})
+        schema = dict(ressource["schema"])
+        schema["foreignKeys"] = [fk for fk in schema.get("foreignKeys", []) if fk["reference"]["resource"] in TABLES_DERIVEES]
+        ressources.append({**ressource, "schema": schema})
+    descripteur = {k: v for k, v in recensement.descripteur.items() if k != "resources"}
+    descripteur["resources"] = ressources
+    (dossier / "datapackage.json").write_text(json.dumps(descripteur, ensure_ascii=False, indent=2), encoding="utf-8")

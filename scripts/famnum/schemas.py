@@ -1,0 +1,147 @@
+"""The dossier's JSON Schema: loading, the compiled fast path, and the French titles it carries.
+
+The schema is draft-07 on purpose (DESIGN.md): fastjsonschema compiles it 30 to 50 times faster
+than jsonschema, and knows no newer keyword. Local `$ref`s are inlined before compiling because the
+compiled validator is twice as fast without them.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from .erreurs import FamnumError
+
+
+def _inliner(noeud, racine):
+    if isinstance(noeud, dict):
+        ref = noeud.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            cible = racine
+            for morceau in ref[2:].split("/"):
+                cible = cible[morceau]
+            return _inliner(copy.deepcopy(cible), racine)
+        return {k: _inliner(v, racine) for k, v in noeud.items() if k != "definitions"}
+    if isinstance(noeud, list):
+        return [_inliner(v, racine) for v in noeud]
+    return noeud
+
+
+class SchemaFamille:
+    """One loaded `famille.schema.json`, with its validators built on first use."""
+
+    def __init__(self, schema: dict, origine: str = "famille.schema.json"):
+        self.schema = schema
+        self.origine = origine
+        self._champs: dict[str, list] = {}
+
+    @classmethod
+    def charger(cls, chemin: Path) -> "SchemaFamille":
+        try:
+            return cls(json.loads(chemin.read_text(encoding="utf-8")), str(chemin))
+        except FileNotFoundError:
+            raise FamnumError(f"Schéma introuvable : {chemin}. À faire : restaurez data/schemas/ depuis git.") from None
+        except json.JSONDecodeError as e:
+            raise FamnumError(f"{chemin} n'est pas un JSON valide (ligne {e.lineno}) : {e.msg}.") from None
+
+    @cached_property
+    def inline(self) -> dict:
+        return _inliner(self.schema, self.schema)
+
+    @cached_property
+    def valide_vite(self):
+        """The compiled validator: raises on the first error, says nothing useful about it."""
+        import fastjsonschema
+
+        return fastjsonschema.compile(self.inline, formats={"date": est_date_iso})
+
+    @cached_property
+    def validateur_detaille(self):
+        """jsonschema, used only on a dossier the fast path rejects, to list every error."""
+        import jsonschema
+
+        return jsonschema.Draft7Validator(self.schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+
+    # --- walking the schema ----------------------------------------------------------------
+
+    def sous_schema(self, chemin: tuple) -> dict:
+        """The schema node describing the value at `chemin` (keys and list indexes)."""
+        noeud = self.inline
+        for morceau in chemin:
+            if isinstance(morceau, int):
+                noeud = noeud.get("items", {})
+            else:
+                noeud = noeud.get("properties", {}).get(morceau, {})
+        return noeud
+
+    def titre_chemin(self, chemin: tuple) -> str:
+        """French breadcrumb of a field: « Représentants légaux n°1 › Téléphone »."""
+        morceaux, noeud = [], self.inline
+        for morceau in chemin:
+            if isinstance(morceau, int):
+                if morceaux:
+                    morceaux[-1] += f" n°{morceau + 1}"
+                noeud = noeud.get("items", {})
+            else:
+                noeud = noeud.get("properties", {}).get(morceau, {})
+                morceaux.append(noeud.get("title", morceau))
+        return " › ".join(morceaux)
+
+    def champs(self, marque: str) -> list[tuple[tuple, str]]:
+        """Every field carrying the custom keyword `marque` (x-personnel, x-reference…), with its value.
+
+        Paths use "*" for any list index.
+        """
+        if marque not in self._champs:
+            self._champs[marque] = self._chercher_champs(marque)
+        return self._champs[marque]
+
+    def _chercher_champs(self, marque: str) -> list[tuple[tuple, str]]:
+        trouves: list[tuple[tuple, str]] = []
+
+        def parcourir(noeud, chemin):
+            if not isinstance(noeud, dict):
+                return
+            if marque in noeud:
+                trouves.append((chemin, noeud[marque]))
+            for cle, enfant in noeud.get("properties", {}).items():
+                parcourir(enfant, chemin + (cle,))
+            if "items" in noeud:
+                parcourir(noeud["items"], chemin + ("*",))
+            for branche in noeud.get("allOf", []):
+                parcourir(branche.get("then", {}), chemin)
+
+        parcourir(self.inline, ())
+        return trouves
+
+
+def est_date_iso(valeur) -> bool:
+    """The same rule for both validators: a real calendar date written yyyy-mm-dd."""
+    if not isinstance(valeur, str) or len(valeur) != 10:
+        return False
+    try:
+        date.fromisoformat(valeur)
+    except ValueError:
+        return False
+    return True
+
+
+def valeurs_au_chemin(donnees, chemin: tuple):
+    """Yields every value at a path with "*" wildcards."""
+    if not chemin:
+        yield donnees
+        return
+    tete, reste = chemin[0], chemin[1:]
+    if tete == "*":
+        if isinstance(donnees, list):
+            for element in donnees:
+                yield from valeurs_au_chemin(element, reste)
+    elif isinstance(donnees, dict) and tete in donnees:
+        yield from valeurs_au_chemin(donnees[tete], reste)
+
+
+def libelle(noeud: dict, valeur) -> str:
+    """The French label of an enum value."""
+    return noeud.get("x-libelles", {}).get(valeur, str(valeur))

@@ -1,0 +1,176 @@
+"""Validating one decrypted dossier: the schema (fast path, then a French report) and the rules a
+schema cannot say (dates in the future, unknown schools, passwords typed where they must not be)."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .erreurs import Probleme
+from .referentiels import Referentiels
+from .schemas import SchemaFamille, libelle, valeurs_au_chemin
+
+_RESSEMBLE_MOT_DE_PASSE = re.compile(
+    r"(mot\s*de\s*passe|\bmdp\b|password|passwd|\bpwd\b|\bcode\s+(ent|pronote|educonnect|caf|ameli|wifi|wi-fi))\s*[:=]",
+    re.IGNORECASE,
+)
+
+_CORRECTIONS = {
+    "required": "ajoutez ce champ, il est obligatoire",
+    "additionalProperties": "retirez ce champ : il n'existe pas dans la fiche (vérifiez l'orthographe)",
+    "enum": "choisissez une des valeurs proposées",
+    "pattern": "corrigez la saisie",
+    "format": "corrigez la saisie",
+    "type": "corrigez le type de valeur",
+    "minimum": "indiquez un nombre plus grand",
+    "maximum": "indiquez un nombre plus petit",
+    "minItems": "ajoutez au moins un élément",
+    "maxItems": "retirez des éléments",
+    "maxLength": "raccourcissez le texte",
+    "minLength": "complétez le texte",
+    "uniqueItems": "retirez les doublons",
+    "const": "remettez la valeur attendue",
+}
+
+_ATTENDU_PATTERN = {
+    "telephone": "un numéro de téléphone au format international, par exemple +33639980102",
+    "courriel": "une adresse e-mail comme prenom.nom@exemple.fr",
+    "nom": "un nom, sans chiffre ni symbole",
+    "prenom": "un prénom, sans chiffre ni symbole",
+    "date_naissance": "une date jj/mm/aaaa",
+    "identifiant": "un identifiant comme F-7K2Q9",
+}
+
+
+def _message(erreur, schema: SchemaFamille) -> tuple[str, str, str]:
+    """(field title, message, fix) for one jsonschema error."""
+    chemin = tuple(erreur.absolute_path)
+    mot = erreur.validator
+    noeud = erreur.schema if isinstance(erreur.schema, dict) else {}
+    if mot == "required":
+        manquant = erreur.message.split("'")[1] if "'" in erreur.message else ""
+        champ = schema.titre_chemin(chemin + (manquant,)) if manquant else schema.titre_chemin(chemin)
+        return champ, "champ obligatoire manquant", _CORRECTIONS[mot]
+    if mot == "additionalProperties":
+        inconnus = ", ".join(sorted(set(erreur.instance) - set(noeud.get("properties", {}))))
+        return schema.titre_chemin(chemin) or "Dossier", f"champ inconnu : {inconnus}", _CORRECTIONS[mot]
+    champ = schema.titre_chemin(chemin) or "Dossier"
+    if mot == "enum":
+        choix = ", ".join(f"{v} ({libelle(noeud, v)})" for v in noeud.get("enum", []))
+        return champ, "valeur non prévue", f"choisissez parmi : {choix}"
+    if mot in ("pattern", "format"):
+        nature = noeud.get("x-personnel") or ("date_naissance" if noeud.get("format") == "date" else "")
+        attendu = _ATTENDU_PATTERN.get(nature, "une valeur au bon format")
+        return champ, f"format incorrect (attendu : {attendu})", _CORRECTIONS[mot]
+    if mot == "type":
+        types = {"string": "un texte", "integer": "un nombre entier", "number": "un nombre",
+                 "boolean": "oui ou non", "array": "une liste", "object": "un groupe de champs"}
+        attendu = noeud.get("type")
+        return champ, f"type incorrect (attendu : {types.get(attendu, attendu)})", _CORRECTIONS[mot]
+    if mot in ("minimum", "maximum"):
+        borne = noeud.get(mot)
+        return champ, f"nombre hors limites ({'au moins' if mot == 'minimum' else 'au plus'} {borne})", _CORRECTIONS[mot]
+    return champ, erreur.message, _CORRECTIONS.get(mot, "corrigez la valeur")
+
+
+def _valeur_montrable(erreur, schema: SchemaFamille) -> str:
+    """Shows the wrong value only when it is not personal data (reports may be pasted anywhere)."""
+    noeud = schema.sous_schema(tuple(erreur.absolute_path))
+    if noeud.get("x-personnel") or isinstance(erreur.instance, (dict, list)):
+        return ""
+    return str(erreur.instance)[:60]
+
+
+def erreurs_schema(dossier: dict, schema: SchemaFamille, fichier: str) -> list[Probleme]:
+    try:
+        schema.valide_vite(dossier)
+        return []
+    except Exception:  # fastjsonschema.JsonSchemaException: the detailed validator explains.
+        pass
+    problemes = []
+    for erreur in sorted(schema.validateur_detaille.iter_errors(dossier), key=lambda e: list(map(str, e.absolute_path))):
+        if erreur.validator in ("allOf", "if"):
+            continue
+        champ, message, correction = _message(erreur, schema)
+        problemes.append(Probleme(fichier, message, champ, _valeur_montrable(erreur, schema), correction))
+    if not problemes:  # both validators must agree; a disagreement is a bug to see, not to hide
+        problemes.append(Probleme(fichier, "refusé par le validateur compilé sans erreur détaillée", "Dossier",
+                                  correction="signalez-le aux développeurs de famnum"))
+    return problemes
+
+
+def _date(valeur) -> date | None:
+    try:
+        return date.fromisoformat(valeur)
+    except (TypeError, ValueError):
+        return None
+
+
+def erreurs_metier(dossier: dict, schema: SchemaFamille, referentiels: Referentiels, fichier: str,
+                   aujourd_hui: date) -> list[Probleme]:
+    problemes: list[Probleme] = []
+    fiche = dossier.get("fiche", {}) if isinstance(dossier, dict) else {}
+    for i, enfant in enumerate(fiche.get("enfants", []) or []):
+        naissance = _date(enfant.get("date_naissance")) if isinstance(enfant, dict) else None
+        if naissance and naissance > aujourd_hui:
+            problemes.append(Probleme(fichier, "date de naissance dans le futur",
+                                      schema.titre_chemin(("fiche", "enfants", i, "date_naissance")),
+                                      correction="vérifiez l'année (jj/mm/aaaa)"))
+        elif naissance and (aujourd_hui.year - naissance.year) > 26:
+            problemes.append(Probleme(fichier, "date de naissance improbable pour un enfant scolarisé",
+                                      schema.titre_chemin(("fiche", "enfants", i, "date_naissance")),
+                                      correction="vérifiez l'année (jj/mm/aaaa)"))
+    for i, evenement in enumerate(dossier.get("journal", []) or [] if isinstance(dossier, dict) else []):
+        jour = _date(evenement.get("date")) if isinstance(evenement, dict) else None
+        if jour and jour > aujourd_hui:
+            problemes.append(Probleme(fichier, "événement daté dans le futur", f"Journal n°{i + 1} › Date",
+                                      jour.isoformat(), "indiquez la date où l'événement a eu lieu"))
+    consentement = _date((fiche.get("consentement") or {}).get("date"))
+    if consentement and consentement > aujourd_hui:
+        problemes.append(Probleme(fichier, "consentement daté dans le futur",
+                                  schema.titre_chemin(("fiche", "consentement", "date")),
+                                  correction="indiquez la date où la famille a donné son accord"))
+    problemes += _references_inconnues(dossier, schema, referentiels, fichier)
+    problemes += _mots_de_passe(dossier, fichier)
+    return problemes
+
+
+def _references_inconnues(dossier, schema: SchemaFamille, referentiels: Referentiels, fichier: str) -> list[Probleme]:
+    problemes = []
+    for chemin, table in schema.champs("x-reference"):
+        connus = referentiels.table(table)
+        for valeur in valeurs_au_chemin(dossier, chemin):
+            if isinstance(valeur, str) and valeur not in connus:
+                proche = referentiels.plus_proche(table, valeur)
+                correction = f"utilisez un code de data/referentiels/{table}.csv"
+                if proche:
+                    correction += f" (le plus proche : {proche})"
+                titre = schema.titre_chemin(tuple(0 if c == "*" else c for c in chemin)).replace(" n°1", "")
+                problemes.append(Probleme(fichier, f"code inconnu du référentiel {table}", titre, valeur, correction))
+    return problemes
+
+
+def _chaines(valeur, chemin=()):
+    if isinstance(valeur, str):
+        yield chemin, valeur
+    elif isinstance(valeur, dict):
+        for cle, v in valeur.items():
+            yield from _chaines(v, chemin + (cle,))
+    elif isinstance(valeur, list):
+        for i, v in enumerate(valeur):
+            yield from _chaines(v, chemin + (i,))
+
+
+def _mots_de_passe(dossier, fichier: str) -> list[Probleme]:
+    """No credentials, ever: a référent acting online for a family uses Aidants Connect's mandate."""
+    return [
+        Probleme(fichier, "ce texte ressemble à un mot de passe", " › ".join(map(str, chemin)),
+                 correction="effacez-le : famnum ne garde jamais les mots de passe des familles "
+                            "(pour agir en ligne pour une famille, utilisez le mandat Aidants Connect)")
+        for chemin, texte in _chaines(dossier) if _RESSEMBLE_MOT_DE_PASSE.search(texte)
+    ]
+
+
+def valider_dossier(dossier: dict, schema: SchemaFamille, referentiels: Referentiels, fichier: str,
+                    aujourd_hui: date | None = None) -> list[Probleme]:
+    aujourd_hui = aujourd_hui or date.today()
+    return erreurs_schema(dossier, schema, fichier) + erreurs_metier(dossier, schema, referentiels, fichier, aujourd_hui)

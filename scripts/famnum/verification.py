@@ -1,0 +1,97 @@
+"""`famnum verifier`: every problem at once, as a report.
+
+Two parts. The plain-text part needs no key (the git pre-commit hook runs it): only ciphertext and
+the recipients list in data/families/, no private key and no dossier in clear anywhere in the tree.
+The full part decrypts every dossier in memory, validates each against the schema and the reference
+tables, and searches the repository for any of their personal values in clear.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import depot, vault
+from .erreurs import Probleme, Rapport
+from .workspace import NOM_DESTINATAIRES, SUFFIXE_DOSSIER, Territoire
+
+_CLE_PRIVEE = re.compile(r"AGE-SECRET-KEY-1[0-9A-Z]{20,}")
+_DOSSIER_EN_CLAIR = re.compile(r"representants_legaux")
+_DONNEE_PERSONNELLE = re.compile(r"\+33\d{9}|\b\d{4}-\d{2}-\d{2}\b|\b\d{2}/\d{2}/\d{4}\b|\b0\d(?:[ .]?\d{2}){4}\b")
+_IGNORES_CLAIR = ("data/schemas/", ".git/", ".venv/", "build/", "site/")
+
+
+def fichiers_du_depot(territoire: Territoire) -> list[str]:
+    """Tracked files plus untracked ones that are not ignored: what a commit could carry."""
+    depot_git = depot.ouvrir(territoire.racine)
+    sortie = depot_git.git.ls_files("-z", "--cached", "--others", "--exclude-standard")
+    return sorted({f for f in sortie.split("\0") if f and (territoire.racine / f).is_file()})
+
+
+def verifier_texte_clair(territoire: Territoire) -> Rapport:
+    rapport = Rapport()
+    _verifier_dossier_familles(territoire, rapport)
+    for relatif in fichiers_du_depot(territoire):
+        if relatif.startswith(_IGNORES_CLAIR) or relatif.endswith(SUFFIXE_DOSSIER):
+            continue
+        chemin = territoire.racine / relatif
+        try:
+            texte = chemin.read_text(encoding="utf-8", errors="ignore")
+        except OSError:
+            continue
+        if _CLE_PRIVEE.search(texte) and not relatif.endswith(".md"):
+            rapport.ajouter(Probleme(relatif, "contient une clé privée age (AGE-SECRET-KEY-1…)",
+                                     correction="retirez ce fichier du dépôt et gardez la clé hors du dépôt (~/.config/famnum/)"))
+        if _DOSSIER_EN_CLAIR.search(texte) and _DONNEE_PERSONNELLE.search(texte):
+            rapport.ajouter(Probleme(relatif, "ressemble à un dossier de famille en clair",
+                                     correction="supprimez ce fichier (et videz la corbeille) : les dossiers ne "
+                                                "s'écrivent que chiffrés, avec les commandes famnum"))
+    return rapport
+
+
+def _verifier_dossier_familles(territoire: Territoire, rapport: Rapport) -> None:
+    if not territoire.familles.is_dir():
+        rapport.ajouter(Probleme("data/families", "dossier absent", correction="restaurez-le depuis git"))
+        return
+    for chemin in sorted(territoire.familles.iterdir()):
+        relatif = territoire.relatif(chemin)
+        if chemin.name == NOM_DESTINATAIRES:
+            continue
+        if chemin.is_dir() or not chemin.name.endswith(SUFFIXE_DOSSIER):
+            rapport.ajouter(Probleme(relatif, "fichier inattendu dans data/families/ (seuls les dossiers chiffrés "
+                                              "*.json.age et destinataires.txt y ont leur place)",
+                                     correction="déplacez-le hors du dépôt ; s'il contient des données en clair, "
+                                                "supprimez-le définitivement"))
+            continue
+        with chemin.open("rb") as f:
+            entete = f.read(len(vault.ENTETE_AGE))
+        if entete != vault.ENTETE_AGE:
+            rapport.ajouter(Probleme(relatif, "n'est pas un fichier chiffré age",
+                                     correction="supprimez-le ; recréez le dossier avec « famnum famille nouvelle »"))
+
+
+def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = True):
+    """The full check. Returns (report, reading) so that later steps reuse the decrypted dossiers."""
+    from .fuites import Aiguilles, scanner
+
+    territoire = coffre.territoire
+    rapport = verifier_texte_clair(territoire)
+    lecture = coffre.lire_tous(valider=True, processus=processus)
+    rapport.fusionner(lecture.rapport)
+    if len(coffre.destinataires) < 2:
+        rapport.avertir(Probleme("data/families/destinataires.txt", "une seule clé peut ouvrir les dossiers : "
+                                 "si elle est perdue, tout est perdu",
+                                 correction="ajoutez une clé de secours imprimée (« famnum cles ajouter … --role \"clé de secours\" »)"))
+    if chercher_fuites and lecture.dossiers:
+        aiguilles = Aiguilles.depuis_dossiers(lecture.dossiers.values(), coffre.schema)
+        for referentiel in sorted(territoire.referentiels.glob("*.csv")):
+            aiguilles.ignorer_noms_publics(referentiel.read_text(encoding="utf-8"))
+        fichiers = [territoire.racine / f for f in fichiers_du_depot(territoire)
+                    if not f.endswith(SUFFIXE_DOSSIER) and not f.startswith(("build/", "site/"))]
+        from .fuites import EXTENSIONS_TEXTE
+
+        fichiers = [f for f in fichiers if f.suffix.lower() in EXTENSIONS_TEXTE]
+        for fuite in scanner(aiguilles, territoire.racine, fichiers):
+            rapport.ajouter(Probleme(fuite.fichier, f"contient en clair une donnée personnelle d'un dossier ({fuite.nature})",
+                                     correction="retirez-la de ce fichier ; si le fichier a été commité, "
+                                                "l'historique git la garde : prévenez le responsable des données"))
+    return rapport, lecture
