@@ -10,7 +10,8 @@ from .referentiels import Referentiels
 from .schemas import SchemaFamille, libelle, valeurs_au_chemin
 
 _RESSEMBLE_MOT_DE_PASSE = re.compile(
-    r"(mot\s*de\s*passe|\bmdp\b|password|passwd|\bpwd\b|\bcode\s+(ent|pronote|educonnect|caf|ameli|wifi|wi-fi))\s*[:=]",
+    r"(mot\s*de\s*passe|\bmdp\b|password|passwd|\bpwd\b|\bidentifiants?\b|\bcode\s+(secret|ent|pronote|educonnect|caf|ameli|wifi|wi-fi))"
+    r"(\s+[\w'-]+){0,3}\s*[:=]",
     re.IGNORECASE,
 )
 

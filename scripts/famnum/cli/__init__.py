@@ -23,11 +23,25 @@ def commande_sure(fonction):
         except FamnumError as e:
             click.secho(f"Erreur : {e}", fg="red", err=True)
             sys.exit(e.code_sortie)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, click.exceptions.Abort):
             click.secho("\nInterrompu : rien n'a été enregistré.", fg="yellow", err=True)
             sys.exit(130)
 
     return enveloppe
+
+
+def confirmer(question: str, defaut: bool = True, err: bool = False) -> bool:
+    """A yes/no question answered in French (o/n, oui/non); Entrée keeps the default."""
+    from ..saisie import SaisieInvalide, lire_oui_non
+
+    while True:
+        reponse = click.prompt(f"{question} [{'O/n' if defaut else 'o/N'}]", default="", show_default=False, err=err)
+        if not reponse.strip():
+            return defaut
+        try:
+            return lire_oui_non(reponse)
+        except SaisieInvalide as e:
+            click.echo(f"  ⚠ {e}", err=err)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

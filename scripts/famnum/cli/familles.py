@@ -5,7 +5,7 @@ from datetime import date
 
 import click
 
-from . import commande_sure, main
+from . import commande_sure, confirmer, main
 
 
 def _console():
@@ -39,7 +39,7 @@ def nouvelle(par: str):
     fiche = Questionnaire(coffre.schema, coffre.referentiels, _console()).remplir()
     dossier = nouveau_dossier(fiche, coffre.identifiants(), [evenement("diagnostic", par)])
     click.echo("\nRésumé :\n" + Afficheur(coffre.schema, coffre.referentiels).fiche(dossier["fiche"]))
-    if not click.confirm("\nEnregistrer ce dossier ?", default=True):
+    if not confirmer("\nEnregistrer ce dossier ?"):
         click.echo("Rien n'a été enregistré.")
         return
     coffre.enregistrer([dossier], "Nouvelle fiche de diagnostic")
@@ -67,7 +67,7 @@ def _modifier(identifiant: str, action: str, evenement_audit: dict | None = None
     def reprendre(erreurs: list[str]) -> bool:
         for e in erreurs:
             click.secho("  " + e, fg="red", err=True)
-        return click.confirm("Rouvrir l'éditeur pour corriger ?", default=True, err=True)
+        return confirmer("Rouvrir l'éditeur pour corriger ?", err=True)
 
     nouveau = editer(dossier, coffre.schema, lambda d: coffre.valider([d]).problemes, reprendre)
     if nouveau is None:

@@ -1,0 +1,64 @@
+"""Test data: a realistic dossier whose every value is invented, and small git helpers.
+
+Every personal value here is invented; phone numbers come from ARCEP's fiction ranges.
+"""
+from __future__ import annotations
+
+import copy
+import subprocess
+from pathlib import Path
+
+from famnum.dossiers import evenement, nouveau_dossier
+
+FICHE = {
+    "enfants": [
+        {"prenom": "Zéphirine", "nom": "Quillembois", "date_naissance": "2013-04-17",
+         "etablissement": "col-alain-fournier", "classe": "6e"},
+        {"prenom": "Anatole", "nom": "Quillembois", "date_naissance": "2018-09-02",
+         "etablissement": "ee-gaston-bachelard", "classe": "CP"},
+    ],
+    "representants_legaux": [
+        {"prenom": "Noémie", "nom": "Quillembois", "lien": "mere", "telephone": "+33639987351",
+         "courriel": "noemie.quillembois@example.org", "langues": ["fr", "ar"]},
+    ],
+    "qpv": "sablons-bords-huisne",
+    "adresse": {"ligne": "12 rue des Tilleuls Imaginaires", "code_postal": "72100", "commune": "Le Mans"},
+    "foyer": {"nb_adultes": 1, "nb_enfants": 2, "ages_enfants": [7, 12], "bailleur_social": "Le Mans Métropole Habitat"},
+    "besoin_declare": True,
+    "equipements": {
+        "ordinateurs": {"nombre": 0},
+        "imprimantes": {"nombre": 0},
+        "tablettes": {"nombre": 1, "usage_scolaire": False},
+        "smartphones": {"nombre": 1, "usage_scolaire": False},
+        "internet": {"abonnement": "mobile"},
+    },
+    "capacites": {"location": "partiellement", "location_aide": True, "installation": "ne_sait_pas",
+                  "utilisation": "partiellement", "formation": "oui"},
+    "demande": {"ordinateur_fixe": True, "ordinateur_portable": True, "imprimante": True, "connexion_internet": False},
+    "consentement": {"date": "2025-05-12", "recueilli_par": "référente de parcours PRE Sablons", "modalite": "ecrit"},
+}
+VALEURS_PLANTEES = ["Zéphirine", "Quillembois", "+33639987351", "06 39 98 73 51", "noemie.quillembois@example.org",
+                    "Tilleuls Imaginaires", "2013-04-17", "17/04/2013"]
+
+
+def fiche(**modifications) -> dict:
+    f = copy.deepcopy(FICHE)
+    f.update(modifications)
+    return f
+
+
+def dossier(existants=frozenset(), **modifications) -> dict:
+    return nouveau_dossier(fiche(**modifications), set(existants),
+                           [evenement("diagnostic", "référente de parcours PRE Sablons")])
+
+
+def git_init(racine: Path) -> None:
+    subprocess.run(["git", "init", "-q", "-b", "main", str(racine)], check=True)
+    for cle, valeur in (("user.name", "Test"), ("user.email", "test@example.org"), ("commit.gpgsign", "false")):
+        subprocess.run(["git", "-C", str(racine), "config", cle, valeur], check=True)
+
+
+def git_log(racine: Path) -> str:
+    return subprocess.run(["git", "-C", str(racine), "log", "--format=%s%n%b"], capture_output=True, text=True, check=True).stdout
+
+

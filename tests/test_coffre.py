@@ -1,0 +1,131 @@
+"""The encrypted store: round-trips, atomic writes, ids, commits that name no one."""
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pyrage
+import pytest
+
+from famnum import vault
+from famnum.dossiers import ALPHABET_ID, Coffre, ErreurValidation, canonique, nouvel_identifiant
+from famnum.erreurs import FamnumError
+
+from fabrique import VALEURS_PLANTEES, dossier, git_log
+
+
+def test_un_dossier_fait_l_aller_retour_chiffre(coffre, territoire):
+    d = dossier()
+    coffre.enregistrer([d], "Nouvelle fiche de diagnostic")
+    chemin = territoire.chemin_dossier(d["id"])
+    assert chemin.name.endswith(".json.age")
+    contenu = chemin.read_bytes()
+    assert contenu.startswith(b"age-encryption.org/v1\n")
+    for valeur in VALEURS_PLANTEES:
+        assert valeur.encode() not in contenu
+    assert coffre.lire(d["id"]) == d
+    assert vault.nombre_destinataires(contenu) == 2  # the steward and the recovery key
+
+
+@pytest.mark.parametrize("nombre", [1, 3])
+def test_aller_retour_avec_un_ou_trois_destinataires(nombre):
+    identites = [vault.generer_identite() for _ in range(nombre)]
+    chiffre = vault.chiffrer(canonique(dossier()), [i.to_public() for i in identites])
+    assert vault.nombre_destinataires(chiffre) == nombre
+    for identite in identites:  # each holder alone can read it
+        assert json.loads(vault.dechiffrer(chiffre, [identite], "x")) is not None
+
+
+def test_le_contenu_est_du_json_canonique(coffre, territoire, identite):
+    d = dossier()
+    coffre.enregistrer([d], "Nouvelle fiche")
+    clair = pyrage.decrypt(territoire.chemin_dossier(d["id"]).read_bytes(), [identite])
+    assert clair == canonique(d)
+    assert clair == json.dumps(json.loads(clair), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def test_identifiants_courts_et_aleatoires():
+    vus = {nouvel_identifiant(set()) for _ in range(200)}
+    assert len(vus) == 200
+    for identifiant in vus:
+        assert identifiant.startswith("F-") and len(identifiant) == 7
+        assert set(identifiant[2:]) <= set(ALPHABET_ID)
+
+
+def test_un_enregistrement_fait_un_seul_commit_sans_nom_ni_identifiant(coffre, territoire):
+    dossiers = [dossier(), dossier()]
+    avant = git_log(territoire.racine).count("\n")
+    coffre.enregistrer(dossiers, "Recensement")
+    journal = git_log(territoire.racine)
+    assert journal.splitlines()[0] == "Recensement (2 dossiers)"
+    assert journal.count("\n") == avant + 2  # one subject line, one empty body
+    for d in dossiers:
+        assert d["id"] not in journal
+    for valeur in VALEURS_PLANTEES:
+        assert valeur not in journal
+
+
+def test_un_dossier_invalide_n_ecrit_rien(coffre, territoire):
+    bon, mauvais = dossier(), dossier()
+    mauvais["fiche"]["qpv"] = "quartier-inconnu"
+    with pytest.raises(ErreurValidation) as erreur:
+        coffre.enregistrer([bon, mauvais], "Recensement")
+    assert "QPV" in str(erreur.value) and "référentiel" in str(erreur.value)
+    assert list(territoire.familles.glob("*.age")) == []
+    assert not list(territoire.familles.glob(".famnum-*"))
+
+
+def test_une_arborescence_sale_est_refusee(coffre, territoire):
+    (territoire.data / "referentiels" / "qpv.csv").write_text("modifié à la main\n", encoding="utf-8")
+    with pytest.raises(FamnumError, match="modifications non enregistrées"):
+        coffre.enregistrer([dossier()], "Nouvelle fiche")
+    assert list(territoire.familles.glob("*.age")) == []
+
+
+def test_ecriture_atomique_ne_laisse_jamais_un_demi_fichier(tmp_path, monkeypatch):
+    cible = tmp_path / "a.json.age"
+    cible.write_bytes(b"ancien")
+
+    def panne(*_):
+        raise OSError("disque plein")
+
+    monkeypatch.setattr("os.replace", panne)
+    with pytest.raises(OSError):
+        vault.ecrire_atomiquement(cible, b"nouveau contenu")
+    assert cible.read_bytes() == b"ancien"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json.age"]
+
+
+def test_interoperabilite_avec_la_commande_age(coffre, territoire, identite, tmp_path):
+    d = dossier()
+    coffre.enregistrer([d], "Nouvelle fiche")
+    fichier_identite = vault.chemin_identite()
+    # famnum → age
+    sortie = subprocess.run(["age", "-d", "-i", str(fichier_identite), str(territoire.chemin_dossier(d["id"]))],
+                            capture_output=True, check=True).stdout
+    assert json.loads(sortie) == d
+    # age → famnum: a dossier encrypted by the reference CLI to the recipients file
+    autre = dossier(existants={d["id"]})
+    clair = tmp_path / "clair.json"
+    clair.write_bytes(canonique(autre))
+    subprocess.run(["age", "-R", str(territoire.destinataires), "-o", str(territoire.chemin_dossier(autre["id"])),
+                    str(clair)], check=True)
+    clair.unlink()
+    assert Coffre(territoire).lire(autre["id"]) == autre
+
+
+def test_dossier_inconnu(coffre):
+    with pytest.raises(FamnumError, match="Aucun dossier"):
+        coffre.lire("F-ZZZZZ")
+
+
+def test_fichier_tronque_ou_corrompu(coffre, territoire):
+    d = dossier()
+    coffre.enregistrer([d], "Nouvelle fiche")
+    chemin = territoire.chemin_dossier(d["id"])
+    chemin.write_bytes(chemin.read_bytes()[:120])
+    with pytest.raises(FamnumError, match="abîmé ou tronqué"):
+        coffre.lire(d["id"])
+    chemin.write_bytes(b"age-encryption.org/v1\n-> X25519 n'importe quoi\n--- rien\n")
+    with pytest.raises(FamnumError, match="abîmé ou tronqué"):
+        coffre.lire(d["id"])

@@ -1,0 +1,53 @@
+"""`famnum demo`: 319 fictitious families, deterministic, verified, census printed, no key committed."""
+from __future__ import annotations
+
+import subprocess
+from collections import Counter
+
+import pytest
+
+from famnum.demo import Generateur, construire_demo, repartition
+from famnum.dossiers import Coffre
+from famnum.referentiels import Referentiels
+from famnum.territoire import modele
+from famnum.workspace import Territoire
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("FAMNUM_IDENTITE", raising=False)
+    monkeypatch.setenv("FAMNUM_IDENTITE_FICHIER", "")  # restored after the demo sets its own key
+    lignes: list[str] = []
+    territoire = construire_demo(tmp_path / "demo", 319, lignes.append)
+    return territoire, "\n".join(lignes)
+
+
+def test_la_demo_de_bout_en_bout(demo):
+    territoire, sortie = demo
+    assert sortie.count("DONNÉES FICTIVES") >= 2
+    assert "319 dossiers fictifs chiffrés et commités" in sortie
+    assert "Vérification : tout est en ordre (319 dossiers lus)" in sortie
+    assert "Total                                           319        318" in sortie
+    assert "Établissement non renseigné                       1" in sortie
+    suivis = subprocess.run(["git", "-C", str(territoire.racine), "ls-files"], capture_output=True, text=True).stdout
+    assert "identite" not in suivis
+    contenu = subprocess.run(["git", "-C", str(territoire.racine), "grep", "-I", "-l", "AGE-SECRET-KEY-1"],
+                             capture_output=True, text=True).stdout
+    assert contenu == ""
+    lecture = Coffre(territoire).lire_tous()
+    telephones = [r["telephone"] for d in lecture.dossiers.values() for r in d["fiche"]["representants_legaux"]]
+    assert all(t.startswith(("+3363998", "+3319900")) for t in telephones)  # ARCEP fiction ranges only
+
+
+def test_la_repartition_suit_le_tableau_de_2020():
+    referentiels = Referentiels.charger(Territoire(modele()))
+    ecoles = Counter(repartition(referentiels, 319))
+    for code, etablissement in referentiels.etablissements.items():
+        assert ecoles.get(code, 0) == int(etablissement["prevision_2020"] or 0), code
+    assert ecoles[""] == 1
+
+
+def test_le_generateur_est_deterministe():
+    referentiels = Referentiels.charger(Territoire(modele()))
+    assert Generateur(referentiels).dossiers(30) == Generateur(referentiels).dossiers(30)

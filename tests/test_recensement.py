@@ -1,0 +1,74 @@
+"""`famnum recensement`: the tables, their validation as a data package, the counts, the CSV export."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from famnum.cli import main
+from famnum.recensement import construire, valider_paquet
+
+from fabrique import VALEURS_PLANTEES, dossier
+
+
+def _territoire_de_trois(coffre):
+    a = dossier()
+    b = dossier(existants={a["id"]})
+    b["fiche"]["qpv"] = "epine"
+    b["fiche"]["enfants"][0]["etablissement"] = "col-jean-de-l-epine"
+    c = dossier(existants={a["id"], b["id"]})
+    del c["fiche"]["enfants"][0]["etablissement"]  # school not yet known
+    coffre.enregistrer([a, b, c], "Recensement")
+    return a, b, c
+
+
+def test_les_tables_et_les_comptes(coffre):
+    _territoire_de_trois(coffre)
+    recensement = construire(coffre)
+    assert recensement.rapport.valide, [p.texte() for p in recensement.rapport.problemes]
+    familles = recensement.tables["familles"]
+    assert len(familles) == 3 and len(recensement.tables["enfants"]) == 6
+    assert len(recensement.tables["demandes"]) == 9
+    assert sorted(f["etablissement"] for f in familles) == ["", "col-alain-fournier", "col-jean-de-l-epine"]
+    assert all(f["famille"].startswith("P-") for f in familles)
+
+
+def test_le_tableau_imprime_montre_l_ecart(coffre):
+    _territoire_de_trois(coffre)
+    sortie = CliRunner().invoke(main, ["recensement"]).output
+    assert "Collège Alain Fournier" in sortie and "93" in sortie  # the 2020 forecast beside the count
+    assert "Établissement non renseigné                       1" in sortie
+    assert "Total                                             3        318" in sortie
+    assert "Écart : 1 famille(s) sans établissement connu" in sortie
+
+
+def test_le_paquet_refuse_une_cle_etrangere_cassee(coffre):
+    _territoire_de_trois(coffre)
+    recensement = construire(coffre)
+    recensement.tables["enfants"][0]["famille"] = "P-AAAAAAA"
+    recensement.tables["familles"][0]["internet"] = "fibre"
+    problemes = valider_paquet(recensement.descripteur, recensement.tables, coffre.territoire.data)
+    messages = " ".join(p.message for p in problemes)
+    assert "table enfants" in " ".join(p.fichier for p in problemes)
+    assert "fibre" in messages or "constraint" in messages
+
+
+def test_export_csv_pseudonymise_et_valide_par_frictionless(coffre, tmp_path):
+    a, b, c = _territoire_de_trois(coffre)
+    sortie = tmp_path / "tables"
+    resultat = CliRunner().invoke(main, ["recensement", "--csv", str(sortie)])
+    assert resultat.exit_code == 0, resultat.output
+    texte = "".join(p.read_text() for p in sortie.iterdir())
+    for valeur in VALEURS_PLANTEES + [a["id"], b["id"], c["id"]]:
+        assert valeur not in texte
+    controle = subprocess.run([sys.executable, "-m", "frictionless", "validate", str(sortie / "datapackage.json")],
+                              capture_output=True, text=True)
+    assert controle.returncode == 0, controle.stdout[-2000:]
+
+
+def test_memes_donnees_memes_pseudonymes(coffre):
+    _territoire_de_trois(coffre)
+    un = construire(coffre).tables
+    deux = construire(coffre).tables
+    assert un == deux

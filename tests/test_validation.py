@@ -1,0 +1,128 @@
+"""The schema: every field of the seed's form, French labels for every enum, and the two validators
+(compiled fast path, detailed jsonschema) agreeing on a corpus of valid and invalid dossiers."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import fastjsonschema
+import pytest
+
+from famnum.schemas import SchemaFamille
+from famnum.validation import erreurs_schema
+
+from fabrique import dossier
+
+SCHEMA = SchemaFamille.charger(Path(__file__).parents[1] / "data" / "schemas" / "famille.schema.json")
+
+
+def _enums(noeud, chemin=""):
+    if isinstance(noeud, dict):
+        if "enum" in noeud:
+            yield chemin, noeud
+        for cle, valeur in noeud.items():
+            yield from _enums(valeur, f"{chemin}/{cle}")
+    elif isinstance(noeud, list):
+        for i, valeur in enumerate(noeud):
+            yield from _enums(valeur, f"{chemin}/{i}")
+
+
+def test_le_schema_est_du_draft_07():
+    assert SCHEMA.schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    texte = json.dumps(SCHEMA.schema)
+    for mot in ("dependentRequired", "unevaluatedProperties", "prefixItems", "$defs"):
+        assert mot not in texte
+
+
+def test_chaque_valeur_permise_a_un_libelle_francais():
+    enums = list(_enums(SCHEMA.schema))
+    assert len(enums) > 20
+    for chemin, noeud in enums:
+        assert set(noeud["enum"]) == set(noeud.get("x-libelles", {})), chemin
+
+
+def test_la_fiche_porte_chaque_rubrique_du_formulaire_de_2020():
+    fiche = SCHEMA.sous_schema(("fiche",))["properties"]
+    titres = json.dumps(SCHEMA.schema, ensure_ascii=False)
+    for rubrique in ("Enfant", "Représentants légaux", "QPV", "Établissement scolaire", "Classe", "Téléphone",
+                     "Adresse e-mail", "Nombre d'adultes résidant au domicile", "Nombre d'enfants résidant au domicile",
+                     "Âges des enfants", "Bailleur social", "Hébergée par",
+                     "La famille considère avoir des besoins numériques", "Ordinateurs", "Imprimantes", "Tablettes",
+                     "Smartphones", "Connexion internet", "Capacité à supporter le coût d'une location",
+                     "Sollicite une aide pour la location", "Capacité à installer le matériel",
+                     "Capacité à utiliser le matériel informatique", "Accepterait une session de formation",
+                     "Pourquoi ?", "Ordinateur fixe", "Ordinateur portable", "Consentement"):
+        assert rubrique in titres, rubrique
+    assert "mot_de_passe" not in titres and "password" not in titres
+    for objet in ("fiche", "adresse", "foyer", "equipements", "capacites", "demande", "consentement"):
+        noeud = SCHEMA.sous_schema(("fiche",) if objet == "fiche" else ("fiche", objet))
+        assert noeud["additionalProperties"] is False, objet
+
+
+def _mutations():
+    """Invalid dossiers, one fault each, for the agreement test."""
+    def m(chemin, valeur):
+        d = dossier()
+        cible = d
+        for cle in chemin[:-1]:
+            cible = cible[cle]
+        if valeur is KeyError:
+            del cible[chemin[-1]]
+        else:
+            cible[chemin[-1]] = valeur
+        return d
+
+    return [
+        m(("fiche", "qpv"), 12),
+        m(("fiche", "enfants"), []),
+        m(("fiche", "enfants", 0, "date_naissance"), "2013-02-30"),
+        m(("fiche", "enfants", 0, "date_naissance"), "17/04/2013"),
+        m(("fiche", "enfants", 0, "prenom"), "Zéph1rine"),
+        m(("fiche", "representants_legaux", 0, "telephone"), "0639987351"),
+        m(("fiche", "representants_legaux", 0, "courriel"), "pas-un-courriel"),
+        m(("fiche", "representants_legaux", 0, "lien"), "cousine"),
+        m(("fiche", "representants_legaux", 0, "langues"), ["fr", "fr"]),
+        m(("fiche", "foyer", "nb_adultes"), 0),
+        m(("fiche", "foyer", "nb_enfants"), "deux"),
+        m(("fiche", "capacites", "location"), "peut-être"),
+        m(("fiche", "demande", "imprimante"), KeyError),
+        m(("fiche", "equipements", "internet", "debit"), "lent"),
+        m(("fiche", "consentement"), KeyError),
+        m(("id",), "F-12345"),
+        m(("version",), 2),
+        m(("journal",), [{"type": "livraison", "date": "2025-09-01", "par": "DSI", "details": {"lieu": "domicile"}}]),
+        m(("journal",), [{"type": "retour", "date": "2025-09-01", "par": "DSI", "details": {"materiel": "PC-1", "etat": "cassé"}}]),
+        m(("journal",), [{"type": "appel", "date": "2025-09-01", "par": "PRE"}]),
+        m(("journal",), [{"type": "suivi", "date": "2025-09-01", "par": "PRE", "details": {"temps": "T0", "extra": 1}}]),
+    ]
+
+
+def _valides():
+    d1 = dossier()
+    d2 = copy.deepcopy(d1)
+    del d2["fiche"]["adresse"]
+    d2["fiche"]["representants_legaux"].append({"prenom": "Émile", "nom": "Quillembois", "lien": "pere"})
+    d2["journal"].append({"type": "decision", "date": "2025-06-20", "par": "secrétariat de la commission",
+                          "details": {"avis": "accorde", "materiels": ["ordinateur_portable"], "mode": "pret"}})
+    return [d1, d2]
+
+
+@pytest.mark.parametrize("d", _valides() + _mutations())
+def test_les_deux_validateurs_sont_d_accord(d):
+    try:
+        SCHEMA.valide_vite(d)
+        rapide = True
+    except fastjsonschema.JsonSchemaException:
+        rapide = False
+    detaille = not list(SCHEMA.validateur_detaille.iter_errors(d))
+    assert rapide == detaille
+
+
+def test_chaque_mutation_est_refusee_avec_un_message_francais():
+    for d in _mutations():
+        problemes = erreurs_schema(d, SCHEMA, "x.json.age")
+        assert problemes, d
+        for p in problemes:
+            assert p.correction and p.message
+            assert "is not" not in p.message and "does not match" not in p.message, p.message

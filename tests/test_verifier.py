@@ -1,0 +1,137 @@
+"""`famnum verifier`: every problem at once, in French, with a non-zero exit; the pre-commit hook."""
+from __future__ import annotations
+
+import json
+import subprocess
+
+from click.testing import CliRunner
+
+from famnum import vault
+from famnum.cli import main
+from famnum.dossiers import canonique
+
+from fabrique import dossier
+
+
+def _verifier(*options):
+    resultat = CliRunner().invoke(main, ["verifier", *options])
+    return resultat.exit_code, resultat.output
+
+
+def test_un_territoire_sain(coffre):
+    coffre.enregistrer([dossier(), dossier()], "Recensement")
+    code, sortie = _verifier()
+    assert code == 0 and "Tout est en ordre (2 dossiers lus)" in sortie
+
+
+def test_tous_les_problemes_d_un_coup(coffre, territoire, identite):
+    bon = dossier()
+    coffre.enregistrer([bon], "Recensement")
+    recipients = vault.destinataires_age(coffre.destinataires)
+
+    def deposer(d):  # written around famnum's checks, as a careless script would
+        territoire.chemin_dossier(d["id"]).write_bytes(vault.chiffrer(canonique(d), recipients))
+
+    ecole = dossier(existants={bon["id"]})
+    ecole["fiche"]["enfants"][0]["etablissement"] = "col-alain-fourniere"
+    futur = dossier(existants={bon["id"], ecole["id"]})
+    futur["fiche"]["enfants"][1]["date_naissance"] = "2099-01-01"
+    telephone = dossier(existants={bon["id"], ecole["id"], futur["id"]})
+    telephone["fiche"]["representants_legaux"][0]["nom"] = "06 39 98 73 51"
+    inconnu = dossier(existants={bon["id"], ecole["id"], futur["id"], telephone["id"]})
+    inconnu["fiche"]["couleur_preferee"] = "bleu"
+    mot_de_passe = dossier(existants={bon["id"], ecole["id"], futur["id"], telephone["id"], inconnu["id"]})
+    mot_de_passe["fiche"]["observations"] = "mot de passe ENT : soleil2024"
+    for d in (ecole, futur, telephone, inconnu, mot_de_passe):
+        deposer(d)
+    double = dict(bon)  # the same id under another file name
+    (territoire.familles / "F-22222.json.age").write_bytes(vault.chiffrer(canonique(double), recipients))
+    (territoire.familles / "brouillon.yaml").write_text("nom: Quillembois\n")
+    (territoire.familles / "F-33333.json.age").write_bytes(b"age-encryption.org/v1\ntronque")
+    code, sortie = _verifier()
+    assert code != 0
+    attendus = [
+        "code inconnu du référentiel etablissements", "le plus proche : col-alain-fournier",
+        "date de naissance dans le futur",
+        "Représentants légaux n°1 › Nom : format incorrect (attendu : un nom, sans chiffre ni symbole)",
+        "champ inconnu : couleur_preferee",
+        "ressemble à un mot de passe", "Aidants Connect",
+        "un autre dossier porte déjà le même identifiant",
+        "l'identifiant inscrit dans le dossier ne correspond pas au nom du fichier",
+        "data/families/brouillon.yaml : fichier inattendu",
+        "data/families/F-33333.json.age est abîmé ou tronqué",
+    ]
+    for attendu in attendus:
+        assert attendu in sortie, attendu
+    assert "soleil2024" not in sortie  # a report never repeats a personal value
+    assert "06 39 98 73 51" not in sortie
+    rapport = json.loads(_verifier("--json")[1])
+    assert rapport["valide"] is False and len(rapport["problemes"]) == 9
+
+
+def test_fichier_qui_n_est_pas_du_age(coffre, territoire):
+    (territoire.familles / "F-44444.json.age").write_text('{"id": "F-44444"}')
+    code, sortie = _verifier("--texte-clair")
+    assert code != 0 and "n'est pas un fichier chiffré age" in sortie
+
+
+def test_donnee_personnelle_en_clair_dans_le_depot(coffre, territoire):
+    coffre.enregistrer([dossier()], "Recensement")
+    page = territoire.racine / "content" / "notes-de-reunion.md"
+    page.write_text("Rappeler Noémie Quillembois au 06.39.98.73.51 demain.\n")
+    code, sortie = _verifier()
+    assert code != 0
+    assert "content/notes-de-reunion.md : contient en clair une donnée personnelle d'un dossier (nom)" in sortie
+    assert "(telephone)" in sortie
+    assert "Quillembois" not in sortie
+
+
+def test_un_nom_qui_est_aussi_celui_d_une_ecole_n_est_pas_une_fuite(coffre, territoire):
+    d = dossier()
+    d["fiche"]["enfants"][0].update(prenom="Claude", nom="Bernard")
+    coffre.enregistrer([d], "Recensement")
+    assert _verifier()[0] == 0  # "Ecole maternelle Claude Bernard" is in the public reference table
+
+
+def test_le_crochet_pre_commit_refuse_un_dossier_en_clair(coffre, territoire):
+    brouillon = territoire.racine / "brouillon.yaml"
+    brouillon.write_text("representants_legaux:\n  - nom: Quillembois\n    telephone: '+33639987351'\n")
+    subprocess.run(["git", "add", "brouillon.yaml"], cwd=territoire.racine, check=True)
+    commit = subprocess.run(["git", "commit", "-m", "brouillon"], cwd=territoire.racine, capture_output=True, text=True)
+    assert commit.returncode != 0
+    assert "ressemble à un dossier de famille en clair" in commit.stdout + commit.stderr
+
+
+def test_le_crochet_refuse_une_cle_privee(coffre, territoire, identite):
+    fichier = territoire.racine / "cle.txt"
+    fichier.write_text(str(identite))
+    subprocess.run(["git", "add", "cle.txt"], cwd=territoire.racine, check=True)
+    commit = subprocess.run(["git", "commit", "-m", "oups"], cwd=territoire.racine, capture_output=True, text=True)
+    assert commit.returncode != 0 and "clé privée age" in commit.stdout + commit.stderr
+
+
+def test_init_hors_d_un_depot_git(tmp_path, identite):
+    resultat = CliRunner().invoke(main, ["init", str(tmp_path)])
+    assert resultat.exit_code != 0 and "n'est pas un dépôt git" in resultat.output and "git init" in resultat.output
+
+
+def test_init_deux_fois(territoire):
+    resultat = CliRunner().invoke(main, ["init", str(territoire.racine)])
+    assert resultat.exit_code != 0 and "déjà un territoire" in resultat.output
+
+
+def test_init_installe_l_arborescence(creation):
+    racine = creation.territoire.racine
+    for chemin in ("data/schemas/famille.schema.json", "data/referentiels/qpv.csv", "data/referentiels/etablissements.csv",
+                   "data/datapackage.yaml", "data/families/destinataires.txt", "data/cle-pseudonymes.age",
+                   ".git/hooks/pre-commit", ".gitignore"):
+        assert (racine / chemin).exists(), chemin
+    assert creation.cle_secours.startswith("AGE-SECRET-KEY-1")
+    assert creation.cle_secours not in "".join(p.read_text(errors="ignore") for p in racine.rglob("*") if p.is_file())
+    assert "clé de secours" in (racine / "data/families/destinataires.txt").read_text()
+
+
+def test_hors_d_un_territoire(tmp_path, monkeypatch, identite):
+    monkeypatch.chdir(tmp_path)
+    resultat = CliRunner().invoke(main, ["familles", "lister"])
+    assert resultat.exit_code != 0 and "Aucun territoire famnum" in resultat.output
