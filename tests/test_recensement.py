@@ -72,3 +72,30 @@ def test_memes_donnees_memes_pseudonymes(coffre):
     un = construire(coffre).tables
     deux = construire(coffre).tables
     assert un == deux
+
+
+def test_le_controle_rapide_et_frictionless_sont_d_accord(coffre):
+    from famnum.paquet import valider_tables
+
+    _territoire_de_trois(coffre)
+    recensement = construire(coffre)
+    references = {"qpv": set(coffre.referentiels.qpv), "etablissements": set(coffre.referentiels.etablissements)}
+    tables = recensement.tables
+    cas = [
+        lambda t: None,
+        lambda t: t["enfants"][0].update(famille="P-AAAAAAA"),
+        lambda t: t["familles"][0].update(internet="fibre"),
+        lambda t: t["familles"][1].update(nb_adultes=0),
+        lambda t: t["familles"][1].update(qpv="nulle-part"),
+        lambda t: t["demandes"].append(dict(t["demandes"][0])),
+        lambda t: t["enfants"][0].update(age=40),
+        lambda t: t["familles"][0].update(famille="pseudo"),
+    ]
+    import copy
+
+    for modifier in cas:
+        t = copy.deepcopy(tables)
+        modifier(t)
+        rapide = valider_tables(recensement.descripteur, t, references)
+        lent = valider_paquet(recensement.descripteur, t, coffre.territoire.data)
+        assert bool(rapide) == bool(lent), (rapide, lent)

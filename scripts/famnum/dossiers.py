@@ -138,8 +138,7 @@ class Coffre:
             raise ErreurValidation(rapport)
         recipients = vault.destinataires_age(self.destinataires)
         chiffres = [(self.territoire.chemin_dossier(d["id"]), vault.chiffrer(canonique(d), recipients)) for d in dossiers]
-        for chemin, contenu in chiffres:
-            vault.ecrire_atomiquement(chemin, contenu)
+        vault.ecrire_lot_atomiquement(chiffres)
         return depot.commiter(self.territoire.racine, [c for c, _ in chiffres] + list(autres_fichiers),
                               f"{action} ({compte(len(dossiers), 'dossier')})")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .dossiers import Coffre, statut
 from .erreurs import Probleme, Rapport
+from .paquet import valider_tables
 from .pseudonymes import Pseudonymiseur, charger_cle
 from .referentiels import Referentiels
 from .workspace import Territoire
@@ -75,7 +76,8 @@ def descripteur_paquet(territoire: Territoire) -> dict:
 
 
 def valider_paquet(descripteur: dict, tables: dict[str, list[dict]], base: Path) -> list[Probleme]:
-    """Validates the derived tables (inline) with the reference CSVs, foreign keys included."""
+    """Validates the derived tables (inline) with the reference CSVs, foreign keys included, with
+    frictionless itself (slow: used on what is written to disk, and to check paquet.valider_tables)."""
     from frictionless import Package, system
 
     ressources = []
@@ -111,7 +113,8 @@ def construire(coffre: Coffre, lecture=None, jour: date | None = None) -> Recens
     pseudo = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
     recensement.tables = tables_depuis_dossiers(lecture.dossiers, pseudo, referentiels, jour)
     recensement.descripteur = descripteur_paquet(coffre.territoire)
-    recensement.rapport.ajouter(*valider_paquet(recensement.descripteur, recensement.tables, coffre.territoire.data))
+    references = {"qpv": set(referentiels.qpv), "etablissements": set(referentiels.etablissements)}
+    recensement.rapport.ajouter(*valider_tables(recensement.descripteur, recensement.tables, references))
     return recensement
 
 
@@ -156,8 +159,9 @@ def texte_tableaux(recensement: Recensement) -> str:
     return "\n".join(lignes)
 
 
-def ecrire_csv(recensement: Recensement, dossier: Path) -> None:
-    """Writes the pseudonymised derived tables and their datapackage.json (never the dossiers)."""
+def ecrire_csv(recensement: Recensement, dossier: Path) -> list[Probleme]:
+    """Writes the pseudonymised derived tables and their datapackage.json (never the dossiers),
+    then validates what was written with frictionless; returns its problems."""
     import csv
 
     dossier.mkdir(parents=True, exist_ok=True)
@@ -177,3 +181,13 @@ def ecrire_csv(recensement: Recensement, dossier: Path) -> None:
     descripteur = {k: v for k, v in recensement.descripteur.items() if k != "resources"}
     descripteur["resources"] = ressources
     (dossier / "datapackage.json").write_text(json.dumps(descripteur, ensure_ascii=False, indent=2), encoding="utf-8")
+    return valider_paquet_ecrit(dossier / "datapackage.json")
+
+
+def valider_paquet_ecrit(chemin: Path) -> list[Probleme]:
+    from frictionless import Package, system
+
+    with system.use_context(trusted=True):
+        rapport = Package(str(chemin)).validate()
+    return [Probleme(f"{chemin.parent.name}/{t.name}.csv, ligne {getattr(e, 'row_number', '?')}", e.message)
+            for t in rapport.tasks for e in t.errors]

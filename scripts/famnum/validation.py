@@ -2,6 +2,7 @@
 schema cannot say (dates in the future, unknown schools, passwords typed where they must not be)."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
@@ -14,6 +15,8 @@ _RESSEMBLE_MOT_DE_PASSE = re.compile(
     r"(\s+[\w'-]+){0,3}\s*[:=]",
     re.IGNORECASE,
 )
+
+_MOTS_DECLENCHEURS = ("passe", "mdp", "password", "passwd", "pwd", "identifiant", "code ")
 
 _CORRECTIONS = {
     "required": "ajoutez ce champ, il est obligatoire",
@@ -163,6 +166,9 @@ def _chaines(valeur, chemin=()):
 
 def _mots_de_passe(dossier, fichier: str) -> list[Probleme]:
     """No credentials, ever: a référent acting online for a family uses Aidants Connect's mandate."""
+    texte = json.dumps(dossier, ensure_ascii=False).lower()
+    if not any(mot in texte for mot in _MOTS_DECLENCHEURS) or not _RESSEMBLE_MOT_DE_PASSE.search(texte):
+        return []  # a few substring tests over the whole text; the walk below only runs to locate a hit
     return [
         Probleme(fichier, "ce texte ressemble à un mot de passe", " › ".join(map(str, chemin)),
                  correction="effacez-le : famnum ne garde jamais les mots de passe des familles "

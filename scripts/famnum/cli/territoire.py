@@ -85,8 +85,13 @@ def recensement(dossier_csv: Path | None):
         sys.exit(1)
     click.echo(texte_tableaux(resultat))
     if dossier_csv:
-        ecrire_csv(resultat, dossier_csv)
-        click.echo(f"\nTables pseudonymisées écrites dans {dossier_csv}.")
+        problemes = ecrire_csv(resultat, dossier_csv)
+        for probleme in problemes:
+            click.secho(probleme.texte(), fg="red")
+        click.echo(f"\nTables pseudonymisées écrites dans {dossier_csv}"
+                   + (" et validées (frictionless)." if not problemes else " mais refusées par frictionless."))
+        if problemes:
+            sys.exit(1)
 
 
 @main.command()

@@ -1,0 +1,144 @@
+"""`make bench`: prints figures (it never fails on a threshold). Targets are in the issues; the
+closing notes report what this prints.
+
+Foundation (for 1,000 and 10,000 synthetic dossiers): write (validate + encrypt + atomic write +
+one commit), `famnum verifier` wall time and peak memory, the floor (pyrage decrypt alone over the
+same number of processes) and the plain-YAML reference (the same files as YAML, loaded with
+CSafeLoader over the same processes, no encryption, no validation), then `famnum recensement`.
+Then the public site (with and without PDFs).
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(RACINE / "scripts"))
+
+from famnum import vault  # noqa: E402
+from famnum.demo import Generateur  # noqa: E402
+from famnum.dossiers import Coffre, nombre_processus  # noqa: E402
+from famnum.referentiels import Referentiels  # noqa: E402
+from famnum.territoire import initialiser, modele  # noqa: E402
+from famnum.workspace import Territoire  # noqa: E402
+
+PROCESSUS = nombre_processus()
+
+
+def _lire_yaml(chemin: str):
+    import yaml
+
+    with open(chemin, encoding="utf-8") as f:
+        return yaml.load(f, Loader=yaml.CSafeLoader)
+
+
+_IDENTITES: list = []
+
+
+def _init_dechiffrer(cles):
+    import pyrage
+
+    _IDENTITES[:] = [pyrage.x25519.Identity.from_str(c) for c in cles]
+
+
+def _dechiffrer(chemin: str):
+    import pyrage
+
+    with open(chemin, "rb") as f:
+        return len(pyrage.decrypt(f.read(), _IDENTITES))
+
+
+def _commande(args: list[str], env: dict, cwd: Path) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS in MiB of the largest process of the run, exit code)."""
+    debut = time.perf_counter()
+    code = subprocess.run(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    duree = time.perf_counter() - debut
+    return duree, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, code
+
+
+def mesurer(n: int, dossiers: list[dict], base: Path) -> None:
+    racine = base / f"territoire-{n}"
+    racine.mkdir()
+    subprocess.run(["git", "init", "-q", str(racine)], check=True)
+    for cle, valeur in (("user.name", "bench"), ("user.email", "bench@example.org")):
+        subprocess.run(["git", "-C", str(racine), "config", cle, valeur], check=True)
+    os.environ["FAMNUM_IDENTITE_FICHIER"] = str(base / "identite.txt")
+    if not (base / "identite.txt").exists():
+        vault.enregistrer_identite(vault.generer_identite(), base / "identite.txt", "bench")
+    initialiser(racine)
+    coffre = Coffre(Territoire(racine))
+    debut = time.perf_counter()
+    coffre.enregistrer(dossiers[:n], "Bench")
+    ecriture = time.perf_counter() - debut
+    print(f"\n== {n} dossiers (2 destinataires chacun), {PROCESSUS} processus ==")
+    print(f"écriture (valider + chiffrer + écrire atomiquement + 1 commit) : {ecriture:6.2f} s "
+          f"({ecriture / n * 1e6:,.0f} µs/dossier)")
+
+    env = {**os.environ, "FAMNUM_IDENTITE_FICHIER": str(base / "identite.txt")}
+    famnum = [sys.executable, "-m", "famnum"]
+    verif, memoire, code = _commande(famnum + ["verifier"], env, racine)
+    print(f"famnum verifier                                          : {verif:6.2f} s  (code {code}, "
+          f"mémoire max d'un processus {memoire:,.0f} Mio)")
+
+    chemins = [str(p) for p in coffre.chemins()]
+    cles = [str(i) for i in vault.charger_identites()]
+    debut = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(PROCESSUS, _init_dechiffrer, (cles,)) as pool:
+        pool.map(_dechiffrer, chemins, chunksize=max(1, n // (PROCESSUS * 8)))
+    plancher = time.perf_counter() - debut
+    print(f"plancher : pyrage seul, déchiffrer tous les fichiers     : {plancher:6.2f} s  "
+          f"→ verifier = {verif / plancher:.2f} × le plancher (objectif < 1,5 ×)")
+
+    import yaml
+
+    dossier_yaml = base / f"yaml-{n}"
+    dossier_yaml.mkdir()
+    for d in dossiers[:n]:
+        (dossier_yaml / f"{d['id']}.yaml").write_text(yaml.dump(d, Dumper=yaml.CSafeDumper, allow_unicode=True))
+    debut = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(PROCESSUS) as pool:
+        pool.map(_lire_yaml, [str(p) for p in dossier_yaml.iterdir()], chunksize=max(1, n // (PROCESSUS * 8)))
+    reference = time.perf_counter() - debut
+    print(f"référence : YAML en clair, sans chiffrement ni validation : {reference:6.2f} s  "
+          f"→ verifier = {verif / reference:.2f} × la référence (objectif < 3 ×)")
+
+    recensement, memoire_r, code = _commande(famnum + ["recensement"], env, racine)
+    print(f"famnum recensement                                       : {recensement:6.2f} s  (code {code}, "
+          f"{recensement - verif:+.2f} s par rapport à verifier ; objectif < +2 s)")
+
+
+def site() -> None:
+    from famnum.site.mesures import chronometrer_site
+
+    print("\n== Site public ==")
+    for nom, m in chronometrer_site().items():
+        par_page = m["secondes"] / max(1, m["pages_html"])
+        print(f"construction {nom:<9}: {m['secondes']:6.2f} s, {m['pages_html']} pages HTML "
+              f"({par_page * 1000:.0f} ms/page), {m['pdf']} PDF (code {m['code']})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tailles", default="1000,10000")
+    parser.add_argument("--sans-site", action="store_true")
+    args = parser.parse_args()
+    tailles = [int(t) for t in args.tailles.split(",")]
+    debut = time.perf_counter()
+    dossiers = Generateur(Referentiels.charger(Territoire(modele()))).dossiers(max(tailles))
+    print(f"génération de {max(tailles)} dossiers fictifs : {time.perf_counter() - debut:.1f} s")
+    with tempfile.TemporaryDirectory(prefix="famnum-bench-") as tmp:
+        for n in tailles:
+            mesurer(n, dossiers, Path(tmp))
+    if not args.sans_site:
+        site()
+
+
+if __name__ == "__main__":
+    main()
