@@ -53,6 +53,7 @@ class Aiguilles:
     def __init__(self):
         self.fortes: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
         self.dates: dict[str, set[int]] = defaultdict(set)
+        self._index: dict[str, dict] = {}
 
     @classmethod
     def depuis_dossiers(cls, dossiers, schema: SchemaFamille) -> "Aiguilles":
@@ -94,6 +95,17 @@ class Aiguilles:
         for debut in range(len(jetons)):
             for longueur in range(2, MAX_JETONS_NOM + 1):
                 self.fortes["nom"].pop(" ".join(jetons[debut:debut + longueur]), None)
+        self._index.pop("nom", None)
+
+    def _index_premier_jeton(self, nature: str) -> dict[str, list[tuple[tuple, set[int]]]]:
+        """Multi-word values indexed by their first word: a text's words are each looked up once."""
+        if nature not in self._index:
+            index: dict[str, list] = defaultdict(list)
+            for valeur, familles in self.fortes[nature].items():
+                premier, *suite = valeur.split()
+                index[premier].append((tuple(suite), familles))
+            self._index[nature] = index
+        return self._index[nature]
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.fortes.values()) + len(self.dates)
@@ -109,14 +121,12 @@ class Aiguilles:
             if numero:
                 trouvees["telephone"] |= self.fortes["telephone"].get(numero, set())
         jetons = normaliser(texte).split()
-        noms, adresses = self.fortes["nom"], self.fortes["adresse"]
-        for debut in range(len(jetons)):
-            for longueur in range(2, MAX_JETONS_NOM + 1):
-                morceau = " ".join(jetons[debut:debut + longueur])
-                if morceau in noms:
-                    trouvees["nom"] |= noms[morceau]
-                if morceau in adresses:
-                    trouvees["adresse"] |= adresses[morceau]
+        for nature in ("nom", "adresse"):
+            index = self._index_premier_jeton(nature)
+            for debut, jeton in enumerate(jetons):
+                for suite, familles in index.get(jeton, ()):
+                    if tuple(jetons[debut + 1:debut + 1 + len(suite)]) == suite:
+                        trouvees[nature] |= familles
         familles_fortes = set().union(*trouvees.values()) if trouvees else set()
         for m in _DATE.finditer(texte):
             iso = f"{m[1]}-{m[2]}-{m[3]}" if m[1] else f"{m[6]}-{m[5]}-{m[4]}"
