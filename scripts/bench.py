@@ -23,7 +23,7 @@ RACINE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(RACINE / "scripts"))
 
 from famnum import vault  # noqa: E402
-from famnum.demo import Generateur  # noqa: E402
+from famnum.demo import Generateur, telephones_publics  # noqa: E402
 from famnum.dossiers import Coffre, nombre_processus  # noqa: E402
 from famnum.referentiels import Referentiels  # noqa: E402
 from famnum.territoire import initialiser, modele  # noqa: E402
@@ -131,7 +131,8 @@ def main() -> None:
     args = parser.parse_args()
     tailles = [int(t) for t in args.tailles.split(",")]
     debut = time.perf_counter()
-    dossiers = Generateur(Referentiels.charger(Territoire(modele()))).dossiers(max(tailles))
+    dossiers = Generateur(Referentiels.charger(Territoire(modele())),
+                          telephones_exclus=telephones_publics(modele())).dossiers(max(tailles))
     print(f"génération de {max(tailles)} dossiers fictifs : {time.perf_counter() - debut:.1f} s")
     with tempfile.TemporaryDirectory(prefix="famnum-bench-") as tmp:
         for n in tailles:

@@ -51,10 +51,21 @@ def repartition(referentiels: Referentiels, familles: int) -> list[str]:
     return liste + [""] * (familles - len(liste))
 
 
+def telephones_publics(racine: Path) -> set[str]:
+    """Numbers printed in the territory's public files (the office's contacts, themselves taken from
+    the fiction ranges): a fictitious family must not share one, or the leak guard would see it."""
+    from .fuites import _TELEPHONE, telephone_normalise
+
+    fichiers = [racine / "mkdocs.yml", *(racine / "content").rglob("*.md")]
+    return {telephone_normalise(brut) for f in fichiers if f.is_file()
+            for brut in _TELEPHONE.findall(f.read_text(encoding="utf-8", errors="ignore"))} - {None}
+
+
 class Generateur:
-    def __init__(self, referentiels: Referentiels, graine: int = GRAINE):
+    def __init__(self, referentiels: Referentiels, graine: int = GRAINE, telephones_exclus: set[str] = frozenset()):
         from faker import Faker
 
+        self.telephones_exclus = telephones_exclus
         self.ref = referentiels
         self.hasard = random.Random(graine)
         self.faker = Faker("fr_FR")
@@ -64,7 +75,10 @@ class Generateur:
             self.par_qpv_niveau[(e["qpv"], e["niveau"])].append(code)
 
     def _telephone(self) -> str:
-        return self.hasard.choice(PLAGES_FICTION) + f"{self.hasard.randrange(10000):04d}"
+        while True:
+            numero = self.hasard.choice(PLAGES_FICTION) + f"{self.hasard.randrange(10000):04d}"
+            if numero not in self.telephones_exclus:
+                return numero
 
     def _naissance(self, age: int) -> str:
         return (RENTREE - timedelta(days=365 * age + self.hasard.randrange(365))).isoformat()
@@ -199,7 +213,7 @@ def construire_demo(dossier: Path, familles: int, dire: Callable[[str], None]) -
     dire(f"Territoire fictif créé : {racine}")
     dire(f"Clé de démonstration (fictive) : {dossier / 'identite-demo.txt'} — jamais dans le dépôt.")
     coffre = Coffre(creation.territoire)
-    generes = Generateur(coffre.referentiels).dossiers(familles)
+    generes = Generateur(coffre.referentiels, telephones_exclus=telephones_publics(racine)).dossiers(familles)
     coffre.enregistrer(generes, "Recensement fictif de démonstration")
     dire(f"{len(generes)} dossiers fictifs chiffrés et commités.")
     rapport, lecture = verifier_tout(coffre)

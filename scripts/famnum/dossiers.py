@@ -58,6 +58,7 @@ class Lecture:
 
     dossiers: dict[str, dict] = field(default_factory=dict)
     rapport: Rapport = field(default_factory=Rapport)
+    valeurs_personnelles: list[list[tuple[str, str]]] = field(default_factory=list)
 
 
 class Coffre:
@@ -109,10 +110,10 @@ class Coffre:
         except json.JSONDecodeError:
             raise FamnumError(f"{self.territoire.relatif(chemin)} : le contenu déchiffré n'est pas un dossier lisible.") from None
 
-    def lire_tous(self, valider: bool = True, processus: int | None = None) -> Lecture:
+    def lire_tous(self, valider: bool = True, processus: int | None = None, valeurs: bool = False) -> Lecture:
         from .lecture import lire_en_parallele
 
-        return lire_en_parallele(self, valider=valider, processus=processus)
+        return lire_en_parallele(self, valider=valider, processus=processus, valeurs=valeurs)
 
     # --- writing ---------------------------------------------------------------------------
 

@@ -41,6 +41,30 @@ def telephone_normalise(brut: str) -> str | None:
     return None
 
 
+def valeurs_personnelles(dossier: dict, champs) -> list[tuple[str, str]]:
+    """(nature, value as searched) for every personal value of one dossier. Cheap enough to run in
+    the reading processes, so the main process only gathers small lists."""
+    valeurs = [("identifiant", dossier.get("id", ""))]
+    fiche = dossier.get("fiche", {})
+    for personne in (fiche.get("enfants") or []) + (fiche.get("representants_legaux") or []):
+        prenom, nom = normaliser(personne.get("prenom", "")), normaliser(personne.get("nom", ""))
+        if prenom and nom:
+            valeurs += [("nom", f"{prenom} {nom}"), ("nom", f"{nom} {prenom}")]
+    for chemin, nature in champs:
+        for valeur in valeurs_au_chemin(dossier, chemin):
+            if not isinstance(valeur, str):
+                continue
+            if nature == "telephone":
+                valeurs.append(("telephone", valeur))
+            elif nature == "courriel":
+                valeurs.append(("courriel", valeur.lower()))
+            elif nature == "adresse" and len(normaliser(valeur)) >= 8:
+                valeurs.append(("adresse", normaliser(valeur)))
+            elif nature == "date_naissance":
+                valeurs.append(("date_naissance", valeur))
+    return valeurs
+
+
 @dataclass(frozen=True)
 class Fuite:
     fichier: str
@@ -60,33 +84,16 @@ class Aiguilles:
         aiguilles = cls()
         champs = schema.champs("x-personnel")
         for numero, dossier in enumerate(dossiers):
-            aiguilles._ajouter_dossier(numero, dossier, champs)
+            aiguilles.ajouter_valeurs(numero, valeurs_personnelles(dossier, champs))
         return aiguilles
 
-    def _ajouter(self, nature: str, valeur: str, famille: int) -> None:
-        if valeur:
-            self.fortes[nature][valeur].add(famille)
-
-    def _ajouter_dossier(self, famille: int, dossier: dict, champs) -> None:
-        self._ajouter("identifiant", dossier.get("id", ""), famille)
-        fiche = dossier.get("fiche", {})
-        for personne in (fiche.get("enfants") or []) + (fiche.get("representants_legaux") or []):
-            prenom, nom = normaliser(personne.get("prenom", "")), normaliser(personne.get("nom", ""))
-            if prenom and nom:
-                self._ajouter("nom", f"{prenom} {nom}", famille)
-                self._ajouter("nom", f"{nom} {prenom}", famille)
-        for chemin, nature in champs:
-            for valeur in valeurs_au_chemin(dossier, chemin):
-                if not isinstance(valeur, str):
-                    continue
-                if nature == "telephone":
-                    self._ajouter("telephone", valeur, famille)
-                elif nature == "courriel":
-                    self._ajouter("courriel", valeur.lower(), famille)
-                elif nature == "adresse" and len(normaliser(valeur)) >= 8:
-                    self._ajouter("adresse", normaliser(valeur), famille)
-                elif nature == "date_naissance":
-                    self.dates[valeur].add(famille)
+    def ajouter_valeurs(self, famille: int, valeurs: list[tuple[str, str]]) -> None:
+        for nature, valeur in valeurs:
+            if nature == "date_naissance":
+                self.dates[valeur].add(famille)
+            elif valeur:
+                self.fortes[nature][valeur].add(famille)
+        self._index.clear()
 
     def ignorer_noms_publics(self, texte_public: str) -> None:
         """A family may bear the name of a school ("Claude Bernard"): a name that appears in the

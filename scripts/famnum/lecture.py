@@ -22,7 +22,7 @@ _etat: dict = {}
 
 
 def _initialiser(cles: list[str], schema: dict, referentiels: Referentiels, attendus: int, valider: bool,
-                 aujourd_hui: date) -> None:
+                 aujourd_hui: date, valeurs: bool = False) -> None:
     import pyrage
 
     _etat.update(
@@ -32,10 +32,12 @@ def _initialiser(cles: list[str], schema: dict, referentiels: Referentiels, atte
         attendus=attendus,
         valider=valider,
         aujourd_hui=aujourd_hui,
+        valeurs=valeurs,
     )
 
 
-def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme]]:
+def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme], list | None]:
+    from .fuites import valeurs_personnelles
     from .validation import valider_dossier
 
     chemin = Path(chemin)
@@ -44,11 +46,11 @@ def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme]]:
     try:
         clair = vault.dechiffrer(chiffre, _etat["identites"], nom)
     except FamnumError as e:
-        return nom, None, [Probleme(nom, str(e).split("\n")[0], correction=str(e).split("À faire : ")[-1])]
+        return nom, None, [Probleme(nom, str(e).split("\n")[0], correction=str(e).split("À faire : ")[-1])], None
     try:
         dossier = json.loads(clair)
     except json.JSONDecodeError:
-        return nom, None, [Probleme(nom, "le contenu déchiffré n'est pas du JSON", correction="restaurez le fichier depuis git")]
+        return nom, None, [Probleme(nom, "le contenu déchiffré n'est pas du JSON", correction="restaurez le fichier depuis git")], None
     del clair
     problemes = []
     n = vault.nombre_destinataires(chiffre)
@@ -60,13 +62,18 @@ def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme]]:
                                   "Identifiant du dossier", correction="renommez le fichier ou corrigez l'identifiant"))
     if _etat["valider"]:
         problemes += valider_dossier(dossier, _etat["schema"], _etat["referentiels"], nom, _etat["aujourd_hui"])
-    return nom, dossier, problemes
+    valeurs = None
+    if _etat["valeurs"] and isinstance(dossier, dict):
+        valeurs = valeurs_personnelles(dossier, _etat["schema"].champs("x-personnel"))
+    return nom, dossier, problemes, valeurs
 
 
-def lire_en_parallele(coffre: Coffre, valider: bool = True, processus: int | None = None) -> Lecture:
+def lire_en_parallele(coffre: Coffre, valider: bool = True, processus: int | None = None,
+                      valeurs: bool = False) -> Lecture:
+    """Every dossier, its problems, and (with `valeurs`) the personal values the leak guard looks for."""
     chemins = [str(c) for c in coffre.chemins()]
     args = (texte_identite_pour_workers(coffre.identites), coffre.schema.schema, coffre.referentiels,
-            len(coffre.destinataires), valider, date.today())
+            len(coffre.destinataires), valider, date.today(), valeurs)
     processus = processus or nombre_processus()
     if processus == 1 or len(chemins) < SEUIL_PARALLELE:
         _initialiser(*args)
@@ -80,7 +87,7 @@ def lire_en_parallele(coffre: Coffre, valider: bool = True, processus: int | Non
 def _rassembler(resultats) -> Lecture:
     lecture = Lecture()
     lecture.rapport.compteurs["dossiers"] = 0
-    for nom, dossier, problemes in resultats:
+    for nom, dossier, problemes, valeurs in resultats:
         lecture.rapport.compteurs["dossiers"] += 1
         lecture.rapport.ajouter(*problemes)
         if not isinstance(dossier, dict):
@@ -92,4 +99,6 @@ def _rassembler(resultats) -> Lecture:
                                              correction="gardez le bon dossier et supprimez ou renumérotez l'autre"))
             continue
         lecture.dossiers[identifiant] = dossier
+        if valeurs is not None:
+            lecture.valeurs_personnelles.append(valeurs)
     return lecture

@@ -53,7 +53,7 @@ def _verifier_dossier_familles(territoire: Territoire, rapport: Rapport) -> None
         rapport.ajouter(Probleme("data/families", "dossier absent", correction="restaurez-le depuis git"))
         return
     for chemin in sorted(territoire.familles.iterdir()):
-        relatif = territoire.relatif(chemin)
+        relatif = f"data/families/{chemin.name}"
         if chemin.name == NOM_DESTINATAIRES:
             continue
         if chemin.is_dir() or not chemin.name.endswith(SUFFIXE_DOSSIER):
@@ -71,24 +71,24 @@ def _verifier_dossier_familles(territoire: Territoire, rapport: Rapport) -> None
 
 def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = True):
     """The full check. Returns (report, reading) so that later steps reuse the decrypted dossiers."""
-    from .fuites import Aiguilles, scanner
+    from .fuites import EXTENSIONS_TEXTE, Aiguilles, scanner
 
     territoire = coffre.territoire
     rapport = verifier_texte_clair(territoire)
-    lecture = coffre.lire_tous(valider=True, processus=processus)
+    lecture = coffre.lire_tous(valider=True, processus=processus, valeurs=chercher_fuites)
     rapport.fusionner(lecture.rapport)
     if len(coffre.destinataires) < 2:
         rapport.avertir(Probleme("data/families/destinataires.txt", "une seule clé peut ouvrir les dossiers : "
                                  "si elle est perdue, tout est perdu",
                                  correction="ajoutez une clé de secours imprimée (« famnum cles ajouter … --role \"clé de secours\" »)"))
     if chercher_fuites and lecture.dossiers:
-        aiguilles = Aiguilles.depuis_dossiers(lecture.dossiers.values(), coffre.schema)
+        aiguilles = Aiguilles()
+        for famille, valeurs in enumerate(lecture.valeurs_personnelles):
+            aiguilles.ajouter_valeurs(famille, valeurs)
         for referentiel in sorted(territoire.referentiels.glob("*.csv")):
             aiguilles.ignorer_noms_publics(referentiel.read_text(encoding="utf-8"))
         fichiers = [territoire.racine / f for f in fichiers_du_depot(territoire)
                     if not f.endswith(SUFFIXE_DOSSIER) and not f.startswith(("build/", "site/"))]
-        from .fuites import EXTENSIONS_TEXTE
-
         fichiers = [f for f in fichiers if f.suffix.lower() in EXTENSIONS_TEXTE]
         for fuite in scanner(aiguilles, territoire.racine, fichiers):
             rapport.ajouter(Probleme(fuite.fichier, f"contient en clair une donnée personnelle d'un dossier ({fuite.nature})",
