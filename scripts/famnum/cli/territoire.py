@@ -98,9 +98,24 @@ def recensement(dossier_csv: Path | None):
 @click.option("--dossier", type=click.Path(file_okay=False, path_type=Path), default=Path("build/demo"),
               show_default=True, help="Où construire le territoire fictif (effacé puis recréé).")
 @click.option("--familles", type=int, default=319, show_default=True, help="Nombre de familles fictives.")
+@click.option("--sans-site", is_flag=True, help="Ne pas construire le site public.")
 @commande_sure
-def demo(dossier: Path, familles: int):
-    """Construit un territoire fictif de bout en bout (données fictives), avec sa propre clé."""
+def demo(dossier: Path, familles: int, sans_site: bool):
+    """Construit un territoire fictif de bout en bout (données fictives), avec sa propre clé, puis le site."""
     from ..demo import construire_demo
 
     construire_demo(dossier, familles, click.echo)
+    if not sans_site:
+        _construire_site_demo()
+
+
+def _construire_site_demo() -> None:
+    from ..erreurs import FamnumError
+    from ..site.construction import RACINE, construire
+
+    click.echo("Construction du site public (toutes les langues et les PDF)…")
+    fait = construire(RACINE / "site")
+    if fait["code"] != 0:
+        raise FamnumError("La construction du site a échoué :\n" + fait["sortie"][-3000:])
+    click.echo(f"Site construit en {fait['secondes']:.0f} s : {RACINE / 'site' / 'index.html'}")
+    click.echo("Pour le parcourir : « make serve », puis ouvrez http://127.0.0.1:8000/")
