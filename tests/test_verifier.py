@@ -135,3 +135,13 @@ def test_hors_d_un_territoire(tmp_path, monkeypatch, identite):
     monkeypatch.chdir(tmp_path)
     resultat = CliRunner().invoke(main, ["familles", "lister"])
     assert resultat.exit_code != 0 and "Aucun territoire famnum" in resultat.output
+
+
+def test_en_ci_le_rapport_ne_nomme_aucun_dossier(coffre, territoire, monkeypatch):
+    d = dossier()
+    coffre.enregistrer([d], "Recensement")
+    (territoire.chemin_dossier(d["id"])).write_bytes(b"age-encryption.org/v1\ncasse")
+    monkeypatch.setenv("CI", "true")
+    code, sortie = _verifier()
+    assert code != 0 and "abîmé ou tronqué" in sortie
+    assert d["id"] not in sortie and "P-" in sortie

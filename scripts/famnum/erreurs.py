@@ -54,6 +54,15 @@ class Rapport:
         for cle, n in autre.compteurs.items():
             self.compteurs[cle] = self.compteurs.get(cle, 0) + n
 
+    def masquer(self, remplacer) -> "Rapport":
+        """The same report with `remplacer(text)` applied to every text: used to swap family ids for
+        keyed pseudonyms when the report is printed where others read it (a CI log)."""
+        def m(p: Probleme) -> Probleme:
+            return Probleme(remplacer(p.fichier), remplacer(p.message), remplacer(p.champ), remplacer(p.valeur),
+                            remplacer(p.correction))
+
+        return Rapport([m(p) for p in self.problemes], [m(p) for p in self.avertissements], dict(self.compteurs))
+
     def en_dict(self) -> dict:
         return {
             "valide": self.valide,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -48,9 +49,22 @@ def verifier(texte_clair: bool, en_json: bool, processus: int | None):
     if texte_clair:
         rapport = verifier_texte_clair(Territoire.trouver())
     else:
-        rapport, _ = verifier_tout(Coffre.ouvrir(), processus=processus)
+        coffre = Coffre.ouvrir()
+        rapport, _ = verifier_tout(coffre, processus=processus)
+        if os.environ.get("CI"):
+            rapport = rapport.masquer(masque_identifiants(coffre))
     afficher_rapport(rapport, en_json)
     sys.exit(0 if rapport.valide else 1)
+
+
+def masque_identifiants(coffre):
+    """In a CI log, a family id becomes its keyed pseudonym: the log names no family."""
+    import re
+
+    from ..pseudonymes import Pseudonymiseur, charger_cle
+
+    pseudo = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
+    return lambda texte: re.sub(r"F-[2-9A-HJ-NP-Z]{5}", lambda m: pseudo(m.group(0)), texte)
 
 
 def afficher_rapport(rapport, en_json: bool = False) -> None:
