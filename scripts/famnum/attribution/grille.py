@@ -1,0 +1,197 @@
+"""The attribution grid (data/attribution.yaml): loaded once per command with ruamel.yaml, checked
+against its own JSON Schema (data/schemas/attribution.schema.json) and against the territory's
+reference tables, every problem reported in French at once."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..erreurs import FamnumError, Probleme, Rapport
+from ..workspace import Territoire
+
+NOM_GRILLE = "attribution.yaml"
+NOM_SCHEMA = "attribution.schema.json"
+TYPES_MATERIEL = ("ordinateur_fixe", "ordinateur_portable", "imprimante")
+
+
+class GrilleInvalide(FamnumError):
+    """The grid cannot be used; carries the whole report."""
+
+    code_sortie = 2
+
+    def __init__(self, rapport: Rapport):
+        self.rapport = rapport
+        super().__init__("la grille d'attribution n'est pas utilisable.\n" + "\n".join(p.texte() for p in rapport.problemes))
+
+
+@dataclass(frozen=True)
+class Grille:
+    """The grid as plain data (dicts), plus where it came from."""
+
+    donnees: dict
+    fichier: str
+
+    def __getitem__(self, cle: str):
+        return self.donnees[cle]
+
+    @property
+    def criteres(self) -> dict:
+        return self.donnees["criteres"]
+
+    def libelle_mode(self, mode: str) -> str:
+        return self.donnees["modes"]["libelles"][mode]
+
+    def libelle_materiel(self, type_: str) -> str:
+        if type_ == "connexion_internet":
+            return "Aide à la connexion internet"
+        return self.donnees["materiels"][type_]["libelle"]
+
+    def phase_de(self, qpv: str) -> dict:
+        for phase in self.donnees["phases"]:
+            if qpv in phase["qpv"]:
+                return phase
+        raise FamnumError(f"{self.fichier} — Phases de distribution : le QPV « {qpv} » n'est dans aucune phase. "
+                          "À faire : ajoutez-le à une phase.")
+
+
+def chemin_grille(territoire: Territoire) -> Path:
+    return territoire.data / NOM_GRILLE
+
+
+def lire_yaml(chemin: Path, nom: str):
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        texte = chemin.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FamnumError(f"{nom} introuvable. À faire : restaurez-le depuis git (git restore {nom}).") from None
+    try:
+        return YAML(typ="rt").load(texte)
+    except YAMLError as e:
+        marque = getattr(e, "problem_mark", None)
+        ligne = f" (ligne {marque.line + 1})" if marque else ""
+        raise FamnumError(f"{nom}{ligne} : ce n'est pas du YAML lisible ({getattr(e, 'problem', e)}). "
+                          "À faire : corrigez l'indentation ou les deux-points à cet endroit.") from None
+
+
+def en_donnees(noeud):
+    """ruamel's commented containers → plain dicts and lists (what the domain and JSON want)."""
+    if isinstance(noeud, dict):
+        return {str(k): en_donnees(v) for k, v in noeud.items()}
+    if isinstance(noeud, list):
+        return [en_donnees(v) for v in noeud]
+    return noeud
+
+
+def charger_grille(territoire: Territoire, qpv_connus: set[str] | None = None) -> Grille:
+    """The territory's grid, checked; raises GrilleInvalide with every problem found."""
+    fichier = territoire.relatif(chemin_grille(territoire))
+    donnees = en_donnees(lire_yaml(chemin_grille(territoire), fichier))
+    schema = json.loads((territoire.schemas / NOM_SCHEMA).read_text(encoding="utf-8"))
+    rapport = Rapport()
+    rapport.ajouter(*problemes_schema(donnees, schema, fichier))
+    if rapport.valide:
+        rapport.ajouter(*problemes_coherence(donnees, fichier, qpv_connus))
+    if not rapport.valide:
+        raise GrilleInvalide(rapport)
+    return Grille(donnees, fichier)
+
+
+def _titre(schema: dict, chemin: list) -> str:
+    """The French titles along a path of the grid (« Budget › Budget des achats »)."""
+    titres, noeud = [], schema
+    for cle in chemin:
+        if isinstance(cle, int):
+            noeud = noeud.get("items", {})
+            titres.append(f"n° {cle + 1}")
+            continue
+        noeud = noeud.get("properties", {}).get(cle, {})
+        titres.append(noeud.get("title", cle))
+    return " › ".join(titres) or "(racine)"
+
+
+def _message(erreur, schema: dict) -> tuple[str, str]:
+    v, valeur = erreur.validator, erreur.validator_value
+    if v == "additionalProperties":
+        inconnues = sorted(set(erreur.instance) - set(erreur.schema.get("properties", {})))
+        connues = ", ".join(erreur.schema.get("properties", {}))
+        if list(erreur.absolute_path) == ["criteres"]:
+            return (f"critère inconnu : {', '.join(inconnues)}",
+                    f"utilisez un des critères connus ({connues}) ou retirez cette entrée")
+        return f"clé inconnue : {', '.join(inconnues)}", f"clés permises : {connues}"
+    if v == "required":
+        manquant = erreur.message.split("'")[1]
+        return f"« {manquant} » manque", "ajoutez cette clé (voir le fichier d'origine de famnum)"
+    if v == "minimum":
+        return f"la valeur {erreur.instance} est trop petite (au moins {valeur})", f"mettez une valeur supérieure ou égale à {valeur}"
+    if v == "maximum":
+        return f"la valeur {erreur.instance} est trop grande (au plus {valeur})", f"mettez une valeur inférieure ou égale à {valeur}"
+    if v == "type":
+        noms = {"number": "un nombre", "integer": "un nombre entier", "string": "un texte", "boolean": "true ou false",
+                "array": "une liste", "object": "un groupe de clés"}
+        return f"« {erreur.instance} » n'est pas {noms.get(valeur, valeur)}", f"écrivez {noms.get(valeur, valeur)}"
+    if v == "enum":
+        libelles = erreur.schema.get("x-libelles", {})
+        return f"valeur non permise « {erreur.instance} »", "valeurs permises : " + ", ".join(f"{k} ({libelles.get(k, k)})" for k in valeur)
+    if v in ("minItems", "minProperties", "minLength"):
+        return "vide ou trop court", "complétez cette entrée"
+    if v == "uniqueItems":
+        return "une valeur est en double", "retirez le doublon"
+    if v == "const":
+        return f"doit valoir {valeur}", f"mettez {valeur}"
+    return erreur.message, "voir data/schemas/attribution.schema.json"
+
+
+def problemes_schema(donnees, schema: dict, fichier: str) -> list[Probleme]:
+    from jsonschema import Draft7Validator
+
+    erreurs = sorted(Draft7Validator(schema).iter_errors(donnees), key=lambda e: list(map(str, e.absolute_path)))
+    problemes = []
+    for erreur in erreurs:
+        message, correction = _message(erreur, schema)
+        problemes.append(Probleme(fichier, message, _titre(schema, list(erreur.absolute_path)), correction=correction))
+    return problemes
+
+
+def problemes_coherence(g: dict, fichier: str, qpv_connus: set[str] | None) -> list[Probleme]:
+    """What a schema cannot say: ages in order, a budget that buys at least one device, phases that
+    cover every QPV exactly once."""
+    problemes = []
+    if g["age_scolaire"]["min"] > g["age_scolaire"]["max"]:
+        problemes.append(Probleme(fichier, "l'âge minimum dépasse l'âge maximum", "Âge scolaire",
+                                  correction="mettez min inférieur ou égal à max"))
+    achetables = {t: m["cout_achat"] for t, m in g["materiels"].items() if m["achat"]}
+    if achetables and g["budget"]["achats"] < min(achetables.values()):
+        moins_cher = min(achetables, key=achetables.get)
+        problemes.append(Probleme(
+            fichier, f"le budget des achats ({g['budget']['achats']} €) ne permet d'acheter aucun matériel "
+                     f"(le moins cher : {g['materiels'][moins_cher]['libelle']}, {achetables[moins_cher]} €)",
+            "Budget › Budget des achats de matériel (€)", str(g["budget"]["achats"]),
+            "augmentez le budget, ou mettez 0 et « achat: false » partout pour n'attribuer que le stock"))
+    if g["budget"]["achats"] > g["budget"]["total"]:
+        problemes.append(Probleme(fichier, "le budget des achats dépasse le budget total", "Budget",
+                                  correction="corrigez l'un des deux montants"))
+    vus: dict[str, int] = {}
+    numeros = [p["numero"] for p in g["phases"]]
+    if len(set(numeros)) != len(numeros):
+        problemes.append(Probleme(fichier, "deux phases ont le même numéro", "Phases de distribution",
+                                  correction="numérotez les phases 1, 2, 3…"))
+    for phase in g["phases"]:
+        for qpv in phase["qpv"]:
+            if qpv in vus:
+                problemes.append(Probleme(fichier, f"le QPV « {qpv} » est dans les phases {vus[qpv]} et {phase['numero']}",
+                                          "Phases de distribution", correction="gardez-le dans une seule phase"))
+            vus[qpv] = phase["numero"]
+    if qpv_connus is not None:
+        for qpv in sorted(set(vus) - qpv_connus):
+            problemes.append(Probleme(fichier, f"QPV inconnu « {qpv} »", "Phases de distribution", qpv,
+                                      "utilisez un code de data/referentiels/qpv.csv"))
+        for qpv in sorted(qpv_connus - set(vus)):
+            problemes.append(Probleme(fichier, f"le QPV « {qpv} » n'est dans aucune phase", "Phases de distribution", qpv,
+                                      "ajoutez-le à une phase"))
+        for qpv in sorted(set(g["seuils"]["hors_qpv"]) - qpv_connus):
+            problemes.append(Probleme(fichier, f"code « Hors QPV » inconnu « {qpv} »", "Seuils › Codes « Hors QPV »", qpv,
+                                      "utilisez un code de data/referentiels/qpv.csv"))
+    return problemes
