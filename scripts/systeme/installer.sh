@@ -3,7 +3,7 @@
 # du navigateur), les bibliothèques de WeasyPrint (PDF), des polices (arabe compris), poppler (PDF → PNG).
 # Ne fait rien si tout est déjà là ; a besoin d'être root (ou de sudo) sinon.
 set -euo pipefail
-paquets=(age chromium fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+paquets=(age chromium fonts-noto-core fonts-noto-color-emoji fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
          libharfbuzz-subset0 poppler-utils git tmux)
 manquants=()
 for p in "${paquets[@]}"; do
