@@ -6,7 +6,7 @@ What they do, in build order:
   sheets, accessibility) and names each section after its index page's title;
 - ``on_page_markdown``: replaces ``<!-- famnum:NAME -->`` markers (see ``marqueurs``),
   e.g. the territory's contacts, so no page hard-codes them;
-- ``on_page_content``: on a page shown in Arabic, Turkish or English that fell back to
+- ``on_page_content``: gives task-list checkboxes a label; on a page shown in Arabic, Turkish or English that fell back to
   the French file, adds a note in the reader's language and marks the French text
   ``lang="fr" dir="ltr"``; adds the "download the PDF" link to workshop sheets and to the
   tutorials and workshops index pages (not when ``FAMNUM_SANS_PDF=1``);
@@ -236,8 +236,19 @@ def _pdf_target(page: Page) -> tuple[str, str] | None:
     return None
 
 
+# pymdownx.tasklist writes bare, disabled checkboxes: no accessible name (axe "label").
+# Wrap each with its text in a <label>, and let parents tick their own checklist.
+TASK_RE = re.compile(r'<input type="checkbox" disabled(?:="disabled")?\s*/?>'
+                     r'((?:(?!</li>|</p>|<ul|<ol|<label).)*)', re.DOTALL)
+
+
+def label_tasks(html: str) -> str:
+    return TASK_RE.sub(lambda m: f'<label><input type="checkbox">{m.group(1)}</label>', html)
+
+
 def on_page_content(html: str, page: Page, config: Any, files: Any) -> str:
     language = _language(page, config)
+    html = label_tasks(html)
     target = _pdf_target(page) if pdf_enabled() else None
     if target is not None:
         path, key = target
@@ -251,7 +262,8 @@ def on_page_content(html: str, page: Page, config: Any, files: Any) -> str:
         direction = "rtl" if language in RTL_LANGUAGES else "ltr"
         note = (f'<div class="admonition info famnum-non-traduit" lang="{language}" '
                 f'dir="{direction}" role="note"><p>{_texte(language, "non_traduit")}</p></div>\n')
-        html = note + f'<div lang="{DEFAULT_LANGUAGE}" dir="ltr">\n{html}\n</div>'
+        html = note + (f'<div lang="{DEFAULT_LANGUAGE}" dir="ltr" class="famnum-francais">'
+                       f'\n{html}\n</div>')
     return html
 
 
@@ -270,6 +282,29 @@ def on_post_page(output: str, page: Page, config: Any) -> str:
     output = output.replace('href="famnum:accessibilite"',
                             f'href="{get_relative_url(statement, page.url)}"')
     return output
+
+
+ALTERNATE_RE = re.compile(r'href="[^"]*"(\s+hreflang="([a-z]{2})")')
+
+
+def on_post_template(output: str, template_name: str, config: Any) -> str:
+    """The 404 page: one, in French, at the site's root, with absolute links.
+
+    It is a static template that mkdocs-static-i18n renders again in each language, to the
+    same file, with the language menu of the last page built: keep the French one and point
+    its language menu to each language's home page.
+    """
+    if template_name != "404.html":
+        return output
+    language = str(config.theme.get("language") or DEFAULT_LANGUAGE)
+    if language != DEFAULT_LANGUAGE:
+        return ""  # mkdocs writes nothing for an empty output
+    homes = {lang: "/" if lang == DEFAULT_LANGUAGE else f"/{lang}/"
+             for lang in ((_i18n(config) and _i18n(config).build_languages) or [])}
+    output = ALTERNATE_RE.sub(
+        lambda m: f'href="{homes[m.group(2)]}index.html"{m.group(1)}'
+        if m.group(2) in homes else m.group(0), output)
+    return output.replace('href="famnum:accessibilite"', 'href="/accessibilite.html"')
 
 
 # --------------------------------------------------------------------------- PDFs

@@ -1,0 +1,199 @@
+"""Browser tests of the built site: one build, one local server, one Chromium.
+
+The site is built once per test session (``famnum.site.construction``, shared by the
+xdist workers behind a file lock), served on 127.0.0.1 by a threaded ``http.server``,
+and every built page is visited once by :func:`visiter` which collects everything the
+tests then assert on (axe-core violations, width at 360 px, images, direction).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import http.server
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from famnum.site import construction
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CAPTURES = construction.RACINE / "build" / "captures"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+CONCURRENCE = 4
+# Each page load makes the theme's search worker download and index the whole search index
+# (every language), and the language menu fetch the sitemap: about 2 s of CPU a page that
+# axe does not need. The browser tests refuse them (search is not what they check).
+# They get an empty index and an empty sitemap instead.
+ALLEGES = {
+    "search/search_index.json": '{"config": {"lang": ["fr"], "separator": "[\\\\s\\\\-]+", '
+                                '"pipeline": ["stopWordFilter"], "fields": {"title": {"boost": 1000.0}, '
+                                '"text": {"boost": 1.0}, "tags": {"boost": 1000000.0}}}, "docs": []}',
+    "sitemap.xml": '<?xml version="1.0" encoding="UTF-8"?>'
+                   '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>',
+}
+
+
+def axe_source() -> str:
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    build = construction.construire_une_fois(
+        construction.dossier_partage(tmp_path_factory.getbasetemp()))
+    site_dir = Path(build["site"])
+    assert (site_dir / "index.html").exists(), build["sortie"][-3000:]
+    return site_dir
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # the browser closing a connection early is not a test failure
+
+
+@pytest.fixture(scope="session")
+def serveur(site):
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = _Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def pages_du_site(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site)).replace("\\", "/") for p in site.rglob("*.html"))
+
+
+MESURE_JS = """() => {
+  const article = document.querySelector('article') || document.body;
+  const h1 = article.querySelector('h1');
+  const box = h1 ? h1.getBoundingClientRect() : null;
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    lang: document.documentElement.getAttribute('lang'),
+    dir: document.documentElement.getAttribute('dir'),
+    bodyDirection: getComputedStyle(document.body).direction,
+    articleDirection: getComputedStyle(article.querySelector('h1') || article).direction,
+    // Where the title's text sits inside its line: right for right-to-left.
+    ...(h1 ? (() => { const r = document.createRange(); r.selectNodeContents(h1);
+                      const t = r.getBoundingClientRect();
+                      return {titreEcartDroite: box.right - t.right, titreEcartGauche: t.left - box.left}; })()
+           : {}),
+    imagesSansAlt: [...document.images].filter(i => !i.hasAttribute('alt')).map(i => i.src),
+    images: document.images.length,
+    skip: !!document.querySelector('a.md-skip'),
+  };
+}"""
+
+# A page in Arabic, Turkish or English that is not translated yet shows the French page's
+# content (marked lang="fr"), already checked on the French page: axe checks the rest of it
+# (header, menu, the "not translated" note, footer), which is what differs.
+AXE_JS = """async (tags) => {
+  const fallback = 'article div[lang="fr"][dir="ltr"]';
+  const context = document.querySelector(fallback) ? {exclude: [[fallback]]} : document;
+  const result = await axe.run(context, {runOnly: {type: 'tag', values: tags},
+                                         resultTypes: ['violations'], iframes: false});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' : ' + n.failureSummary)}));
+}"""
+
+
+async def _visiter(base: str, chemins: list[str], desktop: set[str], captures: dict[str, str]):
+    from playwright.async_api import async_playwright
+
+    resultats: dict[str, dict] = {}
+    externes: list[str] = []
+    source = axe_source()
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = await browser.new_context(viewport=PHONE)
+        await context.add_init_script(source)
+
+        async def garde(route):
+            url = route.request.url
+            leger = next((body for part, body in ALLEGES.items() if part in url), None)
+            if url.startswith(base) and leger is not None:
+                await route.fulfill(status=200, body=leger)  # see ALLEGES
+            elif url.startswith(base) or url.startswith("data:"):
+                await route.continue_()
+            else:
+                externes.append(route.request.url)
+                await route.abort()
+
+        await context.route("**/*", garde)
+        file: asyncio.Queue[str] = asyncio.Queue()
+        for chemin in chemins:
+            file.put_nowait(chemin)
+
+        async def travailleur():
+            page = await context.new_page()
+            erreurs: list[str] = []
+            page.on("pageerror", lambda exc: erreurs.append(str(exc)))
+            while not file.empty():
+                chemin = file.get_nowait()
+                erreurs.clear()
+                response = await page.goto(base + chemin, wait_until="load")
+                mesure = await page.evaluate(MESURE_JS)
+                mesure["status"] = response.status if response else None
+                mesure["axe"] = await page.evaluate(AXE_JS, AXE_TAGS)
+                if chemin in captures:
+                    CAPTURES.mkdir(parents=True, exist_ok=True)
+                    await page.screenshot(path=str(CAPTURES / captures[chemin]), full_page=True)
+                if chemin in desktop:
+                    await page.set_viewport_size(DESKTOP)
+                    mesure["axe_bureau"] = await page.evaluate(AXE_JS, AXE_TAGS)
+                    await page.set_viewport_size(PHONE)
+                mesure["erreurs_js"] = list(erreurs)
+                resultats[chemin] = mesure
+            await page.close()
+
+        await asyncio.gather(*(travailleur() for _ in range(CONCURRENCE)))
+        await browser.close()
+    return resultats, externes
+
+
+def _echantillon(chemins: list[str]) -> set[str]:
+    """One page of each kind and language, also checked with axe at desktop width."""
+    vus: dict[tuple[str, ...], str] = {}
+    for chemin in chemins:
+        parties = chemin.split("/")
+        langue = parties[0] if parties[0] in ("ar", "tr", "en") else "fr"
+        reste = parties[1:] if langue != "fr" else parties
+        cle = (langue, reste[0] if len(reste) > 1 else "racine", reste[-1] == "index.html")
+        vus.setdefault(cle, chemin)
+    return set(vus.values())
+
+
+@pytest.fixture(scope="session")
+def visite(site, serveur) -> dict:
+    chemins = pages_du_site(site)
+    sheet = next((c for c in chemins if c.startswith("ateliers/") and c != "ateliers/index.html"),
+                 None)
+    captures = {"index.html": "accueil-fr-360.png", "ar/index.html": "accueil-ar-360.png",
+                "ar/programme/index.html": "programme-ar-360.png",
+                "tutoriels/premiers-pas/index.html": "niveau-premiers-pas-360.png"}
+    if sheet:
+        captures[sheet] = "fiche-atelier-360.png"
+    debut = time.perf_counter()
+    resultats, externes = asyncio.run(_visiter(serveur, chemins, _echantillon(chemins), captures))
+    return {"pages": resultats, "externes": externes, "secondes": time.perf_counter() - debut,
+            "base": serveur}

@@ -1,0 +1,142 @@
+"""Every built page in headless Chromium: axe-core, 360 px, images, right-to-left, keyboard."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from famnum.site import construction
+
+from .conftest import CAPTURES, CHROMIUM, CHROMIUM_ARGS, PHONE
+
+pytestmark = pytest.mark.e2e
+
+CONTENT = construction.RACINE / "content"
+
+
+def test_every_page_was_visited(site, visite):
+    pages = visite["pages"]
+    assert len(pages) == len(list(site.rglob("*.html")))
+    assert all(mesure["status"] == 200 for mesure in pages.values())
+    CAPTURES.mkdir(parents=True, exist_ok=True)
+    (CAPTURES / "visite.json").write_text(json.dumps(
+        {"pages": len(pages), "secondes": round(visite["secondes"], 1)}, indent=1))
+
+
+def test_no_request_leaves_the_machine(visite):
+    assert visite["externes"] == []
+
+
+def test_no_javascript_error(visite):
+    erreurs = {c: m["erreurs_js"] for c, m in visite["pages"].items() if m["erreurs_js"]}
+    assert not erreurs, erreurs
+
+
+def test_axe_finds_no_violation(visite):
+    problems = []
+    for chemin, mesure in sorted(visite["pages"].items()):
+        for largeur, cle in (("360 px", "axe"), ("1280 px", "axe_bureau")):
+            for violation in mesure.get(cle, []):
+                problems.append(f"{chemin} ({largeur}) {violation['id']} [{violation['impact']}] "
+                                f"{violation['help']} : {violation['nodes']}")
+    assert not problems, f"{len(problems)} violations axe :\n" + "\n".join(problems[:60])
+
+
+def test_desktop_width_was_checked_on_a_sample(visite):
+    echantillon = [c for c, m in visite["pages"].items() if "axe_bureau" in m]
+    assert "index.html" in echantillon and any(c.startswith("ar/") for c in echantillon)
+
+
+def test_no_horizontal_scroll_at_360px(visite):
+    trop_larges = {c: m["scrollWidth"] for c, m in visite["pages"].items()
+                   if m["scrollWidth"] > PHONE["width"]}
+    assert not trop_larges, trop_larges
+
+
+def test_images_have_alt_text(visite):
+    sans_alt = {c: m["imagesSansAlt"] for c, m in visite["pages"].items() if m["imagesSansAlt"]}
+    assert not sans_alt, sans_alt
+
+
+def test_arabic_pages_render_right_to_left(visite):
+    arabes = {c: m for c, m in visite["pages"].items() if c.startswith("ar/")}
+    assert arabes
+    for chemin, mesure in arabes.items():
+        assert (mesure["lang"], mesure["dir"], mesure["bodyDirection"]) == ("ar", "rtl", "rtl"), chemin
+    traduites = [c for c in arabes
+                 if (CONTENT / re.sub(r"\.html$", ".ar.md", c[len("ar/"):])).exists()]
+    for chemin in traduites:
+        mesure = arabes[chemin]
+        assert mesure["articleDirection"] == "rtl", chemin
+        assert mesure["titreEcartDroite"] <= mesure["titreEcartGauche"], chemin
+
+
+def test_french_pages_render_left_to_right(visite):
+    for chemin in ("index.html", "accessibilite.html"):
+        mesure = visite["pages"][chemin]
+        assert (mesure["lang"], mesure["bodyDirection"]) == ("fr", "ltr")
+
+
+def test_screenshots_were_taken(visite):
+    for nom in ("accueil-fr-360.png", "accueil-ar-360.png", "fiche-atelier-360.png"):
+        assert (CAPTURES / nom).stat().st_size > 5000, nom
+
+
+# --------------------------------------------------------------------------- keyboard
+
+FOCUS_JS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  const r = e.getBoundingClientRect();
+  return {tag: e.tagName, cls: e.className, href: e.getAttribute('href'),
+          inMain: !!e.closest('.md-content'), inChoices: !!e.closest('.famnum-choix'),
+          outline: s.outlineStyle !== 'none' ? parseFloat(s.outlineWidth) : 0,
+          visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight};
+}"""
+
+
+@pytest.fixture(scope="module")
+def clavier(serveur):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.route("**/*", lambda route: route.continue_()
+                   if route.request.url.startswith(serveur) else route.abort())
+        yield page
+        browser.close()
+
+
+@pytest.mark.parametrize("chemin", ["index.html", "accessibilite.html", "ar/index.html"])
+def test_skip_link_is_first_visible_and_works(clavier, serveur, chemin):
+    clavier.goto(serveur + chemin)
+    clavier.keyboard.press("Tab")
+    focus = clavier.evaluate(FOCUS_JS)
+    assert focus and "md-skip" in focus["cls"], focus
+    assert focus["visible"] and focus["outline"] >= 2, focus
+    clavier.keyboard.press("Enter")
+    assert clavier.evaluate("location.hash") == focus["href"]
+    clavier.keyboard.press("Tab")
+    after = clavier.evaluate(FOCUS_JS)
+    assert after and after["inMain"], f"après le lien d'évitement, le focus va à {after}"
+
+
+def test_tab_reaches_the_level_choices_with_a_visible_focus_ring(clavier, serveur):
+    clavier.goto(serveur + "index.html")
+    seen = []
+    for _ in range(80):
+        clavier.keyboard.press("Tab")
+        focus = clavier.evaluate(FOCUS_JS)
+        seen.append(focus)
+        if focus and focus["inChoices"]:
+            break
+    else:
+        pytest.fail(f"la Tabulation n'atteint pas les choix de niveau : {seen[-5:]}")
+    assert focus["visible"] and focus["outline"] >= 2, focus
+    assert focus["href"].startswith("tutoriels/premiers-pas/")
+    clavier.keyboard.press("Enter")
+    clavier.wait_for_url("**/tutoriels/premiers-pas/index.html")
