@@ -40,7 +40,7 @@ class Grille:
         return self.donnees["criteres"]
 
     def libelle_mode(self, mode: str) -> str:
-        return self.donnees["modes"]["libelles"][mode]
+        return self.donnees["modes"]["libelles"][mode] if mode else "sans matériel"
 
     def libelle_materiel(self, type_: str) -> str:
         if type_ == "connexion_internet":

@@ -73,6 +73,8 @@ class Proposition:
     stock_restant: dict[str, int]
     plan: dict[int, dict[str, dict[str, float]]]  # phase → type → {stock, achats, cout}
     avertissements: list[str] = field(default_factory=list)
+    reserve: "Reserve | None" = None  # what is left after the proposal, for the commission's amendments
+    sources: dict[str, str] = field(default_factory=dict)  # asset tag → source (dsi, donateur, achat)
 
     @property
     def retenues(self) -> list[Candidature]:
@@ -192,6 +194,10 @@ def centimes(euros: float) -> int:
 
 
 def mode_final(c: Candidature, g: dict, sources: dict[str, str]) -> str:
+    """The mode set by the capacity to pay, a gift for refurbished computers instead of a loan, and no
+    mode at all when only a connection aid is proposed (nothing to lend)."""
+    if not c.attribution:
+        return ""
     mode = c.besoin.mode_selon_capacite
     ordinateurs = [tag for t, tag in c.attribution if t in ORDINATEURS]
     if mode == "pret" and ordinateurs and all(sources.get(tag) in g["modes"]["don_si_sources"] for tag in ordinateurs):
@@ -242,7 +248,7 @@ def proposer(dossiers: dict[str, dict], grille: Grille, referentiels: Referentie
         c.mode = mode_final(c, g, sources)
         chiffrer(c, g)
     return Proposition(jour, grille, candidatures, g["budget"]["achats"], engage, stock_initial, reserve.compte(),
-                       plan_par_phase(candidatures, g), avertissements)
+                       plan_par_phase(candidatures, g), avertissements, reserve, sources)
 
 
 def candidature(identifiant, dossier, g, grille, referentiels, pseudonyme, jour) -> Candidature:

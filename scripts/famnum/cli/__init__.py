@@ -53,4 +53,4 @@ def main():
     """
 
 
-from . import cles, evaluation, familles, territoire  # noqa: E402  (registers the commands)
+from . import attribution, cles, evaluation, familles, territoire  # noqa: E402  (registers the commands)

@@ -1,0 +1,205 @@
+"""The commission's dossier: one Markdown file and its A4 PDF in build/private/, pseudonymised.
+
+Each family is a keyed pseudonym with its QPV, school level, household size, score and breakdown,
+proposal and cost; never a name, phone, address, id or date of birth (a test plants them and
+searches both files)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..referentiels import Referentiels
+from .bareme import nombre
+from .grille import Grille
+from .proposition import Candidature, Proposition
+
+NIVEAUX = {"primaire": "primaire", "college": "collège"}
+VALEURS = {"aucun": "aucun abonnement", "mobile": "forfait mobile seulement", "box": "box internet",
+           "oui": "oui", "partiellement": "en partie", "non": "non", "ne_sait_pas": "ne sait pas"}
+
+
+def euros(x: float) -> str:
+    return f"{nombre(x)} €"
+
+
+def date_fr(jour) -> str:
+    return jour.strftime("%d/%m/%Y")
+
+
+def cellule(texte) -> str:
+    return str(texte).replace("|", "\\|").replace("\n", " ")
+
+
+def tableau(entetes: list[str], lignes: list[list]) -> str:
+    sortie = ["| " + " | ".join(entetes) + " |", "|" + " --- |" * len(entetes)]
+    sortie += ["| " + " | ".join(cellule(c) for c in ligne) + " |" for ligne in lignes]
+    return "\n".join(sortie) + "\n"
+
+
+def codes_criteres(grille: Grille) -> dict[str, str]:
+    """C1, C2… in the grid's order: short enough for one line per family."""
+    return {code: f"C{n}" for n, code in enumerate(grille.criteres, 1)}
+
+
+def niveau_scolaire(c: Candidature) -> str:
+    return " et ".join(NIVEAUX[n] for n in c.situation.niveaux) or "non renseigné"
+
+
+def decomposition(c: Candidature, codes: dict[str, str]) -> str:
+    return " · ".join(f"{codes[p.critere]} {nombre(p.points)}" for p in c.points if p.points) or "aucun point"
+
+
+def materiel_propose(c: Candidature, grille: Grille) -> str:
+    morceaux = []
+    for t, tag in c.attribution:
+        morceaux.append(f"{grille.libelle_materiel(t)} ({'achat' if tag == 'achat' else tag})")
+    if c.besoin.connexion:
+        morceaux.append(grille.libelle_materiel("connexion_internet"))
+    return ", ".join(morceaux)
+
+
+def section_grille(grille: Grille) -> str:
+    g = grille.donnees
+    codes = codes_criteres(grille)
+    lignes = []
+    for code, critere in g["criteres"].items():
+        if "points_par_valeur" in critere:
+            poids = " ; ".join(f"{VALEURS.get(v, v)} : {nombre(p)}" for v, p in critere["points_par_valeur"].items())
+        else:
+            poids = f"{nombre(critere['points'])}" + (f" par unité (au plus {critere['plafond']})" if "plafond" in critere else "")
+        lignes.append([codes[code], critere["libelle"], poids, critere["source"]])
+    regle = g["regle_age"]
+    modes = g["modes"]["selon_capacite"]
+    return "\n".join([
+        "## La grille utilisée\n",
+        f"Fichier public `{grille.fichier}` ({g['titre']}). {g['portee']}\n",
+        tableau(["Code", "Critère", "Points", "Source de la donnée"], lignes),
+        f"**Règle d'âge** : moins de {regle['age_portable']} ans, ordinateur fixe ; {regle['age_portable']} ans et plus, "
+        f"ordinateur portable ; un ordinateur par famille"
+        + (f", un second si le foyer compte au moins {regle['second_ordinateur']['personnes_min']} personnes sans ordinateur "
+           "et des enfants dans les deux tranches d'âge." if regle["second_ordinateur"]["autorise"] else "."),
+        "",
+        f"**Modes** : capacité à payer une location « oui » → {grille.libelle_mode(modes['oui'])} ; « en partie » → "
+        f"{grille.libelle_mode(modes['partiellement'])} ; « non » → {grille.libelle_mode(modes['non'])} "
+        f"(don pour un ordinateur reconditionné).\n",
+        f"**Départage des ex aequo** : {g['departage']}\n",
+    ])
+
+
+def section_totaux(p: Proposition) -> str:
+    g = p.grille.donnees
+    aides = sum(c.aide_pre_mensuelle * g["durees"]["location_mois"] + c.aide_connexion_mensuelle * g["connexion"]["duree_mois"]
+                for c in p.retenues)
+    examinees = [c for c in p.candidatures]
+    lignes_stock = [[p.grille.libelle_materiel(t), p.stock_initial[t], p.stock_initial[t] - p.stock_restant[t], p.stock_restant[t]]
+                    for t in p.stock_initial]
+    return "\n".join([
+        "## Totaux\n",
+        tableau(["", "Nombre"], [
+            ["Familles examinées", len(examinees)],
+            ["Proposées à l'équipement", len(p.retenues)],
+            ["Sur la liste d'attente", len(p.attente)],
+            ["Sans matériel à proposer", len(p.sans_proposition)],
+        ]),
+        tableau(["Budget des achats", "Montant"], [
+            ["Budget des achats de matériel", euros(p.budget_achats)],
+            ["Déjà engagé par les commissions précédentes", euros(p.engage_avant)],
+            ["Achats proposés à cette séance", euros(p.cout_achats)],
+            ["Reste après cette séance", euros(p.budget_restant)],
+            ["Aides du PRE proposées (location aidée et connexion, sur leur durée)", euros(aides)],
+            ["Budget total de l'action", euros(g["budget"]["total"])],
+        ]),
+        tableau(["Stock", "Disponible", "Proposé", "Restant"], lignes_stock),
+    ])
+
+
+def section_plan(p: Proposition) -> str:
+    lignes = []
+    for phase in p.grille.donnees["phases"]:
+        for t, chiffres in sorted(p.plan[phase["numero"]].items()):
+            if t == "connexion_internet":
+                lignes.append([phase["libelle"], p.grille.libelle_materiel(t), "—", f"{chiffres['achats']} famille(s)", euros(chiffres["cout"])])
+            else:
+                lignes.append([phase["libelle"], p.grille.libelle_materiel(t), chiffres["stock"], chiffres["achats"], euros(chiffres["cout"])])
+    return "## Plan d'achat par phase et par matériel\n\n" + tableau(
+        ["Phase", "Matériel", "Pris au stock", "À acheter", "Coût"], lignes)
+
+
+def section_familles(p: Proposition, referentiels: Referentiels) -> str:
+    codes = codes_criteres(p.grille)
+    lignes = []
+    for c in p.retenues:
+        lignes.append([c.rang, c.pseudonyme, referentiels.qpv.get(c.situation.qpv, {}).get("nom", c.situation.qpv),
+                       niveau_scolaire(c), c.situation.personnes, nombre(c.score), decomposition(c, codes),
+                       materiel_propose(c, p.grille), p.grille.libelle_mode(c.mode), euros(c.cout_achats),
+                       euros(c.aide_pre_mensuelle + c.aide_connexion_mensuelle)])
+    entetes = ["Rang", "Famille", "QPV", "Niveau", "Pers.", "Points", "Détail", "Proposition", "Mode", "Achats", "Aides/mois"]
+    attente = [[c.place_attente, c.rang, c.pseudonyme, referentiels.qpv.get(c.situation.qpv, {}).get("nom", c.situation.qpv),
+                niveau_scolaire(c), c.situation.personnes, nombre(c.score), decomposition(c, codes),
+                ", ".join(p.grille.libelle_materiel(t) for t in c.besoin.materiels)] for c in p.attente]
+    sans = [[c.pseudonyme, nombre(c.score), " ".join(c.besoin.raisons) or "aucune demande"] for c in p.sans_proposition]
+    return "\n".join([
+        "## Proposition classée\n",
+        "Détail : les points de chaque critère (codes de la grille ci-dessous). « Achats » : coût pour le budget ; "
+        "le matériel du stock n'en coûte pas.\n",
+        tableau(entetes, lignes) if lignes else "*Aucune famille proposée.*\n",
+        "## Liste d'attente\n",
+        tableau(["Place", "Rang", "Famille", "QPV", "Niveau", "Pers.", "Points", "Détail", "Matériel nécessaire"], attente)
+        if attente else "*Personne sur la liste d'attente.*\n",
+        "## Familles sans matériel à proposer\n",
+        tableau(["Famille", "Points", "Pourquoi"], sans) if sans else "*Aucune.*\n",
+    ])
+
+
+def markdown_commission(p: Proposition, referentiels: Referentiels, fictif: bool = False) -> str:
+    g = p.grille.donnees
+    entete = [f"# Commission d'attribution du matériel numérique — séance du {date_fr(p.jour)}\n"]
+    if fictif:
+        entete.append("**DONNÉES FICTIVES — démonstration.**\n")
+    entete += [
+        f"{g['territoire']}. Document de travail **confidentiel**, pseudonymisé : chaque famille y est désignée par "
+        "un pseudonyme à clé ; le secrétariat seul peut retrouver le dossier. Ne pas diffuser.\n",
+        "## La séance\n",
+        f"Date : {date_fr(p.jour)}. Secrétariat : {g['commission']['secretariat']}.\n",
+        "Membres de la commission :\n",
+        "\n".join(f"- {m}" for m in g["commission"]["membres"]) + "\n",
+        "La grille propose ; la commission décide et écrit un motif chaque fois qu'elle s'écarte du classement.\n",
+    ]
+    if p.avertissements:
+        entete.append("\n".join(f"> {a}" for a in p.avertissements) + "\n")
+    return "\n".join(entete + [section_totaux(p), section_plan(p), section_familles(p, referentiels), section_grille(p.grille)])
+
+
+CSS = """
+@page { size: A4; margin: 14mm 12mm 16mm 12mm;
+        @bottom-center { content: "Confidentiel — commission d'attribution — page " counter(page) " / " counter(pages);
+                         font-size: 8pt; color: #444; } }
+body { font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; line-height: 1.3; color: #111; }
+h1 { font-size: 15pt; margin: 0 0 4mm; } h2 { font-size: 11.5pt; margin: 6mm 0 2mm; border-bottom: 1px solid #999; }
+table { border-collapse: collapse; width: 100%; margin: 2mm 0 3mm; font-size: 7.5pt; }
+th, td { border: 1px solid #888; padding: 1mm 1.3mm; vertical-align: top; text-align: left; }
+th { background: #e8e8e8; } tr { page-break-inside: avoid; } thead { display: table-header-group; }
+blockquote { border-left: 3px solid #c60; margin: 2mm 0; padding-left: 3mm; }
+"""
+
+
+def pdf_depuis_markdown(markdown_texte: str, sortie: Path, titre: str) -> None:
+    """A4 PDF of a private Markdown document (WeasyPrint, no network: base_url is a private folder)."""
+    import html
+
+    import markdown
+    from weasyprint import HTML
+
+    corps = markdown.markdown(markdown_texte, extensions=["tables"])
+    document = (f"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>{html.escape(titre)}</title>"
+                f"<style>{CSS}</style></head><body>{corps}</body></html>")
+    HTML(string=document, base_url=str(sortie.parent)).write_pdf(str(sortie))
+
+
+def ecrire_commission(p: Proposition, referentiels: Referentiels, prive: Path, fictif: bool = False) -> tuple[Path, Path]:
+    prive.mkdir(parents=True, exist_ok=True)
+    texte = markdown_commission(p, referentiels, fictif)
+    md = prive / f"commission-{p.jour.isoformat()}.md"
+    pdf = md.with_suffix(".pdf")
+    md.write_text(texte, encoding="utf-8")
+    pdf_depuis_markdown(texte, pdf, f"Commission d'attribution — {date_fr(p.jour)}")
+    return md, pdf

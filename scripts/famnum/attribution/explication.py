@@ -1,0 +1,158 @@
+"""`famnum expliquer`: the explanation owed to a family (CRPA L311-3-1 and R311-3-1-2), in plain
+French for a référent to read aloud: how much the grid weighed in the decision, the data used and
+their sources, the criteria and weights as applied to the family, the operations, and its result
+(rank band or waiting-list place). Only this family's data and counts of the others, never theirs."""
+from __future__ import annotations
+
+from datetime import date
+
+from ..erreurs import FamnumError
+from .bareme import nombre
+from .commission import VALEURS, date_fr, euros
+from .proposition import Candidature, Proposition
+
+IMPRIMANTE = {"aucune": "aucune", "oui": "une imprimante qui fonctionne", "non": "une imprimante qui ne fonctionne pas",
+              "sans_encre": "une imprimante sans encre ni papier"}
+QUARTS = ("dans le premier quart", "dans le deuxième quart", "dans le troisième quart", "dans le dernier quart")
+
+
+def derniere_decision(dossier: dict) -> dict | None:
+    decisions = [e for e in dossier.get("journal", []) if e.get("type") == "decision"]
+    return decisions[-1] if decisions else None
+
+
+def jour_de_seance(dossier: dict, defaut: date) -> date:
+    """The session that decided for the family, else the given day."""
+    decision = derniere_decision(dossier)
+    if decision and decision.get("details", {}).get("commission"):
+        return date.fromisoformat(decision["details"]["commission"])
+    return defaut
+
+
+def avant(dossiers: dict[str, dict], jour: date) -> dict[str, dict]:
+    """Every dossier as it stood on the morning of the session (events of that day and later left out),
+    so that the ranking of that session can be computed again."""
+    return {i: {**d, "journal": [e for e in d["journal"] if e["date"] < jour.isoformat()]} for i, d in dossiers.items()}
+
+
+def bande(rang: int, classees: int) -> str:
+    quart = min(4 * (rang - 1) // max(classees, 1), 3)
+    return f"{QUARTS[quart]} des {classees} familles classées (rang {rang})"
+
+
+def donnees_utilisees(c: Candidature, referentiels, jour: date) -> list[str]:
+    s = c.situation
+    ages = ", ".join(f"{a} ans" for a in sorted(s.ages, reverse=True)) or "aucun"
+    demande = [t for t, v in s.demande.items() if v]
+    libelles = {"ordinateur_fixe": "un ordinateur fixe", "ordinateur_portable": "un ordinateur portable",
+                "imprimante": "une imprimante", "connexion_internet": "une aide pour internet"}
+    return [
+        f"Votre quartier : {referentiels.qpv.get(s.qpv, {}).get('nom', s.qpv)} (fiche de diagnostic).",
+        f"Votre foyer : {s.personnes} personnes, dont {s.adultes} adulte(s) et {s.enfants} enfant(s) (fiche de diagnostic).",
+        f"L'âge des enfants le {date_fr(jour)} : {ages} (calculé avec les dates de naissance de la fiche).",
+        f"Enfants au collège : {s.collegiens} (établissement ou classe notés sur la fiche).",
+        f"Ordinateurs qui fonctionnent chez vous : {s.ordinateurs_en_etat} (entretien de diagnostic).",
+        f"Imprimante : {IMPRIMANTE[s.imprimante]} (entretien de diagnostic).",
+        f"Internet : {VALEURS[s.internet]} (entretien de diagnostic).",
+        f"Vous pouvez payer une petite location : {VALEURS[s.capacite_location]} (entretien de diagnostic).",
+        f"Vous acceptez une formation : {VALEURS[s.formation]} (entretien de diagnostic).",
+        f"Vous avez besoin du numérique, selon vous : {'oui' if s.besoin_declare else 'non'} (entretien de diagnostic).",
+        "Votre demande : " + (", ".join(libelles[t] for t in demande) if demande else "aucun matériel") + " (entretien de diagnostic).",
+    ]
+
+
+def tableau_points(c: Candidature) -> list[str]:
+    lignes = ["| Critère | Ce qui a été noté pour vous | Règle de la grille | Vos points |", "| --- | --- | --- | --- |"]
+    for p in c.points:
+        constate = VALEURS.get(p.constate, p.constate) if isinstance(p.constate, str) else (
+            ("oui" if p.constate else "non") if p.critere not in ("enfants_scolarises", "collegiens_portable") else p.constate)
+        lignes.append(f"| {p.libelle} | {constate} | {p.regle.replace('ne_sait_pas', 'ne sait pas')} | {nombre(p.points)} |")
+    lignes.append(f"| **Total** | | | **{nombre(c.score)}** |")
+    return lignes
+
+
+def resultat(c: Candidature, p: Proposition, decision: dict | None) -> list[str]:
+    g = p.grille
+    classees = sum(1 for x in p.candidatures if x.rang)
+    lignes = []
+    if not c.a_proposer:
+        lignes.append("La grille n'a proposé aucun matériel, pour ces raisons :")
+        lignes += [f"- {r}" for r in c.besoin.raisons] or ["- aucune demande de matériel."]
+    elif c.retenue:
+        lignes.append(f"Votre demande est classée {bande(c.rang, classees)}.")
+        lignes.append("La grille a proposé : " + ", ".join(g.libelle_materiel(t) for t in c.materiels)
+                      + (f", en {g.libelle_mode(c.mode).lower()}." if c.mode else "."))
+    else:
+        lignes.append(f"Votre demande est classée {bande(c.rang, classees)}. Le stock et le budget de cette séance "
+                      f"n'ont pas suffi : vous êtes à la place {c.place_attente} sur la liste d'attente "
+                      f"({len(p.attente)} familles y sont inscrites).")
+    lignes += ["", "Pourquoi ce matériel et ce mode :"] + [f"- {r}" for r in c.besoin.raisons]
+    modes = g["modes"]["selon_capacite"]
+    lignes.append(f"- Mode : la capacité à payer une location décide (oui : {g.libelle_mode(modes['oui']).lower()} ; "
+                  f"en partie : {g.libelle_mode(modes['partiellement']).lower()} ; non : {g.libelle_mode(modes['non']).lower()}, "
+                  "ou don pour un ordinateur reconditionné).")
+    if decision:
+        d = decision.get("details", {})
+        avis = {"accorde": "a accordé l'équipement", "ajourne": "a ajourné la décision", "refuse": "a refusé la demande"}[d["avis"]]
+        lignes += ["", f"La commission du {date_fr(date.fromisoformat(d.get('commission', decision['date'])))} {avis}."]
+        if d.get("materiels"):
+            lignes.append("Matériel accordé : " + ", ".join(g.libelle_materiel(t) for t in d["materiels"])
+                          + (f", en {g.libelle_mode(d['mode']).lower()}." if d.get("mode") else "."))
+        if d.get("loyer_mensuel"):
+            lignes.append(f"Loyer : {euros(d['loyer_mensuel'])} par mois" + (f", dont {euros(d['aide_mensuelle'])} payés par le PRE."
+                                                                              if d.get("aide_mensuelle") else "."))
+        if d.get("aide_connexion_mensuelle"):
+            lignes.append(f"Aide pour internet : {euros(d['aide_connexion_mensuelle'])} par mois pendant {g['connexion']['duree_mois']} mois.")
+        if d.get("ecart", "aucun") != "aucun":
+            lignes.append(f"La commission ne suit pas exactement la grille. Son motif : {d.get('motif', '')}")
+    else:
+        lignes += ["", "La commission n'a pas encore décidé : ceci est la proposition de la grille, pas la décision."]
+    return lignes
+
+
+def expliquer(identifiant: str, dossier: dict, proposition: Proposition, referentiels) -> str:
+    c = next((x for x in proposition.candidatures if x.identifiant == identifiant), None)
+    if c is None:
+        raise FamnumError(f"Le dossier {identifiant} n'a pas été examiné par la grille à cette date "
+                          "(il faut un diagnostic, et pas encore de matériel livré).\n"
+                          "À faire : vérifiez son journal avec « famnum famille voir ».")
+    g = proposition.grille.donnees
+    decision = derniere_decision(dossier)
+    texte = [
+        f"# Comment votre demande a été examinée — dossier {identifiant}",
+        "",
+        "Ce document explique la décision d'attribution de matériel numérique, comme le prévoit l'article "
+        "L311-3-1 du code des relations entre le public et l'administration : une décision prise avec l'aide "
+        "d'un traitement algorithmique doit le dire, et vous pouvez savoir comment il a été utilisé pour vous.",
+        "",
+        "## 1. La place de la grille dans la décision",
+        "",
+        f"La décision a été prise avec l'aide d'une grille de points, publiée sur le site du programme. {g['portee']}",
+        "",
+        "## 2. Les données utilisées et leur source",
+        "",
+        *[f"- {ligne}" for ligne in donnees_utilisees(c, referentiels, proposition.jour)],
+        "",
+        "## 3. Les critères et leur poids, appliqués à votre situation",
+        "",
+        *tableau_points(c),
+        "",
+        "## 4. Les opérations effectuées",
+        "",
+        "1. Les points de chaque critère sont additionnés.",
+        f"2. Les demandes sont classées de la plus forte à la plus faible. {g['departage']}",
+        "3. Le type de matériel suit la règle d'âge et vos besoins ; le mode suit votre capacité à payer une location.",
+        "4. Dans l'ordre du classement, le matériel est pris d'abord dans le stock, puis acheté tant que le budget le permet.",
+        "5. La commission d'attribution examine la proposition et décide.",
+        "",
+        "## 5. Votre résultat",
+        "",
+        *resultat(c, proposition, decision),
+        "",
+        "## 6. Vos droits",
+        "",
+        "Vous pouvez demander à votre référent un nouvel examen de votre dossier par la commission, par exemple si "
+        "votre situation a changé ou si une donnée ci-dessus est fausse (elle sera corrigée). Si ces informations "
+        "ne vous étaient pas communiquées, vous pouvez saisir la Commission d'accès aux documents administratifs (CADA).",
+    ]
+    return "\n".join(texte) + "\n"

@@ -1,0 +1,39 @@
+"""Everything a commission command needs, read once: the grid, the stock, every dossier, the
+keyed pseudonyms, and the proposal computed from them at the session's date."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..dossiers import Coffre, Lecture
+from ..erreurs import FamnumError
+from ..pseudonymes import Pseudonymiseur, charger_cle
+from .grille import Grille, charger_grille
+from .proposition import Proposition, proposer
+from .stock import Appareil, charger_stock
+
+
+@dataclass
+class Seance:
+    coffre: Coffre
+    lecture: Lecture
+    grille: Grille
+    stock: list[Appareil]
+    proposition: Proposition
+    pseudonyme: Pseudonymiseur
+
+
+def charger_publics(coffre: Coffre) -> tuple[Grille, list[Appareil]]:
+    """The grid and the stock first: a bad grid is refused before any dossier is decrypted."""
+    return charger_grille(coffre.territoire, set(coffre.referentiels.qpv)), charger_stock(coffre.territoire)
+
+
+def ouvrir_seance(coffre: Coffre, jour: date, lecture: Lecture | None = None) -> Seance:
+    grille, stock = charger_publics(coffre)
+    lecture = lecture or coffre.lire_tous(valider=True)
+    if not lecture.rapport.valide:
+        raise FamnumError(f"{len(lecture.rapport.problemes)} dossier(s) ne sont pas valides : la proposition "
+                          "serait faussée.\nÀ faire : lancez « famnum verifier » et corrigez-les d'abord.")
+    pseudonyme = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
+    proposition = proposer(lecture.dossiers, grille, coffre.referentiels, stock, pseudonyme, jour)
+    return Seance(coffre, lecture, grille, stock, proposition, pseudonyme)

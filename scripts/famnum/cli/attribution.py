@@ -1,0 +1,115 @@
+"""famnum attribution proposer | commission | decider, et famnum expliquer."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import commande_sure, main
+
+
+def _jour(texte: str | None) -> date:
+    from ..erreurs import FamnumError
+    from ..saisie import SaisieInvalide, lire_date
+
+    if not texte:
+        return date.today()
+    try:
+        return date.fromisoformat(lire_date(texte))
+    except SaisieInvalide as e:
+        raise FamnumError(f"--date : {e}") from None
+
+
+OPTION_DATE = click.option("--date", "date_seance", metavar="JJ/MM/AAAA",
+                           help="Date de la séance de la commission (les âges sont comptés ce jour-là). Par défaut : aujourd'hui.")
+
+
+@main.group()
+def attribution():
+    """La grille publique (data/attribution.yaml), la proposition, la commission et ses décisions."""
+
+
+@attribution.command("proposer")
+@OPTION_DATE
+@click.option("--enregistrer", is_flag=True, help="Ajoute la préconisation au journal de chaque famille classée (un commit).")
+@click.option("--par", default="coordination du PRE", show_default=True, help="Fonction notée dans le journal (jamais un nom).")
+@click.option("--tout", is_flag=True, help="Affiche toutes les familles classées (par défaut : les 20 premières).")
+@commande_sure
+def proposer(date_seance: str | None, enregistrer: bool, par: str, tout: bool):
+    """Classe les familles avec la grille, propose matériel et mode, puise dans le stock puis dans le budget."""
+    from ..attribution.rendu import texte_proposition
+    from ..attribution.seance import ouvrir_seance
+    from ..dossiers import Coffre
+
+    seance = ouvrir_seance(Coffre.ouvrir(), _jour(date_seance))
+    click.echo(texte_proposition(seance.proposition, None if tout else 20))
+    if enregistrer:
+        from ..attribution.rendu import preconisations
+
+        dossiers = preconisations(seance.proposition, seance.lecture.dossiers, par)
+        seance.coffre.enregistrer(dossiers, "Préconisations de la grille d'attribution")
+        click.secho(f"Préconisation ajoutée au journal de {len(dossiers)} famille(s), commitée.", fg="green")
+
+
+@attribution.command("commission")
+@OPTION_DATE
+@commande_sure
+def commission(date_seance: str | None):
+    """Écrit le dossier pseudonymisé de la commission (Markdown et PDF) et le modèle des décisions dans build/private/."""
+    from ..attribution.commission import ecrire_commission
+    from ..attribution.decisions import modele_decisions
+    from ..attribution.seance import ouvrir_seance
+    from ..dossiers import Coffre
+
+    seance = ouvrir_seance(Coffre.ouvrir(), _jour(date_seance))
+    territoire = seance.coffre.territoire
+    md, pdf = ecrire_commission(seance.proposition, seance.coffre.referentiels, territoire.prive)
+    modele = modele_decisions(seance.proposition, territoire.prive / f"decisions-{seance.proposition.jour.isoformat()}.yaml")
+    for chemin in (md, pdf, modele):
+        click.echo(f"Écrit : {territoire.relatif(chemin)}")
+    click.echo("Ces fichiers sont privés (build/private/) : ne les publiez pas, ne les envoyez pas par courriel non chiffré.")
+
+
+@attribution.command("decider")
+@click.option("--fichier", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="Le fichier des décisions rempli par le secrétariat (modèle écrit par « famnum attribution commission »).")
+@click.option("--par", default=None, help="Fonction notée dans le journal (par défaut : celle du fichier).")
+@commande_sure
+def decider(fichier: Path, par: str | None):
+    """Enregistre les décisions de la commission dans les dossiers, en un seul commit."""
+    from ..attribution.decisions import appliquer, lire_decisions, lire_seance_du_fichier
+    from ..attribution.seance import ouvrir_seance
+    from ..dossiers import Coffre
+
+    jour, par_fichier = lire_seance_du_fichier(fichier)
+    seance = ouvrir_seance(Coffre.ouvrir(), jour)
+    _, decisions = lire_decisions(fichier, seance.proposition)
+    dossiers = appliquer(decisions, seance.proposition, seance.lecture.dossiers, par or par_fichier, jour)
+    seance.coffre.enregistrer(dossiers, "Décisions de la commission d'attribution")
+    compte = {a: sum(d.avis == a for d in decisions) for a in ("accorde", "ajourne", "refuse")}
+    click.secho(f"{len(dossiers)} décision(s) enregistrée(s) et commitée(s) : {compte['accorde']} accordée(s), "
+                f"{compte['ajourne']} ajournée(s), {compte['refuse']} refusée(s).", fg="green")
+
+
+@main.command("expliquer")
+@click.argument("identifiant")
+@OPTION_DATE
+@commande_sure
+def expliquer(identifiant: str, date_seance: str | None):
+    """Explique à une famille, en français simple, comment sa demande a été examinée (CRPA L311-3-1)."""
+    from ..attribution.explication import avant, expliquer as expliquer_famille, jour_de_seance
+    from ..attribution.proposition import proposer as proposer_
+    from ..attribution.seance import charger_publics
+    from ..dossiers import Coffre
+    from ..pseudonymes import Pseudonymiseur, charger_cle
+
+    coffre = Coffre.ouvrir()
+    identifiant = identifiant.strip().upper()
+    dossier = coffre.lire(identifiant)
+    grille, stock = charger_publics(coffre)
+    jour = jour_de_seance(dossier, _jour(date_seance))
+    lecture = coffre.lire_tous(valider=True)
+    pseudo = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
+    proposition = proposer_(avant(lecture.dossiers, jour), grille, coffre.referentiels, stock, pseudo, jour)
+    click.echo(expliquer_famille(identifiant, dossier, proposition, coffre.referentiels))
