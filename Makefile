@@ -27,13 +27,13 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
-## Le site public seul (content/ → site/).
+## Le site public seul (content/ → site/), toutes les langues et les PDF (FAMNUM_SANS_PDF=1 : sans PDF).
 site: $(STAMP)
-	$(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-## Sert le site construit sur 127.0.0.1 seulement.
+## Sert le site sur http://127.0.0.1:8000/ seulement, reconstruit à chaque modification (sans PDF).
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	FAMNUM_SANS_PDF=1 NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 clean:
 	rm -rf build site
