@@ -99,3 +99,23 @@ def test_le_controle_rapide_et_frictionless_sont_d_accord(coffre):
         rapide = valider_tables(recensement.descripteur, t, references)
         lent = valider_paquet(recensement.descripteur, t, coffre.territoire.data)
         assert bool(rapide) == bool(lent), (rapide, lent)
+
+
+def test_une_famille_seulement_recensee_compte_sans_les_parties_du_diagnostic(coffre, tmp_path):
+    """A family imported from a census list has no household, equipment, capacities nor demand yet:
+    it counts per school and QPV, its diagnostic columns are empty, and the package still validates."""
+    from famnum.dossiers import evenement
+
+    a, _, _ = _territoire_de_trois(coffre)
+    recensee = dossier(existants={a["id"]})
+    recensee["fiche"] = {"enfants": [dict(a["fiche"]["enfants"][1])], "qpv": "epine",
+                         "contact_recensement": {"telephone": "+33639987351"}}
+    recensee["journal"] = [evenement("recensement", "équipe PRE", details={"source": "ecole"})]
+    coffre.enregistrer([recensee], "Import du recensement")
+    recensement = construire(coffre)
+    assert recensement.rapport.valide, [p.texte() for p in recensement.rapport.problemes]
+    ligne = next(f for f in recensement.tables["familles"] if f["qpv"] == "epine" and f["statut"] == "recense")
+    assert ligne["nb_adultes"] is None and ligne["internet"] is None and ligne["capacite_location"] is None
+    assert ligne["etablissement"] == "ee-gaston-bachelard"
+    assert len(recensement.tables["demandes"]) == 9  # no demand counted for the census-only family
+    assert valider_paquet(recensement.descripteur, recensement.tables, coffre.territoire.data) == []

@@ -10,6 +10,7 @@ import fastjsonschema
 import pytest
 
 from famnum.schemas import SchemaFamille
+from famnum.dossiers import evenement
 from famnum.validation import erreurs_schema
 
 from fabrique import dossier
@@ -121,8 +122,45 @@ def test_les_deux_validateurs_sont_d_accord(d):
 
 def test_chaque_mutation_est_refusee_avec_un_message_francais():
     for d in _mutations():
-        problemes = erreurs_schema(d, SCHEMA, "x.json.age")
+        problemes = erreurs_schema(d, SCHEMA, "x.json.age") + _parties(d)
         assert problemes, d
         for p in problemes:
             assert p.correction and p.message
             assert "is not" not in p.message and "does not match" not in p.message, p.message
+
+
+def _parties(d):
+    """The business rule that requires the diagnostic parts (a schema cannot read the journal)."""
+    from famnum.validation import _parties_du_diagnostic
+
+    return _parties_du_diagnostic(d, SCHEMA, "x.json.age")
+
+
+def _recensee():
+    d = dossier()
+    d["fiche"] = {"enfants": [{"prenom": "Zéphirine", "nom": "Quillembois", "date_naissance": "2013-04-17",
+                               "etablissement": "col-alain-fournier", "classe": "6e"}],
+                  "qpv": "sablons-bords-huisne",
+                  "contact_recensement": {"responsable": "Noémie Quillembois", "telephone": "+33639987351"}}
+    d["journal"] = [evenement("recensement", "équipe PRE", details={"source": "college"})]
+    return d
+
+
+def test_une_famille_seulement_recensee_est_valide_sans_les_parties_du_diagnostic():
+    d = _recensee()
+    assert erreurs_schema(d, SCHEMA, "x.json.age") == []
+    assert _parties(d) == []
+
+
+def test_apres_le_diagnostic_les_parties_manquantes_sont_nommees_en_francais():
+    d = _recensee()
+    d["journal"].append(evenement("diagnostic", "référente PRE"))
+    champs = {p.champ for p in _parties(d)}
+    assert {"Fiche nominative de diagnostic › Consentement", "Fiche nominative de diagnostic › Représentants légaux"} <= champs, champs
+    assert all(p.message == "champ obligatoire manquant" for p in _parties(d))
+
+
+def test_un_dossier_sans_journal_reste_strict():
+    d = _recensee()
+    d["journal"] = []
+    assert _parties(d), "sans événement de recensement, la fiche complète est exigée"

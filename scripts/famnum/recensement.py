@@ -42,31 +42,44 @@ def tables_depuis_dossiers(dossiers, pseudo: Pseudonymiseur, referentiels: Refer
         p = pseudo(identifiant)
         premier = fiche["enfants"][0]
         ecole = premier.get("etablissement", "")
-        equipements = fiche["equipements"]
-        ordinateurs = equipements["ordinateurs"]
         familles.append({
             "famille": p,
             "qpv": fiche["qpv"],
             "etablissement": ecole,
             "niveau": referentiels.etablissements.get(ecole, {}).get("niveau", ""),
-            "nb_adultes": fiche["foyer"]["nb_adultes"],
-            "nb_enfants": fiche["foyer"]["nb_enfants"],
-            "besoin_declare": fiche["besoin_declare"],
-            "ordinateurs_en_etat": ordinateurs["nombre"] if ordinateurs.get("fonctionnement", "oui") != "non" else 0,
-            "imprimante_en_etat": equipements["imprimantes"]["nombre"] > 0
-                                  and equipements["imprimantes"].get("fonctionnement") == "oui",
-            "internet": equipements["internet"]["abonnement"],
-            "capacite_location": fiche["capacites"]["location"],
-            "capacite_installation": fiche["capacites"]["installation"],
-            "capacite_utilisation": fiche["capacites"]["utilisation"],
-            "accepte_formation": fiche["capacites"]["formation"],
+            **colonnes_du_diagnostic(fiche),
             "statut": statut(dossier),
         })
         for rang, enfant in enumerate(fiche["enfants"], 1):
             enfants.append({"famille": p, "rang": rang, "age": age_au(enfant["date_naissance"], jour),
                             "etablissement": enfant.get("etablissement", ""), "classe": enfant.get("classe", "")})
-        demandes += [{"famille": p, "materiel": m} for m in MATERIELS if fiche["demande"].get(m)]
+        demandes += [{"famille": p, "materiel": m} for m in MATERIELS if fiche.get("demande", {}).get(m)]
     return {"familles": familles, "enfants": enfants, "demandes": demandes}
+
+
+def colonnes_du_diagnostic(fiche: dict) -> dict:
+    """The household's columns; empty (None) for a family only counted from a census list, whose
+    fiche has no diagnostic parts yet."""
+    foyer, capacites = fiche.get("foyer", {}), fiche.get("capacites", {})
+    equipements = fiche.get("equipements")
+    en_etat = {"ordinateurs_en_etat": None, "imprimante_en_etat": None, "internet": None}
+    if equipements:
+        ordinateurs, imprimantes = equipements["ordinateurs"], equipements["imprimantes"]
+        en_etat = {
+            "ordinateurs_en_etat": ordinateurs["nombre"] if ordinateurs.get("fonctionnement", "oui") != "non" else 0,
+            "imprimante_en_etat": imprimantes["nombre"] > 0 and imprimantes.get("fonctionnement") == "oui",
+            "internet": equipements["internet"]["abonnement"],
+        }
+    return {
+        "nb_adultes": foyer.get("nb_adultes"),
+        "nb_enfants": foyer.get("nb_enfants"),
+        "besoin_declare": fiche.get("besoin_declare"),
+        **en_etat,
+        "capacite_location": capacites.get("location"),
+        "capacite_installation": capacites.get("installation"),
+        "capacite_utilisation": capacites.get("utilisation"),
+        "accepte_formation": capacites.get("formation"),
+    }
 
 
 def descripteur_paquet(territoire: Territoire) -> dict:

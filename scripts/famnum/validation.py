@@ -133,9 +133,28 @@ def erreurs_metier(dossier: dict, schema: SchemaFamille, referentiels: Referenti
         problemes.append(Probleme(fichier, "consentement daté dans le futur",
                                   schema.titre_chemin(("fiche", "consentement", "date")),
                                   correction="indiquez la date où la famille a donné son accord"))
+    problemes += _parties_du_diagnostic(dossier, schema, fichier)
     problemes += _references_inconnues(dossier, schema, referentiels, fichier)
     problemes += _mots_de_passe(dossier, fichier)
     return problemes
+
+
+def seulement_recensee(dossier: dict) -> bool:
+    """A family known only from a census list: a `recensement` event and no `diagnostic` yet."""
+    types = {e.get("type") for e in dossier.get("journal", []) or [] if isinstance(e, dict)}
+    return "recensement" in types and "diagnostic" not in types
+
+
+def _parties_du_diagnostic(dossier, schema: SchemaFamille, fichier: str) -> list[Probleme]:
+    """The fiche's `x-requis-diagnostic` parts: optional for a census list, required once the family
+    has been interviewed (draft-07 cannot make a field depend on the journal's content)."""
+    fiche = dossier.get("fiche") if isinstance(dossier, dict) else None
+    if not isinstance(fiche, dict) or seulement_recensee(dossier):
+        return []
+    requis = schema.schema["properties"]["fiche"].get("x-requis-diagnostic", [])
+    return [Probleme(fichier, "champ obligatoire manquant", schema.titre_chemin(("fiche", partie)),
+                     correction="ajoutez ce champ, il est obligatoire après le diagnostic")
+            for partie in requis if partie not in fiche]
 
 
 def _references_inconnues(dossier, schema: SchemaFamille, referentiels: Referentiels, fichier: str) -> list[Probleme]:

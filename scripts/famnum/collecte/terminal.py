@@ -47,9 +47,11 @@ class Questionnaire:
         return self._scalaire(noeud, obligatoire, niveau)
 
     def _objet(self, noeud: dict, niveau: int) -> dict:
-        requis = set(noeud.get("required", []))
+        requis = set(noeud.get("required", [])) | set(noeud.get("x-requis-diagnostic", []))
         resultat = {}
         for cle, enfant in noeud.get("properties", {}).items():
+            if enfant.get("readOnly"):  # filled by an import (the census list), never asked
+                continue
             valeur = self._valeur(enfant, cle in requis, niveau)
             if valeur is not None and valeur != [] and valeur != "":
                 resultat[cle] = valeur
