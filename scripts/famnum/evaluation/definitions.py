@@ -1,0 +1,86 @@
+"""data/indicateurs.yaml: each indicator defined once, read here for the code and for the site."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..erreurs import FamnumError
+
+RACINE_MODELE = Path(__file__).resolve().parents[3]
+PLANS = {"equipement": "Équipement", "utilisation": "Utilisation", "scolarite": "Scolarité"}
+TEMPS = {"T0": "à la livraison", "T3": "trois mois après", "T12": "un an après"}
+
+
+@dataclass(frozen=True)
+class Indicateur:
+    id: str
+    plan: str
+    titre: str
+    unite: str
+    denominateur: dict
+    numerateur: dict
+    sources: tuple[str, ...]
+    description: str = ""
+    temps: str | None = None
+    montants: dict = field(default_factory=dict)
+
+    @property
+    def repartition(self):
+        return self.numerateur.get("repartition")
+
+
+@dataclass(frozen=True)
+class Definitions:
+    seuil: int
+    indicateurs: tuple[Indicateur, ...]
+    chemin: str
+
+    def __getitem__(self, identifiant: str) -> Indicateur:
+        return next(i for i in self.indicateurs if i.id == identifiant)
+
+
+def chemin_definitions(racine: Path | None) -> Path:
+    """The territory's own file if it has one, else the model's (the famnum repository's)."""
+    if racine is not None and (racine / "data" / "indicateurs.yaml").is_file():
+        return racine / "data" / "indicateurs.yaml"
+    return RACINE_MODELE / "data" / "indicateurs.yaml"
+
+
+def charger(racine: Path | None = None, seuil: int | None = None) -> Definitions:
+    from ruamel.yaml import YAML, YAMLError
+
+    chemin = chemin_definitions(racine)
+    try:
+        brut = YAML(typ="safe").load(chemin.read_text(encoding="utf-8"))
+    except (OSError, YAMLError) as e:
+        raise FamnumError(f"{chemin.name} illisible ({e}). À faire : corrigez le fichier.") from None
+    secret = brut.get("secret") or {}
+    minimum = max(5, int(secret.get("minimum", 5)))
+    seuil = int(seuil if seuil is not None else secret.get("seuil", 11))
+    if seuil < minimum:
+        raise FamnumError(f"{chemin.name}, secret.seuil = {seuil} : le seuil du secret statistique ne descend jamais "
+                          f"sous {minimum} familles. À faire : mettez 11 (la règle de l'Insee) ou au moins {minimum}.")
+    indicateurs = []
+    for i, brut_ind in enumerate(brut.get("indicateurs") or []):
+        indicateurs.extend(_indicateurs(brut_ind, f"{chemin.name}, indicateur n°{i + 1}"))
+    ids = [i.id for i in indicateurs]
+    doublons = sorted({i for i in ids if ids.count(i) > 1})
+    if doublons:
+        raise FamnumError(f"{chemin.name} : identifiants en double {', '.join(doublons)}. À faire : renommez-les.")
+    return Definitions(seuil, tuple(indicateurs), str(chemin))
+
+
+def _indicateurs(brut: dict, ou: str) -> list[Indicateur]:
+    manquants = [c for c in ("id", "plan", "titre", "unite", "denominateur", "numerateur", "sources") if c not in brut]
+    if manquants:
+        raise FamnumError(f"{ou} : champ(s) manquant(s) {', '.join(manquants)}. À faire : complétez la définition.")
+    if brut["plan"] not in PLANS:
+        raise FamnumError(f"{ou} ({brut['id']}) : plan « {brut['plan']} » inconnu. À faire : choisissez {', '.join(PLANS)}.")
+    if "critere" not in brut["numerateur"] and "repartition" not in brut["numerateur"]:
+        raise FamnumError(f"{ou} ({brut['id']}) : le numérateur doit avoir un « critere » ou une « repartition ».")
+    commun = dict(plan=brut["plan"], unite=brut["unite"], denominateur=brut["denominateur"], numerateur=brut["numerateur"],
+                  sources=tuple(brut["sources"]), description=brut.get("description", ""), montants=brut.get("montants") or {})
+    if not brut.get("par_temps"):
+        return [Indicateur(brut["id"], titre=brut["titre"], **commun)]
+    return [Indicateur(f"{brut['id']}_{t.lower()}", titre=f"{brut['titre']} ({TEMPS[t]}, {t})", temps=t, **commun)
+            for t in brut["par_temps"]]

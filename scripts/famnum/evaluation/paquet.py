@@ -1,0 +1,206 @@
+"""The open-data package of the evaluation: CSV files and datapackage.json, after disclosure control.
+
+Only controlled figures are written: counts, shares and amounts by period (quarter, school year),
+QPV and school level; a hidden cell is an empty value with `secret = oui`. No family id, pseudonym,
+name, school or date finer than the period is ever in these tables: they are built from the
+controlled tables alone, never from a dossier.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from .calcul import ENSEMBLE, NIVEAUX, Resultat
+from .definitions import PLANS, Definitions
+from .secret import Controle, cle_case
+
+NOM = "famnum-evaluation"
+LICENCE = {"name": "etalab-2.0", "title": "Licence Ouverte / Open Licence version 2.0",
+           "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}
+VENTILATIONS = {"qpv": "par quartier prioritaire (QPV)", "niveau": "par niveau scolaire", ENSEMBLE: "ensemble du territoire"}
+
+
+def regle_secret(seuil: int) -> str:
+    return (f"Secret statistique : aucune case publiée ne compte de 1 à {seuil - 1} familles (ou personnes) ; "
+            "ces cases sont masquées (secret primaire). D'autres cases sont masquées (secret secondaire) pour "
+            "qu'aucune case masquée ne puisse être recalculée par différence avec les totaux, avec les autres "
+            "tableaux, ni avec les tableaux des autres périodes (les tableaux sont cumulés depuis le début du "
+            f"programme ; une évolution de 1 à {seuil - 1} familles entre deux périodes n'est jamais lisible). "
+            "Une part (%) n'est publiée que si son numérateur et son dénominateur le sont. "
+            "Une case à 0 est publiée : elle ne désigne personne.")
+
+
+def _texte_csv(entetes: list[str], lignes: list[list]) -> bytes:
+    flux = io.StringIO()
+    ecrivain = csv.writer(flux, lineterminator="\n")
+    ecrivain.writerow(entetes)
+    ecrivain.writerows(lignes)
+    return flux.getvalue().encode("utf-8")
+
+
+def _nombre(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".") if x != int(x) else str(int(x))
+
+
+def lignes_indicateurs(resultat: Resultat, controle: Controle) -> list[list]:
+    lignes = []
+    for t in resultat.tableaux:
+        if t.indicateur == "seances":
+            continue
+        libelles_groupes = {**resultat.groupes.get(t.par, {}), ENSEMBLE: "Ensemble"}
+        libelles_mod = {**resultat.modalites[t.indicateur], ENSEMBLE: "Ensemble"}
+        for groupe, mod in t.cles():
+            masque = cle_case(t, (groupe, mod)) in controle.masques
+            base = (groupe, ENSEMBLE)
+            part = ""
+            if mod != ENSEMBLE and not masque and cle_case(t, base) not in controle.masques and t.comptes[base]:
+                part = f"{100 * t.comptes[(groupe, mod)] / t.comptes[base]:.1f}"
+            montants = t.montants.get((groupe, mod)) or {}
+            lignes.append([t.indicateur, t.periode, t.par, groupe, libelles_groupes[groupe], mod, libelles_mod[mod],
+                           "" if masque else t.comptes[(groupe, mod)], part,
+                           "" if masque or not montants else _nombre(montants["cout_familles"]),
+                           "" if masque or not montants else _nombre(montants["aide_pre"]),
+                           "oui" if masque else "non"])
+    return lignes
+
+
+def lignes_seances(resultat: Resultat, controle: Controle) -> list[list]:
+    lignes = []
+    for t in resultat.tableaux:
+        if t.indicateur != "seances":
+            continue
+        for groupe, mod in t.cles():
+            masque = cle_case(t, (groupe, mod)) in controle.masques
+            lignes.append([t.periode, mod, {**resultat.modalites["seances"], ENSEMBLE: "Ensemble"}[mod],
+                           t.extra[(groupe, mod)]["seances"], "" if masque else t.comptes[(groupe, mod)],
+                           "oui" if masque else "non"])
+    return lignes
+
+
+def _champ(nom, type_, titre, description, **contraintes):
+    champ = {"name": nom, "type": type_, "title": titre, "description": description}
+    if contraintes:
+        champ["constraints"] = contraintes
+    return champ
+
+
+def descripteur(resultat: Resultat, definitions: Definitions, controle: Controle, territoire: str) -> dict:
+    periodes = [p.code for p in resultat.periodes]
+    indicateurs = [i.id for i in definitions.indicateurs]
+    groupes = sorted({*resultat.groupes["qpv"], *NIVEAUX, ENSEMBLE})
+    derniere = resultat.periodes[-1].fin.isoformat() if resultat.periodes else ""
+    return {
+        "name": NOM,
+        "title": f"Évaluation du programme d'équipement numérique des familles — {territoire}",
+        "description": ("Indicateurs de l'évaluation sur trois plans (équipement, utilisation, scolarité), par période "
+                        "(trimestre, année scolaire), par quartier prioritaire et par niveau scolaire. Tableaux cumulés "
+                        "depuis le début du programme jusqu'au dernier jour de chaque période. " + regle_secret(controle.seuil)),
+        "licenses": [LICENCE],
+        "sources": [{"title": "Dossiers des familles (fiche de diagnostic, journal : décisions, livraisons, conventions, "
+                               "questionnaires de suivi T0, T3, T12, formations, ateliers CLAS), chiffrés, lus en mémoire seulement"},
+                    {"title": "Séances d'ateliers et de formations enregistrées (data/seances), sans donnée personnelle"},
+                    {"title": "Référentiels publics : QPV et établissements (data/referentiels)"}],
+        "keywords": ["quartiers prioritaires", "inclusion numérique", "réussite éducative", "évaluation"],
+        "version": derniere,
+        "famnum": {"seuil_secret": controle.seuil, "regle_secret": regle_secret(controle.seuil),
+                   "cases_masquees": len(controle.masques), "familles": "nombre non publié"},
+        "resources": [
+            {"name": "definitions", "path": "definitions.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+             "title": "Définitions des indicateurs",
+             "description": "Chaque indicateur : plan, titre, numérateur, dénominateur, événements sources, unité (data/indicateurs.yaml).",
+             "schema": {"fields": [
+                 _champ("id", "string", "Indicateur", "Identifiant de l'indicateur", required=True, unique=True),
+                 _champ("plan", "string", "Plan", "Plan de l'évaluation", required=True, enum=list(PLANS)),
+                 _champ("titre", "string", "Titre", "Titre en français", required=True),
+                 _champ("numerateur", "string", "Numérateur", "Ce que compte le numérateur, ou la répartition"),
+                 _champ("denominateur", "string", "Dénominateur", "Les familles comptées"),
+                 _champ("sources", "string", "Sources", "Événements du journal utilisés, séparés par des virgules"),
+                 _champ("unite", "string", "Unité", "Unité des nombres publiés"),
+                 _champ("description", "string", "Description", "Précisions")],
+                 "primaryKey": ["id"]}},
+            {"name": "periodes", "path": "periodes.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+             "title": "Périodes", "description": "Trimestres et années scolaires terminés.",
+             "schema": {"fields": [
+                 _champ("code", "string", "Période", "Code de la période", required=True, unique=True),
+                 _champ("libelle", "string", "Libellé", "Nom de la période"),
+                 _champ("nature", "string", "Nature", "trimestre ou annee_scolaire", enum=["trimestre", "annee_scolaire"]),
+                 _champ("debut", "date", "Début", "Premier jour de la période"),
+                 _champ("fin", "date", "Fin", "Dernier jour de la période (date d'arrêt des tableaux cumulés)")],
+                 "primaryKey": ["code"]}},
+            {"name": "indicateurs", "path": "indicateurs.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+             "title": "Indicateurs par période, QPV et niveau scolaire",
+             "description": "Nombre de familles par modalité ; une case masquée par le secret statistique est vide (secret = oui).",
+             "schema": {"fields": [
+                 _champ("indicateur", "string", "Indicateur", "Voir definitions.csv", required=True, enum=indicateurs),
+                 _champ("periode", "string", "Période", "Voir periodes.csv", required=True, enum=periodes or [""]),
+                 _champ("ventilation", "string", "Ventilation", "qpv, niveau", required=True, enum=["qpv", "niveau"]),
+                 _champ("groupe", "string", "Groupe", "Code du QPV ou du niveau, ou ensemble", required=True, enum=groupes),
+                 _champ("groupe_libelle", "string", "Libellé du groupe", "Nom du QPV ou du niveau"),
+                 _champ("modalite", "string", "Modalité", "Réponse ou situation comptée, ou ensemble (le dénominateur)", required=True),
+                 _champ("modalite_libelle", "string", "Libellé de la modalité", "En français"),
+                 _champ("familles", "integer", "Familles", "Nombre de familles ; vide si secret", minimum=0),
+                 _champ("part", "number", "Part (%)", "Familles de la modalité pour 100 familles du groupe", minimum=0, maximum=100),
+                 _champ("cout_familles_euros", "number", "Coût pour les familles (€)", "Loyers payés, conventions de location", minimum=0),
+                 _champ("aide_pre_euros", "number", "Aide du PRE (€)", "Aide versée par le PRE, conventions de location", minimum=0),
+                 _champ("secret", "string", "Secret statistique", "oui si la case est masquée", required=True, enum=["oui", "non"])],
+                 "primaryKey": ["indicateur", "periode", "ventilation", "groupe", "modalite"],
+                 "foreignKeys": [{"fields": ["indicateur"], "reference": {"resource": "definitions", "fields": ["id"]}},
+                                 {"fields": ["periode"], "reference": {"resource": "periodes", "fields": ["code"]}}]}},
+            {"name": "seances", "path": "seances.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+             "title": "Séances d'ateliers et de formations",
+             "description": "Séances tenues et participations (personnes), cumulées ; participations vides si secret.",
+             "schema": {"fields": [
+                 _champ("periode", "string", "Période", "Voir periodes.csv", required=True),
+                 _champ("type", "string", "Type", "atelier, formation ou ensemble", required=True, enum=["atelier", "formation", ENSEMBLE]),
+                 _champ("type_libelle", "string", "Libellé", "En français"),
+                 _champ("seances", "integer", "Séances", "Nombre de séances tenues", minimum=0),
+                 _champ("participants", "integer", "Participations", "Nombre de participations ; vide si secret", minimum=0),
+                 _champ("secret", "string", "Secret statistique", "oui si la case est masquée", required=True, enum=["oui", "non"])],
+                 "primaryKey": ["periode", "type"],
+                 "foreignKeys": [{"fields": ["periode"], "reference": {"resource": "periodes", "fields": ["code"]}}]}},
+        ],
+    }
+
+
+def fichiers(resultat: Resultat, definitions: Definitions, controle: Controle, territoire: str) -> dict[str, bytes]:
+    """Every file of the package, as bytes (same inputs, same bytes)."""
+    defs = [[i.id, i.plan, i.titre, i.numerateur.get("libelle", ""), i.denominateur.get("libelle", ""), ",".join(i.sources),
+             i.unite, " ".join(i.description.split())] for i in definitions.indicateurs]
+    pers = [[p.code, p.libelle, p.nature, p.debut.isoformat(), p.fin.isoformat()] for p in resultat.periodes]
+    return {
+        "definitions.csv": _texte_csv(["id", "plan", "titre", "numerateur", "denominateur", "sources", "unite", "description"], defs),
+        "periodes.csv": _texte_csv(["code", "libelle", "nature", "debut", "fin"], pers),
+        "indicateurs.csv": _texte_csv(["indicateur", "periode", "ventilation", "groupe", "groupe_libelle", "modalite",
+                                       "modalite_libelle", "familles", "part", "cout_familles_euros", "aide_pre_euros", "secret"],
+                                      lignes_indicateurs(resultat, controle)),
+        "seances.csv": _texte_csv(["periode", "type", "type_libelle", "seances", "participants", "secret"],
+                                  lignes_seances(resultat, controle)),
+        "datapackage.json": (json.dumps(descripteur(resultat, definitions, controle, territoire), ensure_ascii=False, indent=2)
+                             + "\n").encode("utf-8"),
+    }
+
+
+def ecrire(dossier: Path, contenus: dict[str, bytes]) -> None:
+    dossier.mkdir(parents=True, exist_ok=True)
+    for nom, octets in contenus.items():
+        (dossier / nom).write_bytes(octets)
+
+
+def valider_frictionless(dossier: Path) -> list[str]:
+    """What `frictionless validate datapackage.json` says, as French-prefixed lines (empty = valid)."""
+    import subprocess
+    import sys
+
+    fait = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
+                          cwd=dossier, capture_output=True, text=True)
+    if fait.returncode == 0:
+        return []
+    try:
+        rapport = json.loads(fait.stdout)
+        erreurs = [e.get("message", "") for t in rapport.get("tasks", []) for e in t.get("errors", [])]
+        erreurs += [e.get("message", "") for e in rapport.get("errors", [])]
+    except json.JSONDecodeError:
+        erreurs = [(fait.stdout + fait.stderr).strip()[-2000:]]
+    return erreurs or [(fait.stdout + fait.stderr).strip()[-2000:]]
