@@ -151,15 +151,19 @@ async def _visiter(base: str, chemins: list[str], desktop: set[str], captures: d
             while not file.empty():
                 chemin = file.get_nowait()
                 erreurs.clear()
+                debut = time.perf_counter()
                 response = await page.goto(base + chemin, wait_until="load")
                 mesure = await page.evaluate(MESURE_JS)
                 mesure["status"] = response.status if response else None
+                mesure["t_charge"] = time.perf_counter() - debut
                 mesure["axe"] = await page.evaluate(AXE_JS, AXE_TAGS)
+                mesure["t_axe"] = time.perf_counter() - debut - mesure["t_charge"]
                 if chemin in captures:
                     CAPTURES.mkdir(parents=True, exist_ok=True)
                     await page.screenshot(path=str(CAPTURES / captures[chemin]), full_page=True)
                 if chemin in desktop:
                     await page.set_viewport_size(DESKTOP)
+                    await page.wait_for_timeout(400)  # the header's transitions settle
                     mesure["axe_bureau"] = await page.evaluate(AXE_JS, AXE_TAGS)
                     await page.set_viewport_size(PHONE)
                 mesure["erreurs_js"] = list(erreurs)
@@ -172,13 +176,16 @@ async def _visiter(base: str, chemins: list[str], desktop: set[str], captures: d
 
 
 def _echantillon(chemins: list[str]) -> set[str]:
-    """One page of each kind and language, also checked with axe at desktop width."""
+    """Pages also checked with axe at desktop width: each language's home page, and in
+    French one page of each section and the first page of each kind under it."""
     vus: dict[tuple[str, ...], str] = {}
     for chemin in chemins:
         parties = chemin.split("/")
-        langue = parties[0] if parties[0] in ("ar", "tr", "en") else "fr"
-        reste = parties[1:] if langue != "fr" else parties
-        cle = (langue, reste[0] if len(reste) > 1 else "racine", reste[-1] == "index.html")
+        if parties[0] in ("ar", "tr", "en"):
+            if parties[1:] == ["index.html"]:
+                vus[(parties[0],)] = chemin
+            continue
+        cle = (parties[0], parties[-1] == "index.html") if len(parties) > 1 else (chemin,)
         vus.setdefault(cle, chemin)
     return set(vus.values())
 

@@ -21,8 +21,10 @@ def test_every_page_was_visited(site, visite):
     assert len(pages) == len(list(site.rglob("*.html")))
     assert all(mesure["status"] == 200 for mesure in pages.values())
     CAPTURES.mkdir(parents=True, exist_ok=True)
-    (CAPTURES / "visite.json").write_text(json.dumps(
-        {"pages": len(pages), "secondes": round(visite["secondes"], 1)}, indent=1))
+    (CAPTURES / "visite.json").write_text(json.dumps({
+        "pages": len(pages), "secondes": round(visite["secondes"], 1),
+        "chargement_s": round(sum(m["t_charge"] for m in pages.values()), 1),
+        "axe_s": round(sum(m["t_axe"] for m in pages.values()), 1)}, indent=1))
 
 
 def test_no_request_leaves_the_machine(visite):
