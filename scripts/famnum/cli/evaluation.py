@@ -89,3 +89,33 @@ def seance(slug, type_, jour, lieu, structure, animateurs, familles, anonymes, s
     chemin = enregistrer_seance(coffre, s, list(familles), par)
     click.secho(f"Séance « {fiche.titre} » enregistrée ({coffre.territoire.relatif(chemin)}), "
                 f"{s.familles_identifiees} dossier(s) complété(s), un commit.", fg="green")
+
+
+@main.command("evaluer")
+@click.option("--seuil", type=int, help="Seuil du secret statistique (11 par défaut, jamais moins de 5).")
+@click.option("--au", "au", help="Calculer comme si l'on était ce jour (jj/mm/aaaa) ; par défaut aujourd'hui.")
+@commande_sure
+def evaluer(seuil: int | None, au: str | None):
+    """Calcule les indicateurs sur trois plans et affiche un résumé (chiffres soumis au secret statistique)."""
+    from ..dossiers import Coffre
+    from ..evaluation.publication import evaluer as calculer, resume
+    from .territoire import afficher_rapport
+
+    coffre = Coffre.ouvrir()
+    lecture = coffre.lire_tous(valider=True)
+    if not lecture.rapport.valide:
+        afficher_rapport(lecture.rapport)
+        raise SystemExit(1)
+    click.echo(resume(calculer(coffre, lecture, seuil, _jour(au) if au else None)))
+
+
+@main.command("publier")
+@click.option("--au", "au", help="Publier comme si l'on était ce jour (jj/mm/aaaa) ; par défaut aujourd'hui.")
+@commande_sure
+def publier(au: str | None):
+    """Ce que lance la CI : vérifier, évaluer, appliquer le secret, écrire build/public/, construire le site,
+    chercher toute donnée personnelle. Au moindre échec, rien n'est publié."""
+    from ..evaluation.publication import publier as publier_tout
+
+    dossier = publier_tout(aujourd_hui=_jour(au) if au else None, dire=click.echo)
+    click.secho(f"Publié : {dossier} et le site.", fg="green")

@@ -1,0 +1,210 @@
+"""`famnum evaluer` and `famnum publier`: from the encrypted dossiers to the public package and site.
+
+publier fails closed: every step runs into a private staging folder under build/; only when every
+check has passed (key present, dossiers valid, disclosure control done, package valid for
+frictionless, site built strict, no personal value of any dossier found in the package or the
+site) are build/public/ and site/ replaced. Otherwise nothing is published and the error says why.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..erreurs import FamnumError
+from . import calcul, definitions, paquet, secret
+from .calcul import ENSEMBLE
+
+VARIABLE_PUBLIC = "FAMNUM_PUBLIC"  # where the site's markers read the package (default build/public)
+
+
+@dataclass
+class Evaluation:
+    resultat: calcul.Resultat
+    controle: secret.Controle
+    definitions: definitions.Definitions
+
+    def publie(self, indicateur: str, periode: str, modalite: str, par: str = "qpv", groupe: str = ENSEMBLE):
+        """A controlled figure, or None when it is hidden (or absent)."""
+        for t in self.resultat.tableaux:
+            if (t.indicateur, t.periode, t.par) == (indicateur, periode, par) and (groupe, modalite) in t.comptes:
+                return None if secret.cle_case(t, (groupe, modalite)) in self.controle.masques else t.comptes[(groupe, modalite)]
+        return None
+
+
+def evaluer(coffre, lecture, seuil: int | None = None, aujourd_hui: date | None = None) -> Evaluation:
+    from .seances import lire_seances
+
+    defs = definitions.charger(coffre.territoire.racine, seuil)
+    resultat = calcul.calculer(lecture.dossiers, coffre.referentiels, coffre.schema.schema, defs,
+                               lire_seances(coffre.territoire.racine), aujourd_hui)
+    controle = secret.controler(resultat.tableaux, defs.seuil, [p.code for p in resultat.periodes])
+    return Evaluation(resultat, controle, defs)
+
+
+def _n(v) -> str:
+    return "secret" if v is None else f"{v:,}".replace(",", "\u202f")
+
+
+def _part(n, d) -> str:
+    return "secret" if n is None or not d else f"{100 * n / d:.0f} %"
+
+
+def resume(ev: Evaluation) -> str:
+    """What a funder reads in one minute, in French, from controlled figures only."""
+    if not ev.resultat.periodes:
+        return "Aucune période terminée : pas encore d'évaluation à publier."
+    derniere = ev.resultat.periodes[-1]
+    p = derniere.code
+    g = lambda ind, mod: ev.publie(ind, p, mod)  # noqa: E731
+    recensees = g("situation", ENSEMBLE)
+    lignes = [f"Évaluation au {derniere.fin:%d/%m/%Y} ({derniere.libelle}), tableaux cumulés depuis le début du programme.",
+              f"Secret statistique : seuil de {ev.controle.seuil} familles ; {len(ev.controle.masques)} cases masquées "
+              f"({ev.controle.primaires} en secret primaire).", "",
+              "Équipement :",
+              f"  familles recensées : {_n(recensees)} ; équipées : {_n(g('situation', 'equipee'))} "
+              f"({_part(g('situation', 'equipee'), recensees)}) ; en attente de livraison : {_n(g('situation', 'en_attente'))}",
+              f"  internet à la maison (dernier suivi) : {_part(g('internet_maison', 'oui'), g('internet_maison', ENSEMBLE))}",
+              "Utilisation :",
+              f"  familles formées : {_n(g('parents_formes', 'oui'))} ; venues à un atelier CLAS : {_n(g('ateliers_clas', 'oui'))}"]
+    prog = [g("progression_autonomie", m) for m in ("progresse", "stable", "recule")]
+    lignes.append(f"  autonomie depuis la livraison : progresse {_n(prog[0])}, stable {_n(prog[1])}, recule {_n(prog[2])}")
+    for temps in ("t0", "t3", "t12"):
+        ind = f"autonomie_{temps}"
+        souvent = [g(ind, m) for m in ("souvent", "toujours")]
+        total = g(ind, ENSEMBLE)
+        if total:
+            part = _part(None if None in souvent else sum(souvent), total)
+            lignes.append(f"  se débrouillent seuls souvent ou toujours ({temps.upper()}) : {part} de {_n(total)} familles")
+    lignes.append("Scolarité :")
+    for ind, texte in (("devoirs_en_ligne", "devoirs en ligne rendus souvent ou toujours"),
+                       ("contact_ecole", "contact numérique avec l'école souvent ou toujours")):
+        for temps in ("t12", "t3", "t0"):
+            total = g(f"{ind}_{temps}", ENSEMBLE)
+            if total:
+                vals = [g(f"{ind}_{temps}", m) for m in ("souvent", "toujours")]
+                lignes.append(f"  {texte} ({temps.upper()}, avis de l'école) : "
+                              f"{_part(None if None in vals else sum(vals), total)} de {_n(total)} familles")
+                break
+    return "\n".join(lignes)
+
+
+# --- publier ---------------------------------------------------------------------------------
+
+def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=lambda texte: None,
+            construire_site=None) -> Path:
+    """Everything CI does; returns the published package folder. Raises FamnumError, publishing nothing."""
+    from ..dossiers import Coffre
+    from ..verification import verifier_tout
+
+    exiger_cle()
+    coffre = Coffre.ouvrir(racine)
+    territoire = coffre.territoire
+    dire("1. Vérification des dossiers (déchiffrés en mémoire)…")
+    rapport, lecture = verifier_tout(coffre)
+    if not rapport.valide:
+        raise FamnumError("La vérification a échoué : rien n'est publié.\n"
+                          + "\n".join(p.texte() for p in rapport.problemes[:20])
+                          + "\nÀ faire : corrigez ces problèmes (famnum verifier les liste tous), puis relancez.")
+    dire(f"   {len(lecture.dossiers)} dossiers valides.")
+    dire("2. Calcul des indicateurs et secret statistique…")
+    ev = evaluer(coffre, lecture, aujourd_hui=aujourd_hui)
+    territoire.racine.joinpath("build").mkdir(exist_ok=True)
+    preparation = Path(tempfile.mkdtemp(prefix="publication-", dir=territoire.racine / "build"))
+    try:
+        public, site = preparation / "public", preparation / "site"
+        paquet.ecrire(public, paquet.fichiers(ev.resultat, ev.definitions, ev.controle, nom_territoire(territoire.racine)))
+        dire("3. Contrôle du paquet de données ouvertes (frictionless)…")
+        erreurs = paquet.valider_frictionless(public)
+        if erreurs:
+            raise FamnumError("Le paquet de données ouvertes est refusé par frictionless : rien n'est publié.\n  "
+                              + "\n  ".join(erreurs[:10]))
+        dire("4. Construction du site…")
+        (construire_site or construire_site_territoire)(territoire.racine, site, public)
+        copier_paquet_dans_site(public, site)
+        dire("5. Recherche de données personnelles dans le paquet et le site…")
+        fuites = chercher_fuites(lecture, territoire, [public, site])
+        if fuites:
+            raise FamnumError("Des données personnelles ont été trouvées dans ce qui allait être publié : rien n'est publié.\n  "
+                              + "\n  ".join(f"{f.fichier} : {f.nature}" for f in fuites[:20])
+                              + "\nÀ faire : retirez-les de la page ou du fichier source indiqué, puis relancez.")
+        remplacer(public, territoire.public)
+        remplacer(site, territoire.racine / "site")
+    finally:
+        shutil.rmtree(preparation, ignore_errors=True)
+    dire("Publication prête : build/public/ et site/.")
+    return territoire.public
+
+
+def exiger_cle() -> None:
+    from .. import vault
+
+    if not os.environ.get("FAMNUM_IDENTITE") and not vault.chemin_identite().is_file():
+        raise FamnumError("Aucune clé pour ouvrir les dossiers : rien n'est publié.\n"
+                          "À faire : en CI, donnez la clé privée de publication dans la variable secrète FAMNUM_IDENTITE "
+                          "(voir le README, « Publier avec la CI ») ; sur un poste, « famnum cles creer ».")
+
+
+def nom_territoire(racine: Path) -> str:
+    from ruamel.yaml import YAML
+
+    chemin = racine / "mkdocs.yml"
+    if chemin.is_file():
+        yaml = YAML(typ="rt")
+        try:
+            config = yaml.load(chemin.read_text(encoding="utf-8")) or {}
+            nom = ((config.get("extra") or {}).get("territoire") or {}).get("nom")
+            if nom:
+                return str(nom)
+        except Exception:  # noqa: BLE001 (tags of mkdocs plugins): the name is only a title
+            pass
+    return "territoire"
+
+
+def construire_site_territoire(racine: Path, site: Path, public: Path) -> None:
+    """mkdocs build --strict of the territory, its markers reading this package."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, **{VARIABLE_PUBLIC: str(public)})
+    fait = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(racine / "mkdocs.yml"),
+                           "-d", str(site)], cwd=racine, env=env, capture_output=True, text=True)
+    if fait.returncode != 0:
+        raise FamnumError("La construction du site a échoué (mkdocs build --strict) : rien n'est publié.\n"
+                          + (fait.stdout + fait.stderr).strip()[-3000:])
+
+
+def copier_paquet_dans_site(public: Path, site: Path) -> None:
+    """The package is downloadable from the evaluation page (evaluation/donnees/)."""
+    cible = site / "evaluation" / "donnees"
+    cible.mkdir(parents=True, exist_ok=True)
+    for fichier in public.iterdir():
+        shutil.copy2(fichier, cible / fichier.name)
+
+
+def chercher_fuites(lecture, territoire, dossiers: list[Path]):
+    from ..fuites import Aiguilles, fichiers_texte, scanner
+    from ..schemas import SchemaFamille
+
+    if lecture.valeurs_personnelles:  # gathered by the reading processes (ids, names, phones, e-mails, addresses, births)
+        aiguilles = Aiguilles()
+        for famille, valeurs in enumerate(lecture.valeurs_personnelles):
+            aiguilles.ajouter_valeurs(famille, valeurs)
+    else:
+        aiguilles = Aiguilles.depuis_dossiers(lecture.dossiers.values(), SchemaFamille.charger(territoire.schema_famille))
+    for referentiel in sorted(territoire.referentiels.glob("*.csv")):
+        aiguilles.ignorer_noms_publics(referentiel.read_text(encoding="utf-8"))
+    fuites = []
+    for dossier in dossiers:
+        fuites += scanner(aiguilles, dossier.parent, fichiers_texte(dossier))
+    return fuites
+
+
+def remplacer(nouveau: Path, cible: Path) -> None:
+    if cible.exists():
+        shutil.rmtree(cible)
+    cible.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(nouveau), str(cible))

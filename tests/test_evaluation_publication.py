@@ -1,0 +1,88 @@
+"""famnum evaluer and famnum publier: fails closed, guards against leaks, writes the package."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from famnum.cli import main
+from famnum.erreurs import FamnumError
+from famnum.evaluation.publication import publier
+
+from fabrique import VALEURS_PLANTEES, dossier
+
+AU = date(2026, 11, 23)
+
+
+def _familles(coffre, n=14):
+    from famnum.dossiers import evenement
+    dossiers, ids = [], set()
+    for i in range(n):
+        d = dossier(ids)
+        ids.add(d["id"])
+        d["journal"].insert(0, evenement("recensement", "PRE", date(2025, 5, 5), {"source": "ecole"}))
+        d["journal"][1]["date"] = "2025-05-20"
+        dossiers.append(d)
+    coffre.enregistrer(dossiers, "Familles de test")
+    return dossiers
+
+
+def _site_qui_recopie(texte_en_plus=""):
+    def construire(racine, site, public):
+        site.mkdir(parents=True)
+        (site / "index.html").write_text("<p>Évaluation</p>" + (public / "indicateurs.csv").read_text(encoding="utf-8")[:500]
+                                         + texte_en_plus, encoding="utf-8")
+    return construire
+
+
+def test_publier_ecrit_le_paquet_et_le_site(coffre, territoire):
+    _familles(coffre)
+    publier(aujourd_hui=AU, construire_site=_site_qui_recopie())
+    assert (territoire.public / "datapackage.json").is_file()
+    assert (territoire.racine / "site" / "evaluation" / "donnees" / "indicateurs.csv").is_file()
+    texte = (territoire.public / "indicateurs.csv").read_text(encoding="utf-8")
+    assert "situation,2025-T2,qpv,sablons-bords-huisne" in texte and ",14," in texte
+    assert not any(v in texte for v in VALEURS_PLANTEES)
+    assert not list((territoire.racine / "build").glob("publication-*"))
+
+
+def test_publier_echoue_sur_une_valeur_personnelle_plantee_et_ne_publie_rien(coffre, territoire):
+    _familles(coffre)
+    for plantee in ("Zéphirine Quillembois", "06 39 98 73 51", "noemie.quillembois@example.org"):
+        with pytest.raises(FamnumError, match="données personnelles ont été trouvées"):
+            publier(aujourd_hui=AU, construire_site=_site_qui_recopie(f"<p>{plantee}</p>"))
+        assert not territoire.public.exists() and not (territoire.racine / "site").exists()
+    assert not list((territoire.racine / "build").glob("publication-*"))
+
+
+def test_publier_sans_cle_ne_publie_rien(coffre, territoire, monkeypatch, tmp_path):
+    _familles(coffre)
+    monkeypatch.delenv("FAMNUM_IDENTITE", raising=False)
+    monkeypatch.setenv("FAMNUM_IDENTITE_FICHIER", str(tmp_path / "absente.txt"))
+    r = CliRunner().invoke(main, ["publier", "--au", "23/11/2026"])
+    assert r.exit_code != 0 and "Aucune clé" in r.output and "FAMNUM_IDENTITE" in r.output
+    assert not territoire.public.exists()
+
+
+def test_publier_refuse_un_dossier_invalide(coffre, territoire):
+    dossiers = _familles(coffre)
+    from famnum import vault
+    from famnum.dossiers import canonique
+    mauvais = dict(dossiers[0], fiche=dict(dossiers[0]["fiche"], qpv="quartier-inconnu"))
+    chemin = territoire.chemin_dossier(mauvais["id"])
+    chemin.write_bytes(vault.chiffrer(canonique(mauvais), vault.destinataires_age(coffre.destinataires)))
+    with pytest.raises(FamnumError, match="La vérification a échoué"):
+        publier(aujourd_hui=AU, construire_site=_site_qui_recopie())
+    assert not territoire.public.exists()
+
+
+def test_evaluer_affiche_un_resume_sous_secret(coffre):
+    _familles(coffre)
+    r = CliRunner().invoke(main, ["evaluer", "--au", "23/11/2026"])
+    assert r.exit_code == 0, r.output
+    assert "familles recensées : 14" in r.output and "seuil de 11 familles" in r.output
+    r = CliRunner().invoke(main, ["evaluer", "--au", "23/11/2026", "--seuil", "15"])
+    assert "familles recensées : secret" in r.output
+    r = CliRunner().invoke(main, ["evaluer", "--seuil", "2"])
+    assert r.exit_code != 0 and "jamais sous 5" in r.output
