@@ -86,3 +86,20 @@ def test_evaluer_affiche_un_resume_sous_secret(coffre):
     assert "familles recensées : secret" in r.output
     r = CliRunner().invoke(main, ["evaluer", "--seuil", "2"])
     assert r.exit_code != 0 and "jamais sous 5" in r.output
+
+
+def test_les_configurations_de_ci_lancent_famnum_publier_avec_la_cle_secrete():
+    from pathlib import Path
+
+    import yaml
+    racine = Path(__file__).resolve().parents[1]
+    github = yaml.safe_load((racine / ".github/workflows/publier.yml").read_text(encoding="utf-8"))
+    etapes = github["jobs"]["construire"]["steps"]
+    publier_ = next(e for e in etapes if "famnum publier" in e.get("run", ""))
+    assert publier_["env"]["FAMNUM_IDENTITE"] == "${{ secrets.FAMNUM_IDENTITE }}"
+    assert any(e.get("uses", "").startswith("actions/upload-pages-artifact") and e["with"]["path"] == "site" for e in etapes)
+    assert github["jobs"]["deployer"]["needs"] == "construire"
+    gitlab = yaml.safe_load((racine / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    script = gitlab["pages"]["script"]
+    assert any("famnum publier" in ligne for ligne in script) and gitlab["pages"]["artifacts"]["paths"] == ["public"]
+    assert script.index(next(l for l in script if "famnum publier" in l)) < script.index("rm -rf public && mv site public")
