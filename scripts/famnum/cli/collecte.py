@@ -1,0 +1,128 @@
+"""famnum importer : les listes de recensement des écoles, des collèges et des centres sociaux."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import commande_sure, confirmer, main
+
+APERCU = 5
+
+
+def _avertir_si_dans_le_depot(chemin: Path, racine: Path) -> None:
+    """The spreadsheet holds names in clear: it must never enter git."""
+    try:
+        relatif = chemin.resolve().relative_to(racine.resolve())
+    except ValueError:
+        return
+    from .. import depot
+
+    suivi = str(relatif) in depot.fichiers_suivis(racine)
+    click.secho(f"Attention : le tableur est dans le dépôt ({relatif}). Il contient des noms en clair : "
+                f"{'il est déjà suivi par git ! Retirez-le (« git rm --cached ») et ' if suivi else 'ne l’ajoutez jamais à git ; '}"
+                "déplacez-le hors du dépôt et effacez-le après l'import.", fg="red", err=True)
+
+
+def _montrer_colonnes(entetes: list[str], colonnes: dict[int, str]) -> None:
+    from ..collecte.tableur import CHAMPS
+
+    click.echo("Correspondance des colonnes :")
+    for i, entete in enumerate(entetes):
+        if entete:
+            cible = CHAMPS[colonnes[i]][0] if i in colonnes else "(ignorée)"
+            click.echo(f"  {i + 1:>2}. « {entete} » → {cible}")
+
+
+def _choisir_colonnes(entetes: list[str], colonnes: dict[int, str]) -> dict[int, str]:
+    """The steward corrects the mapping column by column (Entrée keeps the proposal)."""
+    from ..collecte.tableur import CHAMPS
+
+    champs = list(CHAMPS)
+    click.echo("Champs possibles : 0. (ignorer la colonne)")
+    for n, champ in enumerate(champs, 1):
+        click.echo(f"  {n}. {CHAMPS[champ][0]}")
+    nouvelles = {}
+    for i, entete in enumerate(entetes):
+        if not entete:
+            continue
+        defaut = champs.index(colonnes[i]) + 1 if i in colonnes else 0
+        choix = click.prompt(f"« {entete} »", type=click.IntRange(0, len(champs)), default=defaut)
+        if choix:
+            nouvelles[i] = champs[choix - 1]
+    return nouvelles
+
+
+def _correspondance(tableau, source: str | None, coffre, type_source: str, oui: bool) -> dict[int, str]:
+    from .. import depot
+    from ..collecte import import_tableur as imp
+
+    chemin = imp.chemin_correspondance(coffre.territoire.data, source) if source else None
+    colonnes = imp.charger_correspondance(chemin, tableau.entetes) if chemin else None
+    if colonnes is not None:
+        click.echo(f"Correspondance enregistrée pour la source « {source} » réutilisée.")
+        _montrer_colonnes(tableau.entetes, colonnes)
+        return colonnes
+    colonnes = imp.colonnes_proposees(tableau)
+    _montrer_colonnes(tableau.entetes, colonnes)
+    if not oui and not confirmer("Cette correspondance est-elle juste ?"):
+        colonnes = _choisir_colonnes(tableau.entetes, colonnes)
+    imp.verifier_colonnes(colonnes)
+    if chemin and (oui or confirmer(f"Garder cette correspondance pour les prochains tableurs de « {source} » ?")):
+        depot.exiger_propre(coffre.territoire.racine)
+        imp.ecrire_correspondance(chemin, tableau.entetes, colonnes, type_source)
+        depot.commiter(coffre.territoire.racine, [chemin], "Import : correspondance de colonnes d'une source")
+        click.echo(f"Correspondance enregistrée dans {coffre.territoire.relatif(chemin)}.")
+    return colonnes
+
+
+def _apercu(analyse, referentiels) -> None:
+    from ..saisie import date_fr, telephone_lisible
+
+    click.echo(f"\nAperçu (les {min(APERCU, len(analyse.lignes))} premières lignes acceptées) :")
+    for ligne in analyse.lignes[:APERCU]:
+        e = ligne.enfant
+        ecole = referentiels.etablissements.get(e.get("etablissement", ""), {}).get("nom", "—")
+        tel = telephone_lisible(ligne.contact["telephone"]) if "telephone" in ligne.contact else "—"
+        click.echo(f"  ligne {ligne.numero} : {e['nom']} {e['prenom']}, né(e) le {date_fr(e['date_naissance'])}, "
+                   f"{ecole}, {e.get('classe', '—')}, tél. {tel}")
+
+
+@main.command("importer")
+@click.argument("fichier", type=click.Path(path_type=Path))
+@click.option("--source", help="Nom court de la source (par exemple « ecole-albert-camus ») : sa correspondance "
+                               "de colonnes est gardée dans data/imports/<source>.yaml.")
+@click.option("--type", "type_source", default="ecole", show_default=True,
+              type=click.Choice(["pre", "ecole", "college", "centre_social", "mairie", "autre"]),
+              help="Qui a fourni la liste (noté dans l'événement « recensement »).")
+@click.option("--par", prompt="Votre fonction (elle sera notée dans le journal, pas votre nom)",
+              help="Votre fonction, par exemple « coordinatrice PRE ».")
+@click.option("--date", "jour", help="Date du recensement (jj/mm/aaaa) ; par défaut aujourd'hui.")
+@click.option("--oui", is_flag=True, help="Accepter la correspondance proposée et enregistrer sans question.")
+@commande_sure
+def importer(fichier: Path, source: str | None, type_source: str, par: str, jour: str | None, oui: bool):
+    """Importe une liste de recensement (.xlsx, .ods, .xls, .csv) : crée ou complète les dossiers en un commit."""
+    from ..collecte import import_tableur as imp
+    from ..dossiers import Coffre
+    from ..saisie import lire_date
+
+    coffre = Coffre.ouvrir()
+    _avertir_si_dans_le_depot(fichier, coffre.territoire.racine)
+    tableau = imp.lire_tableau(fichier)
+    colonnes = _correspondance(tableau, source, coffre, type_source, oui)
+    analyse = imp.analyser(tableau, colonnes, coffre.referentiels)
+    lecture = coffre.lire_tous(valider=False)
+    jour_iso = date.fromisoformat(lire_date(jour)) if jour else date.today()
+    plan = imp.planifier(analyse, lecture.dossiers, type_source, par, jour_iso)
+    _apercu(analyse, coffre.referentiels)
+    click.echo("\nRapport :\n" + "\n".join(imp.texte_rapport(analyse, plan)))
+    if not plan.a_enregistrer:
+        click.echo("\nRien de nouveau : aucun dossier n'est modifié.")
+        return
+    if not oui and not confirmer(f"\nCréer {len(plan.nouveaux)} et compléter {len(plan.completes)} dossier(s) ?"):
+        click.echo("Rien n'a été enregistré.")
+        return
+    coffre.enregistrer(plan.a_enregistrer, "Import d'une liste de recensement")
+    click.secho(f"{len(plan.nouveaux)} dossier(s) créé(s), {len(plan.completes)} complété(s), chiffrés et commités en un seul commit.",
+                fg="green")

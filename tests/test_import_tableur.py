@@ -1,0 +1,281 @@
+"""famnum importer: a corpus of messy census spreadsheets built here (one quirk per file, then all at
+once), the report checked line by line, idempotent re-import, duplicates, the mapping saved per source.
+
+Every name, date and phone number is invented; phone numbers come from ARCEP's fiction ranges.
+"""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from odf.opendocument import OpenDocumentSpreadsheet
+from odf.table import Table, TableCell, TableRow
+from odf.text import P
+
+from famnum.cli import main
+from famnum.collecte import import_tableur as imp
+from famnum.dossiers import Coffre
+
+from fabrique import dossier, git_log
+
+PAR = "coordinatrice PRE"
+
+
+# --- building the corpus ----------------------------------------------------------------------
+
+def ecrire_csv(chemin: Path, lignes: list[list], encodage: str, separateur: str = ";") -> Path:
+    texte = "\r\n".join(separateur.join(str(c) for c in ligne) for ligne in lignes) + "\r\n"
+    chemin.write_bytes(texte.encode(encodage))
+    return chemin
+
+
+def ecrire_xlsx(chemin: Path, lignes: list[list], fusions=()) -> Path:
+    classeur = openpyxl.Workbook()
+    feuille = classeur.active
+    for ligne in lignes:
+        feuille.append(ligne)
+    for plage in fusions:
+        feuille.merge_cells(plage)
+    classeur.save(chemin)
+    return chemin
+
+
+def ecrire_ods(chemin: Path, lignes: list[list]) -> Path:
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="Feuille1")
+    for ligne in lignes:
+        rang = TableRow()
+        for valeur in ligne:
+            if isinstance(valeur, (int, float)):
+                cellule = TableCell(valuetype="float", value=valeur)
+            else:
+                cellule = TableCell(valuetype="string")
+            cellule.addElement(P(text=str(valeur)))
+            rang.addElement(cellule)
+        table.addElement(rang)
+    document.spreadsheet.addElement(table)
+    document.save(str(chemin))
+    return chemin
+
+
+@pytest.fixture
+def tableurs(tmp_path):
+    dossier = tmp_path / "tableurs"  # outside the territory, as the README asks
+    dossier.mkdir()
+    return dossier
+
+
+def importer(fichier: Path, *options: str, entree: str = ""):
+    return CliRunner().invoke(main, ["importer", str(fichier), "--par", PAR, "--date", "12/05/2025", *options],
+                              input=entree)
+
+
+def rapport(sortie: str) -> list[str]:
+    debut = sortie.index("Rapport :\n") + len("Rapport :\n")
+    return [l for l in sortie[debut:].splitlines() if l.strip()][:-1]
+
+
+# --- one quirk per file -----------------------------------------------------------------------
+
+def test_csv_excel_cp1252_point_virgule(coffre, tableurs):
+    f = ecrire_csv(tableurs / "ecole.csv", [
+        ["NOM", "Prénom", "Date de naissance", "École", "Classe", "Tél"],
+        ["Quillembois", "Zéphirine", "17/04/2013", "Collège Alain Fournier", "6e", "06 39 98 73 51"],
+        ["Ferrandou", "Éloïse", "03/02/2016", "Ecole Jules Ferry", "CM1", "0639987352"],
+    ], "cp1252")
+    r = importer(f, "--oui")
+    assert r.exit_code == 0, r.output
+    dossiers = Coffre(coffre.territoire).lire_tous().dossiers
+    enfants = sorted((d["fiche"]["enfants"][0]["prenom"], d["fiche"]["qpv"]) for d in dossiers.values())
+    assert enfants == [("Zéphirine", "sablons-bords-huisne"), ("Éloïse", "ronceray-glonnieres-vauguyon")]
+    contacts = sorted(d["fiche"]["contact_recensement"]["telephone"] for d in dossiers.values())
+    assert contacts == ["+33639987351", "+33639987352"]
+
+
+def test_csv_utf8_bom_colonne_eleve_et_numeros_sous_trois_formes(coffre, tableurs):
+    f = ecrire_csv(tableurs / "college.csv", [
+        ["Élève", "Né(e) le", "Etablissement", "Portable"],
+        ["QUILLEMBOIS Zéphirine", "17/04/2013", "col-alain-fournier", "+33639987351"],
+        ["DE LA ROCHE Marie-Lou", "05/09/2012", "col-alain-fournier", "639987353"],
+        ["Bernardin Paul", "11/11/2011", "col-alain-fournier", "06.39.98.73.54"],
+    ], "utf-8-sig")
+    r = importer(f, "--oui", "--type", "college")
+    assert r.exit_code == 0, r.output
+    fiches = {d["fiche"]["enfants"][0]["prenom"]: d for d in Coffre(coffre.territoire).lire_tous().dossiers.values()}
+    assert fiches["Marie-Lou"]["fiche"]["enfants"][0]["nom"] == "DE LA ROCHE"
+    assert fiches["Paul"]["fiche"]["enfants"][0]["nom"] == "Bernardin"
+    assert fiches["Marie-Lou"]["fiche"]["contact_recensement"]["telephone"] == "+33639987353"
+    assert fiches["Paul"]["journal"][0]["details"] == {"source": "college"}
+
+
+def test_xlsx_en_tete_fusionne_sur_deux_lignes_et_dates_en_numero_de_serie(coffre, tableurs):
+    f = ecrire_xlsx(tableurs / "liste.xlsx", [
+        ["Recensement numérique — Groupe scolaire Molière — mai 2025"],
+        ["Enfant", None, None, None, "Responsable", None],
+        ["Nom", "Prénom", "Né le", "Classe", "Nom", "Tél"],
+        ["Quillembois", "Anatole", 43345, "CP", "Mme QUILLEMBOIS Noémie", 639987351],
+    ], fusions=["A2:D2", "E2:F2"])
+    tableau = imp.lire_tableau(f)
+    assert tableau.entetes == ["Enfant Nom", "Enfant Prénom", "Enfant Né le", "Enfant Classe", "Responsable Nom", "Responsable Tél"]
+    assert imp.colonnes_proposees(tableau) == {0: "nom", 1: "prenom", 2: "date_naissance", 3: "classe",
+                                               4: "responsable", 5: "telephone"}
+    r = importer(f, "--oui")
+    assert "ni établissement ni quartier" in r.output  # no school column in this list
+    # the same list with a school column
+    f = ecrire_xlsx(tableurs / "liste2.xlsx", [
+        ["Enfant", None, None, None, "Responsable", None],
+        ["Nom", "Prénom", "Né le", "École", "Nom", "Tél"],
+        ["Quillembois", "Anatole", 43345, "Molière", "Mme QUILLEMBOIS Noémie", 639987351],
+    ], fusions=["A1:D1", "E1:F1"])
+    r = importer(f, "--oui")
+    assert r.exit_code == 0, r.output
+    (d,) = Coffre(coffre.territoire).lire_tous().dossiers.values()
+    assert d["fiche"]["enfants"] == [{"prenom": "Anatole", "nom": "Quillembois", "date_naissance": "2018-09-02",
+                                      "etablissement": "gs-moliere"}]
+    assert d["fiche"]["contact_recensement"] == {"responsable": "QUILLEMBOIS Noémie", "telephone": "+33639987351"}
+
+
+def test_ods_colonnes_dans_le_desordre_et_oui_non(coffre, tableurs):
+    f = ecrire_ods(tableurs / "centre.ods", [
+        ["Besoin", "Mail", "Prénom", "Ecole", "Date naissance", "Nom enfant"],
+        ["Oui", "noemie.quillembois@example.org", "Zéphirine", "Alain Fournier", "17/04/2013", "Quillembois"],
+        ["X", "", "Éloïse", "Jules Ferry", "03/02/2016", "Ferrandou"],
+        ["1", "", "Paul", "Jules Ferry", "11/11/2011", "Bernardin"],
+        ["", "", "Lina", "Jules Ferry", "01/01/2015", "Abadie"],
+    ])
+    r = importer(f, "--oui", "--type", "centre_social")
+    assert r.exit_code == 0, r.output
+    besoins = {d["fiche"]["enfants"][0]["prenom"]: d["fiche"]["besoin_declare"]
+               for d in Coffre(coffre.territoire).lire_tous().dossiers.values()}
+    assert besoins == {"Zéphirine": True, "Éloïse": True, "Paul": True, "Lina": False}
+
+
+# --- everything at once, the report line by line ---------------------------------------------
+
+def _tableur_complet(tableurs: Path) -> Path:
+    return ecrire_xlsx(tableurs / "tout.xlsx", [
+        ["PRE du Mans — liste transmise par les écoles"],
+        [None],
+        ["Élève", None, None, None, "Responsable", None, None, None],
+        ["Classe", "NOM", "Prénom", "Né(e) le", "Nom", "Portable", "Mail", "Ecole fréquentée"],
+        ["6e", "QUILLEMBOIS", "Zéphirine", "17/04/2013", "Mme QUILLEMBOIS Noémie", "06 39 98 73 51",
+         "noemie.quillembois@example.org", "Collège Alain Fournier"],
+        ["CP", "QUILLEMBOIS", "Anatole", 43345, "Mme QUILLEMBOIS Noémie", "+33639987351", "", "Ecole élémentaire Gaston Bachelard"],
+        ["CM1", "FERRANDOU", "Éloïse", "03/02/2016", "M. FERRANDOU Karim", 639987352, "", "Jules Ferry"],
+        ["CM1", "Ferrandou", "Eloise", "03/02/2016", "", "", "", "Ecole Jules Ferry"],
+        ["CE2", "BERNARDIN", "Paul", "31/02/2016", "", "", "", "Jules Ferry"],
+        ["CE1", "", "Lina", "01/01/2017", "", "", "", "Jules Ferry"],
+        ["CE1", "ABADIE", "Jade", "01/01/2017", "", "", "", "Ecole Gaston Bachelar"],
+        ["CE1", "MOREAU", "Tom", "02/03/2017", "", "12", "pas-un-mail", "Jules Ferry"],
+    ], fusions=["A1:H1", "A3:D3", "E3:H3"])
+
+
+def test_tout_a_la_fois_rapport_ligne_a_ligne(coffre, tableurs):
+    r = importer(_tableur_complet(tableurs), "--oui")
+    assert r.exit_code == 0, r.output
+    assert rapport(r.output) == [
+        "Lignes acceptées : 4",
+        "Lignes refusées : 3",
+        "Doublons dans le fichier : 1",
+        "Déjà connues dans les dossiers : 0",
+        "Dossiers à créer : 3 ; à compléter : 0",
+        "  ligne 9 refusée : date de naissance illisible (attendu jj/mm/aaaa)",
+        "  ligne 10 refusée : nom ou prénom de l'enfant manquant",
+        "  ligne 11 refusée : établissement inconnu « Ecole Gaston Bachelar »",
+        "  ligne 8 : doublon probable de la ligne 7 (même nom, date de naissance et établissement), ignorée",
+        "  ligne 5 : téléphone : numéro inhabituel (non attribué ou réservé) : vérifiez-le avec la famille",
+        "  ligne 6 : téléphone : numéro inhabituel (non attribué ou réservé) : vérifiez-le avec la famille",
+        "  ligne 7 : téléphone : numéro inhabituel (non attribué ou réservé) : vérifiez-le avec la famille",
+        "  ligne 12 : téléphone illisible, non importé",
+        "  ligne 12 : adresse e-mail illisible, non importée",
+        "  établissement inconnu « Ecole Gaston Bachelar » : le plus proche est "
+        "Ecole élémentaire Gaston Bachelard (ee-gaston-bachelard)",
+    ]
+    dossiers = Coffre(coffre.territoire).lire_tous().dossiers
+    fratrie = next(d for d in dossiers.values() if len(d["fiche"]["enfants"]) == 2)  # same name + same phone
+    assert [e["prenom"] for e in fratrie["fiche"]["enfants"]] == ["Zéphirine", "Anatole"]
+    assert fratrie["fiche"]["contact_recensement"] == {"responsable": "QUILLEMBOIS Noémie", "telephone": "+33639987351",
+                                                       "courriel": "noemie.quillembois@example.org"}
+    assert fratrie["journal"] == [{"type": "recensement", "date": "2025-05-12", "par": PAR, "details": {"source": "ecole"}}]
+    assert git_log(coffre.territoire.racine).count("Import d'une liste de recensement (3 dossiers)") == 1
+
+
+def test_reimporter_le_meme_fichier_ne_change_rien(coffre, tableurs):
+    f = _tableur_complet(tableurs)
+    assert importer(f, "--oui").exit_code == 0
+    avant = git_log(coffre.territoire.racine)
+    r = importer(f, "--oui")
+    assert r.exit_code == 0, r.output
+    assert "Déjà connues dans les dossiers : 4" in r.output and "Dossiers à créer : 0 ; à compléter : 0" in r.output
+    assert "Rien de nouveau : aucun dossier n'est modifié." in r.output
+    assert git_log(coffre.territoire.racine) == avant
+
+
+def test_un_dossier_existant_est_complete_sans_rien_ecraser(coffre, tableurs):
+    d = dossier()  # diagnosed: Zéphirine Quillembois, born 17/04/2013, Collège Alain Fournier, class 6e
+    del d["fiche"]["enfants"][0]["classe"]
+    coffre.enregistrer([d], "Nouvelle fiche")
+    f = ecrire_csv(tableurs / "college.csv", [
+        ["Nom", "Prénom", "Date de naissance", "Établissement", "Classe", "Téléphone"],
+        ["QUILLEMBOIS", "Zéphirine", "17/04/2013", "Collège Alain Fournier", "5e", "0639987399"],
+    ], "utf-8")
+    r = importer(f, "--oui", "--type", "college")
+    assert r.exit_code == 0, r.output
+    assert f"  ligne 2 : déjà au dossier {d['id']} (complété)" in rapport(r.output)
+    apres = Coffre(coffre.territoire).lire(d["id"])
+    assert apres["fiche"]["enfants"][0]["classe"] == "5e"
+    assert apres["fiche"]["enfants"][0]["nom"] == "Quillembois"  # what the référent wrote stays
+    assert "contact_recensement" not in apres["fiche"]  # a diagnosed family keeps its guardians only
+    assert [e["type"] for e in apres["journal"]] == ["diagnostic", "recensement"]
+
+
+# --- the mapping, the steward's confirmation, the warnings -------------------------------------
+
+def test_correspondance_corrigee_puis_gardee_pour_la_source(coffre, tableurs):
+    lignes = [["Nom", "Prénom", "Né(e) le", "Groupe", "Tél"],
+              ["Quillembois", "Anatole", "02/09/2018", "Molière", "06 39 98 73 51"]]
+    f = ecrire_csv(tableurs / "moliere.csv", lignes, "utf-8")
+    # the proposal misses « Groupe »: the steward says no, keeps 1-3, sets column 4 to the school, keeps 5
+    entree = "n\n\n\n\n5\n\no\no\n"
+    r = importer(f, "--source", "gs-moliere", entree=entree)
+    assert r.exit_code == 0, r.output
+    chemin = coffre.territoire.data / "imports" / "gs-moliere.yaml"
+    texte = chemin.read_text(encoding="utf-8")
+    assert "Groupe: etablissement" in texte and "Anatole" not in texte and "Quillembois" not in texte
+    assert "Import : correspondance de colonnes d'une source" in git_log(coffre.territoire.racine)
+    f2 = ecrire_csv(tableurs / "moliere-juin.csv", lignes[:1] + [["Ferrandou", "Éloïse", "03/02/2016", "Molière", ""]], "utf-8")
+    r = importer(f2, "--source", "gs-moliere", "--oui")
+    assert "Correspondance enregistrée pour la source « gs-moliere » réutilisée." in r.output
+    assert len(Coffre(coffre.territoire).lire_tous().dossiers) == 2
+
+
+def test_avertit_quand_le_tableur_est_dans_le_depot(coffre):
+    f = ecrire_csv(coffre.territoire.racine / "liste.csv", [["Nom", "Prénom", "Né le", "École"],
+                                                             ["Quillembois", "Anatole", "02/09/2018", "Molière"]], "utf-8")
+    r = importer(f, "--oui")
+    assert "le tableur est dans le dépôt (liste.csv)" in r.output
+    suivis = subprocess.run(["git", "ls-files"], cwd=coffre.territoire.racine, capture_output=True, text=True).stdout
+    assert "liste.csv" not in suivis
+
+
+def test_un_tableur_sans_en_tete_reconnaissable_est_refuse(coffre, tableurs):
+    f = ecrire_csv(tableurs / "vrac.csv", [["a", "b"], ["1", "2"]], "utf-8")
+    r = importer(f, "--oui")
+    assert r.exit_code != 0 and "aucune ligne d'en-tête reconnue" in r.output and "vrac.csv" in r.output
+
+
+def test_correspondance_sans_date_de_naissance_refusee(coffre, tableurs):
+    f = ecrire_csv(tableurs / "sans-date.csv", [["Nom", "Prénom", "École"], ["Quillembois", "Anatole", "Molière"]], "utf-8")
+    r = importer(f, "--oui")
+    assert r.exit_code != 0 and "date de naissance" in r.output
+
+
+def test_refus_de_confirmer_n_enregistre_rien(coffre, tableurs):
+    f = ecrire_csv(tableurs / "ecole.csv", [["Nom", "Prénom", "Né le", "École"],
+                                            ["Quillembois", "Anatole", "02/09/2018", "Molière"]], "utf-8")
+    r = importer(f, entree="o\nn\n")
+    assert r.exit_code == 0 and "Rien n'a été enregistré." in r.output
+    assert Coffre(coffre.territoire).identifiants() == set()
