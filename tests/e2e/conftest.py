@@ -31,11 +31,12 @@ CONCURRENCE = 4
 # Each page load makes the theme's search worker download and index the whole search index
 # (every language), and the language menu fetch the sitemap: about 2 s of CPU a page that
 # axe does not need. The browser tests refuse them (search is not what they check).
-# They get an empty index and an empty sitemap instead.
+# They get an idle search worker, an empty index and an empty sitemap instead.
 ALLEGES = {
     "search/search_index.json": '{"config": {"lang": ["fr"], "separator": "[\\\\s\\\\-]+", '
                                 '"pipeline": ["stopWordFilter"], "fields": {"title": {"boost": 1000.0}, '
                                 '"text": {"boost": 1.0}, "tags": {"boost": 1000000.0}}}, "docs": []}',
+    "/workers/search.": "self.onmessage = function () {};",
     "sitemap.xml": '<?xml version="1.0" encoding="UTF-8"?>'
                    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>',
 }
@@ -132,7 +133,8 @@ async def _visiter(base: str, chemins: list[str], desktop: set[str], captures: d
             url = route.request.url
             leger = next((body for part, body in ALLEGES.items() if part in url), None)
             if url.startswith(base) and leger is not None:
-                await route.fulfill(status=200, body=leger)  # see ALLEGES
+                kind = "application/javascript" if url.endswith(".js") else "application/json"
+                await route.fulfill(status=200, body=leger, content_type=kind)  # see ALLEGES
             elif url.startswith(base) or url.startswith("data:"):
                 await route.continue_()
             else:

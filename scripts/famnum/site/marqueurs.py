@@ -57,32 +57,32 @@ def _cell(value: Any) -> str:
     return text.replace("|", "\\|").replace("\n", " ").strip()
 
 
-CONTACT_HEADERS = {
-    "fr": ("Qui", "Téléphone", "Courriel", "Où", "Quand"),
-    "en": ("Who", "Phone", "E-mail", "Where", "When"),
-    "tr": ("Kim", "Telefon", "E-posta", "Nerede", "Ne zaman"),
-    "ar": ("مَن", "الهاتف", "البريد الإلكتروني", "أين", "متى"),
+CONTACT_LABELS = {
+    "fr": ("Qui", "Comment nous joindre", "Téléphone", "Courriel", "Où", "Quand"),
+    "en": ("Who", "How to reach us", "Phone", "E-mail", "Where", "When"),
+    "tr": ("Kim", "Bize nasıl ulaşılır", "Telefon", "E-posta", "Nerede", "Ne zaman"),
+    "ar": ("مَن", "كيف تتصلون بنا", "الهاتف", "البريد الإلكتروني", "أين", "متى"),
 }
 
 
 @marqueur("contacts")
 def contacts(config: Mapping[str, Any]) -> str:
-    """The territory's contacts (``extra.contacts`` in mkdocs.yml) as a table."""
+    """The territory's contacts (``extra.contacts`` in mkdocs.yml) as a table.
+
+    Two columns, who and how to reach them, so that it reads on a 360 px phone.
+    """
     rows = (config.get("extra") or {}).get("contacts") or []
     if not rows:
         return "*Contacts à compléter dans `mkdocs.yml` (`extra.contacts`).*"
     language = str((config.get("theme") or {}).get("language") or "fr")
-    headers = CONTACT_HEADERS.get(language, CONTACT_HEADERS["fr"])
-    lines = ["| " + " | ".join(headers) + " |", "|" + " --- |" * len(headers)]
+    who, how, *labels = CONTACT_LABELS.get(language, CONTACT_LABELS["fr"])
+    lines = [f"| {who} | {how} |", "| --- | --- |"]
     for row in rows:
-        lines.append(
-            "| "
-            + " | ".join(
-                _cell(row.get(key))
-                for key in ("role", "telephone", "courriel", "lieu", "horaires")
-            )
-            + " |"
-        )
+        details = "<br>".join(
+            f"{label} : {_cell(row.get(key))}"
+            for label, key in zip(labels, ("telephone", "courriel", "lieu", "horaires"))
+            if _cell(row.get(key)))
+        lines.append(f"| **{_cell(row.get('role'))}** | {details} |")
     return "\n".join(lines) + "\n"
 
 
