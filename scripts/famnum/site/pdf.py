@@ -10,7 +10,8 @@ Each PDF is the page's article (``<article>``: no header, menu, search or footer
 the page's own stylesheets in print media (``famnum.css`` holds the ``@media print``
 rules: A4, margins, external links written out). WeasyPrint reads only files under
 ``site/``: :class:`SiteOnlyFetcher` refuses any other URL, so a PDF never triggers a
-network request. Internal links have no meaning on paper: they are kept as text.
+network request. Internal links have no meaning on paper: they are kept as text. The PDFs
+are tagged (PDF/UA-1: headings, lists, tables, language, title for screen readers).
 """
 
 from __future__ import annotations
@@ -172,7 +173,7 @@ def write_pdf(site_dir: Path, pages: list[Path], target: Path, title: str,
     fetcher = site_only_fetcher(site_dir)
     HTML(string=source, base_url=site_dir.resolve().as_uri() + "/",
          url_fetcher=fetcher, media_type="print").write_pdf(
-        target, pdf_title=title, pdf_lang="fr")  # type: ignore[call-arg]
+        target, pdf_variant="pdf/ua-1")  # tagged PDF: structure for screen readers
     if fetcher.refused:
         raise RuntimeError(f"{target.name} : URL refusées {sorted(set(fetcher.refused))}")
     return target
