@@ -8,7 +8,8 @@ The rule (the Insee's for small-area household data, like τ-Argus and sdcTable 
    (cells counting the very same set of families are one unknown), and the other periods;
 3. differencing between periods: tables are cumulative, so the difference of one cell between two
    periods counts the families who entered or left it; when that difference is 1 to `seuil`-1, the
-   two values are never both known (published or recomputable): the later one is suppressed.
+   two values are never both known (published or recomputable): the earlier one is suppressed, so
+   that the latest figures, the ones readers need, stay published.
 
 Secondary cells are chosen the way hypercube methods do it, simply: for a hidden cell that the
 published figures still determine, hide the smallest non-zero published cell of a line it sits on
@@ -177,10 +178,10 @@ def controler(tableaux: list[Tableau], seuil: int, ordre_periodes: list[str]) ->
         tours += 1
         determinees = s.determinees(caches)
         connues = lambda v: v not in caches or v in determinees  # noqa: E731
-        for a, b in paires:
-            if connues(a) and connues(b) and b not in proteges:
-                proteges.add(b)
-                caches.add(b)
+        for a, b in paires:  # hide the earlier figure: the latest one is what readers need
+            if connues(a) and connues(b) and a not in proteges:
+                proteges.add(a)
+                caches.add(a)
         # every hidden cell is protected, secondary ones too: a hidden cell that can be recomputed
         # tells a reader where the small cells are, and would be hidden for nothing
         a_couvrir = sorted(v for v in caches if v in determinees)
@@ -195,11 +196,12 @@ def controler(tableaux: list[Tableau], seuil: int, ordre_periodes: list[str]) ->
 
 
 def _secondaire(s: _Systeme, v: int, caches: set[int]) -> int:
-    """The published unknown to hide next to v: on a line with v, non-zero and smallest first."""
+    """The published unknown to hide next to v, on a line with v: an inner cell rather than a total
+    (totals are shared by many tables), non-zero, the smallest (fewest families hidden)."""
     candidats = {w for r in s.relations_de_var[v] for w in s.relations[r] if w not in caches}
     if not candidats:  # every line through v is hidden yet v is pinned: widen to the lines of its neighbours
         voisins = {w for r in s.relations_de_var[v] for w in s.relations[r]}
         candidats = {x for w in voisins for r in s.relations_de_var[w] for x in s.relations[r] if x not in caches}
     if not candidats:
         return v
-    return min(candidats, key=lambda w: (s.valeur[w] == 0, s.valeur[w], w))
+    return min(candidats, key=lambda w: (len(s.relations_de_var[w]) > 2, s.valeur[w] == 0, s.valeur[w], w))

@@ -32,10 +32,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 try:
-    from famnum.site import marqueurs, pdf
+    from famnum.site import evaluation, marqueurs, pdf  # noqa: F401  (evaluation registers its markers)
 except ImportError:  # mkdocs run outside the installed package
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from famnum.site import marqueurs, pdf
+    from famnum.site import evaluation, marqueurs, pdf  # noqa: F401  (evaluation registers its markers)
 
 log = logging.getLogger("mkdocs.hooks.famnum")
 
