@@ -19,7 +19,7 @@ from famnum.cli import main
 from famnum.collecte import import_tableur as imp
 from famnum.dossiers import Coffre
 
-from fabrique import dossier, git_log
+from fabrique import VALEURS_PLANTEES, dossier, git_log
 
 PAR = "coordinatrice PRE"
 
@@ -186,11 +186,9 @@ def test_tout_a_la_fois_rapport_ligne_a_ligne(coffre, tableurs):
         "  ligne 10 refusée : nom ou prénom de l'enfant manquant",
         "  ligne 11 refusée : établissement inconnu « Ecole Gaston Bachelar »",
         "  ligne 8 : doublon probable de la ligne 7 (même nom, date de naissance et établissement), ignorée",
-        "  ligne 5 : téléphone : numéro inhabituel (non attribué ou réservé) : vérifiez-le avec la famille",
-        "  ligne 6 : téléphone : numéro inhabituel (non attribué ou réservé) : vérifiez-le avec la famille",
-        "  ligne 7 : téléphone : numéro inhabituel (non attribué ou réservé) : vérifiez-le avec la famille",
-        "  ligne 12 : téléphone illisible, non importé",
-        "  ligne 12 : adresse e-mail illisible, non importée",
+        "  téléphone : numéro inhabituel (non attribué ou réservé) : vérifiez-le avec la famille : lignes 5 à 7",
+        "  téléphone illisible, non importé : ligne 12",
+        "  adresse e-mail illisible, non importée : ligne 12",
         "  établissement inconnu « Ecole Gaston Bachelar » : le plus proche est "
         "Ecole élémentaire Gaston Bachelard (ee-gaston-bachelard)",
     ]
@@ -200,7 +198,12 @@ def test_tout_a_la_fois_rapport_ligne_a_ligne(coffre, tableurs):
     assert fratrie["fiche"]["contact_recensement"] == {"responsable": "QUILLEMBOIS Noémie", "telephone": "+33639987351",
                                                        "courriel": "noemie.quillembois@example.org"}
     assert fratrie["journal"] == [{"type": "recensement", "date": "2025-05-12", "par": PAR, "details": {"source": "ecole"}}]
-    assert git_log(coffre.territoire.racine).count("Import d'une liste de recensement (3 dossiers)") == 1
+    journal_git = git_log(coffre.territoire.racine)
+    assert journal_git.count("Import d'une liste de recensement (3 dossiers)") == 1
+    assert not [v for v in VALEURS_PLANTEES + ["Ferrandou", "FERRANDOU"] if v in journal_git]
+    suivis = subprocess.run(["git", "grep", "-I", "-i", "-e", "quillembois", "-e", "ferrandou"],
+                            cwd=coffre.territoire.racine, capture_output=True, text=True).stdout
+    assert suivis == ""  # only ciphertext in the repository
 
 
 def test_reimporter_le_meme_fichier_ne_change_rien(coffre, tableurs):
@@ -278,4 +281,18 @@ def test_refus_de_confirmer_n_enregistre_rien(coffre, tableurs):
                                             ["Quillembois", "Anatole", "02/09/2018", "Molière"]], "utf-8")
     r = importer(f, entree="o\nn\n")
     assert r.exit_code == 0 and "Rien n'a été enregistré." in r.output
+    assert Coffre(coffre.territoire).identifiants() == set()
+
+
+def test_un_territoire_au_schema_ancien_est_prevenu(coffre, tableurs):
+    import json
+
+    chemin = coffre.territoire.schema_famille
+    schema = json.loads(chemin.read_text(encoding="utf-8"))
+    del schema["properties"]["fiche"]["properties"]["contact_recensement"]
+    chemin.write_text(json.dumps(schema, ensure_ascii=False, indent=2), encoding="utf-8")
+    f = ecrire_csv(tableurs / "ecole.csv", [["Nom", "Prénom", "Né le", "École"],
+                                            ["Quillembois", "Anatole", "02/09/2018", "Molière"]], "utf-8")
+    r = importer(f, "--oui")
+    assert r.exit_code != 0 and "date d'avant l'import des listes de recensement" in r.output
     assert Coffre(coffre.territoire).identifiants() == set()

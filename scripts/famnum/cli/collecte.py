@@ -25,6 +25,17 @@ def _avertir_si_dans_le_depot(chemin: Path, racine: Path) -> None:
                 "déplacez-le hors du dépôt et effacez-le après l'import.", fg="red", err=True)
 
 
+def _exiger_schema_a_jour(coffre) -> None:
+    """A territory made before the census import has a schema without the census contact."""
+    from ..erreurs import FamnumError
+
+    fiche = coffre.schema.schema["properties"]["fiche"]
+    if "contact_recensement" not in fiche["properties"] or "x-requis-diagnostic" not in fiche:
+        raise FamnumError(f"{coffre.territoire.relatif(coffre.territoire.schema_famille)} date d'avant l'import des "
+                          "listes de recensement. À faire : remplacez-le, ainsi que data/datapackage.yaml, par ceux de "
+                          "famnum (version à jour), commitez-les, puis relancez l'import.")
+
+
 def _montrer_colonnes(entetes: list[str], colonnes: dict[int, str]) -> None:
     from ..collecte.tableur import CHAMPS
 
@@ -108,6 +119,7 @@ def importer(fichier: Path, source: str | None, type_source: str, par: str, jour
     from ..saisie import lire_date
 
     coffre = Coffre.ouvrir()
+    _exiger_schema_a_jour(coffre)
     _avertir_si_dans_le_depot(fichier, coffre.territoire.racine)
     tableau = imp.lire_tableau(fichier)
     colonnes = _correspondance(tableau, source, coffre, type_source, oui)

@@ -398,9 +398,23 @@ def texte_rapport(analyse: Analyse, plan: Plan) -> list[str]:
     lignes += [f"  ligne {n} : doublon probable de la ligne {premiere} (même nom, date de naissance et établissement), ignorée"
                for n, premiere in analyse.doublons]
     lignes += [f"  ligne {n} : déjà au dossier {i} ({etat})" for n, i, etat in plan.existants]
+    avertissements: dict[str, list[int]] = {}  # one line per kind of warning, not one per row
     for ligne in analyse.lignes:
-        lignes += [f"  ligne {ligne.numero} : {a}" for a in ligne.avertissements]
+        for a in ligne.avertissements:
+            avertissements.setdefault(a, []).append(ligne.numero)
+    lignes += [f"  {a} : {'ligne' if len(n) == 1 else 'lignes'} {_plages(n)}" for a, n in avertissements.items()]
     for ecrite, proche in analyse.ecoles_inconnues.items():
         lignes.append(f"  établissement inconnu « {ecrite} » : le plus proche est {proche}" if proche
                       else f"  établissement inconnu « {ecrite} » : aucun établissement proche dans data/referentiels/etablissements.csv")
     return lignes
+
+
+def _plages(numeros: list[int]) -> str:
+    """[5, 6, 7, 12] → '5 à 7, 12'."""
+    plages, debut = [], None
+    for i, n in enumerate(numeros):
+        debut = n if debut is None else debut
+        if i + 1 == len(numeros) or numeros[i + 1] != n + 1:
+            plages.append(str(n) if n == debut else f"{debut} à {n}")
+            debut = None
+    return ", ".join(plages)
