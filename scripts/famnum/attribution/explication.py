@@ -16,6 +16,11 @@ IMPRIMANTE = {"aucune": "aucune", "oui": "une imprimante qui fonctionne", "non":
 QUARTS = ("dans le premier quart", "dans le deuxième quart", "dans le troisième quart", "dans le dernier quart")
 
 
+def minuscule(texte: str) -> str:
+    """« Location avec aide du PRE » → « location avec aide du PRE » (acronyms kept)."""
+    return texte[:1].lower() + texte[1:]
+
+
 def derniere_decision(dossier: dict) -> dict | None:
     decisions = [e for e in dossier.get("journal", []) if e.get("type") == "decision"]
     return decisions[-1] if decisions else None
@@ -81,15 +86,15 @@ def resultat(c: Candidature, p: Proposition, decision: dict | None) -> list[str]
     elif c.retenue:
         lignes.append(f"Votre demande est classée {bande(c.rang, classees)}.")
         lignes.append("La grille a proposé : " + ", ".join(g.libelle_materiel(t) for t in c.materiels)
-                      + (f", en {g.libelle_mode(c.mode).lower()}." if c.mode else "."))
+                      + (f", en {minuscule(g.libelle_mode(c.mode))}." if c.mode else "."))
     else:
         lignes.append(f"Votre demande est classée {bande(c.rang, classees)}. Le stock et le budget de cette séance "
                       f"n'ont pas suffi : vous êtes à la place {c.place_attente} sur la liste d'attente "
                       f"({len(p.attente)} familles y sont inscrites).")
     lignes += ["", "Pourquoi ce matériel et ce mode :"] + [f"- {r}" for r in c.besoin.raisons]
     modes = g["modes"]["selon_capacite"]
-    lignes.append(f"- Mode : la capacité à payer une location décide (oui : {g.libelle_mode(modes['oui']).lower()} ; "
-                  f"en partie : {g.libelle_mode(modes['partiellement']).lower()} ; non : {g.libelle_mode(modes['non']).lower()}, "
+    lignes.append(f"- Mode : la capacité à payer une location décide (oui : {minuscule(g.libelle_mode(modes['oui']))} ; "
+                  f"en partie : {minuscule(g.libelle_mode(modes['partiellement']))} ; non : {minuscule(g.libelle_mode(modes['non']))}, "
                   "ou don pour un ordinateur reconditionné).")
     if decision:
         d = decision.get("details", {})
@@ -97,7 +102,7 @@ def resultat(c: Candidature, p: Proposition, decision: dict | None) -> list[str]
         lignes += ["", f"La commission du {date_fr(date.fromisoformat(d.get('commission', decision['date'])))} {avis}."]
         if d.get("materiels"):
             lignes.append("Matériel accordé : " + ", ".join(g.libelle_materiel(t) for t in d["materiels"])
-                          + (f", en {g.libelle_mode(d['mode']).lower()}." if d.get("mode") else "."))
+                          + (f", en {minuscule(g.libelle_mode(d['mode']))}." if d.get("mode") else "."))
         if d.get("loyer_mensuel"):
             lignes.append(f"Loyer : {euros(d['loyer_mensuel'])} par mois" + (f", dont {euros(d['aide_mensuelle'])} payés par le PRE."
                                                                               if d.get("aide_mensuelle") else "."))

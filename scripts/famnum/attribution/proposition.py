@@ -134,7 +134,7 @@ def besoin(s: Situation, g: dict) -> Besoin:
         materiels.append("imprimante")
         raisons.append("Imprimante : demandée, et la famille n'en a pas qui fonctionne.")
     elif s.demande.get("imprimante"):
-        raisons.append("Imprimante : demandée, mais " + ("celle de la famille fonctionne." if aura_ordinateur and s.imprimante not in g["imprimante"]["si_etat"]
+        raisons.append("Imprimante : demandée, mais " + ("la famille en a déjà une qui peut servir." if aura_ordinateur and s.imprimante not in g["imprimante"]["si_etat"]
                                                           else "sans ordinateur à la maison elle ne servirait pas."))
     connexion = bool(s.demande.get("connexion_internet")) and s.internet in g["connexion"]["si_abonnement"]
     if connexion:

@@ -1,0 +1,371 @@
+"""Attribution: the grid and its bad inputs, each rule, the allocation, its properties (hypothesis),
+the commission's files without personal data, the decisions and the explanation."""
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from famnum.attribution.bareme import CRITERES, detail, situation, total
+from famnum.attribution.decisions import DecisionsInvalides
+from famnum.attribution.grille import Grille, GrilleInvalide, charger_grille, lire_yaml
+from famnum.attribution.proposition import besoin, proposer
+from famnum.attribution.stock import Appareil, StockInvalide, charger_stock
+from famnum.cli import main
+from famnum.referentiels import Referentiels
+from famnum.territoire import modele
+from famnum.workspace import Territoire
+
+from fabrique import VALEURS_PLANTEES, dossier, fiche, git_log
+
+JOUR = date(2025, 10, 15)
+MODELE = Territoire(modele())
+REF = Referentiels.charger(MODELE)
+GRILLE = charger_grille(MODELE, set(REF.qpv))
+G = GRILLE.donnees
+
+
+def pseudo(identifiant: str) -> str:
+    return "P-" + identifiant[2:]
+
+
+def naissance(age: int) -> str:
+    return date(JOUR.year - age - 1, 12, 31).isoformat()  # `age` years old on JOUR
+
+
+def enfant(age: int, etablissement: str = "", classe: str = "") -> dict:
+    e = {"prenom": "Ambroisine", "nom": "Quillembois", "date_naissance": naissance(age)}
+    if etablissement:
+        e["etablissement"] = etablissement
+    if classe:
+        e["classe"] = classe
+    return e
+
+
+def famille(ages=(12, 7), ordinateurs=0, internet="mobile", location="partiellement", qpv="sablons-bords-huisne",
+            adultes=1, imprimante=0, demande=None, **autres) -> dict:
+    f = fiche(enfants=[enfant(a) for a in ages], qpv=qpv, **autres)
+    f["foyer"] = {"nb_adultes": adultes, "nb_enfants": len(ages)}
+    f["equipements"]["ordinateurs"] = {"nombre": ordinateurs}
+    f["equipements"]["imprimantes"] = {"nombre": imprimante}
+    f["equipements"]["internet"] = {"abonnement": internet}
+    f["capacites"]["location"] = location
+    f["demande"] = demande or {"ordinateur_fixe": True, "ordinateur_portable": True, "imprimante": True, "connexion_internet": True}
+    return f
+
+
+def points(f: dict) -> dict[str, float]:
+    return {p.critere: p.points for p in detail(situation(f, REF, JOUR), G)}
+
+
+def grille_modifiee(tmp_path: Path, changer) -> Territoire:
+    """A copy of the model's grid in a scratch territory, changed by `changer(dict)`."""
+    from ruamel.yaml import YAML
+
+    t = Territoire(tmp_path)
+    (tmp_path / "data" / "schemas").mkdir(parents=True)
+    shutil.copy(MODELE.schemas / "attribution.schema.json", t.schemas)
+    donnees = lire_yaml(MODELE.data / "attribution.yaml", "attribution.yaml")
+    changer(donnees)
+    with (t.data / "attribution.yaml").open("w", encoding="utf-8") as f:
+        YAML().dump(donnees, f)
+    return t
+
+
+# --- the grid --------------------------------------------------------------------------------------
+
+def test_la_grille_du_modele_reprend_le_programme_du_mans():
+    assert G["budget"] == {"achats": 247847, "total": 263347}
+    assert G["regle_age"]["age_portable"] == 9
+    assert G["modes"]["selon_capacite"] == {"oui": "location", "partiellement": "location_aidee", "non": "pret"}
+    assert {q for p in G["phases"] for q in p["qpv"]} == set(REF.qpv)
+    assert len(G["commission"]["membres"]) == 4
+
+
+def test_le_schema_de_la_grille_connait_exactement_les_criteres_du_code():
+    schema = json.loads((MODELE.schemas / "attribution.schema.json").read_text(encoding="utf-8"))
+    assert set(schema["properties"]["criteres"]["properties"]) == set(CRITERES)
+
+    def enums(noeud):
+        if isinstance(noeud, dict):
+            if "enum" in noeud:
+                yield noeud
+            for v in noeud.values():
+                yield from enums(v)
+        elif isinstance(noeud, list):
+            for v in noeud:
+                yield from enums(v)
+
+    for noeud in enums(schema):
+        assert set(noeud.get("x-libelles", {})) == set(noeud["enum"]), noeud
+
+
+def test_la_grille_est_commentee_en_francais():
+    texte = (MODELE.data / "attribution.yaml").read_text(encoding="utf-8")
+    assert texte.count("\n#") > 10 and "règle d'âge" in texte.lower()
+
+
+@pytest.mark.parametrize("changer, attendu", [
+    (lambda g: g["criteres"].update({"revenu_fiscal": {"libelle": "Revenu", "source": "avis", "points": 3}}),
+     "critère inconnu : revenu_fiscal"),
+    (lambda g: g["budget"].update({"achats": -5}), "trop petite"),
+    (lambda g: g["budget"].update({"achats": 100}), "ne permet d'acheter aucun matériel"),
+    (lambda g: g["phases"].pop(), "n'est dans aucune phase"),
+    (lambda g: g["phases"][0]["qpv"].append("quartier-inconnu"), "QPV inconnu « quartier-inconnu »"),
+    (lambda g: g["criteres"]["sans_internet"]["points_par_valeur"].pop("box"), "« box » manque"),
+    (lambda g: g["modes"]["selon_capacite"].update({"non": "cadeau"}), "valeur non permise « cadeau »"),
+])
+def test_une_grille_fautive_est_refusee_en_francais(tmp_path, changer, attendu):
+    territoire = grille_modifiee(tmp_path, changer)
+    with pytest.raises(GrilleInvalide) as erreur:
+        charger_grille(territoire, set(REF.qpv))
+    assert attendu in str(erreur.value)
+    assert "data/attribution.yaml" in str(erreur.value)
+
+
+def test_un_stock_fautif_est_refuse(tmp_path):
+    t = Territoire(tmp_path)
+    t.referentiels.mkdir(parents=True)
+    (t.referentiels / "materiels.csv").write_text(
+        "inventaire,type,source,modele,numero_serie,etat\nA-1,ordinateur_fixe,dsi,PC,S1,perdu\nA-1,tablette,dsi,PC,S1,disponible\n",
+        encoding="utf-8")
+    with pytest.raises(StockInvalide) as erreur:
+        charger_stock(t)
+    texte = str(erreur.value)
+    assert "valeur non permise « perdu »" in texte and "« tablette »" in texte
+    assert "numéro d'inventaire en double « A-1 »" in texte and "numéro de série en double" in texte
+
+
+def test_le_stock_du_modele_est_coherent():
+    stock = charger_stock(MODELE)
+    assert len({a.inventaire for a in stock}) == len(stock) == len({a.numero_serie for a in stock})
+    assert {a.source for a in stock} == {"dsi", "donateur", "achat"}
+
+
+# --- the criteria, one by one ------------------------------------------------------------------------
+
+def test_chaque_critere_applique_ses_points():
+    base = points(famille())
+    assert base["besoin_declare"] == 2 and base["sans_ordinateur"] == 6 and base["ordinateur_partage"] == 0
+    assert base["enfants_scolarises"] == 2 and base["sans_internet"] == 1 and base["sans_imprimante"] == 1
+    assert base["capacite_paiement"] == 2 and base["accepte_formation"] == 1 and base["reside_qpv"] == 2
+    assert points(famille(ordinateurs=1, adultes=3, ages=(12, 7)))["ordinateur_partage"] == 3  # 5 people, 1 computer
+    assert points(famille(ordinateurs=1, adultes=2, ages=(12, 7)))["ordinateur_partage"] == 0  # 4 people
+    assert points(famille(ages=(4, 5, 6, 7, 8, 1)))["enfants_scolarises"] == 4  # capped, the baby does not count
+    assert points(famille(internet="aucun"))["sans_internet"] == 3
+    assert points(famille(location="non"))["capacite_paiement"] == 3
+    assert points(famille(qpv="hors-qpv"))["reside_qpv"] == 0
+
+
+def test_les_collegiens_comptent_par_etablissement_ou_par_classe():
+    f = famille()
+    f["enfants"] = [enfant(12, "col-alain-fournier"), enfant(13, classe="4e"), enfant(8, "ee-gaston-bachelard")]
+    assert points(f)["collegiens_portable"] == 4
+
+
+# --- the age rule, the printer, the connection, the modes ----------------------------------------------
+
+def propose(f: dict):
+    return besoin(situation(f, REF, JOUR), G)
+
+
+def test_regle_d_age():
+    assert propose(famille(ages=(3, 8))).materiels[0] == "ordinateur_fixe"
+    assert propose(famille(ages=(9, 4))).materiels[0] == "ordinateur_portable"
+    assert propose(famille(ages=(12, 4), adultes=2)).materiels[:1] == ("ordinateur_portable",)  # one device by default
+    grand_foyer = propose(famille(ages=(12, 10, 4, 2), adultes=2))
+    assert grand_foyer.materiels[:2] == ("ordinateur_portable", "ordinateur_fixe")  # six people, both age bands
+
+
+def test_imprimante_et_connexion():
+    assert "imprimante" in propose(famille()).materiels
+    avec = famille(imprimante=1)
+    avec["equipements"]["imprimantes"]["fonctionnement"] = "oui"
+    assert "imprimante" not in propose(avec).materiels
+    assert propose(famille(internet="mobile")).connexion and not propose(famille(internet="box")).connexion
+    rien = propose(famille(demande={"ordinateur_fixe": False, "ordinateur_portable": False,
+                                    "imprimante": True, "connexion_internet": True}, internet="box"))
+    assert rien.materiels == () and not rien.connexion  # a printer without a computer would not serve
+
+
+def dossiers(*fiches) -> dict:
+    resultat, existants = {}, set()
+    for f in fiches:
+        d = dossier(existants)
+        d["fiche"] = f
+        existants.add(d["id"])
+        resultat[d["id"]] = d
+    return resultat
+
+
+def appareil(tag, type_="ordinateur_portable", source="achat", etat="disponible"):
+    return Appareil(tag, type_, source, "", "S" + tag, etat)
+
+
+def test_modes_selon_la_capacite_et_don_d_un_pc_reconditionne():
+    ds = dossiers(famille(location="oui", ages=(12,)), famille(location="partiellement", ages=(12,)),
+                  famille(location="non", ages=(12,)), famille(location="non", ages=(5,)))
+    stock = [appareil(f"P-{i}") for i in range(3)] + [appareil("F-1", "ordinateur_fixe", "dsi")] + \
+            [appareil(f"I-{i}", "imprimante") for i in range(4)]
+    p = proposer(ds, GRILLE, REF, stock, pseudo, JOUR)
+    modes = {d["fiche"]["capacites"]["location"] + str(d["fiche"]["enfants"][0]["date_naissance"][:4]):
+             c.mode for c in p.retenues for i, d in ds.items() if i == c.identifiant}
+    assert sorted(modes.values()) == ["don", "location", "location_aidee", "pret"]
+    aidee = next(c for c in p.retenues if c.mode == "location_aidee")
+    assert aidee.loyer_mensuel == 7 and aidee.aide_pre_mensuelle == 3.5  # laptop 5 € + printer 2 €, half paid by the PRE
+
+
+# --- the allocation ---------------------------------------------------------------------------------
+
+def test_le_stock_d_abord_puis_les_achats_puis_la_liste_d_attente(tmp_path):
+    ds = dossiers(*[famille(ages=(12,), internet="box", demande={"ordinateur_fixe": False, "ordinateur_portable": True,
+                                                                "imprimante": False, "connexion_internet": False})
+                    for _ in range(5)])
+    g = copy.deepcopy(G)
+    g["budget"]["achats"] = 1300  # two laptops at 600 €
+    p = proposer(ds, Grille(g, "data/attribution.yaml"), REF, [appareil("P-1"), appareil("P-2", etat="hors_service")], pseudo, JOUR)
+    tags = [tag for c in p.retenues for _, tag in c.attribution]
+    assert tags == ["P-1", "achat", "achat"]
+    assert [c.place_attente for c in p.attente] == [1, 2] and p.budget_restant == 100
+    assert p.plan[1]["ordinateur_portable"] == {"stock": 1, "achats": 2, "cout": 1200}
+
+
+def test_deterministe_et_independant_de_l_ordre_des_fichiers():
+    ds = dossiers(*[famille(ages=(12,)) for _ in range(6)], famille(ages=(12, 4), adultes=3))
+    stock = [appareil("P-1")]
+    a = proposer(ds, GRILLE, REF, stock, pseudo, JOUR)
+    b = proposer(dict(reversed(list(ds.items()))), GRILLE, REF, list(reversed(stock)), pseudo, JOUR)
+    assert [(c.pseudonyme, c.rang, c.attribution) for c in a.candidatures] == \
+           [(c.pseudonyme, c.rang, c.attribution) for c in b.candidatures]
+    ex_aequo = [c for c in a.candidatures if c.score == a.candidatures[1].score]
+    assert [c.pseudonyme for c in ex_aequo] == sorted(c.pseudonyme for c in ex_aequo)  # stated tie-break: the pseudonym
+
+
+def test_stock_vide_et_aucun_budget_est_refuse():
+    g = copy.deepcopy(G)
+    g["budget"]["achats"] = 0
+    with pytest.raises(Exception, match="aucun matériel attribuable"):
+        proposer(dossiers(famille()), Grille(g, "data/attribution.yaml"), REF, [], pseudo, JOUR)
+
+
+# --- properties ---------------------------------------------------------------------------------------
+
+fiches = st.builds(
+    famille,
+    ages=st.lists(st.integers(0, 17), min_size=1, max_size=5).map(tuple),
+    ordinateurs=st.integers(0, 2), internet=st.sampled_from(["aucun", "mobile", "box"]),
+    location=st.sampled_from(["oui", "partiellement", "non"]), qpv=st.sampled_from(sorted(REF.qpv)),
+    adultes=st.integers(1, 3), imprimante=st.integers(0, 1),
+    demande=st.fixed_dictionaries({k: st.booleans() for k in ("ordinateur_fixe", "ordinateur_portable", "imprimante", "connexion_internet")}),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(fiches, min_size=1, max_size=12), st.integers(0, 4000), st.integers(0, 4), st.integers(0, 4))
+def test_le_plan_ne_depasse_jamais_le_budget_ni_le_stock(lot, budget, portables, imprimantes):
+    g = copy.deepcopy(G)
+    g["budget"]["achats"] = budget
+    stock = [appareil(f"P-{i}") for i in range(portables)] + [appareil(f"I-{i}", "imprimante") for i in range(imprimantes)] + \
+            [appareil("F-1", "ordinateur_fixe", "dsi")]
+    p = proposer(dossiers(*lot), Grille(g, "data/attribution.yaml"), REF, stock, pseudo, JOUR)
+    assert p.cout_achats <= budget
+    tags = [tag for c in p.retenues for _, tag in c.attribution if tag != "achat"]
+    assert len(tags) == len(set(tags)) and set(tags) <= {a.inventaire for a in stock}
+    achats = sum(v["cout"] for phase in p.plan.values() for t, v in phase.items() if t != "connexion_internet")
+    assert achats == p.cout_achats
+
+
+@settings(max_examples=80, deadline=None)
+@given(fiches, st.integers(3, 17))
+def test_le_score_croit_avec_le_besoin(f, age):
+    score = total(detail(situation(f, REF, JOUR), G))
+    plus_d_enfants = copy.deepcopy(f)
+    plus_d_enfants["enfants"].append(enfant(age))
+    plus_d_enfants["foyer"]["nb_enfants"] += 1
+    moins_d_ordinateurs = copy.deepcopy(f)
+    moins_d_ordinateurs["equipements"]["ordinateurs"]["nombre"] = max(f["equipements"]["ordinateurs"]["nombre"] - 1, 0)
+    sans_internet = copy.deepcopy(f)
+    sans_internet["equipements"]["internet"]["abonnement"] = "aucun"
+    for plus_demuni in (plus_d_enfants, moins_d_ordinateurs, sans_internet):
+        assert total(detail(situation(plus_demuni, REF, JOUR), G)) >= score
+
+
+# --- the commands on a small territory ----------------------------------------------------------------
+
+@pytest.fixture
+def petit_territoire(coffre):
+    lot = [dossier()]
+    for ages in ((12,), (5, 3), (14, 9, 2), (10,), (7,)):
+        d = dossier({x["id"] for x in lot})
+        d["fiche"] = famille(ages=ages)
+        lot.append(d)
+    coffre.enregistrer(lot, "Dossiers de test")
+    return coffre, lot
+
+
+def test_le_dossier_de_commission_ne_contient_aucune_donnee_personnelle(petit_territoire):
+    from pypdf import PdfReader
+
+    coffre, lot = petit_territoire
+    resultat = CliRunner().invoke(main, ["attribution", "commission", "--date", "15/10/2025"])
+    assert resultat.exit_code == 0, resultat.output
+    prive = coffre.territoire.prive
+    md = (prive / "commission-2025-10-15.md").read_text(encoding="utf-8")
+    pdf = "\n".join(page.extract_text() for page in PdfReader(prive / "commission-2025-10-15.pdf").pages)
+    modele_decisions = (prive / "decisions-2025-10-15.yaml").read_text(encoding="utf-8")
+    for texte in (md, pdf, modele_decisions):
+        for valeur in VALEURS_PLANTEES + [d["id"] for d in lot] + ["Ambroisine", "Noémie", "2013", "72100"]:
+            assert valeur not in texte, valeur
+    assert "P-" in md and "Déléguée du Préfet" in md and "247 847 €" in md.replace("\u202f", " ")
+    assert "Commission d'attribution" in pdf
+
+
+def test_decider_refuse_un_fichier_fautif_sans_rien_changer(petit_territoire, tmp_path):
+    coffre, _ = petit_territoire
+    assert CliRunner().invoke(main, ["attribution", "commission", "--date", "15/10/2025"]).exit_code == 0
+    modele_ = (coffre.territoire.prive / "decisions-2025-10-15.yaml").read_text(encoding="utf-8")
+    premier = modele_.split("famille: ")[1].split()[0]
+    avant = git_log(coffre.territoire.racine)
+    fautif = tmp_path / "fautif.yaml"
+    fautif.write_text(modele_ + f"  - famille: {premier}\n    avis: refuse\n    motif: doublon\n"
+                      "  - famille: P-AAAAAAA\n    avis: accorde\n", encoding="utf-8")
+    resultat = CliRunner().invoke(main, ["attribution", "decider", "--fichier", str(fautif)])
+    assert resultat.exit_code == 2
+    assert "déjà une décision" in resultat.output and "pseudonyme inconnu « P-AAAAAAA »" in resultat.output
+    assert "aucun dossier n'a été modifié" in resultat.output
+    assert git_log(coffre.territoire.racine) == avant
+
+
+def test_decider_puis_expliquer(petit_territoire):
+    coffre, lot = petit_territoire
+    assert CliRunner().invoke(main, ["attribution", "commission", "--date", "15/10/2025"]).exit_code == 0
+    fichier = coffre.territoire.prive / "decisions-2025-10-15.yaml"
+    texte = fichier.read_text(encoding="utf-8")
+    dernier = texte.rsplit("famille: ", 1)[1].split()[0]
+    fichier.write_text(texte.rsplit("avis: accorde", 1)[0] + "avis: refuse\n    motif: \"équipée par ailleurs\"\n", encoding="utf-8")
+    resultat = CliRunner().invoke(main, ["attribution", "decider", "--fichier", str(fichier)])
+    assert resultat.exit_code == 0, resultat.output
+    assert "Décisions de la commission d'attribution (" in git_log(coffre.territoire.racine).splitlines()[0]
+    decides = {i: coffre.lire(i) for i in (d["id"] for d in lot)}
+    evenements = [d["journal"][-1] for d in decides.values()]
+    assert all(e["type"] == "decision" for e in evenements)
+    assert sum(e["details"]["avis"] == "refuse" for e in evenements) == 1
+    refusee = next(e for e in evenements if e["details"]["avis"] == "refuse")
+    assert refusee["details"]["ecart"] == "hors_classement" and refusee["details"]["motif"] == "équipée par ailleurs"
+    assert dernier.startswith("P-")
+
+    identifiant = lot[0]["id"]
+    explication = CliRunner().invoke(main, ["expliquer", identifiant])
+    assert explication.exit_code == 0, explication.output
+    sortie = explication.output
+    assert "L311-3-1" in sortie and "Vos points" in sortie and "commission du 15/10/2025" in sortie
+    for autre in lot[1:]:
+        assert autre["id"] not in sortie
+    assert "P-" not in sortie  # no pseudonym at all, not even its own: it would link the family to the commission's file
