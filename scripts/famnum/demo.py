@@ -200,6 +200,7 @@ def preparer_depot(dossier: Path) -> Path:
 
 
 def construire_demo(dossier: Path, familles: int, dire: Callable[[str], None]) -> Territoire:
+    from .evaluation.demo import completer_demo, publier_demo
     from .recensement import construire, texte_tableaux
     from .territoire import initialiser
     from .verification import verifier_tout
@@ -216,10 +217,12 @@ def construire_demo(dossier: Path, familles: int, dire: Callable[[str], None]) -
     generes = Generateur(coffre.referentiels, telephones_exclus=telephones_publics(racine)).dossiers(familles)
     coffre.enregistrer(generes, "Recensement fictif de démonstration")
     dire(f"{len(generes)} dossiers fictifs chiffrés et commités.")
+    completer_demo(coffre, generes, dire)
     rapport, lecture = verifier_tout(coffre)
     dire(f"Vérification : {'tout est en ordre' if rapport.valide else f'{len(rapport.problemes)} problème(s)'} "
          f"({rapport.compteurs.get('dossiers', 0)} dossiers lus).")
     recensement = construire(coffre, lecture)
     dire("\n" + texte_tableaux(recensement) + "\n")
+    publier_demo(coffre, lecture, dire)
     dire(BANNIERE)
     return creation.territoire

@@ -102,8 +102,9 @@ class Simulation:
             if h.random() > part:
                 continue
             for _ in range(1 + h.randrange(2)):
-                semaine = livraison + timedelta(days=7 * (1 + h.randrange(16)))
-                jour = self._date(semaine - timedelta(days=(semaine.weekday() - 2) % 7))  # a Wednesday
+                mois = livraison.month + 1 + h.randrange(4)  # each sheet runs once a month in each structure
+                premier = date(livraison.year + (mois - 1) // 12, (mois - 1) % 12 + 1, 1)
+                jour = self._date(premier + timedelta(days=(2 - premier.weekday()) % 7))  # its first Wednesday
                 if jour and jour > livraison:
                     self.presences[(type_, h.choice(fiches), jour, h.choice(STRUCTURES))].append(identifiant)
 
