@@ -157,6 +157,43 @@ def site() -> None:
               f"({par_page * 1000:.0f} ms/page), {m['pdf']} PDF (code {m['code']})")
 
 
+def evaluation(dossiers: list[dict], n: int = 10000) -> None:
+    """`famnum evaluer` after loading: indicators, disclosure control and the package, on n
+    families that each have three follow-ups (T0, T3, T12)."""
+    import copy
+    import json
+    from datetime import date, timedelta
+
+    from famnum.dossiers import evenement
+    from famnum.evaluation import calcul, definitions, paquet, secret
+    from famnum.evaluation.simulation import Simulation
+
+    familles = copy.deepcopy(dossiers[:n])
+    Simulation(date(2026, 11, 23)).completer(familles)
+    for d in familles:  # three follow-ups for every family, as the issue's target says
+        faits = {e["details"]["temps"] for e in d["journal"] if e["type"] == "suivi"}
+        depart = date.fromisoformat(d["journal"][-1]["date"])
+        for temps, delai in (("T0", 1), ("T3", 92), ("T12", 366)):
+            if temps not in faits:
+                jour = min(depart + timedelta(days=delai), date(2026, 11, 23))
+                d["journal"].append(evenement("suivi", "PRE", jour, {"temps": temps, "famille": {"autonomie": "parfois"}}))
+    suivis = sum(e["type"] == "suivi" for d in familles for e in d["journal"])
+    ref = Referentiels.charger(Territoire(modele()))
+    schema = json.loads((modele() / "data/schemas/famille.schema.json").read_text(encoding="utf-8"))
+    defs = definitions.charger()
+    debut = time.perf_counter()
+    res = calcul.calculer({d["id"]: d for d in familles}, ref, schema, defs, [], date(2026, 11, 23))
+    t_calcul = time.perf_counter() - debut
+    controle = secret.controler(res.tableaux, defs.seuil, [p.code for p in res.periodes])
+    t_secret = time.perf_counter() - debut - t_calcul
+    fichiers = paquet.fichiers(res, defs, controle, "bench")
+    total = time.perf_counter() - debut
+    print(f"\n== Évaluation : {len(familles)} familles, {suivis} suivis ==")
+    print(f"famnum evaluer après lecture (calcul + secret + paquet)  : {total:6.2f} s  (objectif < 5 s ; "
+          f"calcul {t_calcul:.2f} s, secret {t_secret:.2f} s, {len(res.tableaux)} tableaux, "
+          f"{len(controle.masques)} cases masquées, {sum(len(v) for v in fichiers.values()) // 1024} Ko)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tailles", default="1000,10000")
@@ -171,6 +208,7 @@ def main() -> None:
         for n in tailles:
             mesurer(n, dossiers, Path(tmp))
         importer_tableur(dossiers, Path(tmp))
+    evaluation(dossiers, max(tailles))
     if not args.sans_site:
         site()
 
