@@ -36,6 +36,7 @@ try:
 except ImportError:  # mkdocs run outside the installed package
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from famnum.site import evaluation, marqueurs, pdf  # noqa: F401  (evaluation registers its markers)
+from famnum.attribution import site as attribution_site  # noqa: F401,E402  (registers the grid's marker)
 
 log = logging.getLogger("mkdocs.hooks.famnum")
 
@@ -71,7 +72,7 @@ TEXTES: dict[str, dict[str, str]] = {
 }
 
 # Top-level order of the menu; anything else comes after, in its usual order.
-TOP_ORDER = ["index.md", "programme", "tutoriels", "ateliers", "accessibilite.md",
+TOP_ORDER = ["index.md", "programme", "tutoriels", "ateliers", "evaluation", "accessibilite.md",
              "mentions-legales.md"]
 
 TITLE_RE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
