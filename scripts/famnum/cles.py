@@ -68,3 +68,37 @@ def rechiffrer(coffre: Coffre, nouveaux: list[vault.Destinataire], action: str) 
 def etat(coffre: Coffre) -> list[tuple[vault.Destinataire, bool]]:
     miennes = set(vault.cles_publiques(coffre.identites))
     return [(d, d.cle in miennes) for d in coffre.destinataires]
+
+
+def rotation(coffre: Coffre, chemin_identite: Path) -> tuple[int, str, list[str]]:
+    """A new recovery key and a new personal key for the steward; every dossier re-encrypted to them.
+
+    Once the old paper recovery key is destroyed (and the other holders have changed theirs), the
+    ciphertexts in git history, an erased family's included, can no longer be opened. Returns
+    (dossiers re-encrypted, the new recovery key to print once, roles whose keys did not change).
+    """
+    if os.environ.get("FAMNUM_IDENTITE"):
+        raise FamnumError("La rotation remplace votre fichier de clé, or la clé vient de FAMNUM_IDENTITE. "
+                          "À faire : lancez la rotation depuis un poste où la clé est dans un fichier.")
+    miennes = set(vault.cles_publiques(coffre.identites))
+    personnelle, secours = vault.generer_identite(), vault.generer_identite()
+    nouveaux, remplacees = [], set()
+    for d in coffre.destinataires:
+        nature = "perso" if d.cle in miennes else "secours" if "secours" in d.role.lower() else ""
+        if not nature:
+            nouveaux.append(d)
+        elif nature not in remplacees:
+            nouveaux.append(vault.Destinataire(str((personnelle if nature == "perso" else secours).to_public()), d.role))
+            remplacees.add(nature)
+    if "secours" not in remplacees:
+        nouveaux.append(vault.Destinataire(str(secours.to_public()), "clé de secours (sur papier, dans le coffre du coordinateur)"))
+    en_attente = chemin_identite.with_name(chemin_identite.name + ".rotation")
+    if en_attente.exists():
+        raise FamnumError(f"{en_attente} existe : une rotation a été interrompue. À faire : si les dossiers s'ouvrent "
+                          "avec cette clé, remplacez votre clé par ce fichier ; sinon effacez-le, puis recommencez.")
+    vault.enregistrer_identite(personnelle, en_attente, "clé famnum personnelle (après rotation)")
+    n = rechiffrer(coffre, nouveaux, "Rotation des clés")
+    os.replace(en_attente, chemin_identite)  # the old personal key is gone from this machine
+    coffre.identites = [personnelle]
+    nouvelles = {str(personnelle.to_public()), str(secours.to_public())}
+    return n, str(secours), [d.role for d in nouveaux if d.cle not in nouvelles]

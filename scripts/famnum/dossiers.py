@@ -143,11 +143,17 @@ class Coffre:
         return depot.commiter(self.territoire.racine, [c for c, _ in chiffres] + list(autres_fichiers),
                               f"{action} ({compte(len(dossiers), 'dossier')})")
 
-    def supprimer(self, identifiants: list[str], action: str, autres_fichiers: list[Path] = ()) -> str:
+    def supprimer(self, identifiants: list[str], action: str, autres_fichiers: list[Path] = (),
+                  ecritures: list[tuple[Path, bytes]] = ()) -> str:
+        """Removes dossiers in one commit; `ecritures` (path, content) are written atomically after
+        the clean-tree check and committed with them (an erasure register, for example)."""
         depot.exiger_propre(self.territoire.racine)
         chemins = [self.territoire.chemin_dossier(i) for i in identifiants]
+        for chemin, contenu in ecritures:
+            vault.ecrire_atomiquement(chemin, contenu)
         for chemin in chemins:
             chemin.unlink()
+        autres_fichiers = list(autres_fichiers) + [c for c, _ in ecritures]
         return depot.commiter(self.territoire.racine, chemins + list(autres_fichiers),
                               f"{action} ({compte(len(chemins), 'dossier')})")
 

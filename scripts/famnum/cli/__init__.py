@@ -53,4 +53,4 @@ def main():
     """
 
 
-from . import attribution, cles, collecte, evaluation, familles, territoire  # noqa: E402  (registers the commands)
+from . import attribution, cles, collecte, evaluation, familles, rgpd, territoire  # noqa: E402  (registers the commands)

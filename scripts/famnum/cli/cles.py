@@ -82,3 +82,29 @@ def lister():
     if len(coffre.destinataires) < 2:
         click.secho("Attention : une seule clé peut ouvrir les dossiers. Si elle est perdue, tout est perdu.\n"
                     "Ajoutez une clé de secours imprimée et rangée au coffre.", fg="yellow")
+
+
+@cles.command("rotation")
+@click.option("--oui", is_flag=True, help="Ne pas demander de confirmation.")
+@commande_sure
+def rotation(oui: bool):
+    """Nouvelle clé de secours et nouvelle clé personnelle ; tous les dossiers rechiffrés (un seul commit)."""
+    from .. import cles as domaine
+    from .. import vault
+    from ..dossiers import Coffre
+    from . import confirmer
+
+    if not oui and not confirmer("Remplacer la clé de secours et votre clé personnelle, et tout rechiffrer ?"):
+        click.echo("Rien n'a changé.")
+        return
+    n, secours, autres = domaine.rotation(Coffre.ouvrir(), vault.chemin_identite())
+    click.echo(f"{n} dossier(s) rechiffré(s). Votre nouvelle clé personnelle remplace l'ancienne dans {vault.chemin_identite()}.")
+    click.secho("Nouvelle clé de SECOURS — imprimez-la maintenant, rangez-la au coffre ; elle ne sera plus jamais affichée :",
+                bold=True)
+    click.echo(secours)
+    click.secho("Détruisez l'ancienne clé de secours sur papier : tant qu'elle existe, l'historique git reste lisible.",
+                fg="yellow")
+    if autres:
+        click.secho("Ces détenteurs gardent leur ancienne clé (l'historique leur reste lisible) : "
+                    + ", ".join(autres) + ".\nDemandez-leur de changer de clé (famnum cles creer, ajouter, retirer).",
+                    fg="yellow")
