@@ -369,3 +369,16 @@ def test_decider_puis_expliquer(petit_territoire):
     for autre in lot[1:]:
         assert autre["id"] not in sortie
     assert "P-" not in sortie  # no pseudonym at all, not even its own: it would link the family to the commission's file
+
+
+def test_la_page_publique_est_faite_depuis_le_fichier_de_la_grille(tmp_path):
+    from famnum.attribution.site import markdown_grille
+    from famnum.site.marqueurs import MARQUEURS
+
+    assert "grille-attribution" in MARQUEURS
+    page = markdown_grille(GRILLE, {"epine": "Epine"})
+    for critere in G["criteres"].values():
+        assert critere["libelle"] in page
+    assert "247\u202f847 €" in page and "Epine" in page and "L311-3-1" in page
+    changee = grille_modifiee(tmp_path, lambda g: g["criteres"]["sans_ordinateur"].update({"points": 9}))
+    assert "| Aucun ordinateur qui fonctionne au domicile | **9** |" in markdown_grille(charger_grille(changee))
