@@ -72,7 +72,7 @@ TEXTES: dict[str, dict[str, str]] = {
 }
 
 # Top-level order of the menu; anything else comes after, in its usual order.
-TOP_ORDER = ["index.md", "programme", "tutoriels", "ateliers", "evaluation", "accessibilite.md",
+TOP_ORDER = ["index.md", "programme", "tutoriels", "ateliers", "accessibilite.md",
              "mentions-legales.md"]
 
 TITLE_RE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
