@@ -5,13 +5,16 @@ What they do, in build order:
 - ``on_nav``: orders the menu as a course (home, programme, tutorials by level, workshop
   sheets, accessibility) and names each section after its index page's title;
 - ``on_page_markdown``: replaces ``<!-- famnum:NAME -->`` markers (see ``marqueurs``),
-  e.g. the territory's contacts, so no page hard-codes them;
-- ``on_page_content``: gives task-list checkboxes a label; on a page shown in Arabic, Turkish or English that fell back to
-  the French file, adds a note in the reader's language and marks the French text
-  ``lang="fr" dir="ltr"``; adds the "download the PDF" link to workshop sheets and to the
-  tutorials and workshops index pages (not when ``FAMNUM_SANS_PDF=1``);
+  e.g. the territory's contacts, so no page hard-codes them; later pages rendered from
+  data files register their own markers there (``famnum.site.evaluation`` does);
+- ``on_page_content``: gives task-list checkboxes a label; on a page shown in Arabic,
+  Turkish or English that fell back to the French file, adds a note in the reader's
+  language and marks the French text ``lang="fr" dir="ltr"``; adds the "download the PDF"
+  link to workshop sheets and to the tutorials and workshops index pages (not when
+  ``FAMNUM_SANS_PDF=1``);
 - ``on_post_page``: ``dir="rtl"`` on ``<html>`` for right-to-left languages (the theme
   only sets it on ``<body>``), and the footer's accessibility link;
+- ``on_post_template``: one French 404 page at the root, with absolute links;
 - ``on_post_build``: the PDFs (``famnum.site.pdf``), once, after every language is built.
 
 Hooks read only ``content/``, ``mkdocs.yml`` and the built site: never a dossier.
@@ -72,7 +75,7 @@ TEXTES: dict[str, dict[str, str]] = {
 }
 
 # Top-level order of the menu; anything else comes after, in its usual order.
-TOP_ORDER = ["index.md", "programme", "tutoriels", "ateliers", "accessibilite.md",
+TOP_ORDER = ["index.md", "programme", "tutoriels", "ateliers", "evaluation", "accessibilite.md",
              "mentions-legales.md"]
 
 TITLE_RE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
