@@ -188,7 +188,8 @@ def controler(tableaux: list[Tableau], seuil: int, ordre_periodes: list[str]) ->
         if not a_couvrir:
             break
         avant = len(caches)
-        caches.update(_secondaire(s, v, caches) for v in a_couvrir)
+        for v in a_couvrir:
+            caches.add(_secondaire(s, v, caches))
         if len(caches) == avant:  # cannot happen with additive tables; fail closed rather than publish
             raise RuntimeError("secret statistique : protection impossible, rien n'est publié")
     masques = {case for v in caches for case in s.cases_de_var[v]}
@@ -197,11 +198,15 @@ def controler(tableaux: list[Tableau], seuil: int, ordre_periodes: list[str]) ->
 
 def _secondaire(s: _Systeme, v: int, caches: set[int]) -> int:
     """The published unknown to hide next to v, on a line with v: an inner cell rather than a total
-    (totals are shared by many tables), non-zero, the smallest (fewest families hidden)."""
+    (totals are shared by many tables), one that closes a cycle of hidden cells, then non-zero and
+    the smallest (fewest families hidden)."""
     candidats = {w for r in s.relations_de_var[v] for w in s.relations[r] if w not in caches}
     if not candidats:  # every line through v is hidden yet v is pinned: widen to the lines of its neighbours
         voisins = {w for r in s.relations_de_var[v] for w in s.relations[r]}
         candidats = {x for w in voisins for r in s.relations_de_var[w] for x in s.relations[r] if x not in caches}
     if not candidats:
         return v
-    return min(candidats, key=lambda w: (len(s.relations_de_var[w]) > 2, s.valeur[w] == 0, s.valeur[w], w))
+    def ferme(w):  # its other line already has a hidden cell: hiding w closes a cycle, the cheapest protection
+        return sum(any(x in caches and x != v for x in s.relations[r]) for r in s.relations_de_var[w]) >= 2
+
+    return min(candidats, key=lambda w: (len(s.relations_de_var[w]) > 2, not ferme(w), s.valeur[w] == 0, s.valeur[w], w))
