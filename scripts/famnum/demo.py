@@ -200,6 +200,7 @@ def preparer_depot(dossier: Path) -> Path:
 
 
 def construire_demo(dossier: Path, familles: int, dire: Callable[[str], None]) -> Territoire:
+    from .attribution.demo import attribution_demo
     from .evaluation.demo import completer_demo, publier_demo
     from .recensement import construire, texte_tableaux
     from .territoire import initialiser
@@ -224,5 +225,6 @@ def construire_demo(dossier: Path, familles: int, dire: Callable[[str], None]) -
     recensement = construire(coffre, lecture)
     dire("\n" + texte_tableaux(recensement) + "\n")
     publier_demo(coffre, lecture, dire)
+    attribution_demo(coffre, lecture, dire)
     dire(BANNIERE)
     return creation.territoire

@@ -1,0 +1,35 @@
+"""The demo's attribution session (données fictives): the grid ranks the families still waiting,
+the commission's dossier is written to build/private/, and a simulated commission follows the
+proposal except for one refusal with its reason; decisions are committed in one commit."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+SEANCE_DEMO = date(2026, 11, 16)
+
+
+def attribution_demo(coffre, lecture, dire: Callable[[str], None]) -> None:
+    from .commission import ecrire_commission
+    from .decisions import Decision, appliquer, modele_decisions
+    from .rendu import texte_proposition
+    from .seance import ouvrir_seance
+
+    jour = min(date.today(), SEANCE_DEMO)
+    seance = ouvrir_seance(coffre, jour, lecture)
+    p = seance.proposition
+    dire("\nAttribution (données fictives) :\n" + texte_proposition(p, 10))
+    prive = coffre.territoire.prive
+    md, pdf = ecrire_commission(p, coffre.referentiels, prive, fictif=True)
+    modele_decisions(p, prive / f"decisions-{jour.isoformat()}.yaml")
+    dire(f"Dossier de la commission (pseudonymisé, privé) : {md} et {pdf.name}")
+    decisions = [Decision(c, "accorde", "", None, None) for c in p.retenues]
+    if decisions:
+        decisions[-1] = Decision(p.retenues[-1], "refuse", "famille équipée entre-temps par la Cité éducative (fictif)", None, None)
+    decisions += [Decision(c, "ajourne", "", None, None) for c in p.attente]
+    if not decisions:
+        dire("Aucune famille à présenter à la commission.")
+        return
+    dossiers = appliquer(decisions, p, lecture.dossiers, p.grille.donnees["commission"]["secretariat"], jour)
+    coffre.enregistrer(dossiers, "Décisions fictives de la commission d'attribution")
+    dire(f"Commission simulée du {jour.strftime('%d/%m/%Y')} : {len(dossiers)} décision(s) commitée(s) (données fictives).")
