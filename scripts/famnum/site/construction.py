@@ -23,6 +23,7 @@ def construire(site_dir: Path, *, pdf: bool = True, strict: bool = True) -> dict
     """Build ``content/`` into ``site_dir``; never raises on a failed build."""
     env = dict(os.environ)
     env.pop("FAMNUM_SANS_PDF", None)
+    env["NO_MKDOCS_2_WARNING"] = "1"  # the theme's end-of-life banner, on every build
     if not pdf:
         env["FAMNUM_SANS_PDF"] = "1"
     command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(CONFIG),
