@@ -124,15 +124,22 @@ def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: st
         gauche = 0.0
         for k, (part, couleur) in enumerate(zip(parts, COULEURS_ECHELLE)):
             if part:
-                ax.barh(yi, part, left=gauche, color=couleur, label=ECHELLE[k] if yi == y[0] else None)
+                ax.barh(yi, part, left=gauche, color=couleur)
                 if part >= 8:
                     ax.text(gauche + part / 2, yi, f"{part:.0f}", ha="center", va="center",
                             color="white" if k in (0, 4) else "black")
                 gauche += part
+        if None in parts and gauche < 99.95:  # what the secret hides, together (derivable from the table anyway)
+            ax.barh(yi, 100 - gauche, left=gauche, color="white", edgecolor="#555555", hatch="//")
     ax.set_yticks(y, [l for l, _ in lignes])
     ax.set_xlim(0, 100)
     ax.set_xlabel("% des familles ayant répondu")
-    ax.legend(ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.35), frameon=False)
+    from matplotlib.patches import Patch
+
+    poignees = [Patch(color=c, label=m) for m, c in zip(ECHELLE, COULEURS_ECHELLE)]
+    poignees.append(Patch(facecolor="white", edgecolor="#555555", hatch="//", label="secret"))
+    ax.legend(handles=poignees, ncols=6,
+              loc="upper center", bbox_to_anchor=(0.5, -0.35), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(titre, loc="left")
     fig.tight_layout()
