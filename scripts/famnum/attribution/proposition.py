@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from ..dossiers import statut
 from ..erreurs import FamnumError
 from ..referentiels import Referentiels
-from .bareme import Point, Situation, detail, enfants_scolarises, situation, total
+from .bareme import Point, Situation, detail, enfants_scolarises, preparer, situation, total
 from .grille import Grille
 from .stock import Appareil
 
@@ -230,7 +230,8 @@ def proposer(dossiers: dict[str, dict], grille: Grille, referentiels: Referentie
                               "À faire : complétez data/referentiels/materiels.csv (état « disponible ») "
                               "ou ouvrez un budget d'achat dans data/attribution.yaml.")
         avertissements.append("Le stock est vide : tout le matériel proposé serait acheté.")
-    candidatures = [candidature(i, d, g, grille, referentiels, pseudonyme, jour)
+    prepares = preparer(g)
+    candidatures = [candidature(i, d, g, grille, referentiels, pseudonyme, jour, prepares)
                     for i, d in dossiers.items() if statut(d) in STATUTS_A_EXAMINER]
     candidatures.sort(key=lambda c: (not c.a_proposer, *cle_de_rang(c, g)))
     sources = {a.inventaire: a.source for a in stock}
@@ -251,9 +252,9 @@ def proposer(dossiers: dict[str, dict], grille: Grille, referentiels: Referentie
                        plan_par_phase(candidatures, g), avertissements, reserve, sources)
 
 
-def candidature(identifiant, dossier, g, grille, referentiels, pseudonyme, jour) -> Candidature:
+def candidature(identifiant, dossier, g, grille, referentiels, pseudonyme, jour, prepares=None) -> Candidature:
     s = situation(dossier["fiche"], referentiels, jour)
-    points = detail(s, g)
+    points = detail(s, g, prepares)
     return Candidature(identifiant, pseudonyme(identifiant), s, points, total(points), besoin(s, g),
                        grille.phase_de(s.qpv)["numero"])
 
