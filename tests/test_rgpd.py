@@ -203,3 +203,25 @@ def test_effacer_refuse_sans_confirmation(coffre, territoire):
     assert "Rien n'a été effacé." in r.output and Coffre(territoire).identifiants() == {d["id"]}
     assert not (territoire.data / rgpd.REGISTRE).exists()
     assert os.listdir(territoire.familles)
+
+
+def test_registre_des_traitements_tire_du_schema_et_des_durees(tmp_path):
+    """The page follows the schema and data/conservation.yaml: change them, the page changes."""
+    import shutil
+
+    from famnum.site.marqueurs import MARQUEURS, remplacer
+    from famnum.site.registre import registre_markdown
+
+    racine = tmp_path / "territoire"
+    shutil.copytree(_modele_data() / "schemas", racine / "data" / "schemas")
+    (racine / "data" / "conservation.yaml").write_text(
+        "regles:\n  - {statut: clos, depuis: retour, annees: 7, pourquoi: Fin du prêt plus sept ans}\n", encoding="utf-8")
+    texte = registre_markdown(racine)
+    schema = json.loads((racine / "data" / "schemas" / "famille.schema.json").read_text(encoding="utf-8"))
+    for partie in schema["properties"]["fiche"]["properties"].values():
+        assert f"**{partie['title']}**" in texte
+    assert "- 7 ans — Fin du prêt plus sept ans" in texte
+    assert "**Enfants** — données d'identification : dates de naissance des enfants, noms, prénoms" in texte
+    (racine / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    rendu, inconnus = remplacer("<!-- famnum:registre-traitements -->", {"config_file_path": str(racine / "mkdocs.yml")})
+    assert inconnus == [] and "registre-traitements" in MARQUEURS and "7 ans" in rendu

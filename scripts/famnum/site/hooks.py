@@ -22,6 +22,7 @@ Hooks read only ``content/``, ``mkdocs.yml`` and the built site: never a dossier
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import re
@@ -35,11 +36,22 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 try:
-    from famnum.site import evaluation, marqueurs, pdf  # noqa: F401  (evaluation registers its markers)
+    from famnum.site import marqueurs, pdf
 except ImportError:  # mkdocs run outside the installed package
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from famnum.site import evaluation, marqueurs, pdf  # noqa: F401  (evaluation registers its markers)
+    from famnum.site import marqueurs, pdf
+
+# Modules that render data files into pages: importing one registers its markers
+# (``@marqueur("name")``). Add a module here, not an import line above.
+MARKER_MODULES = (
+    "famnum.site.evaluation",      # build/public/ → content/evaluation/
+    "famnum.site.registre",        # the processing register → content/programme/
+    "famnum.attribution.site",     # data/attribution.yaml → the published grid
+)
+for _module in MARKER_MODULES:
+    importlib.import_module(_module)
 from famnum.attribution import site as attribution_site  # noqa: F401,E402  (registers the grid's marker)
+from famnum.site import registre  # noqa: F401,E402  (registers the processing register's marker)
 
 log = logging.getLogger("mkdocs.hooks.famnum")
 

@@ -1,0 +1,99 @@
+"""The *registre des traitements* (RGPD art. 30) page, generated from the public files of the territory:
+the categories of data come from the dossier schema (its French titles and `x-personnel` marks), the
+retention periods from data/conservation.yaml. It reads no dossier."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Mapping
+
+from .marqueurs import marqueur
+
+NATURES = {
+    "identifiant": "identifiant du dossier (tiré au hasard)",
+    "prenom": "prénoms", "nom": "noms", "date_naissance": "dates de naissance des enfants",
+    "telephone": "numéros de téléphone", "courriel": "adresses e-mail", "adresse": "adresse du domicile",
+}
+FINALITES = [
+    "recenser les familles des quartiers prioritaires qui manquent d'équipement numérique (listes des écoles, "
+    "des collèges et de l'équipe PRE) ;",
+    "étudier chaque demande (fiche de diagnostic), la présenter à la commission d'attribution et lui notifier la décision ;",
+    "remettre, prêter ou louer le matériel, et suivre les prêts ;",
+    "proposer des formations et des ateliers aux parents ;",
+    "évaluer l'effet du programme (indicateurs publiés sans aucune donnée personnelle, jamais sur moins de 11 foyers).",
+]
+
+
+def _racine(config: Mapping[str, Any]) -> Path:
+    return Path(str(config.get("config_file_path") or "mkdocs.yml")).resolve().parent
+
+
+def _categories(schema: dict) -> list[str]:
+    """One line per part of the fiche, with the kinds of personal data it holds."""
+    fiche = schema["properties"]["fiche"]
+    lignes = []
+    for cle, noeud in fiche["properties"].items():
+        natures = sorted({NATURES.get(n, n) for n in _natures(noeud)})
+        detail = f" — données d'identification : {', '.join(natures)}" if natures else ""
+        lignes.append(f"- **{noeud.get('title', cle)}**{detail}")
+    journal = schema["properties"]["journal"].get("title", "Journal")
+    lignes.append(f"- **{journal}** — la date et la nature de chaque étape (recensement, diagnostic, décision, "
+                  "livraison, suivi…) et la fonction de la personne qui l'a notée, jamais son nom")
+    return lignes
+
+
+def _natures(noeud):
+    if isinstance(noeud, dict):
+        if noeud.get("x-personnel"):
+            yield noeud["x-personnel"]
+        for valeur in noeud.values():
+            yield from _natures(valeur)
+    elif isinstance(noeud, list):
+        for valeur in noeud:
+            yield from _natures(valeur)
+
+
+def _conservation(racine: Path) -> list[str]:
+    from ruamel.yaml import YAML
+
+    chemin = racine / "data" / "conservation.yaml"
+    if not chemin.is_file():
+        return ["- *Durées à fixer dans data/conservation.yaml.*"]
+    regles = (YAML(typ="safe").load(chemin.read_text(encoding="utf-8")) or {}).get("regles") or []
+    return [f"- {r.get('annees')} an{'s' if r.get('annees', 0) > 1 else ''} — {r.get('pourquoi') or r.get('statut')}"
+            for r in regles]
+
+
+def registre_markdown(racine: Path) -> str:
+    schema = json.loads((racine / "data" / "schemas" / "famille.schema.json").read_text(encoding="utf-8"))
+    parties = [
+        "### Responsable du traitement", "",
+        "*À compléter par le territoire : la collectivité ou le GIP qui porte le Programme de Réussite Éducative, "
+        "son adresse, son délégué à la protection des données.*", "",
+        "### Finalités", "", *[f"- {f}" for f in FINALITES], "",
+        "### Personnes concernées", "",
+        "Les familles des quartiers prioritaires repérées par les écoles, les collèges et l'équipe PRE : les enfants "
+        "et leurs représentants légaux.", "",
+        "### Catégories de données", "",
+        "Chaque dossier suit la fiche nominative de diagnostic :", "", *_categories(schema), "",
+        "Aucun mot de passe, aucun identifiant de connexion des familles n'est jamais enregistré.", "",
+        "### Destinataires", "",
+        "- les référents de parcours et la coordination du PRE, qui détiennent une clé de déchiffrement ;",
+        "- la commission d'attribution, qui lit des dossiers pseudonymisés ;",
+        "- *à compléter par le territoire : partenaires qui reçoivent une information (fournisseur du matériel, "
+        "structure qui forme les parents…).*", "",
+        "### Durées de conservation", "", *_conservation(racine), "",
+        "Un dossier effacé ne laisse qu'une ligne anonyme (quartier, niveau scolaire, état du dossier) dans le "
+        "registre des effacements, pour que les chiffres publiés restent justes.", "",
+        "### Sécurité", "",
+        "Chaque dossier est chiffré (age) pour les seuls détenteurs de clé ; l'historique des modifications est "
+        "gardé par git ; les chiffres publiés sont anonymes.", "",
+        "### Droits des familles", "",
+        "Accès, rectification, effacement, limitation : auprès du référent de parcours. Réclamation : CNIL.",
+    ]
+    return "\n".join(parties)
+
+
+@marqueur("registre-traitements")
+def registre(config: Mapping[str, Any]) -> str:
+    return registre_markdown(_racine(config))
