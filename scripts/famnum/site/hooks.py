@@ -50,8 +50,6 @@ MARKER_MODULES = (
 )
 for _module in MARKER_MODULES:
     importlib.import_module(_module)
-from famnum.attribution import site as attribution_site  # noqa: F401,E402  (registers the grid's marker)
-from famnum.site import registre  # noqa: F401,E402  (registers the processing register's marker)
 
 log = logging.getLogger("mkdocs.hooks.famnum")
 
