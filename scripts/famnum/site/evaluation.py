@@ -75,7 +75,9 @@ def _svg(figure, titre: str, alternative: str, ident: str) -> str:
     figure.savefig(flux := io.StringIO(), format="svg", metadata={"Date": None, "Creator": None})
     svg = flux.getvalue()
     svg = svg[svg.index("<svg"):]
-    svg = re.sub(r"<svg ", f'<svg role="img" aria-labelledby="{ident}-t {ident}-d" ', svg, count=1)
+    # fluid: the viewBox keeps the proportions, the width follows the page (no sideways scroll on a phone)
+    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', svg, count=1)
+    svg = re.sub(r"<svg ", f'<svg role="img" aria-labelledby="{ident}-t {ident}-d" style="max-width:42rem;height:auto" ', svg, count=1)
     svg = re.sub(r"(<svg[^>]*>)", lambda m: f'{m.group(1)}<title id="{ident}-t">{_xml(titre)}</title>'
                  f'<desc id="{ident}-d">{_xml(alternative)}</desc>', svg, count=1)
     return "\n".join(l for l in svg.splitlines() if l.strip())
