@@ -183,7 +183,8 @@ def page_acces(dossier: dict, schema: SchemaFamille, referentiels: Referentiels,
     trouve = echeance(dossier, regles)
     conservation = (f"Ce dossier sera effacé le {trouve[0].strftime('%d/%m/%Y')} ({_texte(trouve[1].pourquoi)})."
                     if trouve else "Le dossier est en cours : il est gardé tant que l'accompagnement continue, puis "
-                                   "selon ces durées : " + " ; ".join(_texte(r.pourquoi) for r in regles))
+                                   "selon ces durées :</p><ul>" + "".join(f"<li>{_texte(r.pourquoi)}</li>" for r in regles)
+                    + "</ul><p>")
     sources = sorted({(e.get("details") or {}).get("source", "") for e in dossier.get("journal", [])
                       if e.get("type") == "recensement"} - {""})
     types = schema.schema["definitions"]["details_recensement"]["properties"]["source"]["x-libelles"]
