@@ -154,9 +154,10 @@ def demo_publiee(ref, schema, defs, tmp_path_factory):
     return res, controle, dossier, dossiers
 
 
-def _connues(res, controle, dossier, defs):
-    retrouvees, connu, lignes = attaquer(dossier / "indicateurs.csv", defs)
-    return retrouvees, connu, lignes
+@pytest.fixture(scope="module")
+def attaque(demo_publiee, defs):
+    """What the attacker recomputes from the published demo package (one exact solve, shared)."""
+    return attaquer(demo_publiee[2] / "indicateurs.csv", defs)
 
 
 def test_aucune_case_publiee_sous_le_seuil(demo_publiee, defs):
@@ -166,17 +167,16 @@ def test_aucune_case_publiee_sous_le_seuil(demo_publiee, defs):
         assert l["secret"] == "oui" or int(l["familles"]) == 0 or int(l["familles"]) >= defs.seuil, l
 
 
-def test_l_attaque_ne_retrouve_aucune_case_masquee(demo_publiee, defs):
-    res, controle, dossier, _ = demo_publiee
-    retrouvees, connu, lignes = attaquer(dossier / "indicateurs.csv", defs)
+def test_l_attaque_ne_retrouve_aucune_case_masquee(attaque, defs):
+    retrouvees, connu, lignes = attaque
     from attaque import _identite
     masquees = {_identite(l, defs) for l in lignes if l["secret"] == "oui"}
     assert masquees and not (masquees & set(retrouvees)), sorted(masquees & set(retrouvees))[:5]
 
 
-def test_l_attaque_ne_lit_aucune_petite_evolution_entre_periodes(demo_publiee, defs):
-    res, controle, dossier, _ = demo_publiee
-    retrouvees, connu, lignes = attaquer(dossier / "indicateurs.csv", defs)
+def test_l_attaque_ne_lit_aucune_petite_evolution_entre_periodes(demo_publiee, attaque, defs):
+    res = demo_publiee[0]
+    retrouvees, connu, lignes = attaque
     from attaque import _identite
     savoir = {**connu, **retrouvees}
     ordre = {p.code: i for i, p in enumerate(res.periodes)}
