@@ -192,7 +192,9 @@ def test_tout_a_la_fois_rapport_ligne_a_ligne(coffre, tableurs):
         "  établissement inconnu « Ecole Gaston Bachelar » : le plus proche est "
         "Ecole élémentaire Gaston Bachelard (ee-gaston-bachelard)",
     ]
-    dossiers = Coffre(coffre.territoire).lire_tous().dossiers
+    lecture = Coffre(coffre.territoire).lire_tous()
+    assert lecture.rapport.valide, [p.texte() for p in lecture.rapport.problemes]  # famnum verifier agrees
+    dossiers = lecture.dossiers
     fratrie = next(d for d in dossiers.values() if len(d["fiche"]["enfants"]) == 2)  # same name + same phone
     assert [e["prenom"] for e in fratrie["fiche"]["enfants"]] == ["Zéphirine", "Anatole"]
     assert fratrie["fiche"]["contact_recensement"] == {"responsable": "QUILLEMBOIS Noémie", "telephone": "+33639987351",
