@@ -382,3 +382,32 @@ def test_la_page_publique_est_faite_depuis_le_fichier_de_la_grille(tmp_path):
     assert "247\u202f847 €" in page and "Epine" in page and "L311-3-1" in page
     changee = grille_modifiee(tmp_path, lambda g: g["criteres"]["sans_ordinateur"].update({"points": 9}))
     assert "| Aucun ordinateur qui fonctionne au domicile | **9** |" in markdown_grille(charger_grille(changee))
+
+
+def test_livrer_met_le_stock_a_jour_et_refuse_un_appareil_deja_prete(petit_territoire):
+    from pypdf import PdfReader
+
+    coffre, lot = petit_territoire
+    assert CliRunner().invoke(main, ["attribution", "commission", "--date", "15/10/2025"]).exit_code == 0
+    fichier = coffre.territoire.prive / "decisions-2025-10-15.yaml"
+    assert CliRunner().invoke(main, ["attribution", "decider", "--fichier", str(fichier)]).exit_code == 0
+    accordee = next(d for d in (coffre.lire(x["id"]) for x in lot) if d["journal"][-1]["details"].get("reserves"))
+    tag = accordee["journal"][-1]["details"]["reserves"][0]
+    pas_encore = next(x for x in lot if x["id"] != accordee["id"])
+
+    resultat = CliRunner().invoke(main, ["livrer", accordee["id"], "--materiel", tag, "--lieu", "domicile", "--date", "20/10/2025"])
+    assert resultat.exit_code == 0, resultat.output
+    assert f"{tag}," in (coffre.territoire.referentiels / "materiels.csv").read_text(encoding="utf-8")
+    ligne = next(a for a in charger_stock(coffre.territoire) if a.inventaire == tag)
+    assert ligne.etat == "pret"
+    journal = coffre.lire(accordee["id"])["journal"]
+    assert [e["type"] for e in journal[-2:]] == ["livraison", "convention"] and journal[-2]["details"]["numero_serie"] == ligne.numero_serie
+    pdf = "\n".join(p.extract_text() for p in PdfReader(coffre.territoire.prive / f"convention-{accordee['id']}-{tag}.pdf").pages)
+    assert "Convention de" in pdf and tag in pdf and "charte" in pdf.lower()
+
+    avant = git_log(coffre.territoire.racine)
+    deux_fois = CliRunner().invoke(main, ["livrer", pas_encore["id"], "--materiel", tag, "--lieu", "domicile", "--date", "20/10/2025"])
+    assert deux_fois.exit_code != 0 and ("déjà chez une famille" in deux_fois.output or "pas de décision" in deux_fois.output)
+    inconnu = CliRunner().invoke(main, ["livrer", accordee["id"], "--materiel", "NEXISTE-PAS", "--lieu", "domicile"])
+    assert inconnu.exit_code != 0 and "Numéro d'inventaire inconnu" in inconnu.output
+    assert git_log(coffre.territoire.racine) == avant

@@ -171,7 +171,7 @@ def markdown_commission(p: Proposition, referentiels: Referentiels, fictif: bool
 
 CSS = """
 @page { size: A4; margin: 14mm 12mm 16mm 12mm;
-        @bottom-center { content: "Confidentiel — commission d'attribution — page " counter(page) " / " counter(pages);
+        @bottom-center { content: "PIED — page " counter(page) " / " counter(pages);
                          font-size: 8pt; color: #444; } }
 body { font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; line-height: 1.3; color: #111; }
 h1 { font-size: 15pt; margin: 0 0 4mm; } h2 { font-size: 11.5pt; margin: 6mm 0 2mm; border-bottom: 1px solid #999; }
@@ -182,16 +182,18 @@ blockquote { border-left: 3px solid #c60; margin: 2mm 0; padding-left: 3mm; }
 """
 
 
-def pdf_depuis_markdown(markdown_texte: str, sortie: Path, titre: str) -> None:
+def pdf_depuis_markdown(markdown_texte: str, sortie: Path, titre: str,
+                        pied: str = "Confidentiel — commission d'attribution") -> None:
     """A4 PDF of a private Markdown document (WeasyPrint, no network: base_url is a private folder)."""
     import html
 
     import markdown
     from weasyprint import HTML
 
-    corps = markdown.markdown(markdown_texte, extensions=["tables"])
+    corps = markdown.markdown(markdown_texte, extensions=["tables", "admonition"])
+    css = CSS.replace("PIED", pied.replace('"', "'"))
     document = (f"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>{html.escape(titre)}</title>"
-                f"<style>{CSS}</style></head><body>{corps}</body></html>")
+                f"<style>{css}</style></head><body>{corps}</body></html>")
     HTML(string=document, base_url=str(sortie.parent)).write_pdf(str(sortie))
 
 

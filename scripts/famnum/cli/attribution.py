@@ -113,3 +113,27 @@ def expliquer(identifiant: str, date_seance: str | None):
     pseudo = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
     proposition = proposer_(avant(lecture.dossiers, jour), grille, coffre.referentiels, stock, pseudo, jour)
     click.echo(expliquer_famille(identifiant, dossier, proposition, coffre.referentiels))
+
+
+@main.command("livrer")
+@click.argument("identifiant")
+@click.option("--materiel", "inventaire", required=True, help="Numéro d'inventaire de l'appareil remis (data/referentiels/materiels.csv).")
+@click.option("--lieu", type=click.Choice(["domicile", "distribution"]), required=True, help="Au domicile ou lors d'une distribution.")
+@click.option("--installe-par", default="", help="Fonction de qui a installé le matériel (jamais un nom).")
+@click.option("--par", default="référent de parcours PRE", show_default=True, help="Fonction notée dans le journal.")
+@OPTION_DATE
+@commande_sure
+def livrer(identifiant: str, inventaire: str, lieu: str, installe_par: str, par: str, date_seance: str | None):
+    """Enregistre la remise d'un appareil accordé, met le stock à jour (un commit) et écrit la convention en PDF."""
+    from ..attribution.livraison import ecrire_convention, enregistrer_livraison, preparer_livraison
+    from ..attribution.seance import charger_publics
+    from ..dossiers import Coffre
+
+    coffre = Coffre.ouvrir()
+    grille, stock = charger_publics(coffre)
+    dossier = coffre.lire(identifiant.strip().upper())
+    livraison = preparer_livraison(dossier, stock, inventaire, grille, _jour(date_seance), par, lieu, installe_par)
+    enregistrer_livraison(coffre, livraison)
+    pdf = ecrire_convention(livraison, grille, coffre.territoire, coffre.territoire.racine / "content" / "programme" / "charte.md")
+    click.secho(f"Livraison de {livraison.appareil.inventaire} enregistrée, stock mis à jour, commitée.", fg="green")
+    click.echo(f"Convention à signer (privée, à imprimer) : {coffre.territoire.relatif(pdf)}")
