@@ -138,3 +138,31 @@ def importer(fichier: Path, source: str | None, type_source: str, par: str, jour
     coffre.enregistrer(plan.a_enregistrer, "Import d'une liste de recensement")
     click.secho(f"{len(plan.nouveaux)} dossier(s) créé(s), {len(plan.completes)} complété(s), chiffrés et commités en un seul commit.",
                 fg="green")
+
+
+@main.command("formulaire")
+@click.option("--port", default=0, type=int, help="Port local (par défaut : un port libre au hasard).")
+@click.option("--sans-navigateur", is_flag=True, help="Ne pas ouvrir le navigateur (afficher l'adresse seulement).")
+@commande_sure
+def formulaire(port: int, sans_navigateur: bool):
+    """Ouvre le formulaire de diagnostic dans le navigateur, sur cet ordinateur seulement (127.0.0.1)."""
+    import secrets
+    import webbrowser
+
+    from werkzeug.serving import make_server
+
+    from ..collecte.web import creer_app
+    from ..dossiers import Coffre
+
+    coffre = Coffre.ouvrir()
+    jeton = secrets.token_urlsafe(24)
+    serveur = make_server("127.0.0.1", port, creer_app(coffre, jeton), threaded=False)
+    adresse = f"http://127.0.0.1:{serveur.server_port}/{jeton}/"
+    click.echo(f"Formulaire ouvert sur cet ordinateur seulement : {adresse}\n"
+               "L'adresse contient un jeton secret : ne la partagez pas. Ctrl-C pour fermer (la session se termine).")
+    if not sans_navigateur:
+        webbrowser.open(adresse)
+    try:
+        serveur.serve_forever()
+    finally:
+        serveur.server_close()

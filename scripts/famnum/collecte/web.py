@@ -1,0 +1,366 @@
+"""`famnum formulaire`: the diagnostic form in a local web page, generated from the dossier schema.
+
+Only on 127.0.0.1, behind a random token in every URL, CSRF-protected (Flask-WTF), with a secret key
+drawn at start (the session ends with the process) and no request logging (URLs carry family ids).
+Every save goes through `Coffre.enregistrer`: validated, encrypted, committed, like the terminal.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+
+from markupsafe import Markup, escape
+
+from ..dossiers import STATUTS, Coffre, evenement, nouveau_dossier, statut
+from ..erreurs import FamnumError
+from ..saisie import date_fr, normaliser_saisie, telephone_lisible
+from ..schemas import libelle
+
+PAGE = """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{titre} – famnum</title>
+<style>
+body{{font-family:system-ui,sans-serif;font-size:1.125rem;line-height:1.5;max-width:48rem;margin:0 auto;padding:1rem;color:#111}}
+a{{color:#0b4dad}} fieldset{{border:1px solid #888;border-radius:.4rem;margin:1rem 0;padding:.5rem 1rem}}
+legend{{font-weight:700;padding:0 .3rem}} label{{display:block;margin-top:.6rem;font-weight:600}}
+input[type=text],input[type=tel],input[type=email],input[type=number],select,textarea{{font-size:1.1rem;padding:.5rem;min-height:2.75rem;width:100%;box-sizing:border-box}}
+.choix label{{display:flex;align-items:center;gap:.5rem;font-weight:400;min-height:2.75rem;margin:0}}
+.choix input{{width:1.5rem;height:1.5rem}} button{{font-size:1.1rem;min-height:2.75rem;padding:.4rem 1rem;margin:.5rem .5rem .5rem 0}}
+.aide{{color:#333;margin:.2rem 0}} .erreur{{color:#a00000;font-weight:700;margin:.2rem 0}}
+.resume{{border:3px solid #a00000;padding:.5rem 1rem}} .ok{{border:3px solid #1a6b1a;padding:.5rem 1rem}}
+:focus{{outline:3px solid #0b4dad;outline-offset:2px}} table{{border-collapse:collapse;width:100%}} td,th{{border-bottom:1px solid #ccc;padding:.4rem;text-align:left}}
+</style></head>
+<body><header><p><a href="{accueil}">Les dossiers</a> · <a href="{nouveau}">Nouvelle fiche</a></p></header>
+<main><h1>{titre}</h1>{corps}</main></body></html>"""
+
+
+def _nom(chemin: tuple) -> str:
+    return ".".join(map(str, chemin))
+
+
+def _ident(chemin: tuple) -> str:
+    return "c-" + "-".join(map(str, chemin))
+
+
+class Rendu:
+    """Schema node + value + errors → accessible HTML fields (labels, help and errors tied by aria)."""
+
+    def __init__(self, referentiels, erreurs: dict[tuple, list[str]]):
+        self.referentiels = referentiels
+        self.erreurs = erreurs
+
+    def champ(self, noeud: dict, chemin: tuple, valeur, requis: bool) -> str:
+        if noeud.get("readOnly"):
+            return ""
+        nature = noeud.get("type")
+        if nature == "object":
+            return self._objet(noeud, chemin, valeur or {})
+        if nature == "array" and noeud.get("items", {}).get("type") == "object":
+            return self._liste(noeud, chemin, valeur or [], requis)
+        if nature == "array" and "enum" in noeud.get("items", {}):
+            return self._choix(noeud, noeud["items"], chemin, valeur or [], "checkbox")
+        if "enum" in noeud:
+            return self._choix(noeud, noeud, chemin, valeur, "radio", requis)
+        if nature == "boolean":
+            oui_non = {"type": "string", "enum": ["oui", "non"], "x-libelles": {"oui": "Oui", "non": "Non"}}
+            v = None if valeur is None else ("oui" if valeur in (True, "oui") else "non")
+            return self._choix(noeud, oui_non, chemin, v, "radio", requis)
+        return self._saisie(noeud, chemin, valeur, requis)
+
+    def _aide_et_erreurs(self, noeud, chemin) -> tuple[str, str, list[str]]:
+        ident = _ident(chemin)
+        html, decrit = "", []
+        if noeud.get("description"):
+            html += f'<p class="aide" id="{ident}-aide">{escape(noeud["description"])}</p>'
+            decrit.append(f"{ident}-aide")
+        for i, message in enumerate(self.erreurs.get(chemin, [])):
+            html += f'<p class="erreur" id="{ident}-err{i}">Erreur : {escape(message)}</p>'
+            decrit.append(f"{ident}-err{i}")
+        attributs = f' aria-describedby="{" ".join(decrit)}"' if decrit else ""
+        if self.erreurs.get(chemin):
+            attributs += ' aria-invalid="true"'
+        return html, attributs, decrit
+
+    def _titre(self, noeud, chemin, requis) -> str:
+        return escape(noeud.get("title", chemin[-1])) + (Markup(" (obligatoire)") if requis else "")
+
+    def _objet(self, noeud, chemin, valeur) -> str:
+        requis = set(noeud.get("required", [])) | set(noeud.get("x-requis-diagnostic", []))
+        aide, _, _ = self._aide_et_erreurs(noeud, chemin)
+        dedans = "".join(self.champ(enfant, chemin + (cle,), valeur.get(cle), cle in requis)
+                         for cle, enfant in noeud.get("properties", {}).items())
+        if not chemin:
+            return dedans
+        return f"<fieldset><legend>{escape(noeud.get('title', chemin[-1]))}</legend>{aide}{dedans}</fieldset>"
+
+    def _liste(self, noeud, chemin, valeur, requis) -> str:
+        elements = noeud["items"]
+        nombre = max(len(valeur), noeud.get("minItems", 0), 1 if requis else 0)
+        html = [f"<fieldset><legend>{escape(noeud.get('title', ''))}</legend>"]
+        aide, _, _ = self._aide_et_erreurs(noeud, chemin)
+        html.append(aide)
+        for i in range(nombre):
+            element = valeur[i] if i < len(valeur) else {}
+            titre = f"{elements.get('title', 'Élément')} n°{i + 1}"
+            requis_el = set(elements.get("required", []))
+            html.append(f"<fieldset><legend>{escape(titre)}</legend>")
+            html += [self.champ(e, chemin + (i, cle), element.get(cle), cle in requis_el)
+                     for cle, e in elements.get("properties", {}).items()]
+            if nombre > noeud.get("minItems", 0):
+                html.append(f'<button type="submit" name="_action" value="retirer:{_nom(chemin + (i,))}" '
+                            f'formnovalidate>Retirer « {escape(titre)} »</button>')
+            html.append("</fieldset>")
+        if nombre < noeud.get("maxItems", 50):
+            html.append(f'<button type="submit" name="_action" value="ajouter:{_nom(chemin)}" formnovalidate>'
+                        f'Ajouter : {escape(elements.get("title", "élément"))}</button>')
+        html.append("</fieldset>")
+        return "".join(html)
+
+    def _choix(self, noeud, enum_noeud, chemin, valeur, type_, requis=False) -> str:
+        aide, attributs, _ = self._aide_et_erreurs(noeud, chemin)
+        choisis = valeur if isinstance(valeur, list) else [valeur]
+        options = []
+        for j, v in enumerate(enum_noeud["enum"]):
+            ident = f"{_ident(chemin)}-{j}"
+            coche = " checked" if v in choisis else ""
+            options.append(f'<label for="{ident}"><input type="{type_}" id="{ident}" name="{_nom(chemin)}" '
+                           f'value="{escape(v)}"{coche}> {escape(libelle(enum_noeud, v))}</label>')
+        return (f'<fieldset class="choix"{attributs}><legend>{self._titre(noeud, chemin, requis)}</legend>'
+                f'{aide}{"".join(options)}</fieldset>')
+
+    def _saisie(self, noeud, chemin, valeur, requis) -> str:
+        ident = _ident(chemin)
+        aide, attributs, _ = self._aide_et_erreurs(noeud, chemin)
+        texte = "" if valeur is None else str(valeur)
+        table = noeud.get("x-reference")
+        etiquette = f'<label for="{ident}">{self._titre(noeud, chemin, requis)}</label>'
+        if table and self.referentiels:
+            lignes = self.referentiels.table(table)
+            options = ['<option value="">— choisir —</option>'] + [
+                f'<option value="{escape(code)}"{" selected" if code == texte else ""}>{escape(r.get("nom", code))}</option>'
+                for code, r in lignes.items()]
+            return f'{etiquette}{aide}<select id="{ident}" name="{_nom(chemin)}"{attributs}>{"".join(options)}</select>'
+        genre, extra = "text", ""
+        if noeud.get("type") in ("integer", "number"):
+            genre, extra = "number", ' inputmode="numeric"'
+        elif noeud.get("x-saisie") == "telephone":
+            genre, texte = "tel", telephone_lisible(texte) if texte.startswith("+") else texte
+        elif noeud.get("format") == "email":
+            genre = "email"
+        elif noeud.get("format") == "date":
+            texte, extra = date_fr(texte) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", texte) else texte, ' placeholder="jj/mm/aaaa"'
+        if noeud.get("maxLength", 0) > 200:
+            return (f'{etiquette}{aide}<textarea id="{ident}" name="{_nom(chemin)}" rows="4"{attributs}>'
+                    f'{escape(texte)}</textarea>')
+        return (f'{etiquette}{aide}<input type="{genre}" id="{ident}" name="{_nom(chemin)}" '
+                f'value="{escape(texte)}"{extra}{attributs}>')
+
+
+# --- from the posted form back to a fiche ------------------------------------------------------
+
+def arbre(formulaire) -> dict:
+    """'enfants.0.prenom' = 'Léa' → {'enfants': {'0': {'prenom': 'Léa'}}} (lists keep every value)."""
+    racine: dict = {}
+    for cle in formulaire.keys():
+        if cle.startswith("_") or cle == "csrf_token" or cle == "par":
+            continue
+        valeurs = formulaire.getlist(cle)
+        noeud = racine
+        morceaux = cle.split(".")
+        for m in morceaux[:-1]:
+            noeud = noeud.setdefault(m, {})
+        noeud[morceaux[-1]] = valeurs
+    return racine
+
+
+def convertir(valeur, noeud: dict):
+    """Posted strings → the stored types, by the schema; empty answers are left out (None)."""
+    nature = noeud.get("type")
+    if nature == "object":
+        sortie = {}
+        for cle, enfant in noeud.get("properties", {}).items():
+            if cle in (valeur or {}):
+                v = convertir(valeur[cle], enfant)
+                if v not in (None, [], {}):
+                    sortie[cle] = v
+        return sortie or None
+    if nature == "array" and noeud.get("items", {}).get("type") == "object":
+        elements = [convertir(valeur[i], noeud["items"]) for i in sorted(valeur or {}, key=int)]
+        return [e for e in elements if e]
+    if nature == "array":
+        return [v for v in (valeur or []) if v]
+    texte = (valeur or [""])[0].strip() if isinstance(valeur, list) else str(valeur or "").strip()
+    if not texte:
+        return None
+    if nature == "boolean":
+        return {"oui": True, "non": False}.get(texte, texte)
+    if nature in ("integer", "number"):
+        try:
+            return int(texte) if nature == "integer" else float(texte.replace(",", "."))
+        except ValueError:
+            return texte  # the schema's validation names the field
+    return normaliser_saisie(texte, noeud)
+
+
+def modifier_listes(brut: dict, action: str) -> dict:
+    """The « Ajouter » / « Retirer » buttons: one more empty item, or one item less."""
+    genre, _, chemin = action.partition(":")
+    morceaux = chemin.split(".")
+    if genre == "ajouter":
+        noeud = brut
+        for m in morceaux:
+            noeud = noeud.setdefault(m, {})
+        noeud[str(len(noeud))] = {"_nouveau": [""]}
+    elif genre == "retirer":
+        noeud = brut
+        for m in morceaux[:-1]:
+            noeud = noeud.setdefault(m, {})
+        restants = [v for k, v in sorted(noeud.items(), key=lambda kv: int(kv[0])) if k != morceaux[-1]]
+        noeud.clear()
+        noeud.update({str(i): v for i, v in enumerate(restants)})
+    return brut
+
+
+def erreurs_par_champ(dossier: dict, coffre: Coffre) -> tuple[dict[tuple, list[str]], list[str]]:
+    """Schema errors placed beside their field; the business rules' problems go to the summary."""
+    from ..validation import _message, erreurs_metier
+
+    par_champ: dict[tuple, list[str]] = {}
+    resume = []
+    for erreur in coffre.schema.validateur_detaille.iter_errors(dossier):
+        if erreur.validator in ("allOf", "if"):
+            continue
+        champ, message, correction = _message(erreur, coffre.schema)
+        chemin = tuple(erreur.absolute_path)[1:]
+        if erreur.validator == "required" and "'" in erreur.message:
+            chemin += (erreur.message.split("'")[1],)
+        par_champ.setdefault(chemin, []).append(f"{message} ({correction})")
+        resume.append(f"{champ} : {message}")
+    from datetime import date
+
+    for p in erreurs_metier(dossier, coffre.schema, coffre.referentiels, "formulaire", date.today()):
+        resume.append(f"{p.champ} : {p.message} ({p.correction})")
+    return par_champ, resume
+
+
+# --- the application ---------------------------------------------------------------------------
+
+def creer_app(coffre: Coffre, jeton: str):
+    from flask import Flask, abort, redirect, request
+    from flask_wtf.csrf import CSRFProtect, generate_csrf
+
+    app = Flask("famnum.formulaire")
+    app.config.update(SECRET_KEY=secrets.token_bytes(32), WTF_CSRF_TIME_LIMIT=None,
+                      SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True)
+    CSRFProtect(app)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # request lines carry family ids: never logged
+    fiche_noeud = coffre.schema.sous_schema(("fiche",))
+
+    @app.before_request
+    def exiger_jeton():
+        donne = (request.view_args or {}).get("jeton", "")
+        if not secrets.compare_digest(str(donne), jeton):
+            abort(404)
+
+    def page(titre: str, corps: str, code: int = 200):
+        return PAGE.format(titre=escape(titre), corps=corps, accueil=f"/{jeton}/", nouveau=f"/{jeton}/nouveau"), code
+
+    @app.get("/<jeton>/")
+    def liste(jeton):
+        lecture = coffre.lire_tous(valider=False)
+        lignes = []
+        for identifiant, d in sorted(lecture.dossiers.items()):
+            ecole = (d["fiche"].get("enfants") or [{}])[0].get("etablissement", "")
+            nom_ecole = coffre.referentiels.etablissements.get(ecole, {}).get("nom", "—")
+            lignes.append(f'<tr><td><a href="/{jeton_app}/dossier/{identifiant}">{identifiant}</a></td>'
+                          f"<td>{escape(nom_ecole)}</td><td>{escape(STATUTS[statut(d)])}</td></tr>")
+        tableau = ("<table><caption>Les dossiers du territoire</caption><thead><tr><th scope=\"col\">Dossier</th>"
+                   "<th scope=\"col\">Établissement</th><th scope=\"col\">État</th></tr></thead><tbody>"
+                   + "".join(lignes) + "</tbody></table>") if lignes else "<p>Aucun dossier pour l'instant.</p>"
+        return page("Les dossiers", tableau)
+
+    jeton_app = jeton
+
+    def formulaire(titre, action, fiche, erreurs=None, resume=(), par=""):
+        rendu = Rendu(coffre.referentiels, erreurs or {})
+        bloc_resume = ""
+        if resume:
+            bloc_resume = ('<div class="resume" role="alert" tabindex="-1" id="resume"><h2>À corriger avant d\'enregistrer</h2><ul>'
+                           + "".join(f"<li>{escape(r)}</li>" for r in resume) + "</ul></div>")
+        corps = (f'{bloc_resume}<form method="post" action="{action}" novalidate>'
+                 f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">'
+                 f'<label for="par">Votre fonction (notée dans le journal, pas votre nom) (obligatoire)</label>'
+                 f'<input type="text" id="par" name="par" value="{escape(par)}" autocomplete="organization-title">'
+                 f'{rendu.champ(fiche_noeud, (), fiche, True)}'
+                 f'<button type="submit" name="_action" value="enregistrer">Enregistrer</button></form>')
+        return page(titre, corps, 422 if resume else 200)
+
+    def traiter(dossier_existant: dict | None):
+        brut = arbre(request.form)
+        action = request.form.get("_action", "enregistrer")
+        par = request.form.get("par", "").strip()
+        titre = "Modifier le dossier" if dossier_existant else "Nouvelle fiche de diagnostic"
+        if action != "enregistrer":
+            brut = modifier_listes(brut, action)
+            fiche = _fiche_brouillon(brut, fiche_noeud)
+            return formulaire(titre, request.path, fiche, par=par)
+        fiche = convertir(brut, fiche_noeud) or {}
+        if dossier_existant:
+            for cle, noeud in fiche_noeud.get("properties", {}).items():
+                if noeud.get("readOnly") and cle in dossier_existant["fiche"]:
+                    fiche[cle] = dossier_existant["fiche"][cle]
+            dossier = {**dossier_existant, "fiche": fiche}
+        else:
+            dossier = nouveau_dossier(fiche, coffre.identifiants(), [evenement("diagnostic", par or "?")])
+        erreurs, resume = erreurs_par_champ(dossier, coffre)
+        if len(par) < 2:
+            resume.insert(0, "Votre fonction : indiquez-la (par exemple « référente PRE Sablons »)")
+        if resume:
+            return formulaire(titre, request.path, _fiche_brouillon(brut, fiche_noeud), erreurs, resume, par)
+        try:
+            coffre.enregistrer([dossier], "Modification d'une fiche (formulaire)" if dossier_existant
+                               else "Nouvelle fiche de diagnostic (formulaire)")
+        except FamnumError as e:
+            return formulaire(titre, request.path, fiche, {}, [str(e)], par)
+        return redirect(f"/{jeton_app}/dossier/{dossier['id']}?enregistre=1", code=303)
+
+    @app.route("/<jeton>/nouveau", methods=["GET", "POST"])
+    def nouveau(jeton):
+        if request.method == "POST":
+            return traiter(None)
+        return formulaire("Nouvelle fiche de diagnostic", request.path, {})
+
+    @app.route("/<jeton>/dossier/<identifiant>", methods=["GET", "POST"])
+    def dossier(jeton, identifiant):
+        if not re.fullmatch(r"F-[2-9A-HJ-NP-Z]{5}", identifiant) or identifiant not in coffre.identifiants():
+            abort(404)
+        existant = coffre.lire(identifiant)
+        if request.method == "POST":
+            return traiter(existant)
+        reponse, code = formulaire(f"Dossier {identifiant}", request.path, existant["fiche"])
+        if request.args.get("enregistre"):
+            reponse = reponse.replace("<h1>", '<div class="ok" role="status"><p>Dossier enregistré, chiffré et '
+                                      'commité.</p></div><h1>', 1)
+        return reponse, code
+
+    @app.errorhandler(404)
+    def introuvable(_):
+        return "Page introuvable.", 404
+
+    @app.errorhandler(400)
+    def refuse(_):
+        return "Requête refusée (jeton de formulaire absent ou expiré) : rechargez la page.", 400
+
+    return app
+
+
+def _fiche_brouillon(brut: dict, noeud: dict):
+    """The posted values as typed, to show the form again with them (lists keep their order)."""
+    if noeud.get("type") == "object":
+        return {k: _fiche_brouillon(v, noeud.get("properties", {}).get(k, {})) for k, v in (brut or {}).items()}
+    if noeud.get("type") == "array" and noeud.get("items", {}).get("type") == "object":
+        return [_fiche_brouillon(brut[k], noeud["items"]) for k in sorted(brut or {}, key=int)]
+    if noeud.get("type") == "array":
+        return list(brut or [])
+    return (brut or [""])[0] if isinstance(brut, list) else brut
