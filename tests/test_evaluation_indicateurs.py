@@ -218,3 +218,23 @@ def test_le_paquet_est_valide_par_frictionless_et_sans_donnee_personnelle(demo_p
     import re
     bornes = {p.debut.isoformat() for p in res.periodes} | {p.fin.isoformat() for p in res.periodes}
     assert set(re.findall(r"\d{4}-\d{2}-\d{2}", texte)) <= bornes
+
+
+def test_seances_et_fiches_d_evaluation_cumulees(ref, schema, defs):
+    def seance(jour, type_, identifiees, anonymes, reponses):
+        return {"type": type_, "fiche": "pronote-devoirs-et-notes", "date": date.fromisoformat(jour),
+                "participants": {"familles_identifiees": identifiees, "anonymes": anonymes},
+                "evaluation": [{"question": "J'ai compris.", "reponses": reponses}]}
+    seances = [seance("2025-10-08", "atelier", 5, 3, {"jamais": 0, "rarement": 1, "parfois": 2, "souvent": 4, "toujours": 1}),
+               seance("2026-01-14", "atelier", 6, 2, {"jamais": 0, "rarement": 0, "parfois": 1, "souvent": 8, "toujours": 0}),
+               seance("2026-01-21", "formation", 4, 0, {})]
+    res = calcul.calculer({A["id"]: A}, ref, schema, defs, seances, AUJOURD_HUI)
+    assert valeur(res, "seances", "2025-T4", ENSEMBLE, ENSEMBLE, "atelier") == 8
+    t = next(t for t in res.tableaux if (t.indicateur, t.periode) == ("seances", "2026-T1"))
+    assert t.comptes[(ENSEMBLE, ENSEMBLE)] == 20 and t.extra[(ENSEMBLE, ENSEMBLE)]["seances"] == 3
+    ev = next(t for t in res.tableaux if (t.indicateur, t.periode) == (calcul.PREFIXE_EVALUATION + "pronote-devoirs-et-notes", "2026-T1"))
+    assert ev.comptes[("q1", "souvent")] == 12 and ev.comptes[("q1", ENSEMBLE)] == 17
+    controle = secret.controler(res.tableaux, defs.seuil, [p.code for p in res.periodes])
+    lignes = {(l[0], l[4]): l for l in paquet.lignes_evaluations(res, controle)}
+    assert lignes[("2026-T1", "souvent")][5] == 12 and lignes[("2026-T1", "parfois")][7] == "oui"
+    assert lignes[("2026-T1", "ensemble")][5] == 17

@@ -227,6 +227,7 @@ class Resultat:
     groupes: dict[str, dict[str, str]]       # par -> code -> label
     modalites: dict[str, dict[str, str]]     # indicator -> code -> label
     familles: int
+    questions: dict = field(default_factory=dict)  # (sheet, "q1"...) -> question of the evaluation form
 
 
 def calculer(dossiers: dict, referentiels, schema: dict, definitions: Definitions, seances: list[dict] = (),
@@ -251,7 +252,8 @@ def calculer(dossiers: dict, referentiels, schema: dict, definitions: Definition
                 tableaux.append(_tableau(ind, per.code, par, list(groupes[par]), list(libelles[ind.id]), cumuls[i][k]))
     tableaux += _tableaux_seances(seances, liste)
     libelles["seances"] = {"atelier": "Ateliers CLAS", "formation": "Formations des parents"}
-    return Resultat(liste, tableaux, groupes, libelles, len(profils))
+    evaluations, questions = _tableaux_evaluations(seances, liste)
+    return Resultat(liste, tableaux + evaluations, groupes, libelles, len(profils), questions)
 
 
 def _balayer(p: Profil, inds, liste, fins, cumuls) -> None:
@@ -326,3 +328,32 @@ def _tableaux_seances(seances: list[dict], liste: list[Periode]) -> list[Tableau
                     t.extra[cle]["seances"] += 1
         tableaux.append(t)
     return tableaux
+
+
+PREFIXE_EVALUATION = "evaluation-atelier:"
+
+
+def _tableaux_evaluations(seances: list[dict], liste: list[Periode]):
+    """The anonymous evaluation forms, counted per sheet and question (people, not families), cumulated."""
+    questions = {}
+    for s in seances:
+        for n, bloc in enumerate(s.get("evaluation") or [], 1):
+            questions.setdefault((s["fiche"], f"q{n}"), bloc["question"])
+    tableaux = []
+    for per in liste:
+        for fiche in sorted({f for f, _ in questions}):
+            numeros = sorted((q for f, q in questions if f == fiche), key=lambda q: int(q[1:]))
+            t = Tableau(PREFIXE_EVALUATION + fiche, per.code, "question", numeros, [*ECHELLE, ENSEMBLE],
+                        f"evaluation:{fiche}")
+            for cle in t.cles():
+                t.comptes[cle] = 0
+            for s in seances:
+                if s["fiche"] != fiche or s["date"] > per.fin:
+                    continue
+                for n, bloc in enumerate(s.get("evaluation") or [], 1):
+                    for reponse, nombre in (bloc.get("reponses") or {}).items():
+                        if reponse in ECHELLE:
+                            t.comptes[(f"q{n}", reponse)] += int(nombre)
+                            t.comptes[(f"q{n}", ENSEMBLE)] += int(nombre)
+            tableaux.append(t)
+    return tableaux, questions

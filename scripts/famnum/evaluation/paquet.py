@@ -12,7 +12,7 @@ import io
 import json
 from pathlib import Path
 
-from .calcul import ENSEMBLE, NIVEAUX, Resultat
+from .calcul import ENSEMBLE, NIVEAUX, PREFIXE_EVALUATION, Resultat
 from .definitions import PLANS, Definitions
 from .secret import Controle, cle_case
 
@@ -47,7 +47,7 @@ def _nombre(x: float) -> str:
 def lignes_indicateurs(resultat: Resultat, controle: Controle) -> list[list]:
     lignes = []
     for t in resultat.tableaux:
-        if t.indicateur == "seances":
+        if t.indicateur == "seances" or t.indicateur.startswith(PREFIXE_EVALUATION):
             continue
         libelles_groupes = {**resultat.groupes.get(t.par, {}), ENSEMBLE: "Ensemble"}
         libelles_mod = {**resultat.modalites[t.indicateur], ENSEMBLE: "Ensemble"}
@@ -76,6 +76,23 @@ def lignes_seances(resultat: Resultat, controle: Controle) -> list[list]:
             lignes.append([t.periode, mod, {**resultat.modalites["seances"], ENSEMBLE: "Ensemble"}[mod],
                            t.extra[(groupe, mod)]["seances"], "" if masque else t.comptes[(groupe, mod)],
                            "oui" if masque else "non"])
+    return lignes
+
+
+def lignes_evaluations(resultat: Resultat, controle: Controle) -> list[list]:
+    lignes = []
+    for t in resultat.tableaux:
+        if not t.indicateur.startswith(PREFIXE_EVALUATION):
+            continue
+        fiche = t.indicateur[len(PREFIXE_EVALUATION):]
+        for q, reponse in t.cles():
+            masque = cle_case(t, (q, reponse)) in controle.masques
+            base = cle_case(t, (q, ENSEMBLE))
+            part = ""
+            if reponse != ENSEMBLE and not masque and base not in controle.masques and t.comptes[(q, ENSEMBLE)]:
+                part = f"{100 * t.comptes[(q, reponse)] / t.comptes[(q, ENSEMBLE)]:.1f}"
+            lignes.append([t.periode, fiche, int(q[1:]), resultat.questions[(fiche, q)], reponse,
+                           "" if masque else t.comptes[(q, reponse)], part, "oui" if masque else "non"])
     return lignes
 
 
@@ -160,6 +177,21 @@ def descripteur(resultat: Resultat, definitions: Definitions, controle: Controle
                  _champ("secret", "string", "Secret statistique", "oui si la case est masquée", required=True, enum=["oui", "non"])],
                  "primaryKey": ["periode", "type"],
                  "foreignKeys": [{"fields": ["periode"], "reference": {"resource": "periodes", "fields": ["code"]}}]}},
+            {"name": "evaluations_ateliers", "path": "evaluations_ateliers.csv", "format": "csv", "mediatype": "text/csv",
+             "encoding": "utf-8", "title": "Fiches d'évaluation anonymes des ateliers et formations",
+             "description": "Réponses comptées (personnes) par fiche atelier et par question, sur l'échelle de fréquence, cumulées.",
+             "schema": {"fields": [
+                 _champ("periode", "string", "Période", "Voir periodes.csv", required=True),
+                 _champ("fiche", "string", "Fiche atelier", "Nom de la fiche (content/ateliers/)", required=True),
+                 _champ("question_numero", "integer", "N° de question", "Rang de la question sur la fiche", required=True, minimum=1),
+                 _champ("question", "string", "Question", "Texte de la question"),
+                 _champ("reponse", "string", "Réponse", "jamais, rarement, parfois, souvent, toujours, ou ensemble", required=True,
+                        enum=["jamais", "rarement", "parfois", "souvent", "toujours", ENSEMBLE]),
+                 _champ("personnes", "integer", "Personnes", "Nombre de réponses ; vide si secret", minimum=0),
+                 _champ("part", "number", "Part (%)", "Pour 100 réponses à la question", minimum=0, maximum=100),
+                 _champ("secret", "string", "Secret statistique", "oui si la case est masquée", required=True, enum=["oui", "non"])],
+                 "primaryKey": ["periode", "fiche", "question_numero", "reponse"],
+                 "foreignKeys": [{"fields": ["periode"], "reference": {"resource": "periodes", "fields": ["code"]}}]}},
         ],
     }
 
@@ -177,6 +209,8 @@ def fichiers(resultat: Resultat, definitions: Definitions, controle: Controle, t
                                       lignes_indicateurs(resultat, controle)),
         "seances.csv": _texte_csv(["periode", "type", "type_libelle", "seances", "participants", "secret"],
                                   lignes_seances(resultat, controle)),
+        "evaluations_ateliers.csv": _texte_csv(["periode", "fiche", "question_numero", "question", "reponse", "personnes",
+                                                "part", "secret"], lignes_evaluations(resultat, controle)),
         "datapackage.json": (json.dumps(descripteur(resultat, definitions, controle, territoire), ensure_ascii=False, indent=2)
                              + "\n").encode("utf-8"),
     }
