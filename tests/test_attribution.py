@@ -411,3 +411,53 @@ def test_livrer_met_le_stock_a_jour_et_refuse_un_appareil_deja_prete(petit_terri
     inconnu = CliRunner().invoke(main, ["livrer", accordee["id"], "--materiel", "NEXISTE-PAS", "--lieu", "domicile"])
     assert inconnu.exit_code != 0 and "Numéro d'inventaire inconnu" in inconnu.output
     assert git_log(coffre.territoire.racine) == avant
+
+
+# --- loans and rentals ---------------------------------------------------------------------------------
+
+def prete(tag: str, debut: str = "2025-10-20", fin: str | None = "2026-10-20", type_: str = "pret", **convention) -> dict:
+    from famnum.dossiers import evenement
+
+    d = dossier()
+    d["journal"] += [evenement("livraison", "référent", date.fromisoformat(debut), {"materiel": tag, "lieu": "domicile"}),
+                     evenement("convention", "référent", date.fromisoformat(debut),
+                               {"type": type_, "debut": debut, **({"fin": fin} if fin else {}), **convention})]
+    return d
+
+
+def test_echeances_retards_et_loyers():
+    from famnum.attribution.prets import echeancier
+
+    ds = {d["id"]: d for d in (prete("P-1", fin="2026-11-30"), prete("P-2", fin="2026-10-01"),
+                               prete("P-3", fin="2027-06-01", type_="location", loyer_mensuel=5, aide_mensuelle=2.5),
+                               prete("F-1", fin=None, type_="don"))}
+    e = echeancier(ds, date(2026, 11, 23), 4)
+    assert [p.materiel for p in e.a_echeance] == ["P-1"] and [p.materiel for p in e.en_retard] == ["P-2"]
+    assert e.loyers_mensuels == 5 and e.aides_mensuelles == 2.5
+
+
+def test_renouveler_puis_rendre_remet_en_stock():
+    from famnum.attribution.prets import prets_en_cours, renouveler, retour, verifier_stock
+
+    d = prete("P-1")
+    d = renouveler(d, date(2026, 10, 1), 12, "référent")
+    assert prets_en_cours(d)[0].fin == date(2027, 10, 20)
+    stock = [appareil("P-1", etat="pret"), appareil("P-2")]
+    assert verifier_stock({d["id"]: d}, stock, "materiels.csv") == []
+    rendu, apres = retour(d, stock, "p-1", "a_reparer", date(2026, 11, 2), "référent")
+    assert prets_en_cours(rendu) == [] and {a.inventaire: a.etat for a in apres}["P-1"] == "en_preparation"
+    with pytest.raises(Exception, match="n'est pas chez la famille"):
+        retour(rendu, apres, "P-1", "bon", date(2026, 11, 3), "référent")
+    with pytest.raises(Exception, match="rien à renouveler"):
+        renouveler(prete("F-1", fin=None, type_="don"), date(2026, 10, 1), 12, "référent")
+
+
+def test_la_verification_du_stock_trouve_chaque_incoherence():
+    from famnum.attribution.prets import verifier_stock
+
+    a, b = prete("P-1"), prete("P-1")
+    c = prete("X-9")
+    stock = [appareil("P-1", etat="disponible"), appareil("P-2", etat="pret")]
+    messages = " | ".join(p.message for p in verifier_stock({d["id"]: d for d in (a, b, c)}, stock, "materiels.csv"))
+    assert "livré à 2 familles" in messages and "absent du stock" in messages
+    assert "noté « disponible »" in messages and "P-2 est noté « pret » mais aucune famille" in messages

@@ -64,8 +64,10 @@ def preparer_livraison(dossier: dict, stock: list[Appareil], inventaire: str, gr
     if appareil.etat not in grille["stock_utilisable"]:
         raise FamnumError(f"L'appareil {appareil.inventaire} n'est pas attribuable (état « {appareil.etat} »).\n"
                           "À faire : choisissez un appareil disponible.")
-    livres = [e["details"]["materiel"] for e in dossier["journal"] if e["type"] == "livraison"]
-    types_livres = [par_tag[t].type for t in livres if t in par_tag]
+    from .prets import prets_en_cours
+
+    # what the family holds now: a device returned broken can be replaced under the same decision
+    types_livres = [par_tag[p.materiel].type for p in prets_en_cours(dossier) if p.materiel in par_tag]
     restants = [t for t in details.get("materiels", []) if t != "connexion_internet"]
     for t in types_livres:
         if t in restants:
@@ -73,7 +75,7 @@ def preparer_livraison(dossier: dict, stock: list[Appareil], inventaire: str, gr
     if appareil.type not in restants:
         attendu = ", ".join(grille.libelle_materiel(t) for t in restants) or "plus rien"
         raise FamnumError(f"La commission n'a pas accordé ce matériel ({grille.libelle_materiel(appareil.type).lower()}) à cette "
-                          f"famille, ou il est déjà livré (reste à livrer : {attendu}).\nÀ faire : vérifiez l'appareil, ou faites modifier la décision.")
+                          f"famille, ou elle l'a déjà (reste à livrer : {attendu}).\nÀ faire : vérifiez l'appareil, ou faites modifier la décision.")
     mode = details.get("mode") or "pret"
     convention = {"type": CONVENTIONS[mode], "signee_par": "representant_1", "debut": jour.isoformat()}
     if mode != "don":
@@ -101,17 +103,21 @@ def texte_stock(stock: list[Appareil]) -> bytes:
     return sortie.getvalue().encode("utf-8")
 
 
-def enregistrer_livraison(coffre: Coffre, livraison: Livraison) -> str:
-    """The dossier and the stock file written together, in one commit (nothing if either is invalid)."""
+def enregistrer_avec_stock(coffre: Coffre, dossier: dict, stock: list[Appareil], action: str) -> str:
+    """One dossier and the stock file written together, in one commit (nothing if the dossier is invalid)."""
     depot.exiger_propre(coffre.territoire.racine)
-    rapport = coffre.valider([livraison.dossier])
+    rapport = coffre.valider([dossier])
     if not rapport.valide:
         raise ErreurValidation(rapport)
-    chemin = coffre.territoire.chemin_dossier(livraison.dossier["id"])
-    chiffre = vault.chiffrer(canonique(livraison.dossier), vault.destinataires_age(coffre.destinataires))
-    stock = chemin_stock(coffre.territoire)
-    vault.ecrire_lot_atomiquement([(chemin, chiffre), (stock, texte_stock(livraison.stock))])
-    return depot.commiter(coffre.territoire.racine, [chemin, stock], "Livraison de matériel et convention (1 dossier)")
+    chemin = coffre.territoire.chemin_dossier(dossier["id"])
+    chiffre = vault.chiffrer(canonique(dossier), vault.destinataires_age(coffre.destinataires))
+    fichier_stock = chemin_stock(coffre.territoire)
+    vault.ecrire_lot_atomiquement([(chemin, chiffre), (fichier_stock, texte_stock(stock))])
+    return depot.commiter(coffre.territoire.racine, [chemin, fichier_stock], f"{action} (1 dossier)")
+
+
+def enregistrer_livraison(coffre: Coffre, livraison: Livraison) -> str:
+    return enregistrer_avec_stock(coffre, livraison.dossier, livraison.stock, "Livraison de matériel et convention")
 
 
 def markdown_convention(livraison: Livraison, grille: Grille, charte: str, territoire_nom: str) -> str:

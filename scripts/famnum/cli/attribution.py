@@ -137,3 +137,92 @@ def livrer(identifiant: str, inventaire: str, lieu: str, installe_par: str, par:
     pdf = ecrire_convention(livraison, grille, coffre.territoire, coffre.territoire.racine / "content" / "programme" / "charte.md")
     click.secho(f"Livraison de {livraison.appareil.inventaire} enregistrée, stock mis à jour, commitée.", fg="green")
     click.echo(f"Convention à signer (privée, à imprimer) : {coffre.territoire.relatif(pdf)}")
+
+
+@main.group("prets", invoke_without_command=True)
+@click.option("--semaines", default=4, show_default=True, help="Horizon des échéances, en semaines.")
+@OPTION_DATE
+@click.pass_context
+@commande_sure
+def prets(ctx, semaines: int, date_seance: str | None):
+    """Prêts et locations : échéances, retards, loyers et aides ; sous-commandes renouveler, retour, verifier."""
+    if ctx.invoked_subcommand:
+        return
+    from ..attribution.commission import date_fr, euros
+    from ..attribution.prets import echeancier
+    from ..dossiers import Coffre
+
+    jour = _jour(date_seance)
+    e = echeancier(Coffre.ouvrir().lire_tous(valider=True).dossiers, jour, semaines)
+    click.echo(f"À renouveler ou à rendre d'ici {semaines} semaine(s) : {len(e.a_echeance)}")
+    for p in e.a_echeance:
+        click.echo(f"  {p.identifiant}  {p.materiel:<12} {p.type_convention:<9} fin le {date_fr(p.fin)}")
+    click.echo(f"En retard : {len(e.en_retard)}")
+    for p in e.en_retard:
+        click.echo(f"  {p.identifiant}  {p.materiel:<12} {p.type_convention:<9} fini le {date_fr(p.fin)} ({(jour - p.fin).days} jours)")
+    click.echo(f"Locations en cours : {len(e.locations)} ; loyers {euros(e.loyers_mensuels)} par mois, "
+               f"dont {euros(e.aides_mensuelles)} payés par le PRE.")
+
+
+@prets.command("renouveler")
+@click.argument("identifiant")
+@click.option("--mois", type=int, default=None, help="Durée du renouvellement (par défaut : celle de la grille).")
+@click.option("--par", default="référent de parcours PRE", show_default=True)
+@OPTION_DATE
+@commande_sure
+def prets_renouveler(identifiant: str, mois: int | None, par: str, date_seance: str | None):
+    """Prolonge le prêt ou la location d'une famille (un commit)."""
+    from ..attribution.prets import renouveler
+    from ..attribution.seance import charger_publics
+    from ..dossiers import Coffre
+
+    coffre = Coffre.ouvrir()
+    grille, _ = charger_publics(coffre)
+    nouveau = renouveler(coffre.lire(identifiant.strip().upper()), _jour(date_seance), mois or grille["durees"]["pret_mois"], par)
+    coffre.enregistrer([nouveau], "Renouvellement d'un prêt ou d'une location")
+    from ..saisie import date_fr
+
+    click.secho(f"Renouvelé jusqu'au {date_fr(nouveau['journal'][-1]['details']['jusqu_au'])}.", fg="green")
+
+
+@prets.command("retour")
+@click.argument("identifiant")
+@click.option("--materiel", "inventaire", required=True, help="Numéro d'inventaire de l'appareil rendu.")
+@click.option("--etat", type=click.Choice(["bon", "a_reparer", "hors_service"]), required=True, help="État de l'appareil rendu.")
+@click.option("--par", default="référent de parcours PRE", show_default=True)
+@OPTION_DATE
+@commande_sure
+def prets_retour(identifiant: str, inventaire: str, etat: str, par: str, date_seance: str | None):
+    """Enregistre le retour d'un appareil et le remet en stock (ou hors service), en un commit."""
+    from ..attribution.prets import retour
+    from ..attribution.seance import charger_publics
+    from ..dossiers import Coffre
+
+    coffre = Coffre.ouvrir()
+    _, stock = charger_publics(coffre)
+    dossier, apres = retour(coffre.lire(identifiant.strip().upper()), stock, inventaire, etat, _jour(date_seance), par)
+    from ..attribution.livraison import enregistrer_avec_stock
+
+    enregistrer_avec_stock(coffre, dossier, apres, "Retour de matériel")
+    click.secho(f"Retour de {inventaire.upper()} enregistré ; stock mis à jour.", fg="green")
+
+
+@prets.command("verifier")
+@commande_sure
+def prets_verifier():
+    """Prouve que le stock est cohérent avec les dossiers : chaque appareil en un seul endroit."""
+    import sys
+
+    from ..attribution.prets import verifier_stock
+    from ..attribution.seance import charger_publics
+    from ..attribution.stock import chemin_stock
+    from ..dossiers import Coffre
+
+    coffre = Coffre.ouvrir()
+    _, stock = charger_publics(coffre)
+    problemes = verifier_stock(coffre.lire_tous(valider=True).dossiers, stock, coffre.territoire.relatif(chemin_stock(coffre.territoire)))
+    for p in problemes:
+        click.secho(p.texte(), fg="red")
+    if problemes:
+        sys.exit(2)
+    click.secho(f"Stock cohérent : {len(stock)} appareils, chacun en un seul endroit.", fg="green")

@@ -1,0 +1,120 @@
+"""Loans and rentals: what is due, what is late, what rentals cost and what the PRE pays, renewals
+and returns, and the proof that the stock is consistent (a device is in stock, with one family, or
+out of service, never two places)."""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..dossiers import evenement
+from ..erreurs import FamnumError, Probleme
+from .livraison import ajouter_mois
+from .stock import Appareil
+
+ETAT_APRES_RETOUR = {"bon": "disponible", "a_reparer": "en_preparation", "hors_service": "hors_service"}
+
+
+@dataclass
+class Pret:
+    identifiant: str
+    materiel: str
+    type_convention: str  # pret | location | don
+    debut: date
+    fin: date | None  # None: a gift, never due
+    loyer_mensuel: float = 0.0
+    aide_mensuelle: float = 0.0
+
+
+def prets_en_cours(dossier: dict) -> list[Pret]:
+    """The devices a family holds now, each with its convention and its end after renewals."""
+    en_cours: dict[str, Pret] = {}
+    dernier = None
+    for e in dossier["journal"]:
+        d = e.get("details", {})
+        if e["type"] == "livraison":
+            dernier = d["materiel"]
+            en_cours[dernier] = Pret(dossier["id"], dernier, "pret", date.fromisoformat(e["date"]), None)
+        elif e["type"] == "convention" and dernier in en_cours:
+            p = en_cours[dernier]
+            p.type_convention = d["type"]
+            p.fin = date.fromisoformat(d["fin"]) if d.get("fin") else None
+            p.loyer_mensuel, p.aide_mensuelle = d.get("loyer_mensuel", 0), d.get("aide_mensuelle", 0)
+        elif e["type"] == "renouvellement":
+            for p in en_cours.values():
+                if p.type_convention != "don":
+                    p.fin = date.fromisoformat(d["jusqu_au"])
+        elif e["type"] == "retour":
+            en_cours.pop(d.get("materiel"), None)
+    return list(en_cours.values())
+
+
+@dataclass
+class Echeancier:
+    a_echeance: list[Pret]
+    en_retard: list[Pret]
+    locations: list[Pret]
+
+    @property
+    def loyers_mensuels(self) -> float:
+        return sum(p.loyer_mensuel for p in self.locations)
+
+    @property
+    def aides_mensuelles(self) -> float:
+        return sum(p.aide_mensuelle for p in self.locations)
+
+
+def echeancier(dossiers: dict[str, dict], jour: date, semaines: int) -> Echeancier:
+    tous = sorted((p for i in sorted(dossiers) for p in prets_en_cours(dossiers[i])), key=lambda p: (p.fin or date.max, p.materiel))
+    horizon = jour + timedelta(weeks=semaines)
+    return Echeancier([p for p in tous if p.fin and jour <= p.fin <= horizon], [p for p in tous if p.fin and p.fin < jour],
+                      [p for p in tous if p.type_convention == "location"])
+
+
+def renouveler(dossier: dict, jour: date, mois: int, par: str) -> dict:
+    prets = [p for p in prets_en_cours(dossier) if p.type_convention != "don"]
+    if not prets:
+        raise FamnumError(f"Le dossier {dossier['id']} n'a aucun prêt ni location en cours : rien à renouveler.")
+    fin = max(p.fin or jour for p in prets)
+    nouveau = copy.deepcopy(dossier)
+    nouveau["journal"].append(evenement("renouvellement", par, jour, {"jusqu_au": ajouter_mois(max(fin, jour), mois).isoformat()}))
+    return nouveau
+
+
+def retour(dossier: dict, stock: list[Appareil], inventaire: str, etat: str, jour: date, par: str) -> tuple[dict, list[Appareil]]:
+    inventaire = inventaire.strip().upper()
+    if inventaire not in {p.materiel for p in prets_en_cours(dossier)}:
+        raise FamnumError(f"L'appareil {inventaire} n'est pas chez la famille {dossier['id']} : retour impossible.\n"
+                          "À faire : vérifiez le numéro d'inventaire avec « famnum prets ».")
+    if etat not in ETAT_APRES_RETOUR:
+        raise FamnumError(f"État au retour inconnu « {etat} ». À faire : bon, a_reparer ou hors_service.")
+    nouveau = copy.deepcopy(dossier)
+    nouveau["journal"].append(evenement("retour", par, jour, {"materiel": inventaire, "etat": etat}))
+    apres = [Appareil(**{**a.__dict__, "etat": ETAT_APRES_RETOUR[etat]}) if a.inventaire == inventaire else a for a in stock]
+    return nouveau, apres
+
+
+def verifier_stock(dossiers: dict[str, dict], stock: list[Appareil], fichier: str) -> list[Probleme]:
+    """Every device in one place: with at most one family, and `pret` in the stock file exactly when
+    a family holds it. Problems name devices and counts, never a family."""
+    detenteurs: dict[str, list[str]] = {}
+    for i in sorted(dossiers):
+        for p in prets_en_cours(dossiers[i]):
+            detenteurs.setdefault(p.materiel, []).append(i)
+    par_tag = {a.inventaire: a for a in stock}
+    problemes = []
+    for tag, familles in sorted(detenteurs.items()):
+        if len(familles) > 1:
+            problemes.append(Probleme(fichier, f"l'appareil {tag} est livré à {len(familles)} familles à la fois", "inventaire", tag,
+                                      "enregistrez le retour chez la famille qui ne l'a plus"))
+        if tag not in par_tag:
+            problemes.append(Probleme(fichier, f"l'appareil {tag} est chez une famille mais absent du stock", "inventaire", tag,
+                                      "ajoutez sa ligne (état « pret »)"))
+        elif par_tag[tag].etat != "pret":
+            problemes.append(Probleme(fichier, f"l'appareil {tag} est chez une famille mais noté « {par_tag[tag].etat} »", "etat", tag,
+                                      "mettez l'état « pret », ou enregistrez son retour"))
+    for tag, a in sorted(par_tag.items()):
+        if a.etat == "pret" and tag not in detenteurs:
+            problemes.append(Probleme(fichier, f"l'appareil {tag} est noté « pret » mais aucune famille ne l'a", "etat", tag,
+                                      "retrouvez-le, ou remettez-le en stock (« disponible ») ou « hors_service »"))
+    return problemes
