@@ -3,7 +3,7 @@ the commission's dossier is written to build/private/, and a simulated commissio
 proposal except for one refusal with its reason; decisions are committed in one commit."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Callable
 
 SEANCE_DEMO = date(2026, 11, 16)
@@ -33,3 +33,23 @@ def attribution_demo(coffre, lecture, dire: Callable[[str], None]) -> None:
     dossiers = appliquer(decisions, p, lecture.dossiers, p.grille.donnees["commission"]["secretariat"], jour)
     coffre.enregistrer(dossiers, "Décisions fictives de la commission d'attribution")
     dire(f"Commission simulée du {jour.strftime('%d/%m/%Y')} : {len(dossiers)} décision(s) commitée(s) (données fictives).")
+    livrer_demo(coffre, seance.grille, dossiers, min(date.today(), jour + timedelta(days=5)), dire)
+
+
+def livrer_demo(coffre, grille, decides: list[dict], jour: date, dire: Callable[[str], None], nombre: int = 3) -> None:
+    """A few deliveries of the devices the commission set aside, each with its convention PDF."""
+    from .livraison import ecrire_convention, enregistrer_livraison, preparer_livraison
+    from .stock import charger_stock
+
+    livrees = 0
+    for dossier in decides:
+        details = dossier["journal"][-1]["details"]
+        if livrees == nombre or details["avis"] != "accorde" or not details.get("reserves"):
+            continue
+        livraison = preparer_livraison(dossier, charger_stock(coffre.territoire), details["reserves"][0], grille, jour,
+                                       "référent de parcours PRE", "domicile", "technicien DSI")
+        enregistrer_livraison(coffre, livraison)
+        ecrire_convention(livraison, grille, coffre.territoire, coffre.territoire.racine / "content" / "programme" / "charte.md",
+                          fictif=True)
+        livrees += 1
+    dire(f"{livrees} livraison(s) fictive(s) avec convention (PDF privés dans {coffre.territoire.prive}).")

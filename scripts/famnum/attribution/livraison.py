@@ -170,12 +170,14 @@ def plan_accompagnement(fiche: dict) -> list[str]:
     return plan
 
 
-def ecrire_convention(livraison: Livraison, grille: Grille, territoire, charte_md: Path) -> Path:
+def ecrire_convention(livraison: Livraison, grille: Grille, territoire, charte_md: Path, fictif: bool = False) -> Path:
     from .commission import pdf_depuis_markdown
 
     charte = charte_md.read_text(encoding="utf-8") if charte_md.is_file() else ""
     charte = charte.replace("# La charte de la famille", "## La charte de la famille", 1)
     texte = markdown_convention(livraison, grille, charte, grille["territoire"])
+    if fictif:
+        texte = texte.replace("\n", "\n\n**DONNÉES FICTIVES — démonstration.**\n", 1)
     territoire.prive.mkdir(parents=True, exist_ok=True)
     sortie = territoire.prive / f"convention-{livraison.dossier['id']}-{livraison.appareil.inventaire}.pdf"
     pdf_depuis_markdown(texte, sortie, TITRES[livraison.convention["type"]],
