@@ -121,6 +121,7 @@ def test_la_grille_est_commentee_en_francais():
     (lambda g: g["phases"][0]["qpv"].append("quartier-inconnu"), "QPV inconnu « quartier-inconnu »"),
     (lambda g: g["criteres"]["sans_internet"]["points_par_valeur"].pop("box"), "« box » manque"),
     (lambda g: g["modes"]["selon_capacite"].update({"non": "cadeau"}), "valeur non permise « cadeau »"),
+    (lambda g: g["criteres"]["sans_ordinateur"].update({"points": 1}), "moins de points qu'un foyer qui en partage un"),
 ])
 def test_une_grille_fautive_est_refusee_en_francais(tmp_path, changer, attendu):
     territoire = grille_modifiee(tmp_path, changer)
@@ -461,3 +462,17 @@ def test_la_verification_du_stock_trouve_chaque_incoherence():
     messages = " | ".join(p.message for p in verifier_stock({d["id"]: d for d in (a, b, c)}, stock, "materiels.csv"))
     assert "livré à 2 familles" in messages and "absent du stock" in messages
     assert "noté « disponible »" in messages and "P-2 est noté « pret » mais aucune famille" in messages
+
+
+def test_la_garde_refuse_un_dossier_de_commission_qui_contiendrait_un_nom(petit_territoire):
+    from famnum.attribution.commission import aiguilles_de, ecrire_commission
+    from famnum.attribution.seance import ouvrir_seance
+    from famnum.erreurs import FamnumError
+
+    coffre, lot = petit_territoire
+    seance = ouvrir_seance(coffre, JOUR)
+    seance.grille.donnees["commission"]["secretariat"] = "Noémie Quillembois"  # a grid label that happens to be a parent's name
+    aiguilles = aiguilles_de(seance.lecture.dossiers.values(), coffre.schema, coffre.referentiels)
+    with pytest.raises(FamnumError, match="donnée personnelle"):
+        ecrire_commission(seance.proposition, coffre.referentiels, coffre.territoire.prive, aiguilles=aiguilles)
+    assert not coffre.territoire.prive.exists() or not list(coffre.territoire.prive.iterdir())

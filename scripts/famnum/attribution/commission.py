@@ -197,9 +197,31 @@ def pdf_depuis_markdown(markdown_texte: str, sortie: Path, titre: str,
     HTML(string=document, base_url=str(sortie.parent)).write_pdf(str(sortie))
 
 
-def ecrire_commission(p: Proposition, referentiels: Referentiels, prive: Path, fictif: bool = False) -> tuple[Path, Path]:
-    prive.mkdir(parents=True, exist_ok=True)
+def garde_fuites(texte: str, nom: str, aiguilles) -> None:
+    """Refuses (before anything is written) a text in which the leak guard finds a personal value."""
+    from ..erreurs import FamnumError
+
+    fuites = aiguilles.chercher(texte, nom) if aiguilles is not None else []
+    if fuites:
+        raise FamnumError(f"{nom} contiendrait une donnée personnelle ({', '.join(f.nature for f in fuites)}) : "
+                          "rien n'a été écrit.\nÀ faire : signalez-le ; un libellé de la grille reprend sans doute une valeur d'un dossier.")
+
+
+def aiguilles_de(dossiers, schema, referentiels: Referentiels):
+    """The personal values of every dossier, public names of the reference tables set aside."""
+    from ..fuites import Aiguilles
+
+    aiguilles = Aiguilles.depuis_dossiers(dossiers, schema)
+    aiguilles.ignorer_noms_publics(" ".join(r["nom"] for table in (referentiels.qpv, referentiels.etablissements)
+                                            for r in table.values()))
+    return aiguilles
+
+
+def ecrire_commission(p: Proposition, referentiels: Referentiels, prive: Path, fictif: bool = False,
+                      aiguilles=None) -> tuple[Path, Path]:
     texte = markdown_commission(p, referentiels, fictif)
+    garde_fuites(texte, f"commission-{p.jour.isoformat()}.md", aiguilles)
+    prive.mkdir(parents=True, exist_ok=True)
     md = prive / f"commission-{p.jour.isoformat()}.md"
     pdf = md.with_suffix(".pdf")
     md.write_text(texte, encoding="utf-8")

@@ -162,6 +162,12 @@ def problemes_coherence(g: dict, fichier: str, qpv_connus: set[str] | None) -> l
     if g["age_scolaire"]["min"] > g["age_scolaire"]["max"]:
         problemes.append(Probleme(fichier, "l'âge minimum dépasse l'âge maximum", "Âge scolaire",
                                   correction="mettez min inférieur ou égal à max"))
+    criteres = g["criteres"]
+    if "sans_ordinateur" in criteres and "ordinateur_partage" in criteres \
+            and criteres["sans_ordinateur"]["points"] < criteres["ordinateur_partage"]["points"]:
+        problemes.append(Probleme(fichier, "un foyer sans ordinateur aurait moins de points qu'un foyer qui en partage un",
+                                  "Critères › Aucun ordinateur qui fonctionne",
+                                  correction="donnez à « sans_ordinateur » au moins autant de points qu'à « ordinateur_partage »"))
     achetables = {t: m["cout_achat"] for t, m in g["materiels"].items() if m["achat"]}
     if achetables and g["budget"]["achats"] < min(achetables.values()):
         moins_cher = min(achetables, key=achetables.get)

@@ -57,14 +57,15 @@ def proposer(date_seance: str | None, enregistrer: bool, par: str, tout: bool):
 @commande_sure
 def commission(date_seance: str | None):
     """Écrit le dossier pseudonymisé de la commission (Markdown et PDF) et le modèle des décisions dans build/private/."""
-    from ..attribution.commission import ecrire_commission
+    from ..attribution.commission import aiguilles_de, ecrire_commission
     from ..attribution.decisions import modele_decisions
     from ..attribution.seance import ouvrir_seance
     from ..dossiers import Coffre
 
     seance = ouvrir_seance(Coffre.ouvrir(), _jour(date_seance))
     territoire = seance.coffre.territoire
-    md, pdf = ecrire_commission(seance.proposition, seance.coffre.referentiels, territoire.prive)
+    aiguilles = aiguilles_de(seance.lecture.dossiers.values(), seance.coffre.schema, seance.coffre.referentiels)
+    md, pdf = ecrire_commission(seance.proposition, seance.coffre.referentiels, territoire.prive, aiguilles=aiguilles)
     modele = modele_decisions(seance.proposition, territoire.prive / f"decisions-{seance.proposition.jour.isoformat()}.yaml")
     for chemin in (md, pdf, modele):
         click.echo(f"Écrit : {territoire.relatif(chemin)}")
