@@ -476,3 +476,15 @@ def test_la_garde_refuse_un_dossier_de_commission_qui_contiendrait_un_nom(petit_
     with pytest.raises(FamnumError, match="donnée personnelle"):
         ecrire_commission(seance.proposition, coffre.referentiels, coffre.territoire.prive, aiguilles=aiguilles)
     assert not coffre.territoire.prive.exists() or not list(coffre.territoire.prive.iterdir())
+
+
+def test_decider_au_terminal_demande_un_motif_quand_on_s_ecarte(petit_territoire):
+    coffre, lot = petit_territoire
+    resultat = CliRunner().invoke(main, ["attribution", "decider", "--date", "15/10/2025"],
+                                  input="x\nr\n\néquipée par la Cité éducative\n\nf\no\n")
+    assert resultat.exit_code == 0, resultat.output
+    assert "Répondez a, j, r ou f." in resultat.output and "Motif (obligatoire" in resultat.output
+    evenements = [e for d in lot for e in coffre.lire(d["id"])["journal"] if e["type"] == "decision"]
+    assert sorted(e["details"]["avis"] for e in evenements) == ["accorde", "refuse"]
+    refus = next(e for e in evenements if e["details"]["avis"] == "refuse")
+    assert refus["details"]["motif"] == "équipée par la Cité éducative" and refus["details"]["ecart"] == "hors_classement"

@@ -38,7 +38,7 @@ class Decision:
     mode: str | None
 
 
-def _normaliser_avis(brut) -> str | None:
+def normaliser_avis(brut) -> str | None:
     import unicodedata
 
     texte = "".join(c for c in unicodedata.normalize("NFKD", str(brut or "").strip().lower()) if not unicodedata.combining(c))
@@ -80,7 +80,7 @@ def lire_decisions(chemin: Path, proposition: Proposition) -> tuple[dict, list[D
 
 
 def _decision(ligne: dict, c: Candidature, lieu: str, rapport: Rapport) -> Decision | None:
-    avis = _normaliser_avis(ligne.get("avis"))
+    avis = normaliser_avis(ligne.get("avis"))
     if avis is None:
         rapport.ajouter(Probleme(lieu, f"avis inconnu « {ligne.get('avis', '')} »", "avis",
                                  correction="écrivez accorde, ajourne ou refuse"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import commande_sure, main
+from . import commande_sure, confirmer, main
 
 
 def _jour(texte: str | None) -> date:
@@ -73,24 +73,65 @@ def commission(date_seance: str | None):
 
 
 @attribution.command("decider")
-@click.option("--fichier", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="Le fichier des décisions rempli par le secrétariat (modèle écrit par « famnum attribution commission »).")
-@click.option("--par", default=None, help="Fonction notée dans le journal (par défaut : celle du fichier).")
+@click.option("--fichier", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Le fichier des décisions rempli par le secrétariat (modèle écrit par « famnum attribution commission »). "
+                   "Sans fichier : les décisions sont demandées une à une au terminal.")
+@OPTION_DATE
+@click.option("--par", default=None, help="Fonction notée dans le journal (par défaut : celle du fichier, ou le secrétariat de la grille).")
 @commande_sure
-def decider(fichier: Path, par: str | None):
+def decider(fichier: Path | None, date_seance: str | None, par: str | None):
     """Enregistre les décisions de la commission dans les dossiers, en un seul commit."""
     from ..attribution.decisions import appliquer, lire_decisions, lire_seance_du_fichier
     from ..attribution.seance import ouvrir_seance
     from ..dossiers import Coffre
 
-    jour, par_fichier = lire_seance_du_fichier(fichier)
+    if fichier:
+        jour, par_fichier = lire_seance_du_fichier(fichier)
+    else:
+        jour, par_fichier = _jour(date_seance), None
     seance = ouvrir_seance(Coffre.ouvrir(), jour)
-    _, decisions = lire_decisions(fichier, seance.proposition)
-    dossiers = appliquer(decisions, seance.proposition, seance.lecture.dossiers, par or par_fichier, jour)
+    if fichier:
+        _, decisions = lire_decisions(fichier, seance.proposition)
+    else:
+        decisions = _decisions_au_terminal(seance.proposition)
+    if not decisions:
+        click.echo("Aucune décision : rien n'a été enregistré.")
+        return
+    dossiers = appliquer(decisions, seance.proposition, seance.lecture.dossiers,
+                         par or par_fichier or seance.grille["commission"]["secretariat"], jour)
+    if not fichier and not confirmer(f"Enregistrer {len(dossiers)} décision(s) ?"):
+        click.echo("Rien n'a été enregistré.")
+        return
     seance.coffre.enregistrer(dossiers, "Décisions de la commission d'attribution")
     compte = {a: sum(d.avis == a for d in decisions) for a in ("accorde", "ajourne", "refuse")}
     click.secho(f"{len(dossiers)} décision(s) enregistrée(s) et commitée(s) : {compte['accorde']} accordée(s), "
                 f"{compte['ajourne']} ajournée(s), {compte['refuse']} refusée(s).", fg="green")
+
+
+def _decisions_au_terminal(proposition) -> list:
+    """Family after family in the ranking: Entrée follows the grid; a reason is asked when the decision departs from it."""
+    from ..attribution.bareme import nombre
+    from ..attribution.decisions import Decision, ecart, normaliser_avis
+
+    decisions = []
+    click.echo("Pour chaque famille : a = accorder, j = ajourner, r = refuser ; Entrée suit la proposition ; f = finir là.")
+    for c in [*proposition.retenues, *proposition.attente]:
+        proposee = ", ".join(proposition.grille.libelle_materiel(t) for t in c.materiels) if c.retenue else "liste d'attente"
+        defaut = "a" if c.retenue else "j"
+        while True:
+            reponse = click.prompt(f"{c.pseudonyme} (rang {c.rang}, {nombre(c.score)} points : {proposee})",
+                                   default=defaut).strip().lower()
+            if reponse == "f":
+                return decisions
+            avis = {"a": "accorde", "j": "ajourne", "r": "refuse"}.get(reponse) or normaliser_avis(reponse)
+            if avis:
+                break
+            click.echo("  Répondez a, j, r ou f.")
+        decision = Decision(c, avis, "", None, None)
+        while ecart(decision) != "aucun" and len(decision.motif) < 3:
+            decision.motif = click.prompt("  Motif (obligatoire : la décision s'écarte du classement)", default="").strip()
+        decisions.append(decision)
+    return decisions
 
 
 @main.command("expliquer")
