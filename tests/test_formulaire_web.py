@@ -20,7 +20,7 @@ REPONSES = {
     "representants_legaux.0.prenom": "Noémie", "representants_legaux.0.nom": "Quillembois",
     "representants_legaux.0.lien": "mere", "representants_legaux.0.telephone": "06 39 98 73 51",
     "qpv": "sablons-bords-huisne",
-    "foyer.nb_adultes": "1", "foyer.nb_enfants": "2", "besoin_declare": "oui",
+    "foyer.nb_adultes": "1", "foyer.nb_enfants": "2", "foyer.ages_enfants": "7, 12", "besoin_declare": "oui",
     "equipements.ordinateurs.nombre": "0", "equipements.imprimantes.nombre": "0",
     "equipements.tablettes.nombre": "1", "equipements.smartphones.nombre": "1",
     "equipements.internet.abonnement": "mobile",
@@ -72,7 +72,8 @@ def test_remplir_enregistrer_rouvrir_modifier(client, coffre):
     assert d["fiche"]["enfants"][0] == {"prenom": "Zéphirine", "nom": "Quillembois", "date_naissance": "2013-04-17",
                                         "etablissement": "col-alain-fournier", "classe": "6e"}
     assert d["fiche"]["representants_legaux"][0]["telephone"] == "+33639987351"
-    assert d["fiche"]["besoin_declare"] is True and d["fiche"]["foyer"] == {"nb_adultes": 1, "nb_enfants": 2}
+    assert d["fiche"]["besoin_declare"] is True
+    assert d["fiche"]["foyer"] == {"nb_adultes": 1, "nb_enfants": 2, "ages_enfants": [7, 12]}
     assert d["journal"][0]["type"] == "diagnostic" and d["journal"][0]["par"] == "référente PRE Sablons"
     assert git_log(coffre.territoire.racine).splitlines()[0] == "Nouvelle fiche de diagnostic (formulaire) (1 dossier)"
 

@@ -60,6 +60,10 @@ class Rendu:
             return self._liste(noeud, chemin, valeur or [], requis)
         if nature == "array" and "enum" in noeud.get("items", {}):
             return self._choix(noeud, noeud["items"], chemin, valeur or [], "checkbox")
+        if nature == "array":  # numbers or words: one field, values separated by commas
+            texte = ", ".join(map(str, valeur)) if isinstance(valeur, list) else (valeur or "")
+            aide = (noeud.get("description", "") + " Séparez les valeurs par des virgules.").strip()
+            return self._saisie({**noeud, "type": "string", "description": aide}, chemin, texte, requis)
         if "enum" in noeud:
             return self._choix(noeud, noeud, chemin, valeur, "radio", requis)
         if nature == "boolean":
@@ -188,8 +192,11 @@ def convertir(valeur, noeud: dict):
     if nature == "array" and noeud.get("items", {}).get("type") == "object":
         elements = [convertir(valeur[i], noeud["items"]) for i in sorted(valeur or {}, key=int)]
         return [e for e in elements if e]
-    if nature == "array":
+    if nature == "array" and "enum" in noeud.get("items", {}):
         return [v for v in (valeur or []) if v]
+    if nature == "array":
+        texte = (valeur or [""])[0] if isinstance(valeur, list) else str(valeur or "")
+        return [convertir([m], noeud.get("items", {})) for m in re.split(r"[,;\s]+", texte) if m]
     texte = (valeur or [""])[0].strip() if isinstance(valeur, list) else str(valeur or "").strip()
     if not texte:
         return None
@@ -284,14 +291,19 @@ def creer_app(coffre: Coffre, jeton: str):
 
     def formulaire(titre, action, fiche, erreurs=None, resume=(), par=""):
         rendu = Rendu(coffre.referentiels, erreurs or {})
+        champ_par = "" if action != f"/{jeton_app}/nouveau" else (
+            '<label for="par">Votre fonction (notée dans le journal, pas votre nom) (obligatoire)</label>'
+            f'<input type="text" id="par" name="par" value="{escape(par)}" autocomplete="organization-title">')
         bloc_resume = ""
         if resume:
             bloc_resume = ('<div class="resume" role="alert" tabindex="-1" id="resume"><h2>À corriger avant d\'enregistrer</h2><ul>'
                            + "".join(f"<li>{escape(r)}</li>" for r in resume) + "</ul></div>")
         corps = (f'{bloc_resume}<form method="post" action="{action}" novalidate>'
                  f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">'
-                 f'<label for="par">Votre fonction (notée dans le journal, pas votre nom) (obligatoire)</label>'
-                 f'<input type="text" id="par" name="par" value="{escape(par)}" autocomplete="organization-title">'
+                 # the first submit button is the one Entrée presses in any field: it must save,
+                 # not add or remove a child
+                 f'<button type="submit" name="_action" value="enregistrer">Enregistrer</button>'
+                 f'{champ_par}'
                  f'{rendu.champ(fiche_noeud, (), fiche, True)}'
                  f'<button type="submit" name="_action" value="enregistrer">Enregistrer</button></form>')
         return page(titre, corps, 422 if resume else 200)
@@ -314,7 +326,7 @@ def creer_app(coffre: Coffre, jeton: str):
         else:
             dossier = nouveau_dossier(fiche, coffre.identifiants(), [evenement("diagnostic", par or "?")])
         erreurs, resume = erreurs_par_champ(dossier, coffre)
-        if len(par) < 2:
+        if len(par) < 2 and not dossier_existant:
             resume.insert(0, "Votre fonction : indiquez-la (par exemple « référente PRE Sablons »)")
         if resume:
             return formulaire(titre, request.path, _fiche_brouillon(brut, fiche_noeud), erreurs, resume, par)
