@@ -488,3 +488,15 @@ def test_decider_au_terminal_demande_un_motif_quand_on_s_ecarte(petit_territoire
     assert sorted(e["details"]["avis"] for e in evenements) == ["accorde", "refuse"]
     refus = next(e for e in evenements if e["details"]["avis"] == "refuse")
     assert refus["details"]["motif"] == "équipée par la Cité éducative" and refus["details"]["ecart"] == "hors_classement"
+
+
+@pytest.mark.parametrize("contenu, attendu", [
+    ("seance: 2026-13-01\npar: secrétariat\ndecisions: []\n", "illisible"),
+    ("seance: 15/10/2025\ndecisions: []\n", "« par » manque"),
+    ("seance: [\n", "pas du YAML lisible"),
+])
+def test_un_fichier_de_decisions_illisible_est_refuse_en_francais(petit_territoire, tmp_path, contenu, attendu):
+    fichier = tmp_path / "decisions.yaml"
+    fichier.write_text(contenu, encoding="utf-8")
+    resultat = CliRunner().invoke(main, ["attribution", "decider", "--fichier", str(fichier)])
+    assert resultat.exit_code != 0 and attendu in resultat.output and "Traceback" not in resultat.output

@@ -74,6 +74,8 @@ def lire_yaml(chemin: Path, nom: str):
         ligne = f" (ligne {marque.line + 1})" if marque else ""
         raise FamnumError(f"{nom}{ligne} : ce n'est pas du YAML lisible ({getattr(e, 'problem', e)}). "
                           "À faire : corrigez l'indentation ou les deux-points à cet endroit.") from None
+    except ValueError as e:  # a date that does not exist (2026-13-01) fails while the YAML is built
+        raise FamnumError(f"{nom} : une valeur est illisible ({e}). À faire : vérifiez les dates (aaaa-mm-jj).") from None
 
 
 def en_donnees(noeud):

@@ -23,6 +23,8 @@ def _jour(texte: str | None) -> date:
 
 OPTION_DATE = click.option("--date", "date_seance", metavar="JJ/MM/AAAA",
                            help="Date de la séance de la commission (les âges sont comptés ce jour-là). Par défaut : aujourd'hui.")
+OPTION_JOUR = click.option("--date", "date_seance", metavar="JJ/MM/AAAA",
+                           help="Date de l'opération (livraison, renouvellement, retour, échéances). Par défaut : aujourd'hui.")
 
 
 @main.group()
@@ -163,7 +165,7 @@ def expliquer(identifiant: str, date_seance: str | None):
 @click.option("--lieu", type=click.Choice(["domicile", "distribution"]), required=True, help="Au domicile ou lors d'une distribution.")
 @click.option("--installe-par", default="", help="Fonction de qui a installé le matériel (jamais un nom).")
 @click.option("--par", default="référent de parcours PRE", show_default=True, help="Fonction notée dans le journal.")
-@OPTION_DATE
+@OPTION_JOUR
 @commande_sure
 def livrer(identifiant: str, inventaire: str, lieu: str, installe_par: str, par: str, date_seance: str | None):
     """Enregistre la remise d'un appareil accordé, met le stock à jour (un commit) et écrit la convention en PDF."""
@@ -183,7 +185,7 @@ def livrer(identifiant: str, inventaire: str, lieu: str, installe_par: str, par:
 
 @main.group("prets", invoke_without_command=True)
 @click.option("--semaines", default=4, show_default=True, help="Horizon des échéances, en semaines.")
-@OPTION_DATE
+@OPTION_JOUR
 @click.pass_context
 @commande_sure
 def prets(ctx, semaines: int, date_seance: str | None):
@@ -210,7 +212,7 @@ def prets(ctx, semaines: int, date_seance: str | None):
 @click.argument("identifiant")
 @click.option("--mois", type=int, default=None, help="Durée du renouvellement (par défaut : celle de la grille).")
 @click.option("--par", default="référent de parcours PRE", show_default=True)
-@OPTION_DATE
+@OPTION_JOUR
 @commande_sure
 def prets_renouveler(identifiant: str, mois: int | None, par: str, date_seance: str | None):
     """Prolonge le prêt ou la location d'une famille (un commit)."""
@@ -232,7 +234,7 @@ def prets_renouveler(identifiant: str, mois: int | None, par: str, date_seance: 
 @click.option("--materiel", "inventaire", required=True, help="Numéro d'inventaire de l'appareil rendu.")
 @click.option("--etat", type=click.Choice(["bon", "a_reparer", "hors_service"]), required=True, help="État de l'appareil rendu.")
 @click.option("--par", default="référent de parcours PRE", show_default=True)
-@OPTION_DATE
+@OPTION_JOUR
 @commande_sure
 def prets_retour(identifiant: str, inventaire: str, etat: str, par: str, date_seance: str | None):
     """Enregistre le retour d'un appareil et le remet en stock (ou hors service), en un commit."""
