@@ -298,3 +298,18 @@ def test_un_territoire_au_schema_ancien_est_prevenu(coffre, tableurs):
     r = importer(f, "--oui")
     assert r.exit_code != 0 and "date d'avant l'import des listes de recensement" in r.output
     assert Coffre(coffre.territoire).identifiants() == set()
+
+
+def test_une_famille_seulement_recensee_n_est_pas_notee_par_la_grille():
+    """The grid reads the diagnostic; a family only counted from a list waits for its interview."""
+    from famnum.attribution.proposition import proposer
+    from famnum.dossiers import evenement
+    from test_attribution import GRILLE, JOUR, REF, appareil, dossiers, famille, pseudo
+
+    ds = dossiers(famille(ages=(12,)))
+    recensee = {"id": "F-22222", "version": 1,
+                "fiche": {"enfants": [{"prenom": "Anatole", "nom": "Quillembois", "date_naissance": "2013-09-02",
+                                       "etablissement": "col-alain-fournier"}], "qpv": "sablons-bords-huisne"},
+                "journal": [evenement("recensement", PAR, JOUR, {"source": "college"})]}
+    p = proposer({**ds, "F-22222": recensee}, GRILLE, REF, [appareil("P-1")], pseudo, JOUR)
+    assert [c.identifiant for c in p.candidatures] == list(ds)

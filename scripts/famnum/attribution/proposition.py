@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 from ..dossiers import statut
 from ..erreurs import FamnumError
 from ..referentiels import Referentiels
+from ..validation import seulement_recensee
 from .bareme import Point, Situation, detail, enfants_scolarises, preparer, situation, total
 from .grille import Grille
 from .stock import Appareil
@@ -232,7 +233,8 @@ def proposer(dossiers: dict[str, dict], grille: Grille, referentiels: Referentie
         avertissements.append("Le stock est vide : tout le matériel proposé serait acheté.")
     prepares = preparer(g)
     candidatures = [candidature(i, d, g, grille, referentiels, pseudonyme, jour, prepares)
-                    for i, d in dossiers.items() if statut(d) in STATUTS_A_EXAMINER]
+                    for i, d in dossiers.items() if statut(d) in STATUTS_A_EXAMINER
+                    and not seulement_recensee(d)]  # counted from a list, not interviewed yet: nothing to score
     candidatures.sort(key=lambda c: (not c.a_proposer, *cle_de_rang(c, g)))
     sources = {a.inventaire: a.source for a in stock}
     attente = 0
