@@ -500,3 +500,10 @@ def test_un_fichier_de_decisions_illisible_est_refuse_en_francais(petit_territoi
     fichier.write_text(contenu, encoding="utf-8")
     resultat = CliRunner().invoke(main, ["attribution", "decider", "--fichier", str(fichier)])
     assert resultat.exit_code != 0 and attendu in resultat.output and "Traceback" not in resultat.output
+
+
+def test_le_dossier_de_commission_dit_quelle_version_de_la_grille(petit_territoire):
+    coffre, _ = petit_territoire
+    assert CliRunner().invoke(main, ["attribution", "commission", "--date", "15/10/2025"]).exit_code == 0
+    md = (coffre.territoire.prive / "commission-2025-10-15.md").read_text(encoding="utf-8")
+    assert "Fichier public `data/attribution.yaml`" in md and ", version " in md and "non commitée" not in md

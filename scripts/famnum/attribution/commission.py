@@ -57,7 +57,18 @@ def materiel_propose(c: Candidature, grille: Grille) -> str:
     return ", ".join(morceaux)
 
 
-def section_grille(grille: Grille) -> str:
+def version_grille(racine: Path, fichier: str) -> str:
+    """The commit that last changed the grid file, so the dossier says exactly which grid was used."""
+    import subprocess
+
+    sortie = subprocess.run(["git", "-C", str(racine), "log", "-1", "--format=%h du %cs", "--", fichier],
+                            capture_output=True, text=True)
+    modifie = subprocess.run(["git", "-C", str(racine), "status", "--porcelain", "--", fichier], capture_output=True, text=True)
+    version = sortie.stdout.strip() or "jamais commitée"
+    return version + (" (modifiée depuis, non commitée)" if modifie.stdout.strip() else "")
+
+
+def section_grille(grille: Grille, version: str = "") -> str:
     g = grille.donnees
     codes = codes_criteres(grille)
     lignes = []
@@ -71,7 +82,7 @@ def section_grille(grille: Grille) -> str:
     modes = g["modes"]["selon_capacite"]
     return "\n".join([
         "## La grille utilisée\n",
-        f"Fichier public `{grille.fichier}` ({g['titre']}). {g['portee']}\n",
+        f"Fichier public `{grille.fichier}` ({g['titre']})" + (f", version {version}" if version else "") + f". {g['portee']}\n",
         tableau(["Code", "Critère", "Points", "Source de la donnée"], lignes),
         f"**Règle d'âge** : moins de {regle['age_portable']} ans, ordinateur fixe ; {regle['age_portable']} ans et plus, "
         f"ordinateur portable ; un ordinateur par famille"
@@ -150,7 +161,7 @@ def section_familles(p: Proposition, referentiels: Referentiels) -> str:
     ])
 
 
-def markdown_commission(p: Proposition, referentiels: Referentiels, fictif: bool = False) -> str:
+def markdown_commission(p: Proposition, referentiels: Referentiels, fictif: bool = False, version: str = "") -> str:
     g = p.grille.donnees
     entete = [f"# Commission d'attribution du matériel numérique — séance du {date_fr(p.jour)}\n"]
     if fictif:
@@ -166,7 +177,7 @@ def markdown_commission(p: Proposition, referentiels: Referentiels, fictif: bool
     ]
     if p.avertissements:
         entete.append("\n".join(f"> {a}" for a in p.avertissements) + "\n")
-    return "\n".join(entete + [section_totaux(p), section_plan(p), section_familles(p, referentiels), section_grille(p.grille)])
+    return "\n".join(entete + [section_totaux(p), section_plan(p), section_familles(p, referentiels), section_grille(p.grille, version)])
 
 
 CSS = """
@@ -219,7 +230,8 @@ def aiguilles_de(dossiers, schema, referentiels: Referentiels):
 
 def ecrire_commission(p: Proposition, referentiels: Referentiels, prive: Path, fictif: bool = False,
                       aiguilles=None) -> tuple[Path, Path]:
-    texte = markdown_commission(p, referentiels, fictif)
+    racine = prive.parent.parent
+    texte = markdown_commission(p, referentiels, fictif, version_grille(racine, p.grille.fichier))
     garde_fuites(texte, f"commission-{p.jour.isoformat()}.md", aiguilles)
     prive.mkdir(parents=True, exist_ok=True)
     md = prive / f"commission-{p.jour.isoformat()}.md"
