@@ -10,6 +10,13 @@ from famnum.territoire import initialiser
 from fabrique import git_init
 
 
+@pytest.fixture(autouse=True)
+def hors_ci(monkeypatch):
+    """Tests behave the same on a laptop and in CI: CI=true changes what reports print (ids masked),
+    so the tests that check that set it themselves."""
+    monkeypatch.delenv("CI", raising=False)
+
+
 @pytest.fixture
 def identite(tmp_path, monkeypatch):
     """A personal key outside the repository, as `famnum cles creer` makes it."""
