@@ -59,6 +59,7 @@ class Lecture:
     dossiers: dict[str, dict] = field(default_factory=dict)
     rapport: Rapport = field(default_factory=Rapport)
     valeurs_personnelles: list[list[tuple[str, str]]] = field(default_factory=list)
+    identifiants: set[str] = field(default_factory=set)  # read but not kept (garder=False)
 
 
 class Coffre:
@@ -110,10 +111,11 @@ class Coffre:
         except json.JSONDecodeError:
             raise FamnumError(f"{self.territoire.relatif(chemin)} : le contenu déchiffré n'est pas un dossier lisible.") from None
 
-    def lire_tous(self, valider: bool = True, processus: int | None = None, valeurs: bool = False) -> Lecture:
+    def lire_tous(self, valider: bool = True, processus: int | None = None, valeurs: bool = False,
+                  garder: bool = True) -> Lecture:
         from .lecture import lire_en_parallele
 
-        return lire_en_parallele(self, valider=valider, processus=processus, valeurs=valeurs)
+        return lire_en_parallele(self, valider=valider, processus=processus, valeurs=valeurs, garder=garder)
 
     # --- writing ---------------------------------------------------------------------------
 

@@ -69,19 +69,20 @@ def _verifier_dossier_familles(territoire: Territoire, rapport: Rapport) -> None
                                      correction="supprimez-le ; recréez le dossier avec « famnum famille nouvelle »"))
 
 
-def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = True):
-    """The full check. Returns (report, reading) so that later steps reuse the decrypted dossiers."""
+def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = True, garder: bool = True):
+    """The full check. Returns (report, reading) so that later steps reuse the decrypted dossiers
+    (`garder=False` when nothing follows: the reading then keeps only the ids)."""
     from .fuites import EXTENSIONS_TEXTE, Aiguilles, scanner
 
     territoire = coffre.territoire
     rapport = verifier_texte_clair(territoire)
-    lecture = coffre.lire_tous(valider=True, processus=processus, valeurs=chercher_fuites)
+    lecture = coffre.lire_tous(valider=True, processus=processus, valeurs=chercher_fuites, garder=garder)
     rapport.fusionner(lecture.rapport)
     if len(coffre.destinataires) < 2:
         rapport.avertir(Probleme("data/families/destinataires.txt", "une seule clé peut ouvrir les dossiers : "
                                  "si elle est perdue, tout est perdu",
                                  correction="ajoutez une clé de secours imprimée (« famnum cles ajouter … --role \"clé de secours\" »)"))
-    if chercher_fuites and lecture.dossiers:
+    if chercher_fuites and (lecture.dossiers or lecture.identifiants):
         aiguilles = Aiguilles()
         for famille, valeurs in enumerate(lecture.valeurs_personnelles):
             aiguilles.ajouter_valeurs(famille, valeurs)

@@ -50,7 +50,7 @@ def verifier(texte_clair: bool, en_json: bool, processus: int | None):
         rapport = verifier_texte_clair(Territoire.trouver())
     else:
         coffre = Coffre.ouvrir()
-        rapport, _ = verifier_tout(coffre, processus=processus)
+        rapport, _ = verifier_tout(coffre, processus=processus, garder=False)
         if os.environ.get("CI"):
             rapport = rapport.masquer(masque_identifiants(coffre))
     afficher_rapport(rapport, en_json)
