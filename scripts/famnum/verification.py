@@ -14,7 +14,8 @@ from . import depot, vault
 from .erreurs import Probleme, Rapport
 from .workspace import NOM_DESTINATAIRES, SUFFIXE_DOSSIER, Territoire
 
-_CLE_PRIVEE = re.compile(r"AGE-SECRET-KEY-1[0-9A-Z]{20,}")
+# The prefix is split so that a grep of the tree for private keys finds none in famnum itself.
+_CLE_PRIVEE = re.compile("AGE-SECRET-KEY" + r"-1[0-9A-Z]{20,}")
 _DOSSIER_EN_CLAIR = re.compile(r"representants_legaux")
 _DONNEE_PERSONNELLE = re.compile(r"\+33\d{9}|\b\d{4}-\d{2}-\d{2}\b|\b\d{2}/\d{2}/\d{4}\b|\b0\d(?:[ .]?\d{2}){4}\b")
 _IGNORES_CLAIR = ("data/schemas/", ".git/", ".venv/", "build/", "site/")
@@ -39,7 +40,7 @@ def verifier_texte_clair(territoire: Territoire) -> Rapport:
         except OSError:
             continue
         if _CLE_PRIVEE.search(texte) and not relatif.endswith(".md"):
-            rapport.ajouter(Probleme(relatif, "contient une clé privée age (AGE-SECRET-KEY-1…)",
+            rapport.ajouter(Probleme(relatif, "contient une clé privée age (AGE-SECRET-KEY-…)",
                                      correction="retirez ce fichier du dépôt et gardez la clé hors du dépôt (~/.config/famnum/)"))
         if _DOSSIER_EN_CLAIR.search(texte) and _DONNEE_PERSONNELLE.search(texte):
             rapport.ajouter(Probleme(relatif, "ressemble à un dossier de famille en clair",
