@@ -15,15 +15,17 @@ FIN_DEMO = date(2026, 11, 23)
 def completer_demo(coffre, dossiers: list[dict], dire: Callable[[str], None]) -> None:
     from .. import depot, vault
     from ..dossiers import ErreurValidation, canonique, evenement
+    from ..attribution.livraison import texte_stock
+    from ..attribution.stock import charger_stock, chemin_stock
     from .simulation import Simulation
 
     jusqu_au = min(date.today(), FIN_DEMO)
-    simulation = Simulation(jusqu_au)
+    simulation = Simulation(jusqu_au, stock=charger_stock(coffre.territoire))
     simulation.completer(dossiers)
     par_id = {d["id"]: d for d in dossiers}
     fiches = fiches_ateliers(coffre.territoire.racine)
     dossier_seances = coffre.territoire.data / "seances"
-    fichiers, noms = [], set()
+    fichiers, noms = [(chemin_stock(coffre.territoire), texte_stock(simulation.stock))], set()
     for seance, ids in simulation.seances(par_id):
         nom = f"{seance.jour.isoformat()}-{seance.fiche}"
         n = 2
@@ -47,7 +49,7 @@ def completer_demo(coffre, dossiers: list[dict], dire: Callable[[str], None]) ->
     vault.ecrire_lot_atomiquement(chiffres + fichiers)
     depot.commiter(coffre.territoire.racine, [c for c, _ in chiffres] + [c for c, _ in fichiers],
                    f"Une année fictive de suivis, formations et ateliers ({len(dossiers)} dossiers)")
-    dire(f"Une année fictive ajoutée : décisions, livraisons, suivis T0/T3/T12, {len(fichiers)} séances (données fictives).")
+    dire(f"Une année fictive ajoutée : décisions, livraisons, suivis T0/T3/T12, {len(fichiers) - 1} séances (données fictives).")
 
 
 def reponses_fictives(hasard, questions, participants: int) -> list[dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 
 from ..dossiers import evenement
@@ -22,10 +23,29 @@ BASE = {"non": 0, "partiellement": 1, "oui": 2}
 
 
 class Simulation:
-    def __init__(self, jusqu_au: date, graine: int = 2026):
+    """With a `stock` (the territory's devices), each delivery takes an available device of the right
+    type and marks it lent, so the demo's stock stays consistent (`famnum prets verifier`); without
+    one (the bench), delivered devices get invented tags."""
+
+    def __init__(self, jusqu_au: date, graine: int = 2026, stock: list | None = None):
         self.hasard = random.Random(graine)
         self.jusqu_au = jusqu_au
         self.presences = defaultdict(list)  # (type, fiche, day, structure) -> [dossier ids]
+        self.stock = list(stock) if stock is not None else None
+        self._libres = defaultdict(list)
+        for i, appareil in enumerate(self.stock or []):
+            if appareil.etat == "disponible":
+                self._libres[appareil.type].append(i)
+
+    def _prendre_appareil(self, type_: str) -> str | None:
+        """The tag of the device delivered; None when the stock has none of this type left."""
+        if self.stock is None:
+            return f"LM-{self.hasard.randrange(10**5):05d}"
+        if not self._libres[type_]:
+            return None
+        i = self._libres[type_].pop(0)
+        self.stock[i] = replace(self.stock[i], etat="pret")
+        return self.stock[i].inventaire
 
     def completer(self, dossiers: list[dict], suivis: int = 3) -> None:
         for d in dossiers:
@@ -57,8 +77,11 @@ class Simulation:
         livraison = self._date(commission + timedelta(days=14 + h.randrange(50)))
         if livraison is None:
             return
+        appareil = self._prendre_appareil(materiels[0])
+        if appareil is None:
+            return  # granted, waiting for a device: the waiting list
         journal.append(evenement("livraison", role, livraison,
-                                 {"materiel": f"LM-{h.randrange(10**5):05d}", "lieu": h.choice(["domicile", "distribution"])}))
+                                 {"materiel": appareil, "lieu": h.choice(["domicile", "distribution"])}))
         convention = {"type": {"don": "don", "pret": "pret", "location_aidee": "location"}[mode],
                       "signee_par": "representant_1", "debut": livraison.isoformat()}
         if mode == "location_aidee":
