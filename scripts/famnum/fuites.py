@@ -142,6 +142,23 @@ class Aiguilles:
         return [Fuite(fichier, nature) for nature, familles in sorted(trouvees.items()) if familles]
 
 
+def aiguilles_de_la_lecture(lecture, territoire) -> Aiguilles:
+    """The needles of a whole reading: the personal values the reading processes gathered (or, when
+    the reading did not gather them, taken from its dossiers), less the public names of the
+    territory's reference tables. One recipe for `famnum verifier` and `famnum publier`."""
+    from .schemas import SchemaFamille
+
+    if lecture.valeurs_personnelles:
+        aiguilles = Aiguilles()
+        for famille, valeurs in enumerate(lecture.valeurs_personnelles):
+            aiguilles.ajouter_valeurs(famille, valeurs)
+    else:
+        aiguilles = Aiguilles.depuis_dossiers(lecture.dossiers.values(), SchemaFamille.charger(territoire.schema_famille))
+    for referentiel in sorted(territoire.referentiels.glob("*.csv")):
+        aiguilles.ignorer_noms_publics(referentiel.read_text(encoding="utf-8"))
+    return aiguilles
+
+
 def fichiers_texte(racine: Path, chemins: list[str] | None = None, exclure=()) -> list[Path]:
     if chemins is None:
         candidats = [p for p in racine.rglob("*") if p.is_file()]

@@ -73,7 +73,7 @@ def _verifier_dossier_familles(territoire: Territoire, rapport: Rapport) -> None
 def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = True, garder: bool = True):
     """The full check. Returns (report, reading) so that later steps reuse the decrypted dossiers
     (`garder=False` when nothing follows: the reading then keeps only the ids)."""
-    from .fuites import EXTENSIONS_TEXTE, Aiguilles, scanner
+    from .fuites import aiguilles_de_la_lecture, fichiers_texte, scanner
 
     territoire = coffre.territoire
     rapport = verifier_texte_clair(territoire)
@@ -84,14 +84,9 @@ def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = 
                                  "si elle est perdue, tout est perdu",
                                  correction="ajoutez une clé de secours imprimée (« famnum cles ajouter … --role \"clé de secours\" »)"))
     if chercher_fuites and (lecture.dossiers or lecture.identifiants):
-        aiguilles = Aiguilles()
-        for famille, valeurs in enumerate(lecture.valeurs_personnelles):
-            aiguilles.ajouter_valeurs(famille, valeurs)
-        for referentiel in sorted(territoire.referentiels.glob("*.csv")):
-            aiguilles.ignorer_noms_publics(referentiel.read_text(encoding="utf-8"))
-        fichiers = [territoire.racine / f for f in fichiers_du_depot(territoire)
-                    if not f.endswith(SUFFIXE_DOSSIER) and not f.startswith(("build/", "site/"))]
-        fichiers = [f for f in fichiers if f.suffix.lower() in EXTENSIONS_TEXTE]
+        aiguilles = aiguilles_de_la_lecture(lecture, territoire)
+        suivis = [f for f in fichiers_du_depot(territoire) if not f.endswith(SUFFIXE_DOSSIER)]
+        fichiers = fichiers_texte(territoire.racine, suivis, exclure=("build/", "site/"))
         for fuite in scanner(aiguilles, territoire.racine, fichiers):
             rapport.ajouter(Probleme(fuite.fichier, f"contient en clair une donnée personnelle d'un dossier ({fuite.nature})",
                                      correction="retirez-la de ce fichier ; si le fichier a été commité, "

@@ -203,17 +203,9 @@ def copier_paquet_dans_site(public: Path, site: Path) -> None:
 
 
 def chercher_fuites(lecture, territoire, dossiers: list[Path]):
-    from ..fuites import Aiguilles, fichiers_texte, scanner
-    from ..schemas import SchemaFamille
+    from ..fuites import aiguilles_de_la_lecture, fichiers_texte, scanner
 
-    if lecture.valeurs_personnelles:  # gathered by the reading processes (ids, names, phones, e-mails, addresses, births)
-        aiguilles = Aiguilles()
-        for famille, valeurs in enumerate(lecture.valeurs_personnelles):
-            aiguilles.ajouter_valeurs(famille, valeurs)
-    else:
-        aiguilles = Aiguilles.depuis_dossiers(lecture.dossiers.values(), SchemaFamille.charger(territoire.schema_famille))
-    for referentiel in sorted(territoire.referentiels.glob("*.csv")):
-        aiguilles.ignorer_noms_publics(referentiel.read_text(encoding="utf-8"))
+    aiguilles = aiguilles_de_la_lecture(lecture, territoire)
     fuites = []
     for dossier in dossiers:
         fuites += scanner(aiguilles, dossier.parent, fichiers_texte(dossier))
