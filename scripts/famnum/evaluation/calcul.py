@@ -71,6 +71,7 @@ class Tableau:
     populations_modalites: dict = field(default_factory=dict)  # modality -> the population it is, by definition
     comptes: dict = field(default_factory=dict)     # (groupe, modalite) -> int
     montants: dict = field(default_factory=dict)    # (groupe, modalite) -> {name: euros}
+    dominants: dict = field(default_factory=dict)   # (groupe, modalite) -> {name: [two largest family amounts]}
     extra: dict = field(default_factory=dict)       # (groupe, modalite) -> {name: value}, not about families
 
     def cles(self):
@@ -217,7 +218,9 @@ def profil(identifiant: str, dossier: dict, niveaux_ecoles: dict[str, str]) -> P
     fiche = dossier.get("fiche", {})
     ecole = (fiche.get("enfants") or [{}])[0].get("etablissement")
     evenements = sorted(dossier.get("journal", []), key=lambda e: e["date"])
-    return Profil(fiche.get("qpv", "hors-qpv"), niveaux_ecoles.get(ecole, "non_renseigne"), evenements)
+    # an erased family's anonymous remainder (data/effaces/) keeps its school level, not its school
+    niveau = fiche.get("niveau") or niveaux_ecoles.get(ecole, "non_renseigne")
+    return Profil(fiche.get("qpv", "hors-qpv"), niveau, evenements)
 
 
 @dataclass
@@ -238,8 +241,9 @@ def calculer(dossiers: dict, referentiels, schema: dict, definitions: Definition
     dates = [p.evenements[0]["date"] for p in profils if p.evenements] + [s["date"].isoformat() for s in seances]
     liste = periodes(date.fromisoformat(min(dates)), aujourd_hui) if dates else []
     inds = definitions.indicateurs
-    # accumulators: (indicator index, period index) -> (qpv, niveau, modality) -> [count, cost, aid]
-    cumuls = [[defaultdict(lambda: [0, 0.0, 0.0]) for _ in liste] for _ in inds]
+    # accumulators: (indicator index, period index) -> (qpv, niveau, modality) ->
+    # [count, cost, aid, two largest costs, two largest aids] (the largest for the dominance rule)
+    cumuls = [[defaultdict(lambda: [0, 0.0, 0.0, [], []]) for _ in liste] for _ in inds]
     fins = [p.fin.isoformat() for p in liste]
     for p in profils:
         _balayer(p, inds, liste, fins, cumuls)
@@ -283,6 +287,13 @@ def _balayer(p: Profil, inds, liste, fins, cumuls) -> None:
                 case = cumuls[i][k][cle]
                 case[1] += m["cout_familles"]
                 case[2] += m["aide_pre"]
+                case[3] = plus_grands(case[3], [m["cout_familles"]])
+                case[4] = plus_grands(case[4], [m["aide_pre"]])
+
+
+def plus_grands(a: list, b: list) -> list:
+    """The two largest contributions of two groups of families together."""
+    return sorted(a + b, reverse=True)[:2]
 
 
 def cle_population(critere: dict, temps: str | None) -> str:
@@ -301,7 +312,8 @@ def _tableau(ind: Indicateur, periode: str, par: str, groupes: list, modalites_:
         t.comptes[cle] = 0
         if ind.montants:
             t.montants[cle] = {"cout_familles": 0.0, "aide_pre": 0.0}
-    for (qpv, niveau, mod), (n, cout, aide) in cumul.items():
+            t.dominants[cle] = {"cout_familles": [], "aide_pre": []}
+    for (qpv, niveau, mod), (n, cout, aide, grands_couts, grandes_aides) in cumul.items():
         groupe = qpv if par == "qpv" else niveau
         if groupe not in groupes or mod not in modalites_:
             raise ValueError(f"{ind.id} : valeur inattendue {groupe!r} / {mod!r}")
@@ -310,6 +322,9 @@ def _tableau(ind: Indicateur, periode: str, par: str, groupes: list, modalites_:
             if ind.montants:
                 t.montants[cle]["cout_familles"] += cout
                 t.montants[cle]["aide_pre"] += aide
+                dominants = t.dominants[cle]
+                dominants["cout_familles"] = plus_grands(dominants["cout_familles"], grands_couts)
+                dominants["aide_pre"] = plus_grands(dominants["aide_pre"], grandes_aides)
     return t
 
 
