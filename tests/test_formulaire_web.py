@@ -2,9 +2,16 @@
 beside the field on bad input (Flask's test client; the browser test is in tests/e2e/)."""
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+import requests
 
 from famnum.collecte.web import creer_app
 from famnum.dossiers import Coffre
@@ -129,3 +136,184 @@ def test_rien_de_personnel_dans_les_journaux_du_serveur(client, coffre, caplog):
     client.get(f"/{JETON}/dossier/{identifiant}")
     serveur = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("git"))  # GitPython's own DEBUG
     assert not [v for v in VALEURS_PLANTEES + [identifiant] if v in serveur]
+
+
+# --- the follow-up questionnaire (suivi) and the journal ----------------------------------------
+
+SUIVI = {  # on the day: the dossiers of tests/fabrique.py are diagnosed today
+    "date": date.today().strftime("%d/%m/%Y"), "par": "référente PRE Sablons", "details.temps": "T3",
+    "details.famille.usage_hebdomadaire": "souvent", "details.famille.connexion_ent": "parfois",
+    "details.famille.internet_maison": "oui", "details.famille.demarche_seul_faite": "non",
+    "details.ecole.repondant": "professeur_principal", "details.ecole.devoirs_en_ligne": "toujours",
+}
+
+
+@pytest.fixture
+def enregistre(coffre):
+    d = dossier()
+    coffre.enregistrer([d], "Nouvelle fiche")
+    return d
+
+
+def test_la_page_de_suivi_vient_du_schema(client, enregistre):
+    page = client.get(f"/{JETON}/dossier/{enregistre['id']}/suivi").get_data(as_text=True)
+    assert "<legend>Questionnaire de suivi</legend>" in page and "<legend>Regard de l&#39;école</legend>" in page
+    assert "<legend>Temps du suivi (obligatoire)</legend>" in page and "Trois mois après" in page
+    # the five-point scale as radio buttons with their French labels, side by side
+    echelle = re.search(r'<fieldset class="choix en-ligne"><legend>Utilisez-vous l&#39;ordinateur chaque semaine '
+                        r'\?</legend>.*?</fieldset>', page).group(0)
+    assert echelle.count('type="radio"') == 5 and ">  Toujours</label>" not in echelle and "> Toujours</label>" in echelle
+    assert 'name="details.famille.internet_maison" value="oui"' in page  # a yes/no question
+    assert re.search(r'id="c-date" name="date" value="\d\d/\d\d/\d{4}"', page)  # today, as jj/mm/aaaa
+    assert client.get(f"/{JETON}/dossier/F-ZZZZZ/suivi").status_code == 404
+
+
+def test_un_suivi_enregistre_est_un_evenement_du_journal(client, coffre, enregistre):
+    chemin = f"/{JETON}/dossier/{enregistre['id']}/suivi"
+    r = _enregistrer(client, chemin, SUIVI)
+    assert r.status_code == 303, r.get_data(as_text=True)[:3000]
+    assert r.headers["Location"] == f"/{JETON}/dossier/{enregistre['id']}?suivi=T3"
+    relu = Coffre(coffre.territoire).lire(enregistre["id"])
+    assert relu["journal"][-1] == {
+        "type": "suivi", "date": date.today().isoformat(), "par": "référente PRE Sablons",
+        "details": {"temps": "T3",
+                    "famille": {"usage_hebdomadaire": "souvent", "connexion_ent": "parfois",
+                                "internet_maison": True, "demarche_seul_faite": False},
+                    "ecole": {"repondant": "professeur_principal", "devoirs_en_ligne": "toujours"}}}
+    assert relu["fiche"] == enregistre["fiche"] and len(relu["journal"]) == 2
+    assert Coffre(coffre.territoire).valider([relu]).valide
+    message = git_log(coffre.territoire.racine).splitlines()[0]
+    assert message == "Suivi T3 (formulaire) (1 dossier)" and enregistre["id"] not in message
+
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Questionnaire de suivi « Trois mois après » enregistré, chiffré et commité." in page
+    journal = re.search(r'<table class="journal">.*?</table>', page, re.S).group(0)
+    assert "<caption>Journal du dossier" in journal and '<th scope="col">Par (fonction)</th>' in journal
+    assert f"<td>{SUIVI['date']}</td><td>Suivi</td><td>référente PRE Sablons</td><td>Temps du suivi : Trois mois après" in journal
+    assert "Utilisez-vous l&#39;ordinateur chaque semaine ? : Souvent" in journal
+    assert "<td>Diagnostic</td>" in journal
+
+
+def test_un_suivi_mal_rempli_n_enregistre_rien(client, coffre, enregistre):
+    chemin = f"/{JETON}/dossier/{enregistre['id']}/suivi"
+    avant = git_log(coffre.territoire.racine)
+    mauvais = {k: v for k, v in SUIVI.items() if k != "details.temps"}
+    mauvais.update({"date": "31/02/2025", "par": "x", "details.famille.usage_hebdomadaire": "beaucoup"})
+    r = _enregistrer(client, chemin, mauvais)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and "À corriger avant d'enregistrer" in page
+    assert 'id="c-details-temps-err0">Erreur : champ obligatoire manquant' in page
+    assert 'id="c-date-err0">Erreur : format incorrect' in page and 'value="31/02/2025"' in page
+    assert 'id="c-par-err0">Erreur : texte trop court (au moins 2 signes)' in page
+    assert 'id="c-details-famille-usage_hebdomadaire-err0">Erreur : valeur non prévue' in page
+    champ = re.search(r'<input type="text" id="c-par"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in champ and 'value="x"' in champ
+    assert "<li>Questionnaire de suivi › Temps du suivi : champ obligatoire manquant</li>" in page
+    assert re.search(r'value="souvent"', page) is None or 'value="professeur_principal" checked' in page
+
+    demain = (date.today() + timedelta(days=1)).strftime("%d/%m/%Y")
+    r = _enregistrer(client, chemin, {**SUIVI, "date": demain})
+    assert r.status_code == 422 and 'id="c-date-err0">Erreur : événement daté dans le futur' in r.get_data(as_text=True)
+    assert len(Coffre(coffre.territoire).lire(enregistre["id"])["journal"]) == 1
+    assert git_log(coffre.territoire.racine) == avant
+
+
+def test_un_suivi_sans_jeton_csrf_est_refuse(client, coffre, enregistre):
+    chemin = f"/{JETON}/dossier/{enregistre['id']}/suivi"
+    avant = git_log(coffre.territoire.racine)
+    assert client.post(chemin, data=SUIVI).status_code == 400
+    assert client.post(chemin, data={**SUIVI, "csrf_token": "faux"}).status_code == 400
+    assert len(Coffre(coffre.territoire).lire(enregistre["id"])["journal"]) == 1
+    assert git_log(coffre.territoire.racine) == avant
+
+
+# --- the real `famnum formulaire`, as a process listening on a port ------------------------------
+
+@pytest.fixture
+def serveur_reel(coffre):
+    """`famnum formulaire --sans-navigateur` in its own process, on a free port; yields its address."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    processus = subprocess.Popen([str(Path(sys.executable).with_name("famnum")), "formulaire", "--sans-navigateur"],
+                                 cwd=coffre.territoire.racine, env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+    try:
+        ligne = processus.stdout.readline()
+        adresse = re.search(r"http://127\.0\.0\.1:\d+/[\w-]+/", ligne)
+        assert adresse, ligne + processus.stderr.read()
+        yield adresse.group(0)
+    finally:
+        processus.terminate()
+        processus.wait(timeout=10)
+
+
+def _jeton_csrf(session: requests.Session, url: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', session.get(url, timeout=10).text).group(1)
+
+
+def test_serveur_reel_sans_le_bon_jeton_tout_est_introuvable(serveur_reel, coffre, enregistre):
+    base, jeton = serveur_reel.rsplit("/", 2)[0], serveur_reel.rsplit("/", 2)[1]
+    routes = ["/", "/nouveau", f"/dossier/{enregistre['id']}", f"/dossier/{enregistre['id']}/suivi"]
+    assert requests.get(serveur_reel, timeout=10).status_code == 200
+    for route in routes:
+        for prefixe in ("", "/mauvais-jeton", f"/{jeton[:-1]}", f"/{jeton}x"):
+            assert requests.get(base + prefixe + route, timeout=10).status_code == 404, prefixe + route
+            assert requests.post(base + prefixe + route, data=SUIVI, timeout=10).status_code == 404, prefixe + route
+        assert requests.get(f"{base}/{jeton}{route}", timeout=10).status_code == 200, route
+
+
+def test_serveur_reel_refuse_un_envoi_sans_jeton_csrf_ou_d_une_autre_session(serveur_reel, coffre, enregistre):
+    suivi = f"{serveur_reel}dossier/{enregistre['id']}/suivi"
+    avant = git_log(coffre.territoire.racine)
+    une, autre = requests.Session(), requests.Session()
+    jeton_autre = _jeton_csrf(autre, suivi)
+    _jeton_csrf(une, suivi)  # `une` has its own session cookie
+    assert une.post(suivi, data=SUIVI, timeout=10).status_code == 400
+    assert une.post(suivi, data={**SUIVI, "csrf_token": jeton_autre}, timeout=10).status_code == 400
+    assert une.post(f"{serveur_reel}nouveau", data={**REPONSES, "csrf_token": jeton_autre}, timeout=10).status_code == 400
+    assert git_log(coffre.territoire.racine) == avant
+    assert Coffre(coffre.territoire).identifiants() == {enregistre["id"]}
+    # the same request with the session's own token is accepted: the refusals above were the token's
+    r = une.post(suivi, data={**SUIVI, "csrf_token": _jeton_csrf(une, suivi)}, timeout=10, allow_redirects=False)
+    assert r.status_code == 303 and git_log(coffre.territoire.racine) != avant
+
+
+def _adresses_ipv4_hors_boucle() -> list[str]:
+    """This machine's IPv4 addresses on its other interfaces (Linux ioctl SIOCGIFADDR; stdlib only)."""
+    import fcntl
+    import struct
+
+    adresses = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for _, nom in socket.if_nameindex():
+            try:
+                brut = fcntl.ioctl(s.fileno(), 0x8915, struct.pack("256s", nom.encode()[:15]))
+            except OSError:  # an interface without an IPv4 address
+                continue
+            adresse = socket.inet_ntoa(brut[20:24])
+            if not adresse.startswith("127."):
+                adresses.append(adresse)
+    return adresses
+
+
+def _ecoutes(port: int) -> list[str]:
+    """The local addresses listening on `port`, read from the kernel's table (IPv4 and IPv6)."""
+    adresses = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for ligne in Path(table).read_text().splitlines()[1:]:
+            champs = ligne.split()
+            hote, port_hex = champs[1].split(":")
+            if int(port_hex, 16) == port and champs[3] == "0A":  # 0A: LISTEN
+                adresses.append(socket.inet_ntoa(bytes.fromhex(hote)[::-1]) if len(hote) == 8 else hote)
+    return adresses
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="table des sockets de Linux")
+def test_serveur_reel_n_ecoute_que_127_0_0_1(serveur_reel):
+    port = int(serveur_reel.split(":")[2].split("/")[0])
+    assert _ecoutes(port) == ["127.0.0.1"]
+    for adresse in _adresses_ipv4_hors_boucle():
+        with pytest.raises(OSError), socket.create_connection((adresse, port), timeout=2):
+            pass
+    if socket.has_ipv6:
+        with pytest.raises(OSError), socket.create_connection(("::1", port), timeout=2):
+            pass

@@ -54,16 +54,22 @@ class Afficheur:
     def fiche(self, fiche: dict) -> str:
         return "\n".join(self.lignes(fiche, self.schema.sous_schema(("fiche",))))
 
+    def type_evenement(self, e: dict) -> str:
+        types = self.schema.schema.get("definitions", {}).get("evenement", {}).get("properties", {}).get("type", {})
+        return libelle(types, e.get("type"))
+
+    def details(self, e: dict) -> list[str]:
+        """An event's details, one « Titre : valeur » line each (a part's title ends with « : »)."""
+        noeud = self.schema.schema.get("definitions", {}).get(f"details_{e.get('type')}", {})
+        return [d.strip() for d in self.lignes(e.get("details") or {}, noeud)]
+
     def journal(self, journal: list[dict]) -> str:
-        definitions = self.schema.schema.get("definitions", {})
-        types = definitions.get("evenement", {}).get("properties", {}).get("type", {})
         sortie = []
         for e in journal:
-            ligne = f"  {date_fr(e.get('date'))}  {libelle(types, e.get('type'))} — par {e.get('par', '?')}"
-            noeud = definitions.get(f"details_{e.get('type')}", {})
-            details = self.lignes(e.get("details") or {}, noeud)
+            ligne = f"  {date_fr(e.get('date'))}  {self.type_evenement(e)} — par {e.get('par', '?')}"
+            details = self.details(e)
             if details:
-                ligne += " — " + " ; ".join(d.strip() for d in details)
+                ligne += " — " + " ; ".join(details)
             if e.get("note"):
                 ligne += f" — note : {e['note']}"
             sortie.append(ligne)

@@ -99,9 +99,10 @@ class SchemaFamille:
                 noeud = noeud.get("properties", {}).get(morceau, {})
         return noeud
 
-    def titre_chemin(self, chemin: tuple) -> str:
-        """French breadcrumb of a field: « Représentants légaux n°1 › Téléphone »."""
-        morceaux, noeud = [], self.inline
+    def titre_chemin(self, chemin: tuple, depuis: dict | None = None) -> str:
+        """French breadcrumb of a field: « Représentants légaux n°1 › Téléphone » (from the dossier's
+        root, or from the node `depuis`, e.g. a form's)."""
+        morceaux, noeud = [], self.inline if depuis is None else depuis
         for morceau in chemin:
             if isinstance(morceau, int):
                 if morceaux:

@@ -73,6 +73,9 @@ def _message(erreur, schema: SchemaFamille) -> tuple[str, str, str]:
     if mot in ("minimum", "maximum"):
         borne = noeud.get(mot)
         return champ, f"nombre hors limites ({'au moins' if mot == 'minimum' else 'au plus'} {borne})", _CORRECTIONS[mot]
+    if mot in ("minLength", "maxLength"):
+        borne = noeud.get(mot)
+        return champ, f"texte trop {'court' if mot == 'minLength' else 'long'} ({'au moins' if mot == 'minLength' else 'au plus'} {borne} signes)", _CORRECTIONS[mot]
     return champ, erreur.message, _CORRECTIONS.get(mot, "corrigez la valeur")
 
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from datetime import date
 
 from markupsafe import Markup, escape
 
+from ..affichage import Afficheur
 from ..dossiers import STATUTS, Coffre, evenement, nouveau_dossier, statut
 from ..erreurs import FamnumError
 from ..saisie import date_fr, normaliser_saisie, telephone_lisible
 from ..schemas import libelle
+from .web_suivi import evenement_suivi, libelle_temps, noeud_suivi, tableau_journal
 
 PAGE = """<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -29,7 +32,11 @@ input[type=text],input[type=tel],input[type=email],input[type=number],select,tex
 .choix input{{width:1.5rem;height:1.5rem}} button{{font-size:1.1rem;min-height:2.75rem;padding:.4rem 1rem;margin:.5rem .5rem .5rem 0}}
 .aide{{color:#333;margin:.2rem 0}} .erreur{{color:#a00000;font-weight:700;margin:.2rem 0}}
 .resume{{border:3px solid #a00000;padding:.5rem 1rem}} .ok{{border:3px solid #1a6b1a;padding:.5rem 1rem}}
-:focus{{outline:3px solid #0b4dad;outline-offset:2px}} table{{border-collapse:collapse;width:100%}} td,th{{border-bottom:1px solid #ccc;padding:.4rem;text-align:left}}
+:focus{{outline:3px solid #0b4dad;outline-offset:2px}} table{{border-collapse:collapse;width:100%}} td,th{{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}}
+header a{{display:inline-block;padding:.6rem .2rem}} .en-ligne .options{{display:flex;flex-wrap:wrap;column-gap:1.75rem}}
+.bouton{{display:inline-flex;align-items:center;min-height:2.75rem;padding:.3rem 1rem;border:2px solid #0b4dad;border-radius:.4rem;font-weight:600;text-decoration:none}}
+caption{{text-align:left;font-weight:700;padding:.4rem 0}} summary{{padding:.6rem 0;color:#0b4dad;cursor:pointer}} details ul{{margin:0;padding-left:1.2rem}}
+.journal td:first-child{{white-space:nowrap}} h2{{margin-top:2rem}}
 </style></head>
 <body><header><p><a href="{accueil}">Les dossiers</a> · <a href="{nouveau}">Nouvelle fiche</a></p></header>
 <main><h1>{titre}</h1>{corps}</main></body></html>"""
@@ -124,14 +131,16 @@ class Rendu:
     def _choix(self, noeud, enum_noeud, chemin, valeur, type_, requis=False) -> str:
         aide, attributs, _ = self._aide_et_erreurs(noeud, chemin)
         choisis = valeur if isinstance(valeur, list) else [valeur]
+        courts = all(len(libelle(enum_noeud, v)) <= 14 for v in enum_noeud["enum"])  # a scale, oui/non
         options = []
         for j, v in enumerate(enum_noeud["enum"]):
             ident = f"{_ident(chemin)}-{j}"
             coche = " checked" if v in choisis else ""
             options.append(f'<label for="{ident}"><input type="{type_}" id="{ident}" name="{_nom(chemin)}" '
                            f'value="{escape(v)}"{coche}> {escape(libelle(enum_noeud, v))}</label>')
-        return (f'<fieldset class="choix"{attributs}><legend>{self._titre(noeud, chemin, requis)}</legend>'
-                f'{aide}{"".join(options)}</fieldset>')
+        return (f'<fieldset class="choix{" en-ligne" if courts else ""}"{attributs}>'
+                f'<legend>{self._titre(noeud, chemin, requis)}</legend>{aide}<div class="options">{"".join(options)}</div>'
+                '</fieldset>')
 
     def _saisie(self, noeud, chemin, valeur, requis) -> str:
         ident = _ident(chemin)
@@ -163,11 +172,13 @@ class Rendu:
 
 # --- from the posted form back to a fiche ------------------------------------------------------
 
-def arbre(formulaire) -> dict:
-    """'enfants.0.prenom' = 'Léa' → {'enfants': {'0': {'prenom': 'Léa'}}} (lists keep every value)."""
+def arbre(formulaire, hors: tuple = ("par",)) -> dict:
+    """'enfants.0.prenom' = 'Léa' → {'enfants': {'0': {'prenom': 'Léa'}}} (lists keep every value).
+
+    `hors`: fields of the page that are not the form's node (the diagnostic's « Votre fonction »)."""
     racine: dict = {}
     for cle in formulaire.keys():
-        if cle.startswith("_") or cle == "csrf_token" or cle == "par":
+        if cle.startswith("_") or cle == "csrf_token" or cle in hors:
             continue
         valeurs = formulaire.getlist(cle)
         noeud = racine
@@ -229,8 +240,15 @@ def modifier_listes(brut: dict, action: str) -> dict:
     return brut
 
 
-def erreurs_par_champ(dossier: dict, coffre: Coffre) -> tuple[dict[tuple, list[str]], list[str]]:
-    """Schema errors placed beside their field; the business rules' problems go to the summary."""
+def erreurs_par_champ(dossier: dict, coffre: Coffre, racine: tuple, noeud: dict,
+                      champs_metier: dict[str, tuple] | None = None) -> tuple[dict[tuple, list[str]], list[str]]:
+    """The dossier's problems for a form showing the part at `racine` with `noeud`.
+
+    Schema errors in that part go beside their field (path relative to `racine`); a business rule's
+    problem goes beside a field when `champs_metier` maps its title to one; all are in the summary.
+    """
+    from datetime import date
+
     from ..validation import _message, erreurs_metier
 
     par_champ: dict[tuple, list[str]] = {}
@@ -239,15 +257,19 @@ def erreurs_par_champ(dossier: dict, coffre: Coffre) -> tuple[dict[tuple, list[s
         if erreur.validator in ("allOf", "if"):
             continue
         champ, message, correction = _message(erreur, coffre.schema)
-        chemin = tuple(erreur.absolute_path)[1:]
+        chemin = tuple(erreur.absolute_path)
         if erreur.validator == "required" and "'" in erreur.message:
             chemin += (erreur.message.split("'")[1],)
-        par_champ.setdefault(chemin, []).append(f"{message} ({correction})")
+        if chemin[:len(racine)] == racine:
+            chemin = chemin[len(racine):]
+            par_champ.setdefault(chemin, []).append(f"{message} ({correction})")
+            champ = coffre.schema.titre_chemin(chemin, noeud) or champ
         resume.append(f"{champ} : {message}")
-    from datetime import date
-
     for p in erreurs_metier(dossier, coffre.schema, coffre.referentiels, "formulaire", date.today()):
-        resume.append(f"{p.champ} : {p.message} ({p.correction})")
+        chemin = (champs_metier or {}).get(p.champ)
+        if chemin is not None:
+            par_champ.setdefault(chemin, []).append(f"{p.message} ({p.correction})")
+        resume.append(f"{coffre.schema.titre_chemin(chemin, noeud) if chemin else p.champ} : {p.message} ({p.correction})")
     return par_champ, resume
 
 
@@ -260,9 +282,11 @@ def creer_app(coffre: Coffre, jeton: str):
     app = Flask("famnum.formulaire")
     app.config.update(SECRET_KEY=secrets.token_bytes(32), WTF_CSRF_TIME_LIMIT=None,
                       SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True)
-    CSRFProtect(app)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # request lines carry family ids: never logged
     fiche_noeud = coffre.schema.sous_schema(("fiche",))
+    suivi_noeud = noeud_suivi(coffre.schema)
+    afficheur = Afficheur(coffre.schema, coffre.referentiels)
+    jeton_app = jeton
 
     @app.before_request
     def exiger_jeton():
@@ -270,8 +294,17 @@ def creer_app(coffre: Coffre, jeton: str):
         if not secrets.compare_digest(str(donne), jeton):
             abort(404)
 
+    # after the token check: without the token, a POST is « not found » too, never a CSRF refusal
+    # that would tell a stranger which routes exist
+    CSRFProtect(app)
+
     def page(titre: str, corps: str, code: int = 200):
         return PAGE.format(titre=escape(titre), corps=corps, accueil=f"/{jeton}/", nouveau=f"/{jeton}/nouveau"), code
+
+    def lire_ou_404(identifiant: str) -> dict:
+        if not re.fullmatch(r"F-[2-9A-HJ-NP-Z]{5}", identifiant) or identifiant not in coffre.identifiants():
+            abort(404)
+        return coffre.lire(identifiant)
 
     @app.get("/<jeton>/")
     def liste(jeton):
@@ -287,26 +320,25 @@ def creer_app(coffre: Coffre, jeton: str):
                    + "".join(lignes) + "</tbody></table>") if lignes else "<p>Aucun dossier pour l'instant.</p>"
         return page("Les dossiers", tableau)
 
-    jeton_app = jeton
-
-    def formulaire(titre, action, fiche, erreurs=None, resume=(), par=""):
+    def corps_formulaire(action, noeud, valeurs, erreurs=None, resume=(), avant="", bouton_en_haut=True) -> str:
         rendu = Rendu(coffre.referentiels, erreurs or {})
-        champ_par = "" if action != f"/{jeton_app}/nouveau" else (
-            '<label for="par">Votre fonction (notée dans le journal, pas votre nom) (obligatoire)</label>'
-            f'<input type="text" id="par" name="par" value="{escape(par)}" autocomplete="organization-title">')
         bloc_resume = ""
         if resume:
             bloc_resume = ('<div class="resume" role="alert" tabindex="-1" id="resume"><h2>À corriger avant d\'enregistrer</h2><ul>'
                            + "".join(f"<li>{escape(r)}</li>" for r in resume) + "</ul></div>")
-        corps = (f'{bloc_resume}<form method="post" action="{action}" novalidate>'
-                 f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">'
-                 # the first submit button is the one Entrée presses in any field: it must save,
-                 # not add or remove a child
-                 f'<button type="submit" name="_action" value="enregistrer">Enregistrer</button>'
-                 f'{champ_par}'
-                 f'{rendu.champ(fiche_noeud, (), fiche, True)}'
-                 f'<button type="submit" name="_action" value="enregistrer">Enregistrer</button></form>')
-        return page(titre, corps, 422 if resume else 200)
+        enregistrer = '<button type="submit" name="_action" value="enregistrer">Enregistrer</button>'
+        return (f'{bloc_resume}<form method="post" action="{action}" novalidate>'
+                f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">'
+                # the first submit button is the one Entrée presses in any field: it must save,
+                # not add or remove a child
+                f'{enregistrer if bouton_en_haut else ""}{avant}'
+                f'{rendu.champ(noeud, (), valeurs, True)}{enregistrer}</form>')
+
+    def formulaire(titre, action, fiche, erreurs=None, resume=(), par=""):
+        champ_par = "" if action != f"/{jeton_app}/nouveau" else (
+            '<label for="par">Votre fonction (notée dans le journal, pas votre nom) (obligatoire)</label>'
+            f'<input type="text" id="par" name="par" value="{escape(par)}" autocomplete="organization-title">')
+        return page(titre, corps_formulaire(action, fiche_noeud, fiche, erreurs, resume, champ_par), 422 if resume else 200)
 
     def traiter(dossier_existant: dict | None):
         brut = arbre(request.form)
@@ -325,7 +357,7 @@ def creer_app(coffre: Coffre, jeton: str):
             dossier = {**dossier_existant, "fiche": fiche}
         else:
             dossier = nouveau_dossier(fiche, coffre.identifiants(), [evenement("diagnostic", par or "?")])
-        erreurs, resume = erreurs_par_champ(dossier, coffre)
+        erreurs, resume = erreurs_par_champ(dossier, coffre, ("fiche",), fiche_noeud)
         if len(par) < 2 and not dossier_existant:
             resume.insert(0, "Votre fonction : indiquez-la (par exemple « référente PRE Sablons »)")
         if resume:
@@ -343,18 +375,53 @@ def creer_app(coffre: Coffre, jeton: str):
             return traiter(None)
         return formulaire("Nouvelle fiche de diagnostic", request.path, {})
 
+    def message_enregistre() -> str:
+        """The status line after a redirect; only fixed texts, whatever the query string holds."""
+        texte = ""
+        if request.args.get("enregistre"):
+            texte = "Dossier enregistré, chiffré et commité."
+        elif temps := libelle_temps(coffre.schema, request.args.get("suivi", "")):
+            texte = f"Questionnaire de suivi « {temps} » enregistré, chiffré et commité."
+        return f'<div class="ok" role="status"><p>{escape(texte)}</p></div>' if texte else ""
+
     @app.route("/<jeton>/dossier/<identifiant>", methods=["GET", "POST"])
     def dossier(jeton, identifiant):
-        if not re.fullmatch(r"F-[2-9A-HJ-NP-Z]{5}", identifiant) or identifiant not in coffre.identifiants():
-            abort(404)
-        existant = coffre.lire(identifiant)
+        existant = lire_ou_404(identifiant)
         if request.method == "POST":
             return traiter(existant)
-        reponse, code = formulaire(f"Dossier {identifiant}", request.path, existant["fiche"])
-        if request.args.get("enregistre"):
-            reponse = reponse.replace("<h1>", '<div class="ok" role="status"><p>Dossier enregistré, chiffré et '
-                                      'commité.</p></div><h1>', 1)
-        return reponse, code
+        corps = (f'{message_enregistre()}<p>État : {escape(STATUTS[statut(existant)])}</p>'
+                 f'<p><a class="bouton" href="/{jeton_app}/dossier/{identifiant}/suivi">'
+                 'Enregistrer un questionnaire de suivi (T0, T3, T12)</a></p>'
+                 f'<h2>Journal</h2>{tableau_journal(afficheur, existant.get("journal", []))}'
+                 f'<h2>Fiche de diagnostic</h2>{corps_formulaire(request.path, fiche_noeud, existant["fiche"])}')
+        return page(f"Dossier {identifiant}", corps)
+
+    def page_suivi(identifiant, valeurs, erreurs=None, resume=()):
+        intro = (f'<p><a href="/{jeton_app}/dossier/{identifiant}">Retour au dossier {identifiant}</a></p>'
+                 "<p>Une question sans réponse peut rester vide. Rien n'est enregistré avant le bouton "
+                 "« Enregistrer » en bas de la page.</p>")
+        corps = intro + corps_formulaire(request.path, suivi_noeud, valeurs, erreurs, resume, bouton_en_haut=False)
+        return page(f"Questionnaire de suivi – dossier {identifiant}", corps, 422 if resume else 200)
+
+    @app.route("/<jeton>/dossier/<identifiant>/suivi", methods=["GET", "POST"])
+    def suivi(jeton, identifiant):
+        existant = lire_ou_404(identifiant)
+        if request.method == "GET":
+            return page_suivi(identifiant, {"date": date.today().isoformat()})
+        brut = arbre(request.form, hors=())
+        nouvel = evenement_suivi(convertir(brut, suivi_noeud))
+        rang = len(existant.get("journal", []))
+        dossier = {**existant, "journal": [*existant.get("journal", []), nouvel]}
+        erreurs, resume = erreurs_par_champ(dossier, coffre, ("journal", rang), suivi_noeud,
+                                            {f"Journal n°{rang + 1} › Date": ("date",)})
+        if resume:
+            return page_suivi(identifiant, _fiche_brouillon(brut, suivi_noeud), erreurs, resume)
+        temps = nouvel["details"]["temps"]
+        try:  # the terminal's `famnum suivi` commits « Suivi T3 » the same way
+            coffre.enregistrer([dossier], f"Suivi {temps} (formulaire)")
+        except FamnumError as e:
+            return page_suivi(identifiant, _fiche_brouillon(brut, suivi_noeud), {}, [str(e)])
+        return redirect(f"/{jeton_app}/dossier/{identifiant}?suivi={temps}", code=303)
 
     @app.errorhandler(404)
     def introuvable(_):
