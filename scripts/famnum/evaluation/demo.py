@@ -66,13 +66,15 @@ def reponses_fictives(hasard, questions, participants: int) -> list[dict]:
 def publier_demo(coffre, lecture, dire: Callable[[str], None]) -> None:
     """The demo evaluation, controlled, written to the demo territory's build/public/ and checked
     (frictionless, leak guard); the demo site renders it (FAMNUM_PUBLIC)."""
+    from ..attribution.stock import charger_stock
     from ..erreurs import FamnumError
     from . import paquet
     from .publication import chercher_fuites, evaluer, resume
 
     ev = evaluer(coffre, lecture)
     public = coffre.territoire.public
-    paquet.ecrire(public, paquet.fichiers(ev.resultat, ev.definitions, ev.controle, "Territoire fictif (données fictives)"))
+    paquet.ecrire(public, paquet.fichiers(ev.resultat, ev.definitions, ev.controle, "Territoire fictif (données fictives)",
+                                          stock=charger_stock(coffre.territoire)))
     erreurs = paquet.valider_frictionless(public)
     fuites = chercher_fuites(lecture, coffre.territoire, [public])
     if erreurs or fuites:

@@ -12,6 +12,7 @@ import io
 import json
 from pathlib import Path
 
+from ..attribution.stock import ETATS, TYPES, Appareil
 from .calcul import ENSEMBLE, NIVEAUX, PREFIXE_EVALUATION, Resultat
 from .definitions import PLANS, Definitions
 from .secret import Controle, cle_case
@@ -19,6 +20,13 @@ from .secret import Controle, cle_case
 NOM = "famnum-evaluation"
 LICENCE = {"name": "etalab-2.0", "title": "Licence Ouverte / Open Licence version 2.0",
            "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}
+# The stock the PRE holds: every state but "pret" (a device lent, given or rented sits with a family,
+# which the family indicators already count, under disclosure control).
+ETATS_DETENUS = tuple(e for e in ETATS if e != "pret")
+LIBELLES_TYPES = {"ordinateur_portable": "Ordinateur portable", "ordinateur_fixe": "Ordinateur fixe",
+                  "imprimante": "Imprimante", ENSEMBLE: "Ensemble"}
+LIBELLES_ETATS = {"disponible": "Disponible (prêt à être remis)", "en_preparation": "En préparation (à remettre en état)",
+                  "hors_service": "Hors service", "reforme": "Réformé (sorti du parc)", ENSEMBLE: "Ensemble"}
 VENTILATIONS = {"qpv": "par quartier prioritaire (QPV)", "niveau": "par niveau scolaire", ENSEMBLE: "ensemble du territoire"}
 
 
@@ -46,6 +54,8 @@ def _nombre(x: float) -> str:
 
 def lignes_indicateurs(resultat: Resultat, controle: Controle) -> list[list]:
     lignes = []
+    # euro amounts the disclosure control hides while the count stays published (absent: none)
+    montants_masques = getattr(controle, "montants_masques", set())
     for t in resultat.tableaux:
         if t.indicateur == "seances" or t.indicateur.startswith(PREFIXE_EVALUATION):
             continue
@@ -57,7 +67,7 @@ def lignes_indicateurs(resultat: Resultat, controle: Controle) -> list[list]:
             part = ""
             if mod != ENSEMBLE and not masque and cle_case(t, base) not in controle.masques and t.comptes[base]:
                 part = f"{100 * t.comptes[(groupe, mod)] / t.comptes[base]:.1f}"
-            montants = t.montants.get((groupe, mod)) or {}
+            montants = {} if cle_case(t, (groupe, mod)) in montants_masques else t.montants.get((groupe, mod)) or {}
             lignes.append([t.indicateur, t.periode, t.par, groupe, libelles_groupes[groupe], mod, libelles_mod[mod],
                            "" if masque else t.comptes[(groupe, mod)], part,
                            "" if masque or not montants else _nombre(montants["cout_familles"]),
@@ -96,6 +106,16 @@ def lignes_evaluations(resultat: Resultat, controle: Controle) -> list[list]:
     return lignes
 
 
+def lignes_stock(stock: list[Appareil]) -> list[list]:
+    """Devices held by the PRE, by type and state, with both margins (zeros written: a device is no one)."""
+    comptes = {(t, e): 0 for t in (*TYPES, ENSEMBLE) for e in (*ETATS_DETENUS, ENSEMBLE)}
+    for a in stock:
+        if a.etat in ETATS_DETENUS:
+            for cle in ((a.type, a.etat), (a.type, ENSEMBLE), (ENSEMBLE, a.etat), (ENSEMBLE, ENSEMBLE)):
+                comptes[cle] += 1
+    return [[t, LIBELLES_TYPES[t], e, LIBELLES_ETATS[e], n] for (t, e), n in comptes.items()]
+
+
 def _champ(nom, type_, titre, description, **contraintes):
     champ = {"name": nom, "type": type_, "title": titre, "description": description}
     if contraintes:
@@ -103,7 +123,28 @@ def _champ(nom, type_, titre, description, **contraintes):
     return champ
 
 
-def descripteur(resultat: Resultat, definitions: Definitions, controle: Controle, territoire: str) -> dict:
+def ressource_stock() -> dict:
+    return {
+        "name": "stock", "path": "stock.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "title": "Stock de matériel détenu par le PRE",
+        "description": ("Appareils que le PRE détient, par type et par état (data/referentiels/materiels.csv) : disponibles, "
+                        "en préparation, hors service, réformés. Les appareils prêtés, donnés ou loués à une famille ne "
+                        "sont pas comptés ici : ils décrivent des familles, que comptent les indicateurs d'équipement sous "
+                        "secret statistique. État du stock au jour de la publication du paquet, et non à la fin de la "
+                        "dernière période : le fichier des matériels ne garde pas de dates."),
+        "schema": {"fields": [
+            _champ("type", "string", "Type de matériel", "ordinateur_portable, ordinateur_fixe, imprimante, ou ensemble",
+                   required=True, enum=[*TYPES, ENSEMBLE]),
+            _champ("type_libelle", "string", "Libellé du type", "En français"),
+            _champ("etat", "string", "État", "disponible, en_preparation, hors_service, reforme, ou ensemble",
+                   required=True, enum=[*ETATS_DETENUS, ENSEMBLE]),
+            _champ("etat_libelle", "string", "Libellé de l'état", "En français"),
+            _champ("appareils", "integer", "Appareils", "Nombre d'appareils détenus par le PRE", required=True, minimum=0)],
+            "primaryKey": ["type", "etat"]}}
+
+
+def descripteur(resultat: Resultat, definitions: Definitions, controle: Controle, territoire: str,
+                avec_stock: bool = False) -> dict:
     periodes = [p.code for p in resultat.periodes]
     indicateurs = [i.id for i in definitions.indicateurs]
     groupes = sorted({*resultat.groupes["qpv"], *NIVEAUX, ENSEMBLE})
@@ -118,7 +159,9 @@ def descripteur(resultat: Resultat, definitions: Definitions, controle: Controle
         "sources": [{"title": "Dossiers des familles (fiche de diagnostic, journal : décisions, livraisons, conventions, "
                                "questionnaires de suivi T0, T3, T12, formations, ateliers CLAS), chiffrés, lus en mémoire seulement"},
                     {"title": "Séances d'ateliers et de formations enregistrées (data/seances), sans donnée personnelle"},
-                    {"title": "Référentiels publics : QPV et établissements (data/referentiels)"}],
+                    {"title": "Référentiels publics : QPV et établissements (data/referentiels)"},
+                    *([{"title": "Stock de matériel du PRE (data/referentiels/materiels.csv), au jour de la publication"}]
+                      if avec_stock else [])],
         "keywords": ["quartiers prioritaires", "inclusion numérique", "réussite éducative", "évaluation"],
         "version": derniere,
         "famnum": {"seuil_secret": controle.seuil, "regle_secret": regle_secret(controle.seuil),
@@ -192,16 +235,18 @@ def descripteur(resultat: Resultat, definitions: Definitions, controle: Controle
                  _champ("secret", "string", "Secret statistique", "oui si la case est masquée", required=True, enum=["oui", "non"])],
                  "primaryKey": ["periode", "fiche", "question_numero", "reponse"],
                  "foreignKeys": [{"fields": ["periode"], "reference": {"resource": "periodes", "fields": ["code"]}}]}},
+            *([ressource_stock()] if avec_stock else []),
         ],
     }
 
 
-def fichiers(resultat: Resultat, definitions: Definitions, controle: Controle, territoire: str) -> dict[str, bytes]:
-    """Every file of the package, as bytes (same inputs, same bytes)."""
+def fichiers(resultat: Resultat, definitions: Definitions, controle: Controle, territoire: str,
+             stock: list[Appareil] | None = None) -> dict[str, bytes]:
+    """Every file of the package, as bytes (same inputs, same bytes); stock.csv when the stock is given."""
     defs = [[i.id, i.plan, i.titre, i.numerateur.get("libelle", ""), i.denominateur.get("libelle", ""), ",".join(i.sources),
              i.unite, " ".join(i.description.split())] for i in definitions.indicateurs]
     pers = [[p.code, p.libelle, p.nature, p.debut.isoformat(), p.fin.isoformat()] for p in resultat.periodes]
-    return {
+    contenus = {
         "definitions.csv": _texte_csv(["id", "plan", "titre", "numerateur", "denominateur", "sources", "unite", "description"], defs),
         "periodes.csv": _texte_csv(["code", "libelle", "nature", "debut", "fin"], pers),
         "indicateurs.csv": _texte_csv(["indicateur", "periode", "ventilation", "groupe", "groupe_libelle", "modalite",
@@ -211,9 +256,12 @@ def fichiers(resultat: Resultat, definitions: Definitions, controle: Controle, t
                                   lignes_seances(resultat, controle)),
         "evaluations_ateliers.csv": _texte_csv(["periode", "fiche", "question_numero", "question", "reponse", "personnes",
                                                 "part", "secret"], lignes_evaluations(resultat, controle)),
-        "datapackage.json": (json.dumps(descripteur(resultat, definitions, controle, territoire), ensure_ascii=False, indent=2)
-                             + "\n").encode("utf-8"),
     }
+    if stock is not None:
+        contenus["stock.csv"] = _texte_csv(["type", "type_libelle", "etat", "etat_libelle", "appareils"], lignes_stock(stock))
+    descr = descripteur(resultat, definitions, controle, territoire, avec_stock=stock is not None)
+    contenus["datapackage.json"] = (json.dumps(descr, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return contenus
 
 
 def ecrire(dossier: Path, contenus: dict[str, bytes]) -> None:

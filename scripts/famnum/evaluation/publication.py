@@ -36,10 +36,13 @@ class Evaluation:
 
 
 def evaluer(coffre, lecture, seuil: int | None = None, aujourd_hui: date | None = None) -> Evaluation:
+    from .. import restes
     from .seances import lire_seances
 
     defs = definitions.charger(coffre.territoire.racine, seuil)
-    resultat = calcul.calculer(lecture.dossiers, coffre.referentiels, coffre.schema.schema, defs,
+    # erased families still count, through their anonymous remainders: published figures never move
+    familles = {**lecture.dossiers, **restes.lire_tous(coffre.territoire, coffre.identites)}
+    resultat = calcul.calculer(familles, coffre.referentiels, coffre.schema.schema, defs,
                                lire_seances(coffre.territoire.racine), aujourd_hui)
     controle = secret.controler(resultat.tableaux, defs.seuil, [p.code for p in resultat.periodes])
     return Evaluation(resultat, controle, defs)
@@ -97,6 +100,7 @@ def resume(ev: Evaluation) -> str:
 def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=lambda texte: None,
             construire_site=None) -> Path:
     """Everything CI does; returns the published package folder. Raises FamnumError, publishing nothing."""
+    from ..attribution.stock import charger_stock
     from ..dossiers import Coffre
     from ..verification import verifier_tout
 
@@ -116,7 +120,8 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
     preparation = Path(tempfile.mkdtemp(prefix="publication-", dir=territoire.racine / "build"))
     try:
         public, site = preparation / "public", preparation / "site"
-        paquet.ecrire(public, paquet.fichiers(ev.resultat, ev.definitions, ev.controle, nom_territoire(territoire.racine)))
+        paquet.ecrire(public, paquet.fichiers(ev.resultat, ev.definitions, ev.controle, nom_territoire(territoire.racine),
+                                              stock=charger_stock(territoire)))
         dire("3. Contrôle du paquet de données ouvertes (frictionless)…")
         erreurs = paquet.valider_frictionless(public)
         if erreurs:

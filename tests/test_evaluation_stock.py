@@ -1,0 +1,127 @@
+"""stock.csv: the devices the PRE holds, by type and state, on a hand-built materiels.csv with known answers;
+never a device lent to a family. And the euro amounts the disclosure control hides (montants_masques)."""
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from famnum.attribution.stock import charger_stock
+from famnum.evaluation import paquet, secret
+from famnum.workspace import Territoire
+
+from test_evaluation_indicateurs import demo_publiee, defs, ref, schema  # noqa: F401  (shared fixtures)
+
+MATERIELS = """inventaire,type,source,modele,numero_serie,etat
+P-1,ordinateur_portable,achat,Portable A,S1,disponible
+P-2,ordinateur_portable,achat,Portable A,S2,disponible
+P-3,ordinateur_portable,donateur,"Portable B, 14 pouces",S3,disponible
+P-4,ordinateur_portable,achat,Portable A,S4,pret
+F-1,ordinateur_fixe,dsi,Fixe,S5,en_preparation
+F-2,ordinateur_fixe,dsi,Fixe,S6,en_preparation
+F-3,ordinateur_fixe,dsi,Fixe,S7,hors_service
+I-1,imprimante,achat,Imprimante,S8,reforme
+I-2,imprimante,achat,Imprimante,S9,pret
+I-3,imprimante,achat,Imprimante,S10,pret
+"""
+
+# Counted by hand from MATERIELS: the 3 devices lent (pret) are nowhere.
+ATTENDU = {
+    ("ordinateur_portable", "disponible"): 3, ("ordinateur_portable", "en_preparation"): 0,
+    ("ordinateur_portable", "hors_service"): 0, ("ordinateur_portable", "reforme"): 0, ("ordinateur_portable", "ensemble"): 3,
+    ("ordinateur_fixe", "disponible"): 0, ("ordinateur_fixe", "en_preparation"): 2,
+    ("ordinateur_fixe", "hors_service"): 1, ("ordinateur_fixe", "reforme"): 0, ("ordinateur_fixe", "ensemble"): 3,
+    ("imprimante", "disponible"): 0, ("imprimante", "en_preparation"): 0,
+    ("imprimante", "hors_service"): 0, ("imprimante", "reforme"): 1, ("imprimante", "ensemble"): 1,
+    ("ensemble", "disponible"): 3, ("ensemble", "en_preparation"): 2,
+    ("ensemble", "hors_service"): 1, ("ensemble", "reforme"): 1, ("ensemble", "ensemble"): 7,
+}
+
+
+@pytest.fixture
+def stock(tmp_path):
+    (tmp_path / "data" / "referentiels").mkdir(parents=True)
+    (tmp_path / "data" / "referentiels" / "materiels.csv").write_text(MATERIELS, encoding="utf-8")
+    return charger_stock(Territoire(tmp_path))
+
+
+@pytest.fixture
+def publie(demo_publiee, defs, stock, tmp_path):  # noqa: F811
+    res, controle, _, _ = demo_publiee
+    dossier = tmp_path / "public"
+    paquet.ecrire(dossier, paquet.fichiers(res, defs, controle, "Territoire fictif", stock=stock))
+    return dossier
+
+
+def test_le_stock_detenu_par_type_et_par_etat_est_compte_a_la_main(publie):
+    lignes = list(csv.DictReader(open(publie / "stock.csv", encoding="utf-8")))
+    assert {(l["type"], l["etat"]): int(l["appareils"]) for l in lignes} == ATTENDU
+    assert {l["etat_libelle"] for l in lignes if l["etat"] == "disponible"} == {"Disponible (prêt à être remis)"}
+
+
+def test_aucun_appareil_prete_ou_donne_n_est_publie(publie):
+    texte = (publie / "stock.csv").read_text(encoding="utf-8")
+    assert "pret" not in texte.split("\n", 1)[1] and ",10\n" not in texte  # 10 devices in all, 7 held
+    for inventaire in ("P-1", "S1", "Portable A"):
+        assert inventaire not in texte  # no asset tag, serial or model
+
+
+def test_le_paquet_avec_le_stock_est_valide_par_frictionless(publie):
+    fait = subprocess.run([sys.executable, "-m", "frictionless", "validate", "datapackage.json"], cwd=publie,
+                          capture_output=True, text=True)
+    assert fait.returncode == 0, fait.stdout[-3000:]
+    descripteur = json.loads((publie / "datapackage.json").read_text(encoding="utf-8"))
+    ressource = next(r for r in descripteur["resources"] if r["name"] == "stock")
+    assert "au jour de la publication" in ressource["description"] and "prêtés" in ressource["description"]
+    assert all(c["description"] and c["title"] for c in ressource["schema"]["fields"])
+    assert ressource["schema"]["primaryKey"] == ["type", "etat"]
+    assert any("materiels.csv" in s["title"] for s in descripteur["sources"])
+
+
+def test_sans_stock_le_paquet_garde_ses_fichiers(demo_publiee):  # noqa: F811
+    _, _, dossier, _ = demo_publiee
+    assert not (dossier / "stock.csv").exists()
+    noms = [r["name"] for r in json.loads((dossier / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
+    assert "stock" not in noms and "indicateurs" in noms
+
+
+def test_un_stock_invalide_est_refuse_en_francais(tmp_path):
+    (tmp_path / "data" / "referentiels").mkdir(parents=True)
+    (tmp_path / "data" / "referentiels" / "materiels.csv").write_text(
+        MATERIELS.replace("S10,pret", "S10,perdu"), encoding="utf-8")
+    with pytest.raises(Exception) as erreur:
+        charger_stock(Territoire(tmp_path))
+    assert "materiels.csv" in str(erreur.value) and "perdu" in str(erreur.value)
+
+
+def test_publier_ecrit_le_stock_du_territoire(coffre, territoire):
+    from test_evaluation_publication import AU, _familles, _site_qui_recopie
+
+    from famnum.evaluation.publication import publier
+
+    _familles(coffre)
+    publier(aujourd_hui=AU, construire_site=_site_qui_recopie())
+    publies = list(csv.DictReader(open(territoire.public / "stock.csv", encoding="utf-8")))
+    detenus = [a for a in charger_stock(territoire) if a.etat != "pret"]
+    assert int(next(l for l in publies if l["type"] == l["etat"] == "ensemble")["appareils"]) == len(detenus)
+    assert (territoire.racine / "site" / "evaluation" / "donnees" / "stock.csv").is_file()
+
+
+def test_un_montant_masque_n_est_pas_publie_mais_le_nombre_l_est(demo_publiee, defs, tmp_path):  # noqa: F811
+    res, controle, _, _ = demo_publiee
+    periode = res.periodes[-1].code
+    t = next(t for t in res.tableaux if (t.indicateur, t.periode, t.par) == ("conventions", periode, "qpv"))
+    case = ("ensemble", "location")
+    assert t.montants.get(case) and secret.cle_case(t, case) not in controle.masques
+    avec_montants_masques = copy.copy(controle)  # the shared fixture stays as it is
+    avec_montants_masques.montants_masques = {secret.cle_case(t, case)}  # what the disclosure control may set
+    paquet.ecrire(tmp_path, paquet.fichiers(res, defs, avec_montants_masques, "x"))
+    ligne = next(l for l in csv.DictReader(open(tmp_path / "indicateurs.csv", encoding="utf-8"))
+                 if (l["indicateur"], l["periode"], l["ventilation"], l["groupe"], l["modalite"])
+                 == ("conventions", periode, "qpv", "ensemble", "location"))
+    assert ligne["familles"] == str(t.comptes[case]) and ligne["secret"] == "non"
+    assert ligne["cout_familles_euros"] == "" and ligne["aide_pre_euros"] == ""
