@@ -1,21 +1,42 @@
-"""An attacker of the published package: reads indicateurs.csv and the indicators' definitions,
-writes every relation a reader knows (margins of each table, the same population in several tables,
-the same totals by QPV and by level), solves them exactly (fractions) and returns every hidden value
-it can recompute, and every evolution between two periods it can read."""
+"""An attacker of the published package.
+
+It reads every table of the package (indicateurs.csv, seances.csv, evaluations_ateliers.csv) and the
+indicators' definitions, writes every relation a reader knows (margins of each table, the same
+population in several tables, the same totals by QPV and by level, euros adding up like families),
+solves them exactly (fractions), uses that counts and euros are never negative (a line whose total is
+0 is all zeros), and returns every hidden value it can recompute. The tests then also compare each
+figure with itself in the other periods, to read small evolutions.
+"""
 from __future__ import annotations
 
 import csv
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
+
+ENSEMBLE = "ensemble"
 
 
-def _identite(ligne, definitions):
+@dataclass(frozen=True)
+class Cellule:
+    table: tuple       # the cells that add up together: (file, table, period, breakdown)
+    groupe: str
+    modalite: str
+    periode: str
+    serie: tuple       # the same figure in every period
+    ident: tuple       # the unknown it is (cells counting the same families are one unknown)
+    valeur: Fraction | None  # None when published as secret
+    montants: tuple = ()     # (name, unknown, value or None) for euro columns
+
+
+def _identite_indicateur(ligne, definitions):
     ind = definitions[ligne["indicateur"]]
     groupe = ligne["groupe"]
-    ventilation = ligne["ventilation"] if groupe != "ensemble" else "*"
+    ventilation = ligne["ventilation"] if groupe != ENSEMBLE else "*"
     pop = None
-    if ligne["modalite"] == "ensemble":
+    if ligne["modalite"] == ENSEMBLE:
         pop = [ind.denominateur["critere"], ind.temps]
     elif ligne["modalite"] == "oui" and ind.repartition is None:
         pop = [ind.numerateur["critere"], ind.temps]
@@ -23,33 +44,76 @@ def _identite(ligne, definitions):
         pop = [{"evenement": "livraison"}, None]
     if pop is not None:
         return ("pop", json.dumps(pop, sort_keys=True), ligne["periode"], ventilation, groupe)
-    if groupe == "ensemble":
+    if groupe == ENSEMBLE:
         return ("mod", ligne["indicateur"], ligne["periode"], ligne["modalite"])
     return ("case", ligne["indicateur"], ligne["periode"], ligne["ventilation"], groupe, ligne["modalite"])
 
 
-def attaquer(chemin_csv, definitions):
-    lignes = list(csv.DictReader(open(chemin_csv, encoding="utf-8")))
-    connu, inconnues = {}, set()
-    tables = defaultdict(dict)
-    for l in lignes:
-        ident = _identite(l, definitions)
-        if l["secret"] == "non":
-            connu[ident] = Fraction(int(l["familles"]))
-        tables[(l["indicateur"], l["periode"], l["ventilation"])][(l["groupe"], l["modalite"])] = ident
-    inconnues = {i for t in tables.values() for i in t.values() if i not in connu}
-    relations = []
+# kept for the tests that name the unknown of a line of indicateurs.csv
+_identite = _identite_indicateur
+
+
+def _valeur(texte):
+    return None if texte in ("", None) else Fraction(texte)
+
+
+def cellules(dossier: Path, definitions) -> list[Cellule]:
+    resultat = []
+    for l in csv.DictReader(open(dossier / "indicateurs.csv", encoding="utf-8")):
+        ident = _identite_indicateur(l, definitions)
+        groupe = l["groupe"]
+        # euros are one figure per cell of the (indicator, period) wherever the cell is printed
+        cle_euros = ("euros", l["indicateur"], l["periode"], l["ventilation"] if groupe != ENSEMBLE else "*", groupe, l["modalite"])
+        montants = tuple((nom, cle_euros + (nom,), _valeur(l[nom])) for nom in ("cout_familles_euros", "aide_pre_euros")
+                         if definitions[l["indicateur"]].montants)
+        resultat.append(Cellule(("indicateurs", l["indicateur"], l["periode"], l["ventilation"]), groupe, l["modalite"],
+                                l["periode"], ("indicateurs", l["indicateur"], l["ventilation"], groupe, l["modalite"]),
+                                ident, _valeur(l["familles"]), montants))
+    for l in csv.DictReader(open(dossier / "seances.csv", encoding="utf-8")):
+        resultat.append(Cellule(("seances", l["periode"]), ENSEMBLE, l["type"], l["periode"], ("seances", l["type"]),
+                                ("seances", l["periode"], l["type"]), _valeur(l["participants"])))
+    for l in csv.DictReader(open(dossier / "evaluations_ateliers.csv", encoding="utf-8")):
+        q = l["question_numero"]
+        resultat.append(Cellule(("evaluations", l["fiche"], l["periode"]), q, l["reponse"], l["periode"],
+                                ("evaluations", l["fiche"], q, l["reponse"]),
+                                ("evaluations", l["fiche"], l["periode"], q, l["reponse"]), _valeur(l["personnes"])))
+    return resultat
+
+
+def _lignes(tables: dict) -> list[tuple[list, object]]:
+    """Each line of inner cells and its margin, as unknowns."""
+    lignes = []
     for t in tables.values():
-        groupes = sorted({g for g, _ in t}); modalites = sorted({m for _, m in t})
-        for g in groupes:
-            relations.append([(t[(g, m)], 1) for m in modalites if m != "ensemble"] + [(t[(g, "ensemble")], -1)])
-        for m in modalites:
-            relations.append([(t[(g, m)], 1) for g in groupes if g != "ensemble"] + [(t[("ensemble", m)], -1)])
-    # unknown part = - known part
+        groupes = sorted({g for g, _ in t})
+        modalites = sorted({m for _, m in t})
+        if ENSEMBLE in modalites:
+            lignes += [([t[(g, m)] for m in modalites if m != ENSEMBLE and (g, m) in t], t[(g, ENSEMBLE)])
+                       for g in groupes if (g, ENSEMBLE) in t]
+        if ENSEMBLE in groupes:
+            lignes += [([t[(g, m)] for g in groupes if g != ENSEMBLE and (g, m) in t], t[(ENSEMBLE, m)])
+                       for m in modalites if (ENSEMBLE, m) in t]
+    return [(interieur, marge) for interieur, marge in lignes if interieur]
+
+
+def _resoudre_avec_positivite(lignes, connu: dict) -> dict:
+    """Exact solve, then a line whose margin is known to be 0 makes its cells 0; again until nothing new."""
+    savoir = dict(connu)
+    while True:
+        nouveau = _resoudre(_systeme(lignes, savoir))
+        for interieur, marge in lignes:
+            if {**savoir, **nouveau}.get(marge) == 0:
+                nouveau.update({i: Fraction(0) for i in interieur})
+        nouveau = {k: v for k, v in nouveau.items() if k not in savoir}
+        if not nouveau:
+            return {k: v for k, v in savoir.items() if k not in connu}
+        savoir.update(nouveau)
+
+
+def _systeme(lignes, connu):
     systeme = []
-    for rel in relations:
+    for interieur, marge in lignes:
         coef, rhs = defaultdict(Fraction), Fraction(0)
-        for ident, c in rel:
+        for ident, c in [(i, 1) for i in interieur] + [(marge, -1)]:
             if ident in connu:
                 rhs -= c * connu[ident]
             else:
@@ -57,7 +121,36 @@ def attaquer(chemin_csv, definitions):
         coef = {k: v for k, v in coef.items() if v}
         if coef:
             systeme.append((coef, rhs))
-    return _resoudre(systeme), connu, lignes
+    return systeme
+
+
+@dataclass
+class Attaque:
+    retrouvees: dict   # hidden unknown -> recomputed value (families, people or euros)
+    connu: dict        # published unknown -> value
+    cellules: list
+
+    def masquees(self) -> set:
+        caches = {c.ident for c in self.cellules if c.valeur is None}
+        return caches | {ident for c in self.cellules for _, ident, v in c.montants if v is None}
+
+
+def attaquer(dossier: Path, definitions) -> Attaque:
+    dossier = Path(dossier)
+    if dossier.is_file():  # the old calling form: the path of indicateurs.csv
+        dossier = dossier.parent
+    toutes = cellules(dossier, definitions)
+    connu = {c.ident: c.valeur for c in toutes if c.valeur is not None}
+    tables = defaultdict(dict)
+    euros = defaultdict(dict)
+    for c in toutes:
+        tables[c.table][(c.groupe, c.modalite)] = c.ident
+        for nom, ident, v in c.montants:
+            euros[c.table + (nom,)][(c.groupe, c.modalite)] = ident
+            if v is not None:
+                connu[ident] = v
+    retrouvees = _resoudre_avec_positivite(_lignes(tables) + _lignes(euros), connu)
+    return Attaque(retrouvees, connu, toutes)
 
 
 def _resoudre(systeme):

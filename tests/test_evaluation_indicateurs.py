@@ -142,12 +142,20 @@ def test_seuil_jamais_sous_cinq(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo_publiee(ref, schema, defs, tmp_path_factory):
+    """The demo's year (families, sessions and their evaluation forms), controlled and published."""
     from famnum.demo import Generateur
+    from famnum.evaluation.demo import reponses_fictives
+    from famnum.evaluation.seances import fiches_ateliers
     from famnum.evaluation.simulation import Simulation
 
     dossiers = Generateur(ref).dossiers(319)
-    Simulation(AUJOURD_HUI).completer(dossiers)
-    res = calcul.calculer({d["id"]: d for d in dossiers}, ref, schema, defs, [], AUJOURD_HUI)
+    simulation = Simulation(AUJOURD_HUI)
+    simulation.completer(dossiers)
+    fiches, seances = fiches_ateliers(RACINE), []
+    for seance, _ in simulation.seances({d["id"]: d for d in dossiers}):
+        seance.evaluation = reponses_fictives(simulation.hasard, fiches[seance.fiche].questions, seance.participants)
+        seances.append({**seance.en_donnees(), "date": seance.jour})
+    res = calcul.calculer({d["id"]: d for d in dossiers}, ref, schema, defs, seances, AUJOURD_HUI)
     controle = secret.controler(res.tableaux, defs.seuil, [p.code for p in res.periodes])
     dossier = tmp_path_factory.mktemp("public")
     paquet.ecrire(dossier, paquet.fichiers(res, defs, controle, "Territoire fictif"))
@@ -157,38 +165,60 @@ def demo_publiee(ref, schema, defs, tmp_path_factory):
 @pytest.fixture(scope="module")
 def attaque(demo_publiee, defs):
     """What the attacker recomputes from the published demo package (one exact solve, shared)."""
-    return attaquer(demo_publiee[2] / "indicateurs.csv", defs)
+    return attaquer(demo_publiee[2], defs)
 
 
 def test_aucune_case_publiee_sous_le_seuil(demo_publiee, defs):
     _, _, dossier, _ = demo_publiee
     import csv
-    for l in csv.DictReader(open(dossier / "indicateurs.csv", encoding="utf-8")):
-        assert l["secret"] == "oui" or int(l["familles"]) == 0 or int(l["familles"]) >= defs.seuil, l
+    for fichier, colonne in (("indicateurs.csv", "familles"), ("seances.csv", "participants"),
+                             ("evaluations_ateliers.csv", "personnes")):
+        lignes = list(csv.DictReader(open(dossier / fichier, encoding="utf-8")))
+        assert lignes, fichier
+        for l in lignes:
+            assert l["secret"] == "oui" or int(l[colonne]) == 0 or int(l[colonne]) >= defs.seuil, (fichier, l)
 
 
-def test_l_attaque_ne_retrouve_aucune_case_masquee(attaque, defs):
-    retrouvees, connu, lignes = attaque
-    from attaque import _identite
-    masquees = {_identite(l, defs) for l in lignes if l["secret"] == "oui"}
-    assert masquees and not (masquees & set(retrouvees)), sorted(masquees & set(retrouvees))[:5]
+def test_l_attaque_ne_retrouve_aucune_case_masquee(attaque):
+    masquees = attaque.masquees()
+    fichiers = {c.table[0] for c in attaque.cellules}
+    assert fichiers == {"indicateurs", "seances", "evaluations"}, fichiers  # every table of the package is attacked
+    # a sum of 0 € is assumed known (a gift costs no rent): recovering it tells nothing about anyone
+    retrouvees = {i for i in masquees & set(attaque.retrouvees) if not (i[0] == "euros" and attaque.retrouvees[i] == 0)}
+    assert masquees and not retrouvees, sorted(retrouvees)[:5]
 
 
 def test_l_attaque_ne_lit_aucune_petite_evolution_entre_periodes(demo_publiee, attaque, defs):
     res = demo_publiee[0]
-    retrouvees, connu, lignes = attaque
-    from attaque import _identite
-    savoir = {**connu, **retrouvees}
+    savoir = {**attaque.connu, **attaque.retrouvees}
     ordre = {p.code: i for i, p in enumerate(res.periodes)}
     series = {}
-    for l in lignes:
-        series.setdefault((l["indicateur"], l["ventilation"], l["groupe"], l["modalite"]), []).append(
-            (ordre[l["periode"]], _identite(l, defs)))
+    for c in attaque.cellules:
+        series.setdefault(c.serie, []).append((ordre[c.periode], c.ident))
+    assert {s[0] for s in series} == {"indicateurs", "seances", "evaluations"}
     for cle, suite in series.items():
         valeurs = [savoir[i] for _, i in sorted(suite) if i in savoir]
         for i, a in enumerate(valeurs):
             for b in valeurs[i + 1:]:
                 assert b == a or abs(b - a) >= defs.seuil, (cle, a, b)
+
+
+def test_les_totaux_du_territoire_restent_publies(demo_publiee):
+    """Secondary suppression costs margins dearly: the figures a funder reads first stay published."""
+    res, controle, _, _ = demo_publiee
+    derniere = res.periodes[-1].code
+    for t in res.tableaux:
+        if t.periode == derniere and not t.indicateur.startswith(calcul.PREFIXE_EVALUATION):
+            total = (ENSEMBLE, ENSEMBLE)
+            assert t.comptes[total] == 0 or t.comptes[total] >= 11 or secret.cle_case(t, total) in controle.masques
+            if t.comptes[total] >= 11:
+                assert secret.cle_case(t, total) not in controle.masques, (t.indicateur, t.par)
+
+
+def test_le_secret_secondaire_reste_mesure(demo_publiee):
+    """Fewer secondary cells than primary ones on the demo: protection without hiding the tables."""
+    _, controle, _, _ = demo_publiee
+    assert 0 < controle.secondaires < controle.primaires, (controle.primaires, controle.secondaires)
 
 
 def test_l_attaque_reussit_sans_secret_secondaire(demo_publiee, defs, tmp_path):
@@ -197,9 +227,9 @@ def test_l_attaque_reussit_sans_secret_secondaire(demo_publiee, defs, tmp_path):
     seul_primaire = secret.Controle(defs.seuil, {secret.cle_case(t, c) for t in res.tableaux for c in t.cles()
                                                  if 0 < t.comptes[c] < defs.seuil}, 0, 0, 0)
     paquet.ecrire(tmp_path, paquet.fichiers(res, defs, seul_primaire, "x"))
-    retrouvees, _, lignes = attaquer(tmp_path / "indicateurs.csv", defs)
-    from attaque import _identite
-    assert {_identite(l, defs) for l in lignes if l["secret"] == "oui"} & set(retrouvees)
+    attaque = attaquer(tmp_path, defs)
+    retrouvees = attaque.masquees() & set(attaque.retrouvees)
+    assert {r[0] for r in retrouvees} >= {"pop", "case", "seances"} or len({r[0] for r in retrouvees}) >= 2, retrouvees
 
 
 def test_le_paquet_est_valide_par_frictionless_et_sans_donnee_personnelle(demo_publiee):
@@ -238,3 +268,60 @@ def test_seances_et_fiches_d_evaluation_cumulees(ref, schema, defs):
     lignes = {(l[0], l[4]): l for l in paquet.lignes_evaluations(res, controle)}
     assert lignes[("2026-T1", "souvent")][5] == 12 and lignes[("2026-T1", "parfois")][7] == "oui"
     assert lignes[("2026-T1", "ensemble")][5] == 17
+
+
+# --- euros ------------------------------------------------------------------------------------
+
+def test_l_attaque_lit_les_euros_sans_leur_propre_secret(demo_publiee, defs, tmp_path):
+    """Hiding the families of a cell is not enough for its euros: the zero sums of gifts give them away."""
+    res, controle, _, _ = demo_publiee
+    sans = secret.Controle(defs.seuil, controle.masques, 0, 0, 0, montants_masques=set())
+    paquet.ecrire(tmp_path, paquet.fichiers(res, defs, sans, "x"))
+    attaque = attaquer(tmp_path, defs)
+    lues = {i: v for i, v in attaque.retrouvees.items() if i in attaque.masquees() and i[0] == "euros" and v}
+    assert lues, "l'attaque devrait lire des sommes masquées quand les euros n'ont pas leur propre secret"
+
+
+def test_regle_de_dominance():
+    assert secret.domine(100.0, [60.0, 30.0])          # two payers make 90 % of the sum
+    assert not secret.domine(100.0, [40.0, 40.0])      # 80 %: published
+    assert not secret.domine(0.0, [])                  # nothing paid, nothing to protect
+
+
+def _conventions(comptes: dict, euros: dict, plus_grands: dict) -> calcul.Tableau:
+    t = calcul.Tableau("conventions", "2026-T1", "qpv", ["a", "b", ENSEMBLE], ["don", "location", ENSEMBLE], "pop")
+    for cle in t.cles():
+        t.comptes[cle] = comptes.get(cle, 0)
+        t.montants[cle] = {"cout_familles": euros.get(cle, 0.0), "aide_pre": 0.0}
+        t.dominants[cle] = {"cout_familles": plus_grands.get(cle, []), "aide_pre": []}
+    for g in ("a", "b"):
+        t.comptes[(g, ENSEMBLE)] = sum(t.comptes[(g, m)] for m in ("don", "location"))
+        t.montants[(g, ENSEMBLE)]["cout_familles"] = euros.get((g, "location"), 0.0)
+        t.dominants[(g, ENSEMBLE)]["cout_familles"] = plus_grands.get((g, "location"), [])
+    for m in ("don", "location", ENSEMBLE):
+        t.comptes[(ENSEMBLE, m)] = t.comptes[("a", m)] + t.comptes[("b", m)]
+        t.montants[(ENSEMBLE, m)]["cout_familles"] = t.montants[("a", m)]["cout_familles"] + t.montants[("b", m)]["cout_familles"]
+        t.dominants[(ENSEMBLE, m)]["cout_familles"] = calcul.plus_grands(t.dominants[("a", m)]["cout_familles"],
+                                                                         t.dominants[("b", m)]["cout_familles"])
+    return t
+
+
+def test_une_somme_dominee_est_masquee_avec_de_quoi_la_proteger():
+    """Group a: 12 rentals, one family paid 900 € of 1,000 €; every cell counts 11 families or more."""
+    t = _conventions({("a", "don"): 11, ("a", "location"): 12, ("b", "don"): 15, ("b", "location"): 20},
+                     {("a", "location"): 1000.0, ("b", "location"): 2000.0},
+                     {("a", "location"): [900.0, 10.0], ("b", "location"): [110.0, 100.0]})
+    controle = secret.controler([t], 11, ["2026-T1"])
+    assert not controle.masques  # families: nothing to hide
+    caches = {cle[3:] for cle in controle.montants_masques}
+    # the dominated sum, and its row's total (the gifts' 0 € would give it away) and a second rental sum
+    assert ("a", "location") in caches and ("a", ENSEMBLE) in caches
+    assert ("b", "location") in caches or (ENSEMBLE, "location") in caches
+    assert (ENSEMBLE, ENSEMBLE) not in caches  # the territory's total stays published
+
+
+def test_des_sommes_sans_payeur_dominant_sont_publiees():
+    t = _conventions({("a", "don"): 11, ("a", "location"): 12, ("b", "don"): 15, ("b", "location"): 20},
+                     {("a", "location"): 1200.0, ("b", "location"): 2000.0},
+                     {("a", "location"): [110.0, 100.0], ("b", "location"): [110.0, 100.0]})
+    assert secret.controler([t], 11, ["2026-T1"]).montants_masques == set()

@@ -11,21 +11,27 @@ The rule (the Insee's for small-area household data, like τ-Argus and sdcTable 
    two values are never both known (published or recomputable): the earlier one is suppressed, so
    that the latest figures, the ones readers need, stay published.
 
-Secondary cells are chosen the way hypercube methods do it, simply: for a hidden cell that the
-published figures still determine, hide the smallest non-zero published cell of a line it sits on
-(fewest families hidden), then check again, until no protected value can be recomputed. The check is
-exact linear algebra (modulo a large prime) on each connected group of hidden cells: a hidden value
-is recomputable exactly when its unit vector lies in the row space of the additive relations
-restricted to the hidden cells. Rates are published only when their numerator and denominator are.
+Secondary cells are chosen the way τ-Argus's cost-based methods do it, simply: each published figure
+has a cost, the families it would hide times a weight for what it is (an inner cell 1, a margin
+40, a table's grand total a million) times the number of tables that print it; for a hidden cell
+that the published figures still determine, the cheapest figure on one of its lines whose hiding
+sets it free is hidden, then everything is checked again, until no protected value can be
+recomputed. Totals are what a funder reads first: they go only when nothing else can protect.
+The check is exact linear algebra (modulo a large prime) on each connected group of hidden cells:
+a hidden value is recomputable exactly when its unit vector lies in the row space of the additive
+relations restricted to the hidden cells. Rates are published only when their numerator and
+denominator are.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .calcul import ENSEMBLE, Tableau
 
 PREMIER = (1 << 61) - 1
+POIDS = {"case": 1, "marge": 40, "total": 1_000_000}  # what hiding a figure costs, by what it is
+ESSAIS = 8  # candidates checked, cheapest first, before settling for the cheapest one
 
 
 @dataclass
@@ -35,6 +41,7 @@ class Controle:
     primaires: int
     secondaires: int
     tours: int
+    montants_masques: set = field(default_factory=set)  # cells whose euros are not published (count may be)
 
 
 def cle_case(t: Tableau, cle) -> tuple:
@@ -62,18 +69,21 @@ class _Systeme:
     """Unknowns are the published figures (cells that are one figure are one unknown); relations are
     the tables' additive lines."""
 
-    def __init__(self, tableaux: list[Tableau]):
-        self.var_de_case, self.valeur, self.cases_de_var = {}, [], defaultdict(list)
+    def __init__(self, tableaux: list[Tableau], identifier=inconnue, montant: str | None = None):
+        """montant: the system of one euro amount instead of the families (same lines, same cells)."""
+        self.var_de_case, self.valeur, self.familles, self.cases_de_var, self.genre = {}, [], [], defaultdict(list), {}
         index = {}
         for t in tableaux:
             for cle in t.cles():
-                ident = inconnue(t, cle)
+                ident = identifier(t, cle)
                 if ident not in index:
                     index[ident] = len(self.valeur)
-                    self.valeur.append(t.comptes[cle])
+                    self.valeur.append(t.comptes[cle] if montant is None else t.montants[cle][montant])
+                    self.familles.append(t.comptes[cle])
                 v = index[ident]
                 self.var_de_case[cle_case(t, cle)] = v
                 self.cases_de_var[v].append(cle_case(t, cle))
+                self.genre[v] = max(self.genre.get(v, "case"), _genre(cle), key=list(POIDS).index)
         self.relations = []
         vues = set()
         for t in tableaux:
@@ -87,6 +97,10 @@ class _Systeme:
         for r, rel in enumerate(self.relations):
             for v in rel:
                 self.relations_de_var[v].append(r)
+        # counts are never negative: every cell of a line whose margin is a published 0 is known to be 0,
+        # hidden or not; hiding such a cell would protect nothing
+        self.zero_connu = {w for rel in self.relations for m, c in rel.items() if c == -1 and self.valeur[m] == 0
+                           for w in rel}
 
     def determinees(self, caches: set[int]) -> set[int]:
         """Hidden unknowns that the published values and the relations still pin down."""
@@ -98,6 +112,15 @@ class _Systeme:
             vus |= groupe
             resultat |= _pivots_isoles([{v: c for v, c in self.relations[r].items() if v in caches} for r in relations])
         return resultat
+
+    def determinee(self, v: int, caches: set[int]) -> bool:
+        """Whether the published values still pin down hidden v (only v's group of hidden cells is solved)."""
+        _, relations = self._composante(v, caches)
+        return v in _pivots_isoles([{w: c for w, c in self.relations[r].items() if w in caches} for r in relations])
+
+    def cout(self, w: int) -> int:
+        """Families hidden (a zero cell still costs one), by what the figure is, by the tables printing it."""
+        return POIDS[self.genre[w]] * (self.familles[w] + 1) * len(self.cases_de_var[w])
 
     def _composante(self, depart: int, caches: set[int]):
         groupe, relations, pile = {depart}, set(), [depart]
@@ -112,6 +135,13 @@ class _Systeme:
                         groupe.add(w)
                         pile.append(w)
         return groupe, sorted(relations)
+
+
+def _genre(cle) -> str:
+    groupe, mod = cle
+    if groupe == ENSEMBLE and mod == ENSEMBLE:
+        return "total"
+    return "marge" if ENSEMBLE in (groupe, mod) else "case"
 
 
 def _coefficients(t: Tableau, interieur, marge, var_de_case):
@@ -170,43 +200,85 @@ def controler(tableaux: list[Tableau], seuil: int, ordre_periodes: list[str]) ->
     s = _Systeme(tableaux)
     ordre = {p: i for i, p in enumerate(ordre_periodes)}
     proteges = {v for v, n in enumerate(s.valeur) if 0 < n < seuil}
-    caches = set(proteges)
     primaires = len(proteges)
-    paires = _paires_de_periodes(tableaux, s, seuil, ordre)
-    tours = 0
+    caches, tours = _proteger(s, proteges, _paires_de_periodes(tableaux, s, seuil, ordre))
+    masques = {case for v in caches for case in s.cases_de_var[v]}
+    return Controle(seuil, masques, primaires, len(caches) - primaires, tours, controler_montants(tableaux, masques))
+
+
+def _proteger(s: _Systeme, proteges: set[int], paires: list) -> tuple[set[int], int]:
+    """Hide the protected unknowns, and secondary ones until none can be recomputed; the hidden set."""
+    caches, tours = set(proteges), 0
     while True:
         tours += 1
         determinees = s.determinees(caches)
         connues = lambda v: v not in caches or v in determinees  # noqa: E731
         for a, b in paires:  # hide the earlier figure: the latest one is what readers need
-            if connues(a) and connues(b) and a not in proteges:
+            if connues(a) and connues(b) and a not in proteges and a not in s.zero_connu:
                 proteges.add(a)
                 caches.add(a)
         # every hidden cell is protected, secondary ones too: a hidden cell that can be recomputed
         # tells a reader where the small cells are, and would be hidden for nothing
         a_couvrir = sorted(v for v in caches if v in determinees)
         if not a_couvrir:
-            break
+            return caches, tours
         avant = len(caches)
         for v in a_couvrir:
-            caches.add(_secondaire(s, v, caches))
+            if v in determinees and s.determinee(v, caches):  # an earlier choice of this round may have freed it
+                caches.add(_secondaire(s, v, caches))
+            determinees.discard(v)
         if len(caches) == avant:  # cannot happen with additive tables; fail closed rather than publish
             raise RuntimeError("secret statistique : protection impossible, rien n'est publié")
-    masques = {case for v in caches for case in s.cases_de_var[v]}
-    return Controle(seuil, masques, primaires, len(caches) - primaires, tours)
+
+
+# --- euros: a sum of money is a figure about the families who paid it ------------------------
+
+DOMINANCE = (2, 0.85)  # (n, k): the n largest payers may not make more than k of a published sum
+
+
+def domine(total: float, plus_grands: list[float]) -> bool:
+    """The (2, 85 %) dominance rule: one payer, knowing their own amount, would read the other's."""
+    n, k = DOMINANCE
+    return total > 0 and sum(sorted(plus_grands, reverse=True)[:n]) > k * total
+
+
+def inconnue_montant(t: Tableau, cle) -> tuple:
+    """A sum of euros is one figure per cell; only the totals by modality are shared by QPV and by level."""
+    groupe, _ = cle
+    return ("euros", t.indicateur, t.periode, t.par if groupe != ENSEMBLE else "*", *cle)
+
+
+def controler_montants(tableaux: list[Tableau], masques: set) -> set:
+    """Cells whose euros are not published: hidden families, dominated sums, and secondary sums.
+
+    Euro sums add up along the same lines as families; an attacker is assumed to know every sum of 0
+    (a gift costs no rent), so a zero never protects. A sum is hidden when its families are, or when
+    it fails the dominance rule; then secondary sums, exactly as for families.
+    """
+    avec_euros = [t for t in tableaux if t.montants]
+    resultat = set()
+    for nom in ("cout_familles", "aide_pre"):
+        s = _Systeme(avec_euros, inconnue_montant, nom)
+        s.zero_connu = {v for v, x in enumerate(s.valeur) if x == 0}
+        proteges = {s.var_de_case[cle_case(t, cle)] for t in avec_euros for cle in t.cles()
+                    if t.montants[cle][nom] and (cle_case(t, cle) in masques or domine(t.montants[cle][nom], t.dominants[cle][nom]))}
+        caches, _ = _proteger(s, proteges, [])
+        resultat |= {case for v in caches for case in s.cases_de_var[v]}
+    return resultat
 
 
 def _secondaire(s: _Systeme, v: int, caches: set[int]) -> int:
-    """The published unknown to hide next to v, on a line with v: an inner cell rather than a total
-    (totals are shared by many tables), one that closes a cycle of hidden cells, then non-zero and
-    the smallest (fewest families hidden)."""
-    candidats = {w for r in s.relations_de_var[v] for w in s.relations[r] if w not in caches}
+    """The published unknown to hide next to v: on a line with v, the cheapest one that frees v, or the
+    cheapest one when none of the first ESSAIS does alone (the next round goes on from there)."""
+    libre = lambda w: w not in caches and w not in s.zero_connu  # noqa: E731
+    candidats = {w for r in s.relations_de_var[v] for w in s.relations[r] if libre(w)}
     if not candidats:  # every line through v is hidden yet v is pinned: widen to the lines of its neighbours
         voisins = {w for r in s.relations_de_var[v] for w in s.relations[r]}
-        candidats = {x for w in voisins for r in s.relations_de_var[w] for x in s.relations[r] if x not in caches}
+        candidats = {x for w in voisins for r in s.relations_de_var[w] for x in s.relations[r] if libre(x)}
     if not candidats:
         return v
-    def ferme(w):  # its other line already has a hidden cell: hiding w closes a cycle, the cheapest protection
-        return sum(any(x in caches and x != v for x in s.relations[r]) for r in s.relations_de_var[w]) >= 2
-
-    return min(candidats, key=lambda w: (len(s.relations_de_var[w]) > 2, not ferme(w), s.valeur[w] == 0, s.valeur[w], w))
+    par_cout = sorted(candidats, key=lambda w: (s.cout(w), w))
+    for w in par_cout[:ESSAIS]:
+        if not s.determinee(v, caches | {w}):
+            return w
+    return par_cout[0]
