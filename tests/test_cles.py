@@ -128,3 +128,47 @@ def test_lister_previent_quand_une_seule_cle(coffre):
     resultat = CliRunner().invoke(main, ["cles", "lister"])
     assert "→ vous" in resultat.output
     assert "une seule clé" in resultat.output
+
+
+def _un_reste_anonyme(coffre, territoire):
+    """An erased family: its dossier gone, its anonymous remainder in data/effaces/."""
+    from famnum import restes, rgpd
+
+    efface, _ = _deux_dossiers(coffre)
+    rgpd.effacer(Coffre(territoire), {efface["id"]: efface}, "demande")
+    (chemin,) = restes.chemins(territoire)
+    return chemin
+
+
+def test_les_restes_anonymes_suivent_les_detenteurs(coffre, territoire):
+    from famnum import restes
+
+    chemin = _un_reste_anonyme(coffre, territoire)
+    collegue = vault.generer_identite()
+    cles.ajouter(Coffre(territoire), str(collegue.to_public()), "coordinatrice PRE")
+    assert git_log(territoire.racine).splitlines()[0] == \
+        "Ajout d'un détenteur de clé : rechiffrement (1 dossier, 1 reste anonyme)"
+    assert vault.nombre_destinataires(chemin.read_bytes()) == 3
+    assert restes.lire(chemin, [collegue])["fiche"] == {"qpv": "sablons-bords-huisne", "niveau": "college"}
+    cles.retirer(Coffre(territoire), str(collegue.to_public()))
+    with pytest.raises(FamnumError, match="n'a pas été chiffré pour elle"):
+        restes.lire(chemin, [collegue])
+
+
+def test_une_rotation_rend_les_restes_lisibles_par_les_seules_nouvelles_cles(coffre, territoire, creation):
+    from famnum import restes
+
+    chemin = _un_reste_anonyme(coffre, territoire)
+    anciennes = [*vault.charger_identites(), vault.pyrage.x25519.Identity.from_str(creation.cle_secours)]
+    avant = restes.lire(chemin, anciennes)
+    resultat = CliRunner().invoke(main, ["cles", "rotation", "--oui"])
+    assert resultat.exit_code == 0, resultat.output
+    secours = [l for l in resultat.output.splitlines() if l.startswith("AGE-SECRET-KEY")][0]
+    chiffre = chemin.read_bytes()
+    assert vault.nombre_destinataires(chiffre) == 2
+    for ancienne in anciennes:
+        with pytest.raises(FamnumError):
+            vault.dechiffrer(chiffre, [ancienne], "reste")
+    for nouvelle in (vault.charger_identites(), [vault.pyrage.x25519.Identity.from_str(secours)]):
+        assert restes.lire(chemin, nouvelle) == avant
+    assert git_log(territoire.racine).splitlines()[0] == "Rotation des clés : rechiffrement (1 dossier, 1 reste anonyme)"

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from famnum import rgpd, vault
+from famnum import restes, rgpd, vault
 from famnum.cli import main
 from famnum.dossiers import Coffre, evenement
 from famnum.erreurs import FamnumError
@@ -68,8 +68,9 @@ def test_rectifier_ajoute_l_evenement_d_audit(coffre, territoire, tmp_path, monk
 
 
 def _blobs_de_l_historique(racine):
-    """Every version of every dossier file that git history ever held."""
-    objets = subprocess.run(["git", "rev-list", "--all", "--objects", "--", "data/families"], cwd=racine,
+    """Every version of every encrypted file of data/ (dossiers, anonymous remainders) that git
+    history ever held."""
+    objets = subprocess.run(["git", "rev-list", "--all", "--objects", "--", "data"], cwd=racine,
                             capture_output=True, text=True, check=True).stdout.split("\n")
     for ligne in objets:
         if ligne.endswith(".json.age"):
@@ -97,9 +98,8 @@ def test_effacer_puis_rotation_la_famille_a_disparu_du_depot_et_de_l_historique(
     assert "famnum cles rotation" in r.output and "historique git" in r.output
     assert Coffre(territoire).identifiants() == {autre["id"]}
     registre = (territoire.data / rgpd.REGISTRE).read_text(encoding="utf-8")
-    assert registre.splitlines() == [",".join(rgpd.COLONNES_REGISTRE),
-                                     f"{date.today().isoformat()},demande,sablons-bords-huisne,college,diagnostique,2,"
-                                     f"{date.today().year}"]
+    assert registre.splitlines() == ["date_effacement,motif", f"{date.today().isoformat()},demande"]
+    assert len(restes.chemins(territoire)) == 1
     journal = git_log(territoire.racine)
     assert journal.splitlines()[0] == "Effacement RGPD (demande de la famille (droit à l'effacement)) (1 dossier)"
     assert d["id"] not in journal and not [v for v in VALEURS_PLANTEES if v in journal + registre]
@@ -114,6 +114,7 @@ def test_effacer_puis_rotation_la_famille_a_disparu_du_depot_et_de_l_historique(
     actuelles = vault.charger_identites()
     lisible = _lisible_dans_l_historique(territoire.racine, actuelles)
     assert "Vertoval" in lisible  # the search works: the remaining family is found
+    assert '"niveau":"college"' in lisible  # and the remainder was read too (it holds nothing else of her)
     assert not [v for v in PLANTEES_SANS_DATE + [d["id"]] if v in lisible]
     dans_le_depot = subprocess.run(["git", "grep", "-I", "-i", "-e", "quillembois", "-e", d["id"], "HEAD"],
                                    cwd=territoire.racine, capture_output=True, text=True).stdout
@@ -166,7 +167,8 @@ def test_purger_essai_puis_effacement(coffre, territoire):
     assert r.exit_code == 0, r.output
     assert Coffre(territoire).identifiants() == {recent["id"], en_cours["id"]}
     registre = (territoire.data / rgpd.REGISTRE).read_text(encoding="utf-8").splitlines()
-    assert len(registre) == 2 and ",conservation,sablons-bords-huisne,college,clos,2," in registre[1]
+    assert registre == ["date_effacement,motif", f"{date.today().isoformat()},conservation"]
+    assert len(restes.chemins(territoire)) == 1  # the purge goes through the same erasure
 
 
 def test_echeances_par_statut():
@@ -225,3 +227,186 @@ def test_registre_des_traitements_tire_du_schema_et_des_durees(tmp_path):
     (racine / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
     rendu, inconnus = remplacer("<!-- famnum:registre-traitements -->", {"config_file_path": str(racine / "mkdocs.yml")})
     assert inconnus == [] and "registre-traitements" in MARQUEURS and "7 ans" in rendu
+
+
+# --- the anonymous remainder: the evaluation counts an erased family exactly as before ----------
+
+def _famille(existants, qpv, ecole, histoire):
+    """A dossier whose journal is written by hand: (type, day, details), with a free-text note on each
+    event naming the family (a remainder must drop it)."""
+    d = dossier(existants=existants, qpv=qpv)
+    d["fiche"]["enfants"][0]["etablissement"] = ecole
+    d["journal"] = [evenement(t, "référente de parcours PRE Sablons", date.fromisoformat(j), details,
+                              note="Mme Quillembois, joignable au 06 39 98 73 51")
+                    for t, j, details in histoire]
+    return d
+
+
+def _suivi(jour, temps, famille_, ecole=None):
+    return ("suivi", jour, {"temps": temps, "famille": famille_, **({"ecole": ecole} if ecole else {})})
+
+
+def _territoire_evalue(coffre):
+    """Four families; the first one's path touches every figure the evaluation reads (two decisions in
+    one month, a convention, follow-ups, training, a return), and it will be erased."""
+    effacee = _famille(set(), "sablons-bords-huisne", "col-alain-fournier", [
+        ("recensement", "2024-05-14", {"source": "college"}),
+        ("diagnostic", "2024-06-03", {"lieu": "domicile"}),
+        ("preconisation", "2024-09-02", {"materiels": ["ordinateur_portable"], "mode": "location_aidee", "score": 14}),
+        ("decision", "2024-09-05", {"avis": "ajourne", "motif": "pièces manquantes de Mme Quillembois"}),
+        ("decision", "2024-09-26", {"avis": "accorde", "materiels": ["ordinateur_portable", "imprimante"],
+                                    "mode": "location_aidee", "commission": "2024-09-26", "rang": 3, "score": 14}),
+        ("livraison", "2024-10-02", {"materiel": "LM-0042", "numero_serie": "SN-QUILL-77", "lieu": "domicile",
+                                     "installe_par": "technicien du centre social"}),
+        ("convention", "2024-10-02", {"type": "location", "signee_par": "representant_1", "debut": "2024-10-02",
+                                      "fin": "2025-10-01", "loyer_mensuel": 10, "aide_mensuelle": 7}),
+        _suivi("2024-10-02", "T0", {"autonomie": "rarement", "internet_maison": False}),
+        ("formation", "2024-11-05", {"fiche": "educonnect-et-ent", "structure": "centre social des Sablons"}),
+        ("atelier", "2024-12-03", {"fiche": "pronote-devoirs-et-notes"}),
+        _suivi("2025-01-15", "T3", {"autonomie": "souvent", "internet_maison": True},
+               {"repondant": "cpe", "devoirs_en_ligne": "souvent", "contact_famille": "parfois"}),
+        ("retour", "2025-10-01", {"materiel": "LM-0042", "etat": "bon"}),
+    ])
+    autres = [
+        _famille({effacee["id"]}, "sablons-bords-huisne", "ee-gaston-bachelard", [
+            ("recensement", "2024-05-20", {"source": "pre"}),
+            ("decision", "2024-09-26", {"avis": "accorde", "materiels": ["ordinateur_fixe"], "mode": "don"}),
+            ("livraison", "2024-11-14", {"materiel": "LM-0007", "lieu": "distribution"}),
+            _suivi("2024-11-14", "T0", {"autonomie": "parfois", "internet_maison": True})]),
+        _famille({effacee["id"]}, "epine", "col-alain-fournier", [
+            ("recensement", "2024-06-11", {"source": "ecole"}),
+            ("decision", "2024-09-26", {"avis": "refuse"})]),
+        _famille({effacee["id"]}, "epine", "ee-gaston-bachelard", [("recensement", "2024-06-12", {"source": "mairie"})]),
+    ]
+    autres[1]["id"], autres[2]["id"] = "F-33333", "F-44444"  # distinct whatever the draw
+    autres[0]["id"] = "F-22222"
+    coffre.enregistrer([effacee, *autres], "Dossiers")
+    return effacee
+
+
+def _chiffres(ev):
+    """Every figure the evaluation computes, and what the statistical secret hides."""
+    return ([p.code for p in ev.resultat.periodes], ev.resultat.familles,
+            {(t.indicateur, t.periode, t.par): (t.comptes, t.montants) for t in ev.resultat.tableaux},
+            ev.controle.masques)
+
+
+def _evaluer(territoire):
+    from famnum.evaluation.publication import evaluer
+
+    coffre = Coffre(territoire)
+    return evaluer(coffre, coffre.lire_tous(), seuil=5)
+
+
+@pytest.mark.parametrize("commande, restantes", [
+    (["rgpd", "effacer", "{id}", "--oui"], {"F-22222", "F-33333", "F-44444"}),
+    (["rgpd", "purger", "--oui"], {"{id}", "F-22222"}),  # the refused and the only-counted family are due
+])
+def test_apres_un_effacement_chaque_chiffre_de_chaque_periode_est_identique(coffre, territoire, commande, restantes):
+    effacee = _territoire_evalue(coffre)
+    avant = _evaluer(territoire)
+    situation = {(t.periode, t.par): t.comptes for t in avant.resultat.tableaux if t.indicateur == "situation"}
+    assert situation[("2024-T4", "niveau")][("college", "equipee")] == 1  # the erased family is counted
+    assert situation[("2024-T4", "qpv")][("epine", "ensemble")] == 2
+    r = CliRunner().invoke(main, [c.format(id=effacee["id"]) for c in commande])
+    assert r.exit_code == 0, r.output
+    assert Coffre(territoire).identifiants() == {i.format(id=effacee["id"]) for i in restantes}
+    assert len(restes.chemins(territoire)) == 4 - len(restantes)
+    apres = _evaluer(territoire)
+    assert _chiffres(apres) == _chiffres(avant)
+
+
+def test_le_reste_ne_garde_que_ce_que_compte_l_evaluation(coffre, territoire):
+    effacee = _territoire_evalue(coffre)
+    rgpd.effacer(Coffre(territoire), {effacee["id"]: effacee}, "demande")
+    (chemin,) = restes.chemins(territoire)
+    assert effacee["id"] not in chemin.name and len(chemin.name) == 32 + len(".json.age")
+    chiffre = chemin.read_bytes()
+    assert vault.nombre_destinataires(chiffre) == 2  # the same holders as the dossiers
+    clair = vault.dechiffrer(chiffre, vault.charger_identites(), "reste").decode("utf-8")
+    oublies = VALEURS_PLANTEES + [effacee["id"], "col-alain-fournier", "référente", "LM-0042", "SN-QUILL-77",
+                                  "technicien", "pièces manquantes", "centre social", "educonnect", "representant_1",
+                                  "2024-09-05", "2024-10-02", "2025-10-01", "commission", "rang", "score"]
+    assert [v for v in oublies if v in clair] == []
+    reste = json.loads(clair)
+    assert reste["fiche"] == {"qpv": "sablons-bords-huisne", "niveau": "college"}
+    assert [(e["type"], e["date"]) for e in reste["journal"]][:5] == [
+        ("recensement", "2024-05-31"), ("diagnostic", "2024-06-30"), ("preconisation", "2024-09-30"),
+        ("decision", "2024-09-30"), ("decision", "2024-09-30")]  # same month: the order is kept
+    decisions = [e["details"] for e in reste["journal"] if e["type"] == "decision"]
+    assert decisions == [{"avis": "ajourne"}, {"avis": "accorde", "materiels": ["ordinateur_portable", "imprimante"],
+                                               "mode": "location_aidee"}]
+    (convention,) = [e["details"] for e in reste["journal"] if e["type"] == "convention"]
+    assert convention == {"type": "location", "debut": "2024-10-31", "fin": "2025-10-31", "loyer_mensuel": 10,
+                          "aide_mensuelle": 7}
+    assert all(set(e) <= {"type", "date", "details"} for e in reste["journal"])
+
+
+def test_une_date_qui_changerait_un_chiffre_n_est_pas_arrondie(coffre):
+    """A convention ending before it starts, in the same month, counts no month; rounded, it would
+    count one: the remainder then keeps the exact dates."""
+    from famnum.evaluation import definitions
+
+    d = _famille(set(), "epine", "col-alain-fournier", [
+        ("recensement", "2024-05-14", {"source": "college"}),
+        ("convention", "2024-10-20", {"type": "location", "debut": "2024-10-20", "fin": "2024-10-05",
+                                      "loyer_mensuel": 10, "aide_mensuelle": 7})])
+    defs = definitions.charger(coffre.territoire.racine)
+    assert rgpd.reste_anonyme(d, coffre.referentiels)["journal"][1]["details"]["fin"] == "2024-10-31"
+    fidele = rgpd.reste_fidele(d, coffre, defs)
+    assert fidele["journal"][1]["details"]["fin"] == "2024-10-05" and fidele["journal"][0]["date"] == "2024-05-14"
+
+
+def test_un_reste_qui_fausserait_les_chiffres_est_refuse_et_rien_n_est_efface(coffre, territoire, monkeypatch):
+    d = _territoire_evalue(coffre)
+    monkeypatch.setattr(rgpd, "DETAILS_GARDES", {})  # as if an indicator read a detail the remainder drops
+    with pytest.raises(FamnumError, match="ne donnerait pas les mêmes chiffres publiés : rien n'a été effacé"):
+        rgpd.effacer(Coffre(territoire), {d["id"]: d}, "demande")
+    assert d["id"] in Coffre(territoire).identifiants() and restes.chemins(territoire) == []
+    assert not (territoire.data / rgpd.REGISTRE).exists()
+
+
+def test_un_ancien_registre_perd_ses_colonnes_en_trop(coffre, territoire):
+    (territoire.data / rgpd.REGISTRE).write_text(
+        "date_effacement,motif,qpv,niveau,statut,nb_enfants,annee_recensement\n"
+        "2025-01-02,demande,epine,college,clos,2,2024\n", encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=territoire.racine, check=True)
+    subprocess.run(["git", "commit", "-qm", "registre"], cwd=territoire.racine, check=True)
+    d = dossier()
+    coffre.enregistrer([d], "Nouvelle fiche")
+    rgpd.effacer(Coffre(territoire), {d["id"]: d}, "demande", date(2026, 3, 4))
+    assert (territoire.data / rgpd.REGISTRE).read_text(encoding="utf-8").splitlines() == [
+        "date_effacement,motif", "2025-01-02,demande", "2026-03-04,demande"]
+
+
+def _verifier():
+    r = CliRunner().invoke(main, ["verifier"])
+    return r.exit_code, r.output
+
+
+def test_verifier_lit_les_restes_et_refuse_un_fichier_de_trop(coffre, territoire):
+    d = dossier()
+    coffre.enregistrer([d, _autre({d["id"]})], "Dossiers")
+    rgpd.effacer(Coffre(territoire), {d["id"]: d}, "demande")
+    code, sortie = _verifier()
+    assert code == 0, sortie
+    dossier_restes = restes.dossier_restes(territoire)
+    (dossier_restes / "notes.txt").write_text("reste à compléter\n", encoding="utf-8")
+    (dossier_restes / "abime.json.age").write_bytes(b"pas du age")
+    seul = vault.generer_identite()  # a remainder written for one key only, around famnum
+    (dossier_restes / "seul.json.age").write_bytes(restes.chiffrer(
+        {"version": 1, "fiche": {"qpv": "epine", "niveau": "college"}, "journal": []},
+        [*coffre.destinataires[:1], vault.Destinataire(str(seul.to_public()), "x")][:1]))
+    (dossier_restes / "nominatif.json.age").write_bytes(vault.chiffrer(
+        json.dumps(d).encode(), vault.destinataires_age(coffre.destinataires)))
+    code, sortie = _verifier()
+    assert code != 0
+    for attendu in ("data/effaces/notes.txt : fichier inattendu dans data/effaces/ (seuls les restes anonymes chiffrés",
+                    "data/effaces/abime.json.age : n'est pas un fichier chiffré age",
+                    "data/effaces/seul.json.age : chiffré pour 1 clé(s) alors que destinataires.txt en liste 2",
+                    "data/effaces/nominatif.json.age : le contenu déchiffré n'est pas un reste anonyme"):
+        assert attendu in sortie, sortie
+    crochet = subprocess.run(["git", "add", "data/effaces/notes.txt"], cwd=territoire.racine)
+    assert crochet.returncode == 0
+    commit = subprocess.run(["git", "commit", "-m", "notes"], cwd=territoire.racine, capture_output=True, text=True)
+    assert commit.returncode != 0 and "fichier inattendu dans data/effaces/" in commit.stdout + commit.stderr

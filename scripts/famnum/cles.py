@@ -5,7 +5,7 @@ import os
 import shutil
 from pathlib import Path
 
-from . import depot, vault
+from . import depot, restes, vault
 from .dossiers import Coffre, compte
 from .erreurs import FamnumError
 from .pseudonymes import charger_cle
@@ -33,7 +33,8 @@ def retirer(coffre: Coffre, cle: str) -> int:
 
 
 def rechiffrer(coffre: Coffre, nouveaux: list[vault.Destinataire], action: str) -> int:
-    """Re-encrypts every dossier (and the pseudonym key) to `nouveaux`, in one commit.
+    """Re-encrypts every dossier, the erased families' anonymous remainders and the pseudonym key
+    to `nouveaux`, in one commit; returns the number of dossiers.
 
     A complete new set is written first in a private folder inside .git (same file system), then
     each file is renamed over its old version, then the list of recipients is replaced: a crash at
@@ -42,7 +43,8 @@ def rechiffrer(coffre: Coffre, nouveaux: list[vault.Destinataire], action: str) 
     territoire = coffre.territoire
     depot.exiger_propre(territoire.racine)
     recipients = vault.destinataires_age(nouveaux)
-    cibles = coffre.chemins() + [territoire.cle_pseudonymes]
+    dossiers, reliquats = coffre.chemins(), restes.chemins(territoire)
+    cibles = dossiers + reliquats + [territoire.cle_pseudonymes]
     attente = territoire.racine / ".git" / "famnum-rechiffrement"
     shutil.rmtree(attente, ignore_errors=True)
     attente.mkdir(mode=0o700, parents=True)
@@ -59,10 +61,11 @@ def rechiffrer(coffre: Coffre, nouveaux: list[vault.Destinataire], action: str) 
         vault.ecrire_atomiquement(territoire.destinataires, vault.texte_destinataires(nouveaux).encode())
     finally:
         shutil.rmtree(attente, ignore_errors=True)
+    en_plus = f", {compte(len(reliquats), 'reste')} anonyme{'s' if len(reliquats) > 1 else ''}" if reliquats else ""
     depot.commiter(territoire.racine, cibles + [territoire.destinataires],
-                   f"{action} : rechiffrement ({compte(len(cibles) - 1, 'dossier')})")
+                   f"{action} : rechiffrement ({compte(len(dossiers), 'dossier')}{en_plus})")
     coffre.destinataires = nouveaux
-    return len(cibles) - 1
+    return len(dossiers)
 
 
 def etat(coffre: Coffre) -> list[tuple[vault.Destinataire, bool]]:

@@ -1,5 +1,6 @@
-"""The families' rights (RGPD): access (a readable export), erasure (with an anonymous remainder and a
-register holding no personal data), retention (data/conservation.yaml) and what git history keeps.
+"""The families' rights (RGPD): access (a readable export), erasure (an encrypted anonymous remainder
+that the evaluation counts as it counted the family, and a register holding only dates and reasons),
+retention (data/conservation.yaml) and what git history keeps.
 
 Rectification is `famille modifier` with a `rectification` event (see cli/rgpd.py).
 """
@@ -11,9 +12,10 @@ import io
 import json
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+from . import restes
 from .affichage import Afficheur
 from .dossiers import STATUTS, TYPES_EVENEMENTS, Coffre, statut
 from .erreurs import FamnumError
@@ -22,7 +24,8 @@ from .schemas import SchemaFamille
 from .workspace import Territoire
 
 REGISTRE = "registre-effacements.csv"
-COLONNES_REGISTRE = ["date_effacement", "motif", "qpv", "niveau", "statut", "nb_enfants", "annee_recensement"]
+# Only the date and the reason: what the erased family was is in its encrypted remainder (data/effaces/).
+COLONNES_REGISTRE = ["date_effacement", "motif"]
 MOTIFS = {"demande": "demande de la famille (droit à l'effacement)", "conservation": "durée de conservation écoulée"}
 
 HISTOIRE_GIT = (
@@ -102,20 +105,84 @@ def dus(dossiers: dict[str, dict], regles: list[Regle], jour: date) -> list[tupl
 
 # --- erasure --------------------------------------------------------------------------------
 
-def reste_anonyme(dossier: dict, referentiels: Referentiels, motif: str, jour: date) -> dict:
-    """The only trace an erased family leaves: what the published counts need (QPV, school level,
-    status, number of children, census year), never a name, a date of birth, an id or a pseudonym."""
+# What calcul.py reads in each event's details (every other field, free text included, is dropped).
+# All are coded values checked by the schema; the convention's dates are rounded like the event's.
+DETAILS_GARDES = {
+    "decision": ("avis", "mode", "materiels"),
+    "convention": ("type", "debut", "fin", "loyer_mensuel", "aide_mensuelle"),
+    "suivi": ("temps", "famille", "ecole"),
+}
+DATES_DES_DETAILS = {"convention": ("debut", "fin")}
+
+
+def fin_du_mois(jour: str) -> str:
+    """The month's last day. Every period of the evaluation ends on a month's last day (quarters,
+    school years ending 31 August), so an event falls in the same periods once rounded."""
+    d = date.fromisoformat(jour)
+    return (date(d.year + d.month // 12, d.month % 12 + 1, 1) - timedelta(days=1)).isoformat()
+
+
+def _details(evenement: dict, arrondir) -> dict:
+    details = evenement.get("details") or {}
+    gardes = {c: details[c] for c in DETAILS_GARDES.get(evenement["type"], ()) if c in details}
+    for champ in DATES_DES_DETAILS.get(evenement["type"], ()):
+        if champ in gardes:
+            gardes[champ] = arrondir(gardes[champ])
+    return gardes
+
+
+def reste_anonyme(dossier: dict, referentiels: Referentiels, arrondir: bool = True) -> dict:
+    """The only trace an erased family leaves: what the evaluation counts (QPV, school level, the
+    journal's types, dates rounded to the month's end and coded details), never a name, an address,
+    a date of birth, a free text, the author of an event, an id or a pseudonym."""
     fiche = dossier.get("fiche", {})
-    ecole = (fiche.get("enfants") or [{}])[0].get("etablissement", "")
-    dates = sorted(e["date"] for e in dossier.get("journal", []) if e.get("type") in ("recensement", "diagnostic"))
-    return {"date_effacement": jour.isoformat(), "motif": motif, "qpv": fiche.get("qpv", ""),
-            "niveau": referentiels.etablissements.get(ecole, {}).get("niveau", ""), "statut": statut(dossier),
-            "nb_enfants": len(fiche.get("enfants", [])), "annee_recensement": dates[0][:4] if dates else ""}
+    ecole = (fiche.get("enfants") or [{}])[0].get("etablissement")
+    niveau = (referentiels.etablissements.get(ecole) or {}).get("niveau") or "non_renseigne"
+    jour = fin_du_mois if arrondir else str
+    journal = []
+    # calcul.py's order, kept here: events of one month tie once rounded, and a stable sort keeps them so
+    for e in sorted(dossier.get("journal", []), key=lambda e: e["date"]):
+        evenement = {"type": e["type"], "date": jour(e["date"])}
+        details = _details(e, jour)
+        if details:
+            evenement["details"] = details
+        journal.append(evenement)
+    return {"version": 1, "fiche": {"qpv": fiche.get("qpv", "hors-qpv"), "niveau": niveau}, "journal": journal}
+
+
+def _tableaux(dossier: dict, coffre: Coffre, defs, horizon: date) -> list:
+    from .evaluation import calcul
+
+    res = calcul.calculer({"x": dossier}, coffre.referentiels, coffre.schema.schema, defs, [], horizon)
+    return [(t.indicateur, t.periode, t.par, t.comptes, t.montants) for t in res.tableaux]
+
+
+def _horizon(dossier: dict) -> date:
+    """A day after every date of the dossier: the comparison covers every period it can change."""
+    dates = [e["date"] for e in dossier.get("journal", [])]
+    dates += [v for e in dossier.get("journal", []) for c, v in (e.get("details") or {}).items() if c in ("debut", "fin")]
+    return max([date.today()] + [date.fromisoformat(d) for d in dates]) + timedelta(days=400)
+
+
+def reste_fidele(dossier: dict, coffre: Coffre, defs) -> dict:
+    """The remainder, checked: the evaluation counts it exactly as it counted the dossier, in every
+    period up to well after its last date. Rounded dates first; exact ones if rounding would move a
+    figure (a convention ending before it starts, in the same month); else a refusal, nothing erased."""
+    horizon = _horizon(dossier)
+    attendu = _tableaux(dossier, coffre, defs, horizon)
+    for arrondir in (True, False):
+        reste = reste_anonyme(dossier, coffre.referentiels, arrondir)
+        if _tableaux(reste, coffre, defs, horizon) == attendu:
+            return reste
+    raise FamnumError("Le reste anonyme de ce dossier ne donnerait pas les mêmes chiffres publiés : rien n'a été "
+                      "effacé. Un indicateur de data/indicateurs.yaml lit sans doute une donnée que l'effacement ne "
+                      "garde pas.\nÀ faire : signalez-le à l'équipe famnum avec le nom des indicateurs modifiés "
+                      "récemment ; l'effacement reste dû.")
 
 
 def registre_complete(chemin: Path, lignes: list[dict]) -> bytes:
-    """The register's new content: the old rows, then the new ones (sorted, so their order tells
-    nothing about which family was erased first)."""
+    """The register's new content: the old rows (only its columns: older registers lose their extra
+    ones), then the new ones, sorted."""
     sortie = io.StringIO()
     ecrivain = csv.DictWriter(sortie, fieldnames=COLONNES_REGISTRE, lineterminator="\n")
     ecrivain.writeheader()
@@ -128,14 +195,24 @@ def registre_complete(chemin: Path, lignes: list[dict]) -> bytes:
 
 
 def effacer(coffre: Coffre, dossiers: dict[str, dict], motif: str, jour: date | None = None) -> str:
-    """Removes the dossiers and records each erasure anonymously, in one commit."""
+    """Removes the dossiers, writes each one's checked anonymous remainder (encrypted, under a random
+    name) and a register row (date, reason), in one commit. Every remainder is built and checked
+    before anything is written."""
+    from .evaluation import definitions
+
     if motif not in MOTIFS:
         raise FamnumError(f"Motif d'effacement inconnu « {motif} » ({', '.join(MOTIFS)}).")
     jour = jour or date.today()
-    chemin = coffre.territoire.data / REGISTRE
-    restes = [reste_anonyme(d, coffre.referentiels, motif, jour) for d in dossiers.values()]
-    return coffre.supprimer(sorted(dossiers), f"Effacement RGPD ({MOTIFS[motif]})",
-                            ecritures=[(chemin, registre_complete(chemin, restes))])
+    defs = definitions.charger(coffre.territoire.racine)
+    ecritures, pris = [], set()
+    for dossier in dossiers.values():
+        chemin = restes.nouveau_chemin(coffre.territoire, pris)
+        pris.add(chemin)
+        ecritures.append((chemin, restes.chiffrer(reste_fidele(dossier, coffre, defs), coffre.destinataires)))
+    registre = coffre.territoire.data / REGISTRE
+    lignes = [{"date_effacement": jour.isoformat(), "motif": motif} for _ in dossiers]
+    ecritures.append((registre, registre_complete(registre, lignes)))
+    return coffre.supprimer(sorted(dossiers), f"Effacement RGPD ({MOTIFS[motif]})", ecritures=ecritures)
 
 
 # --- access: the export ---------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """`famnum verifier`: every problem at once, as a report.
 
 Two parts. The plain-text part needs no key (the git pre-commit hook runs it): only ciphertext and
-the recipients list in data/families/, no private key and no dossier in clear anywhere in the tree.
-The full part decrypts every dossier in memory, validates each against the schema and the reference
+the recipients list in data/families/, only ciphertext in data/effaces/ (erased families' anonymous
+remainders), no private key and no dossier in clear anywhere in the tree.
+The full part decrypts every dossier and remainder in memory (a remainder: its shape and its
+holders), validates each dossier against the schema and the reference
 tables, and searches the repository for any of their personal values in clear.
 """
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import depot, vault
+from . import depot, restes, vault
 from .erreurs import Probleme, Rapport
 from .workspace import NOM_DESTINATAIRES, SUFFIXE_DOSSIER, Territoire
 
@@ -31,6 +33,7 @@ def fichiers_du_depot(territoire: Territoire) -> list[str]:
 def verifier_texte_clair(territoire: Territoire) -> Rapport:
     rapport = Rapport()
     _verifier_dossier_familles(territoire, rapport)
+    restes.verifier_fichiers(territoire, rapport)
     for relatif in fichiers_du_depot(territoire):
         if relatif.startswith(_IGNORES_CLAIR) or relatif.endswith(SUFFIXE_DOSSIER):
             continue
@@ -79,6 +82,7 @@ def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = 
     rapport = verifier_texte_clair(territoire)
     lecture = coffre.lire_tous(valider=True, processus=processus, valeurs=chercher_fuites, garder=garder)
     rapport.fusionner(lecture.rapport)
+    restes.verifier_contenus(territoire, coffre.identites, len(coffre.destinataires), rapport)
     if len(coffre.destinataires) < 2:
         rapport.avertir(Probleme("data/families/destinataires.txt", "une seule clé peut ouvrir les dossiers : "
                                  "si elle est perdue, tout est perdu",

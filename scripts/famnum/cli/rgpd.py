@@ -47,11 +47,15 @@ def rectifier(identifiant: str, par: str, demande_le: str | None):
 
 
 def _effacer(coffre, dossiers: dict, motif: str) -> None:
+    from .. import restes
     from .. import rgpd as domaine
 
     domaine.effacer(coffre, dossiers, motif)
     click.secho(f"{len(dossiers)} dossier(s) effacé(s) ; effacement consigné dans data/{domaine.REGISTRE} "
-                "(sans aucune donnée personnelle).", fg="green")
+                "(date et motif seulement).", fg="green")
+    click.echo(f"Pour que les chiffres déjà publiés ne changent pas, chaque famille effacée laisse un reste anonyme "
+               f"chiffré dans data/{restes.NOM_DOSSIER}/ : quartier, niveau scolaire, étapes du parcours datées au mois, "
+               "réponses codées des suivis ; ni nom, ni adresse, ni date de naissance, ni identifiant.")
     click.secho(domaine.HISTOIRE_GIT, fg="yellow")
 
 
@@ -60,7 +64,7 @@ def _effacer(coffre, dossiers: dict, motif: str) -> None:
 @click.option("--oui", is_flag=True, help="Ne pas demander de confirmation.")
 @commande_sure
 def effacer(identifiant: str, oui: bool):
-    """Efface le dossier d'une famille à sa demande ; ne garde qu'une ligne anonyme pour les comptes publiés."""
+    """Efface le dossier d'une famille à sa demande ; ne garde qu'un reste anonyme chiffré pour les comptes publiés."""
     from ..dossiers import Coffre
 
     coffre = Coffre.ouvrir()

@@ -1,0 +1,103 @@
+"""The anonymous remainders of erased families: data/effaces/<random>.json.age.
+
+A remainder is what the published evaluation counts of a family, nothing else (see rgpd.reste_anonyme):
+its QPV, its school level, and its journal stripped to types, dates and the few coded details the
+indicators read. It is encrypted to the same holders as the dossiers because, even without a name,
+a QPV of fifteen families plus a level plus a dated path can point at one family. Its file name is
+drawn at random: nothing links it to the erased dossier's id.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from . import vault
+from .erreurs import FamnumError, Probleme, Rapport
+from .workspace import SUFFIXE_DOSSIER, Territoire
+
+NOM_DOSSIER = "effaces"
+PREFIXE_CLE = "reste:"  # keys handed to the evaluation beside the F-XXXXX ids, never equal to one
+CHAMPS = {"version", "fiche", "journal"}
+CHAMPS_FICHE = {"qpv", "niveau"}
+CHAMPS_EVENEMENT = {"type", "date", "details"}
+
+
+def dossier_restes(territoire: Territoire) -> Path:
+    return territoire.data / NOM_DOSSIER
+
+
+def chemins(territoire: Territoire) -> list[Path]:
+    return sorted(dossier_restes(territoire).glob("*" + SUFFIXE_DOSSIER))
+
+
+def nouveau_chemin(territoire: Territoire, pris: set[Path] = frozenset()) -> Path:
+    """A fresh random name (128 bits): neither the erased id nor the order of erasures shows."""
+    while True:
+        chemin = dossier_restes(territoire) / f"{secrets.token_hex(16)}{SUFFIXE_DOSSIER}"
+        if not chemin.exists() and chemin not in pris:
+            return chemin
+
+
+def chiffrer(reste: dict, destinataires: list[vault.Destinataire]) -> bytes:
+    texte = json.dumps(reste, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return vault.chiffrer(texte, vault.destinataires_age(destinataires))
+
+
+def _relatif(chemin: Path) -> str:
+    return f"data/{NOM_DOSSIER}/{chemin.name}"
+
+
+def lire(chemin: Path, identites) -> dict:
+    reste = json.loads(vault.dechiffrer(chemin.read_bytes(), identites, _relatif(chemin)))
+    if not isinstance(reste, dict) or set(reste) - CHAMPS or set(reste.get("fiche") or {}) - CHAMPS_FICHE or any(
+            not isinstance(e, dict) or set(e) - CHAMPS_EVENEMENT for e in reste.get("journal") or []):
+        raise FamnumError(f"{_relatif(chemin)} : le contenu déchiffré n'est pas un reste anonyme (champs inattendus).\n"
+                          "À faire : restaurez le fichier depuis git ; un reste ne s'écrit qu'avec « famnum rgpd effacer ».")
+    return reste
+
+
+def lire_tous(territoire: Territoire, identites) -> dict[str, dict]:
+    """Every remainder, keyed for the evaluation (keys that cannot collide with a dossier id)."""
+    return {PREFIXE_CLE + c.name[: -len(SUFFIXE_DOSSIER)]: lire(c, identites) for c in chemins(territoire)}
+
+
+# --- checks (famnum verifier) -------------------------------------------------------------
+
+def verifier_fichiers(territoire: Territoire, rapport: Rapport) -> None:
+    """Without a key: only ciphertexts live in data/effaces/."""
+    dossier = dossier_restes(territoire)
+    if not dossier.is_dir():
+        return
+    for chemin in sorted(dossier.iterdir()):
+        if chemin.is_dir() or not chemin.name.endswith(SUFFIXE_DOSSIER):
+            rapport.ajouter(Probleme(_relatif(chemin), f"fichier inattendu dans data/{NOM_DOSSIER}/ (seuls les restes "
+                                                       "anonymes chiffrés *.json.age y ont leur place)",
+                                     correction="déplacez-le hors du dépôt ; s'il contient des données en clair, "
+                                                "supprimez-le définitivement"))
+            continue
+        with chemin.open("rb") as f:
+            if f.read(len(vault.ENTETE_AGE)) != vault.ENTETE_AGE:
+                rapport.ajouter(Probleme(_relatif(chemin), "n'est pas un fichier chiffré age",
+                                         correction="restaurez-le depuis git (« git restore »)"))
+
+
+def verifier_contenus(territoire: Territoire, identites, attendus: int, rapport: Rapport) -> None:
+    """With the key: each remainder opens, has the remainder's shape and is encrypted to every holder."""
+    for chemin in chemins(territoire):
+        chiffre = chemin.read_bytes()
+        if not chiffre.startswith(vault.ENTETE_AGE):
+            continue  # already reported by verifier_fichiers
+        try:
+            lire(chemin, identites)
+        except (FamnumError, json.JSONDecodeError) as e:
+            texte = str(e) if isinstance(e, FamnumError) else f"{_relatif(chemin)} : le contenu déchiffré n'est pas du JSON"
+            rapport.ajouter(Probleme(_relatif(chemin), texte.split("\n")[0].split(" : ", 1)[-1],
+                                     correction=texte.split("À faire : ")[-1] if "À faire : " in texte
+                                     else "restaurez le fichier depuis git"))
+            continue
+        n = vault.nombre_destinataires(chiffre)
+        if n != attendus:
+            rapport.ajouter(Probleme(_relatif(chemin), f"chiffré pour {n} clé(s) alors que destinataires.txt en liste "
+                                                       f"{attendus}",
+                                     correction="relancez le rechiffrement : « famnum cles rechiffrer »"))
