@@ -1,37 +1,178 @@
-"""The evaluation page's markers: rendered from the public package only, accessible charts."""
+"""The evaluation pages' markers: rendered from the public package only, accessible charts, a summary, one page
+per plane, the workshop evaluation forms, the stock, the method; a hidden figure is never printed."""
 from __future__ import annotations
 
+import csv
+import random
 import re
+from pathlib import Path
+
+import pytest
 
 from famnum.site import evaluation as page
+from famnum.site import lisibilite
 from famnum.site.marqueurs import remplacer
 
-from test_evaluation_indicateurs import demo_publiee, defs, ref, schema  # noqa: F401  (shared fixtures)
+from test_evaluation_indicateurs import AUJOURD_HUI, RACINE, defs, ref, schema  # noqa: F401  (shared fixtures)
 
-CONTENU = (page.Path(__file__).resolve().parents[1] / "content" / "evaluation" / "index.md").read_text(encoding="utf-8")
-
-
-def test_sans_paquet_la_page_dit_qu_aucune_evaluation_n_est_publiee(tmp_path, monkeypatch):
-    monkeypatch.setenv("FAMNUM_PUBLIC", str(tmp_path / "absent"))
-    texte, inconnus = remplacer(CONTENU, {"site_dir": str(tmp_path / "site")})
-    assert not inconnus
-    assert "Aucune évaluation n'est encore publiée" in texte and "<svg" not in texte
+PAGES = ("index", "equipement", "utilisation", "scolarite", "methode")
+DOSSIER = RACINE / "content" / "evaluation"
 
 
-def test_avec_le_paquet_graphiques_accessibles_tableaux_et_telechargement(demo_publiee, tmp_path, monkeypatch):  # noqa: F811
-    _, _, dossier, _ = demo_publiee
-    monkeypatch.setenv("FAMNUM_PUBLIC", str(dossier))
-    texte, inconnus = remplacer(CONTENU, {"site_dir": str(tmp_path / "site")})
+def rendre(nom: str, tmp_path: Path) -> str:
+    texte, inconnus = remplacer((DOSSIER / f"{nom}.md").read_text(encoding="utf-8"),
+                                {"site_dir": str(tmp_path / "site"), "docs_dir": str(RACINE / "content")})
     assert not inconnus and "famnum:" not in texte
-    svgs = re.findall(r"<svg.*?</svg>", texte, flags=re.S)
-    assert len(svgs) >= 3
-    for svg in svgs:
-        ident = re.search(r'aria-labelledby="([^" ]+)-t ', svg).group(1)
-        assert 'role="img"' in svg and f'<title id="{ident}-t">' in svg and f'<desc id="{ident}-d">' in svg
-    # every chart has its table right after it
-    assert texte.count("</figure>") == len(svgs)
-    for apres in texte.split("</figure>")[1:]:
-        assert apres.lstrip().startswith("|")
-    assert "Licence Ouverte" in texte and 'href="donnees/indicateurs.csv"' in texte
-    assert (tmp_path / "site" / "evaluation" / "donnees" / "datapackage.json").is_file()
-    assert "Secret statistique" in texte and "familles recensées" in texte
+    return texte
+
+
+@pytest.fixture(scope="module")
+def paquet_complet(ref, schema, defs, tmp_path_factory):  # noqa: F811
+    """The demo's families and sessions (with answered evaluation forms) and the model's stock, published."""
+    from famnum.attribution.stock import charger_stock
+    from famnum.demo import Generateur
+    from famnum.evaluation import calcul, paquet, secret
+    from famnum.evaluation.demo import reponses_fictives
+    from famnum.evaluation.seances import fiches_ateliers
+    from famnum.evaluation.simulation import Simulation
+    from famnum.workspace import Territoire
+
+    dossiers = Generateur(ref).dossiers(319)
+    simulation = Simulation(AUJOURD_HUI)
+    simulation.completer(dossiers)
+    fiches, hasard = fiches_ateliers(RACINE), random.Random(7)
+    seances = []
+    for n, (s, _) in enumerate(simulation.seances({d["id"]: d for d in dossiers})):
+        s.evaluation = reponses_fictives(hasard, fiches[s.fiche].questions, s.participants)
+        seances.append({**s.en_donnees(), "date": s.jour, "nom": f"seance-{n}"})
+    res = calcul.calculer({d["id"]: d for d in dossiers}, ref, schema, defs, seances, AUJOURD_HUI)
+    controle = secret.controler(res.tableaux, defs.seuil, [p.code for p in res.periodes])
+    dossier = tmp_path_factory.mktemp("public")
+    stock = charger_stock(Territoire(RACINE))
+    paquet.ecrire(dossier, paquet.fichiers(res, defs, controle, "Territoire fictif", stock=stock))
+    return res, controle, dossier, stock
+
+
+@pytest.fixture(scope="module")
+def site_rendu(paquet_complet, tmp_path_factory):
+    dossier = tmp_path_factory.mktemp("rendu")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("FAMNUM_PUBLIC", str(paquet_complet[2]))
+        return dossier, {nom: rendre(nom, dossier) for nom in PAGES}
+
+
+@pytest.fixture
+def rendues(site_rendu):
+    return site_rendu[1]
+
+
+def lire(dossier: Path, nom: str) -> list[dict]:
+    return list(csv.DictReader(open(dossier / nom, encoding="utf-8")))
+
+
+def test_sans_paquet_chaque_page_dit_qu_aucune_evaluation_n_est_publiee(tmp_path, monkeypatch):
+    monkeypatch.setenv("FAMNUM_PUBLIC", str(tmp_path / "absent"))
+    for nom in PAGES:
+        texte = rendre(nom, tmp_path)
+        assert "Aucune évaluation n'est encore publiée" in texte and "<svg" not in texte, nom
+
+
+def test_graphiques_accessibles_chacun_suivi_de_son_tableau(rendues):
+    for nom, texte in rendues.items():
+        svgs = re.findall(r"<svg.*?</svg>", texte, flags=re.S)
+        assert (len(svgs) >= 3) == (nom in ("equipement", "utilisation", "scolarite")), nom
+        for svg in svgs:
+            ident = re.search(r'aria-labelledby="([^" ]+)-t ', svg).group(1)
+            assert 'role="img"' in svg and f'<title id="{ident}-t">' in svg and f'<desc id="{ident}-d">' in svg
+        assert texte.count("</figure>") == len(svgs)
+        for apres in texte.split("</figure>")[1:]:
+            assert apres.lstrip().startswith("|"), nom
+        identifiants = re.findall(r'<title id="([^"]+)"', texte)
+        assert len(identifiants) == len(set(identifiants)), nom  # one id per chart on a page
+
+
+def test_chaque_page_de_plan_montre_chaque_indicateur_avec_sa_definition(rendues, paquet_complet):
+    definitions = lire(paquet_complet[2], "definitions.csv")
+    for d in definitions:
+        titre = d["titre"].rsplit(" (", 1)[0] if re.search(r"_t(0|3|12)$", d["id"]) else d["titre"]
+        texte = rendues[d["plan"]]
+        assert f"## {titre}\n" in texte, (d["plan"], titre)
+        assert d["denominateur"] in texte
+    assert "Numérateur" in rendues["methode"] and all(d["titre"] in rendues["methode"] for d in definitions)
+
+
+def test_une_case_masquee_est_ecrite_secret_jamais_sa_valeur(rendues, paquet_complet):
+    res, controle, dossier, _ = paquet_complet
+    from famnum.evaluation import secret
+    derniere = max(lire(dossier, "periodes.csv"), key=lambda p: p["fin"])["code"]
+    libelles = {(l["indicateur"], l["modalite"]): l["modalite_libelle"] for l in lire(dossier, "indicateurs.csv")}
+    vues = 0
+    for t in res.tableaux:
+        if (t.periode, t.par) != (derniere, "qpv") or (t.indicateur, "oui") not in libelles and t.indicateur != "situation":
+            continue
+        plan = next(d["plan"] for d in lire(dossier, "definitions.csv") if d["id"] == t.indicateur)
+        for groupe, mod in t.cles():
+            if groupe == "ensemble" and mod != "ensemble" and secret.cle_case(t, (groupe, mod)) in controle.masques:
+                libelle = libelles[(t.indicateur, mod)]
+                assert f"| {libelle} | secret | secret |" in rendues[plan], (t.indicateur, mod)
+                assert f"| {libelle} | {t.comptes[(groupe, mod)]} |" not in rendues[plan]
+                vues += 1
+    assert vues, "the demo package should hide at least one answer"
+    for texte in rendues.values():
+        assert "| s |" not in texte and " s " not in re.sub(r"<svg.*?</svg>", "", texte, flags=re.S)
+
+
+def test_le_resume_donne_les_chiffres_cles_et_mene_a_chaque_plan(rendues, paquet_complet):
+    texte = rendues["index"]
+    for cible in ("equipement.md", "utilisation.md", "scolarite.md", "methode.md"):
+        assert f"]({cible})" in texte
+    dossier = paquet_complet[2]
+    derniere = max(lire(dossier, "periodes.csv"), key=lambda p: p["fin"])
+    assert page._date(derniere["fin"]) in texte
+    equipees = next(l for l in lire(dossier, "indicateurs.csv") if (l["indicateur"], l["periode"], l["ventilation"],
+                    l["groupe"], l["modalite"]) == ("situation", derniere["code"], "qpv", "ensemble", "equipee"))
+    assert f"**{equipees['familles'] or 'secret'}** familles ont reçu leur matériel" in texte
+
+
+def test_la_page_equipement_montre_le_stock_a_cote_de_la_liste_d_attente(rendues, paquet_complet):
+    stock = paquet_complet[3]
+    texte = rendues["equipement"]
+    attente = texte.index("## Liste d'attente et stock")
+    assert texte.index("## Situation des familles recensées") < attente < texte.index("## Familles équipées d'un ordinateur portable")
+    detenus = [a for a in stock if a.etat != "pret"]
+    disponibles = sum(a.etat == "disponible" for a in stock)
+    bloc = texte[attente:texte.index("## Familles équipées d'un ordinateur portable")]
+    assert f"| Disponible | " in bloc and f"| {disponibles} |" in bloc and f"| {len(detenus)} |" in bloc
+    assert "au jour de la publication" in bloc and "familles attendent leur matériel" in bloc
+    assert "Prêt" not in bloc  # lent devices are not the PRE's stock
+
+
+def test_la_page_utilisation_montre_les_seances_et_les_fiches_d_evaluation(rendues, paquet_complet):
+    dossier = paquet_complet[2]
+    texte = rendues["utilisation"]
+    derniere = max(lire(dossier, "periodes.csv"), key=lambda p: p["fin"])["code"]
+    seances = {l["type"]: l for l in lire(dossier, "seances.csv") if l["periode"] == derniere}
+    assert f"| Ateliers CLAS | {seances['atelier']['seances']} |" in texte
+    reponses = [l for l in lire(dossier, "evaluations_ateliers.csv") if l["periode"] == derniere]
+    fiches = {l["fiche"] for l in reponses if l["reponse"] == "ensemble" and l["personnes"] != "0"}
+    assert fiches
+    for fiche in fiches:
+        assert f"](../ateliers/{fiche}.md)" in texte and (RACINE / "content" / "ateliers" / f"{fiche}.md").is_file()
+    une = next(l for l in reponses if l["fiche"] in fiches)
+    assert une["question"] in texte
+    if any(l["secret"] == "oui" for l in reponses if l["fiche"] in fiches):
+        assert re.search(r"^\| (Jamais|Rarement|Parfois|Souvent|Toujours|Ensemble) \|.*\| secret \|", texte, re.M)
+
+
+def test_la_methode_donne_le_seuil_du_paquet_et_les_liens_de_telechargement(site_rendu, paquet_complet):
+    tmp_path, rendues = site_rendu
+    texte = rendues["methode"]
+    seuil = paquet_complet[1].seuil
+    assert f"de 1 à {seuil - 1} familles" in texte and "Licence Ouverte" in texte
+    for nom in ("indicateurs.csv", "stock.csv", "evaluations_ateliers.csv", "datapackage.json"):
+        assert f'href="../donnees/{nom}"' in texte  # methode.md is evaluation/methode/ with directory URLs
+        assert (tmp_path / "site" / "evaluation" / "donnees" / nom).is_file()
+
+
+def test_les_pages_de_l_evaluation_se_lisent_facilement(capsys):
+    assert lisibilite.main([str(DOSSIER / f"{nom}.md") for nom in PAGES]) == 0, capsys.readouterr().out

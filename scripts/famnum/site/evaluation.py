@@ -1,9 +1,15 @@
 """The evaluation pages, rendered at build time from the open-data package (build/public/).
 
-Reads only the published package (never a dossier): controlled figures, hidden cells shown as
-« s » (secret statistique). Each chart is an inline SVG drawn by matplotlib, with a <title>, a
-text alternative (<desc>) and the same figures in a table beside it. Without a package, the page
-says plainly that no evaluation is published yet.
+Reads only public files: the published package (never a dossier) and, for their titles, the
+workshop sheets of content/ateliers/. Controlled figures only: a hidden cell is written
+« secret ». Each chart is an inline SVG drawn by matplotlib, with a <title>, a text alternative
+(<desc>) and the same figures in a table right after it. Without a package, every page says
+plainly that no evaluation is published yet.
+
+Pages and markers (content/evaluation/): index.md the one-minute summary (evaluation-resume);
+one page per plane (evaluation-equipement, -utilisation, -scolarite: every indicator of the
+plane with its definition; -seances and -ateliers on the utilisation page); methode.md
+(-definitions, -secret, -telechargement). evaluation-periode says which date the figures are at.
 """
 from __future__ import annotations
 
@@ -19,9 +25,17 @@ from typing import Any, Mapping
 
 from .marqueurs import marqueur
 
+ENSEMBLE = "ensemble"
 ECHELLE = ("jamais", "rarement", "parfois", "souvent", "toujours")
 COULEURS_ECHELLE = ("#b2182b", "#ef8a62", "#bababa", "#67a9cf", "#2166ac")  # diverging, readable in grey too
+TEMPS = (("t0", "À la livraison (T0)"), ("t3", "Trois mois après (T3)"), ("t12", "Un an après (T12)"))
+TEMPS_COURTS = {"À la livraison (T0)": "T0 (livraison)", "Trois mois après (T3)": "T3 (3 mois)",
+                "Un an après (T12)": "T12 (1 an)"}
+SUFFIXE_TEMPS = re.compile(r"_t(?:0|3|12)$")
 PLANS = {"equipement": "Équipement", "utilisation": "Utilisation", "scolarite": "Scolarité"}
+ETATS_STOCK = ("disponible", "en_preparation", "hors_service", "reforme")
+COULEURS_STOCK = ("#2166ac", "#67a9cf", "#bababa", "#636363")
+CONTENT = Path(__file__).resolve().parents[3] / "content"
 AUCUNE = ("Aucune évaluation n'est encore publiée pour ce territoire. Les premiers chiffres paraîtront à la fin du "
           "premier trimestre complet du programme, quand au moins 11 familles pourront être comptées dans chaque case.")
 
@@ -35,38 +49,57 @@ def dossier_public(config: Mapping[str, Any]) -> Path:
 @functools.lru_cache(maxsize=4)
 def _charger(chemin: str, _version: float) -> dict | None:
     dossier = Path(chemin)
-    lire = lambda nom: list(csv.DictReader(open(dossier / nom, encoding="utf-8")))  # noqa: E731
+
+    def lire(nom: str) -> list[dict] | None:
+        # stock.csv is absent from packages published before it existed
+        return list(csv.DictReader(open(dossier / nom, encoding="utf-8"))) if (dossier / nom).is_file() else None
+
     return {"paquet": json.loads((dossier / "datapackage.json").read_text(encoding="utf-8")),
             "definitions": {d["id"]: d for d in lire("definitions.csv")},
-            "periodes": lire("periodes.csv"), "indicateurs": lire("indicateurs.csv"), "seances": lire("seances.csv")}
+            "periodes": lire("periodes.csv"), "indicateurs": lire("indicateurs.csv"), "seances": lire("seances.csv"),
+            "evaluations": lire("evaluations_ateliers.csv") or [], "stock": lire("stock.csv")}
 
 
 def charger(config) -> dict | None:
     dossier = dossier_public(config)
     if not (dossier / "datapackage.json").is_file():
         return None
-    return _charger(str(dossier), (dossier / "indicateurs.csv").stat().st_mtime)
+    return _charger(str(dossier), (dossier / "datapackage.json").stat().st_mtime)
 
 
 def _derniere(donnees) -> dict:
-    return donnees["periodes"][-1]
+    """The period that ends last (the tables are cumulative: it holds the most)."""
+    return max(donnees["periodes"], key=lambda p: p["fin"])
 
 
-def _cases(donnees, indicateur, periode, ventilation="qpv", groupe="ensemble") -> dict[str, dict]:
+def _cases(donnees, indicateur, periode, ventilation="qpv", groupe=ENSEMBLE) -> dict[str, dict]:
     return {l["modalite"]: l for l in donnees["indicateurs"]
             if (l["indicateur"], l["periode"], l["ventilation"], l["groupe"]) == (indicateur, periode, ventilation, groupe)}
 
 
-def _n(ligne) -> str:
-    return "s" if not ligne or ligne["secret"] == "oui" else ligne["familles"]
+def _cache(ligne, champ="familles") -> bool:
+    return not ligne or ligne["secret"] == "oui" or ligne[champ] == ""
+
+
+def _n(ligne, champ="familles") -> str:
+    return "secret" if _cache(ligne, champ) else ligne[champ]
+
+
+def _valeur(ligne, champ="familles") -> float | None:
+    return None if _cache(ligne, champ) else float(ligne[champ])
 
 
 def _pct(ligne) -> str:
-    return "s" if not ligne or not ligne["part"] else f"{ligne['part'].replace('.', ',')} %"
+    return "secret" if not ligne or not ligne["part"] else f"{ligne['part'].replace('.', ',')} %"
 
 
 def _cellule(texte: str) -> str:
     return str(texte).replace("|", "\\|")
+
+
+def _date(iso: str) -> str:
+    a, m, j = iso.split("-")
+    return f"{j}/{m}/{a}"
 
 
 # --- charts ----------------------------------------------------------------------------------
@@ -77,7 +110,7 @@ def _svg(figure, titre: str, alternative: str, ident: str) -> str:
     svg = svg[svg.index("<svg"):]
     # fluid: the viewBox keeps the proportions, the width follows the page (no sideways scroll on a phone)
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', svg, count=1)
-    svg = re.sub(r"<svg ", f'<svg role="img" aria-labelledby="{ident}-t {ident}-d" style="max-width:42rem;height:auto" ', svg, count=1)
+    svg = re.sub(r"<svg ", f'<svg role="img" aria-labelledby="{ident}-t {ident}-d" style="max-width:36rem;height:auto" ', svg, count=1)
     svg = re.sub(r"(<svg[^>]*>)", lambda m: f'{m.group(1)}<title id="{ident}-t">{_xml(titre)}</title>'
                  f'<desc id="{ident}-d">{_xml(alternative)}</desc>', svg, count=1)
     return "\n".join(l for l in svg.splitlines() if l.strip())
@@ -91,171 +124,412 @@ def _figure():
     import matplotlib
 
     matplotlib.use("Agg")
-    matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "famnum", "font.size": 11,
+    matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "famnum", "font.size": 12,
                                 "font.family": "sans-serif"})
     import matplotlib.pyplot as plt
 
     return plt
 
 
+def _replier(libelle: str) -> str:
+    """A long label on two or three lines, so the bars keep the width."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(libelle, 24)) or libelle
+
+
+def _court(libelle: str) -> str:
+    """« En attente de livraison (équipement accordé) » → « En attente de livraison »."""
+    return libelle.split(" (")[0]
+
+
+def _chiffre(v: float) -> str:
+    return f"{v:g}".replace(".", ",")
+
+
 def barres(titre: str, libelles: list[str], valeurs: list[float | None], ident: str, unite: str = "familles") -> str:
     """Horizontal bars; a hidden value is drawn as nothing and written « secret »."""
     plt = _figure()
-    fig, ax = plt.subplots(figsize=(7, 0.55 * len(libelles) + 1.1))
+    fig, ax = plt.subplots(figsize=(6, 0.6 * len(libelles) + 1.2))
     y = list(range(len(libelles)))[::-1]
     ax.barh(y, [v or 0 for v in valeurs], color="#2166ac")
     for yi, v in zip(y, valeurs):
-        ax.text((v or 0), yi, f" {v:g}" if v is not None else " secret", va="center")
-    ax.set_yticks(y, libelles)
+        ax.text((v or 0), yi, f" {_chiffre(v)}" if v is not None else " secret", va="center")
+    ax.set_yticks(y, [_replier(l) for l in libelles])
     ax.set_xlabel(unite)
+    ax.margins(x=0.12)  # room for the figure written after the longest bar
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(titre, loc="left")
     fig.tight_layout()
-    alternative = f"{titre} : " + " ; ".join(f"{l}, {('secret' if v is None else f'{v:g} {unite}')}" for l, v in zip(libelles, valeurs)) + "."
+    alternative = f"{titre} : " + " ; ".join(f"{l}, {('secret' if v is None else f'{_chiffre(v)} {unite}')}"
+                                             for l, v in zip(libelles, valeurs)) + "."
     svg = _svg(fig, titre, alternative, ident)
     plt.close(fig)
     return svg
 
 
-def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: str) -> str:
-    """One stacked bar per follow-up time, shares on the five-point scale (%)."""
+def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: str, *, modalites=ECHELLE,
+             couleurs=COULEURS_ECHELLE, unite: str = "% des familles ayant répondu", pourcent: bool = True) -> str:
+    """One stacked bar per line: shares on the five-point scale (%), or counts by modality."""
     plt = _figure()
-    fig, ax = plt.subplots(figsize=(7, 0.6 * len(lignes) + 1.6))
+    fig, ax = plt.subplots(figsize=(6, 0.6 * len(lignes) + 2.2))
     y = list(range(len(lignes)))[::-1]
+    largeur = 100 if pourcent else max([sum(v or 0 for v in p) for _, p in lignes] + [1])
     for yi, (_, parts) in zip(y, lignes):
-        gauche = 0.0
-        for k, (part, couleur) in enumerate(zip(parts, COULEURS_ECHELLE)):
-            if part:
-                ax.barh(yi, part, left=gauche, color=couleur)
-                if part >= 8:
-                    ax.text(gauche + part / 2, yi, f"{part:.0f}", ha="center", va="center",
-                            color="white" if k in (0, 4) else "black")
-                gauche += part
-        if None in parts and gauche < 99.95:  # what the secret hides, together (derivable from the table anyway)
-            ax.barh(yi, 100 - gauche, left=gauche, color="white", edgecolor="#555555", hatch="//")
+        _empiler(ax, yi, parts, couleurs, pourcent, largeur)
     ax.set_yticks(y, [l for l, _ in lignes])
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("% des familles ayant répondu")
+    ax.set_xlim(0, largeur)
+    ax.set_xlabel(unite)
     from matplotlib.patches import Patch
 
-    poignees = [Patch(color=c, label=m) for m, c in zip(ECHELLE, COULEURS_ECHELLE)]
-    poignees.append(Patch(facecolor="white", edgecolor="#555555", hatch="//", label="secret"))
-    ax.legend(handles=poignees, ncols=6,
-              loc="upper center", bbox_to_anchor=(0.5, -0.35), frameon=False)
+    poignees = [Patch(color=c, label=m) for m, c in zip(modalites, couleurs)]
+    if pourcent:
+        poignees.append(Patch(facecolor="white", edgecolor="#555555", hatch="//", label="secret"))
+    ax.legend(handles=poignees, ncols=3 if len(poignees) > 4 else 2,
+              loc="upper center", bbox_to_anchor=(0.5, -0.3), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(titre, loc="left")
     fig.tight_layout()
+    mesure = (lambda p: f"{p:.0f} %") if pourcent else _chiffre
     alternative = titre + " : " + " ; ".join(
-        f"{l} : " + ", ".join(f"{ECHELLE[k]} {'secret' if p is None else f'{p:.0f} %'}" for k, p in enumerate(parts))
+        f"{l} : " + ", ".join(f"{modalites[k]} {'secret' if p is None else mesure(p)}" for k, p in enumerate(parts))
         for l, parts in lignes) + "."
     svg = _svg(fig, titre, alternative, ident)
     plt.close(fig)
     return svg
 
 
+def _empiler(ax, yi: float, parts: list[float | None], couleurs, pourcent: bool, largeur: float) -> None:
+    gauche = 0.0
+    seuil_texte = 0.08 * largeur  # a figure fits inside its piece of bar
+    for k, (part, couleur) in enumerate(zip(parts, couleurs)):
+        if part:
+            ax.barh(yi, part, left=gauche, color=couleur)
+            if part >= seuil_texte:
+                sombre = couleur in ("#b2182b", "#2166ac", "#636363")
+                ax.text(gauche + part / 2, yi, f"{part:.0f}", ha="center", va="center", color="white" if sombre else "black")
+            gauche += part
+    if pourcent and None in parts and gauche < 99.95:  # what the secret hides, together (derivable from the table anyway)
+        ax.barh(yi, 100 - gauche, left=gauche, color="white", edgecolor="#555555", hatch="//")
+
+
 def _figure_html(svg: str, legende: str) -> str:
-    return f'<figure class="famnum-graphique" markdown="0">\n{svg}\n<figcaption>{_xml(legende)}</figcaption>\n</figure>\n'
+    return f'<figure class="famnum-graphique" markdown="0" style="width:100%">\n{svg}\n<figcaption>{_xml(legende)}</figcaption>\n</figure>\n'
 
 
-# --- sections -----------------------------------------------------------------------------
+# --- one indicator ----------------------------------------------------------------------------
 
-def _tableau_situation(donnees, periode) -> str:
-    lignes = ["| Quartier | Recensées | Équipées | En attente | Ajournées ou refusées | En cours |", "|---|---:|---:|---:|---:|---:|"]
-    groupes = [(l["groupe"], l["groupe_libelle"]) for l in donnees["indicateurs"]
-               if l["indicateur"] == "situation" and l["periode"] == periode and l["ventilation"] == "qpv"
-               and l["modalite"] == "ensemble"]
-    for code, nom in groupes:
-        c = _cases(donnees, "situation", periode, "qpv", code)
-        lignes.append(f"| {_cellule(nom)} | {_n(c.get('ensemble'))} | {_n(c.get('equipee'))} | {_n(c.get('en_attente'))} | "
-                      f"{_n(c.get('ajournee_ou_refusee'))} | {_n(c.get('en_cours'))} |")
-    return "\n".join(lignes) + "\n"
+def _definition(i: dict, par_temps: bool = False) -> str:
+    """The definition, written once in data/indicateurs.yaml, as the package publishes it."""
+    compte = f"Question posée : {i['numerateur']}" if par_temps else f"Ce qui est compté : {i['numerateur']}"
+    texte = f"*Définition.* {compte}. Parmi : {i['denominateur']}. Sources : {', '.join(i['sources'].split(','))}."
+    if i.get("description"):
+        texte += f" {i['description']}"
+    return texte + "\n"
+
+
+def _titre_sans_temps(titre: str) -> str:
+    return titre.rsplit(" (", 1)[0]
 
 
 def _distribution(donnees, base: str, periode: str) -> list[tuple[str, list, dict]]:
     resultat = []
-    for temps, libelle in (("t0", "À la livraison (T0)"), ("t3", "Trois mois après (T3)"), ("t12", "Un an après (T12)")):
+    for temps, libelle in TEMPS:
         c = _cases(donnees, f"{base}_{temps}", periode)
-        if not c or c.get("ensemble", {}).get("familles") in ("0", ""):
-            continue
-        parts = [float(c[m]["part"]) if c.get(m) and c[m]["part"] else None for m in ECHELLE]
+        if not c or c.get(ENSEMBLE, {}).get("familles") == "0":
+            continue  # nobody asked yet at this time
+        parts = [None if _cache(c.get(m), "part") else float(c[m]["part"]) for m in ECHELLE]
         resultat.append((libelle, parts, c))
     return resultat
 
 
-def _bloc_distribution(donnees, base: str, periode: str, ident: str) -> str:
+def _bloc_distribution(donnees, base: str, periode: str, niveau: str = "##") -> str:
+    """A follow-up question asked at T0, T3 and T12: the five-point scale at each time."""
+    definition = donnees["definitions"][f"{base}_t0"]
+    titre = _titre_sans_temps(definition["titre"])
+    entete = f"{niveau} {titre}\n\n" + _definition(definition, par_temps=True) + "\n"
     lignes = _distribution(donnees, base, periode)
-    titre = donnees["definitions"][f"{base}_t0"]["titre"].split(" (")[0]
     if not lignes:
-        return f"*{titre} : pas encore de réponses publiables.*\n"
-    table = ["| Temps | Réponses | " + " | ".join(m.capitalize() for m in ECHELLE) + " |", "|---|---:|" + "---:|" * 5]
-    for libelle, _, c in lignes:
-        table.append(f"| {libelle} | {_n(c.get('ensemble'))} | " + " | ".join(_pct(c.get(m)) for m in ECHELLE) + " |")
-    svg = empilees(titre, [(l, p) for l, p, _ in lignes], ident)
-    return (f"### {titre}\n\n" + _figure_html(svg, f"{titre}, part des familles par réponse (%). Les mêmes chiffres "
-                                                    "sont dans le tableau ci-dessous.")
-            + "\n" + "\n".join(table) + "\n")
+        return entete + "Pas encore de réponses publiables.\n"
+    table = ["| Réponse | " + " | ".join(TEMPS_COURTS[l] for l, _, _ in lignes) + " |", "|---|" + "---:|" * len(lignes)]
+    for m in ECHELLE:
+        table.append(f"| {m.capitalize()} | " + " | ".join(_pct(c.get(m)) for _, _, c in lignes) + " |")
+    table.append("| Familles qui ont répondu | " + " | ".join(_n(c.get(ENSEMBLE)) for _, _, c in lignes) + " |")
+    svg = empilees(titre, [(l, p) for l, p, _ in lignes], f"eval-{base}")
+    return (entete + _figure_html(svg, f"{titre} : part des familles par réponse (%). Les mêmes chiffres sont dans le "
+                                       "tableau ci-dessous.") + "\n" + "\n".join(table) + "\n")
 
 
-def _avec(config, rendu) -> str:
+def _bloc_modalites(donnees, ident: str, periode: str, niveau: str = "##") -> str:
+    """An indicator with a few answers (oui / non, a situation, a mode): bars, then the table."""
+    i = donnees["definitions"][ident]
+    c = _cases(donnees, ident, periode)
+    entete = f"{niveau} {i['titre']}\n\n" + _definition(i) + "\n"
+    modalites = [m for m in c if m != ENSEMBLE]
+    if not modalites:
+        return entete + "Pas encore de chiffres publiables.\n"
+    unite = i["unite"] or "familles"
+    svg = barres(i["titre"], [c[m]["modalite_libelle"] for m in modalites], [_valeur(c[m]) for m in modalites],
+                 f"eval-{ident}", unite)
+    euros = any(c[m]["cout_familles_euros"] or c[m]["aide_pre_euros"] for m in c)
+    table = [f"| Réponse | {unite.capitalize()} | Part |" + (" Coût pour les familles (€) | Aide du PRE (€) |" if euros else ""),
+             "|---|---:|---:|" + ("---:|---:|" if euros else "")]
+    for m in [*modalites, ENSEMBLE]:
+        ligne = c.get(m)
+        libelle = "Ensemble" if m == ENSEMBLE else _cellule(ligne["modalite_libelle"])
+        cellules = [libelle, _n(ligne), "100 %" if m == ENSEMBLE and not _cache(ligne) else _pct(ligne)]
+        if euros:
+            cellules += [_euros(ligne, "cout_familles_euros"), _euros(ligne, "aide_pre_euros")]
+        table.append("| " + " | ".join(cellules) + " |")
+    legende = f"{i['titre']}, ensemble du territoire. Les mêmes chiffres sont dans le tableau ci-dessous."
+    return (entete + _figure_html(svg, legende) + "\n" + "\n".join(table) + "\n\n"
+            + _details_groupes(donnees, ident, periode, modalites))
+
+
+def _euros(ligne, champ: str) -> str:
+    if not ligne:
+        return "secret"
+    return "secret" if ligne["secret"] == "oui" or ligne[champ] == "" else f"{ligne[champ]} €"
+
+
+def _details_groupes(donnees, ident: str, periode: str, modalites: list[str]) -> str:
+    """The same indicator by QPV and by school level, folded (pymdownx.details)."""
+    groupes = []
+    for ventilation in ("qpv", "niveau"):
+        groupes += dict.fromkeys((ventilation, l["groupe"], l["groupe_libelle"]) for l in donnees["indicateurs"]
+                                 if (l["indicateur"], l["periode"], l["ventilation"]) == (ident, periode, ventilation)
+                                 and l["groupe"] != ENSEMBLE)  # the package's order
+    if not groupes:
+        return ""
+    c0 = _cases(donnees, ident, periode)
+    lignes = ["| Quartier ou niveau | " + " | ".join(_cellule(_court(c0[m]["modalite_libelle"])) for m in modalites) + " | Ensemble |",
+              "|---|" + "---:|" * (len(modalites) + 1)]
+    for ventilation, code, nom in groupes:
+        c = _cases(donnees, ident, periode, ventilation, code)
+        lignes.append(f"| {_cellule(nom)} | " + " | ".join(_n(c.get(m)) for m in [*modalites, ENSEMBLE]) + " |")
+    corps = "\n".join("    " + l for l in lignes)
+    return f'??? note "Par quartier et par niveau scolaire"\n\n{corps}\n'
+
+
+def _blocs_du_plan(donnees, plan: str) -> list[tuple[str, bool]]:
+    """(indicator or question, asked at several times?) in the order of the definitions."""
+    blocs: dict[str, bool] = {}
+    for ident, i in donnees["definitions"].items():
+        if i["plan"] == plan:
+            base = SUFFIXE_TEMPS.sub("", ident)
+            blocs[base] = blocs.get(base, False) or base != ident
+    return list(blocs.items())
+
+
+def _plan(donnees, plan: str, apres: Mapping[str, Any] | None = None) -> str:
+    """Every indicator of a plane; `apres` adds a block right after one indicator's."""
+    periode = _derniere(donnees)["code"]
+    morceaux = []
+    for base, par_temps in _blocs_du_plan(donnees, plan):
+        morceaux.append(_bloc_distribution(donnees, base, periode) if par_temps else _bloc_modalites(donnees, base, periode))
+        if apres and base in apres:
+            morceaux.append(apres[base](donnees))
+    return "\n".join(morceaux)
+
+
+_RENDUS: dict[tuple, str] = {}
+
+
+def _avec(config, rendu, memoriser: bool = True) -> str:
+    """The marker's Markdown, or the "nothing published" sentence. Each language of the site renders the
+    same French pages again: the charts are drawn once per package (same package, same Markdown)."""
     donnees = charger(config)
-    return AUCUNE + "\n" if donnees is None else rendu(donnees)
+    if donnees is None:
+        return AUCUNE + "\n"
+    if not memoriser:
+        return rendu(donnees)
+    dossier = dossier_public(config)
+    cle = (rendu.__code__, str(dossier.resolve()), (dossier / "datapackage.json").stat().st_mtime_ns,
+           str(config.get("docs_dir")))
+    if cle not in _RENDUS:
+        _RENDUS[cle] = rendu(donnees)
+    return _RENDUS[cle]
+
+
+# --- the summary --------------------------------------------------------------------------------
+
+def _somme(lignes: list) -> str:
+    """Souvent + toujours, as a share: secret when either part is."""
+    if any(_cache(l, "part") for l in lignes):
+        return "secret"
+    return f"{sum(float(l['part']) for l in lignes):.0f} %".replace(".", ",")
+
+
+def _dernier_temps(donnees, base: str, periode: str) -> tuple[str, dict] | None:
+    for temps, _ in reversed(TEMPS):
+        c = _cases(donnees, f"{base}_{temps}", periode)
+        if c and c.get(ENSEMBLE, {}).get("familles") not in ("0", None):
+            return temps.upper(), c
+    return None
+
+
+def _phrase_frequence(donnees, base: str, periode: str, texte: str) -> str:
+    trouve = _dernier_temps(donnees, base, periode)
+    if trouve is None:
+        return ""
+    temps, c = trouve
+    return (f" {texte} souvent ou toujours ({temps}, {_n(c.get(ENSEMBLE))} familles suivies) : "
+            f"**{_somme([c.get('souvent'), c.get('toujours')])}**.")
+
+
+def _disponibles(donnees) -> str:
+    ligne = next((l for l in donnees["stock"] or [] if (l["type"], l["etat"]) == (ENSEMBLE, "disponible")), None)
+    return f" **{ligne['appareils']}** appareils sont prêts à être remis." if ligne else ""
 
 
 @marqueur("evaluation-resume")
 def resume(config) -> str:
     def rendu(d):
         p = _derniere(d)
-        s = _cases(d, "situation", p["code"])
-        f, a = _cases(d, "parents_formes", p["code"]), _cases(d, "ateliers_clas", p["code"])
-        prog = _cases(d, "progression_autonomie", p["code"])
-        seances = {l["type"]: l for l in d["seances"] if l["periode"] == p["code"]}
+        code = p["code"]
+        s = _cases(d, "situation", code)
+        f, a = _cases(d, "parents_formes", code), _cases(d, "ateliers_clas", code)
+        prog = _cases(d, "progression_autonomie", code)
+        seances = {l["type"]: l for l in d["seances"] if l["periode"] == code}
         return "\n".join([
-            f"**Au {_date(p['fin'])}**, depuis le début du programme :", "",
-            f"- **{_n(s.get('ensemble'))}** familles recensées ; **{_n(s.get('equipee'))}** équipées ({_pct(s.get('equipee'))}) ;"
-            f" **{_n(s.get('en_attente'))}** en attente de livraison.",
-            f"- **{_n(f.get('oui'))}** familles dont un parent a suivi une formation ; **{_n(a.get('oui'))}** venues à un atelier CLAS"
-            f" ({seances.get('ensemble', {}).get('seances', '0')} séances).",
-            f"- Autonomie avec l'ordinateur, du premier au dernier suivi : progresse pour **{_n(prog.get('progresse'))}** familles,"
-            f" stable pour **{_n(prog.get('stable'))}**, recule pour **{_n(prog.get('recule'))}**.",
-            "", f"« s » : chiffre couvert par le secret statistique (moins de {d['paquet']['famnum']['seuil_secret']} familles,"
-            " ou permettrait de le recalculer).", ""])
+            f"Chiffres au **{_date(p['fin'])}** ({p['libelle']}), depuis le début du programme.", "",
+            f"- [Équipement](equipement.md) : **{_n(s.get('equipee'))}** familles ont reçu leur matériel. "
+            f"**{_n(s.get('en_attente'))}** l'attendent encore.{_disponibles(d)}",
+            f"- [Utilisation](utilisation.md) : **{_n(f.get('oui'))}** familles ont suivi une formation. "
+            f"**{_n(a.get('oui'))}** sont venues à un atelier CLAS. "
+            f"**{seances.get(ENSEMBLE, {}).get('seances', '0')}** séances ont eu lieu. "
+            f"L'aisance avec l'ordinateur progresse pour **{_n(prog.get('progresse'))}** familles "
+            f"sur {_n(prog.get(ENSEMBLE))}.",
+            "- [Scolarité](scolarite.md) :" + _phrase_frequence(d, "devoirs_en_ligne", code, "Devoirs en ligne rendus")
+            + _phrase_frequence(d, "contact_ecole", code, "Contact avec l'école par internet"),
+            f"- [Méthode et données](methode.md) : « secret » remplace un chiffre caché pour qu'on ne reconnaisse "
+            f"personne (moins de {d['paquet']['famnum']['seuil_secret']} familles, ou un chiffre qui permettrait de le "
+            "retrouver).", ""])
     return _avec(config, rendu)
 
 
-def _date(iso: str) -> str:
-    a, m, j = iso.split("-")
-    return f"{j}/{m}/{a}"
+@marqueur("evaluation-periode")
+def periode(config) -> str:
+    def rendu(d):
+        p = _derniere(d)
+        return (f"Chiffres au **{_date(p['fin'])}** ({p['libelle']}), depuis le début du programme. Le mot « secret » "
+                f"remplace un chiffre caché pour qu'on ne reconnaisse aucune famille "
+                f"([la règle](methode.md#le-secret-statistique)).\n")
+    return _avec(config, rendu)
+
+
+# --- the planes -------------------------------------------------------------------------------
+
+def _bloc_stock(donnees) -> str:
+    """The waiting list (situation en_attente) and the stock the PRE holds, side by side."""
+    code = _derniere(donnees)["code"]
+    attente = _cases(donnees, "situation", code).get("en_attente")
+    texte = (f"## Liste d'attente et stock\n\n**{_n(attente)}** familles attendent leur matériel (équipement accordé, "
+             "pas encore livré).")
+    if not donnees["stock"]:
+        return texte + " L'état du stock n'est pas encore publié.\n"
+    cases = {(l["type"], l["etat"]): l for l in donnees["stock"]}
+    types = [t for t in dict.fromkeys(l["type"] for l in donnees["stock"]) if t != ENSEMBLE]
+    etats = [e for e in ETATS_STOCK if (ENSEMBLE, e) in cases]
+    noms_etats = [_court(cases[(ENSEMBLE, e)]["etat_libelle"]) for e in etats]
+    lignes = [(cases[(t, ENSEMBLE)]["type_libelle"], [float(cases[(t, e)]["appareils"]) for e in etats]) for t in types]
+    svg = empilees("Matériel détenu par le PRE", lignes, "eval-stock", modalites=noms_etats,
+                   couleurs=COULEURS_STOCK[:len(etats)], unite="appareils", pourcent=False)
+    table = ["| État | " + " | ".join(_cellule(cases[(t, ENSEMBLE)]["type_libelle"]) for t in [*types, ENSEMBLE]) + " |",
+             "|---|" + "---:|" * (len(types) + 1)]
+    for e, nom in zip([*etats, ENSEMBLE], [*noms_etats, "Ensemble"]):
+        table.append(f"| {_cellule(nom)} | " + " | ".join(cases[(t, e)]["appareils"] for t in [*types, ENSEMBLE]) + " |")
+    return (texte + " Le stock compte les appareils que le PRE garde : disponibles (prêts à être remis), en "
+            "préparation (à remettre en état), hors service ou réformés (sortis du parc). Les appareils déjà remis aux "
+            "familles n'y sont pas. C'est l'état du stock au jour de la publication.\n\n"
+            + _figure_html(svg, "Matériel détenu par le PRE, par type et par état. Les mêmes chiffres sont dans le "
+                                "tableau ci-dessous.") + "\n" + "\n".join(table) + "\n")
 
 
 @marqueur("evaluation-equipement")
 def equipement(config) -> str:
-    def rendu(d):
-        p = _derniere(d)["code"]
-        c = _cases(d, "situation", p)
-        mods = [m for m in ("equipee", "en_attente", "ajournee_ou_refusee", "en_cours")]
-        libelles = [c[m]["modalite_libelle"] for m in mods if m in c]
-        valeurs = [None if c[m]["secret"] == "oui" else float(c[m]["familles"]) for m in mods if m in c]
-        svg = barres("Situation des familles recensées", libelles, valeurs, "eval-situation")
-        materiels = ["| Matériel ou aide | Familles équipées qui l'ont reçu |", "|---|---:|"]
-        for ind in ("ordinateur_portable", "ordinateur_fixe", "imprimante", "aide_connexion"):
-            materiels.append(f"| {d['definitions'][ind]['titre']} | {_n(_cases(d, ind, p).get('oui'))} |")
-        return (_figure_html(svg, "Situation des familles recensées, ensemble du territoire. Le détail par quartier est "
-                                  "dans le tableau ci-dessous.") + "\n" + _tableau_situation(d, p) + "\n" + "\n".join(materiels) + "\n")
-    return _avec(config, rendu)
+    return _avec(config, lambda d: _plan(d, "equipement", apres={"situation": _bloc_stock}))
 
 
 @marqueur("evaluation-utilisation")
 def utilisation(config) -> str:
-    return _avec(config, lambda d: _bloc_distribution(d, "autonomie", _derniere(d)["code"], "eval-autonomie") + "\n"
-                 + _bloc_distribution(d, "demarches_seul", _derniere(d)["code"], "eval-demarches"))
+    return _avec(config, lambda d: _plan(d, "utilisation"))
 
 
 @marqueur("evaluation-scolarite")
 def scolarite(config) -> str:
-    p = lambda d: _derniere(d)["code"]  # noqa: E731
-    return _avec(config, lambda d: "\n".join(_bloc_distribution(d, b, p(d), f"eval-{b}")
-                                             for b in ("devoirs_en_ligne", "contact_ecole", "connexion_ent")))
+    return _avec(config, lambda d: _plan(d, "scolarite"))
 
+
+@marqueur("evaluation-seances")
+def seances(config) -> str:
+    def rendu(d):
+        code = _derniere(d)["code"]
+        lignes = [l for l in d["seances"] if l["periode"] == code and l["type"] != ENSEMBLE]
+        if not lignes:
+            return "Aucune séance publiée.\n"
+        total = next((l for l in d["seances"] if (l["periode"], l["type"]) == (code, ENSEMBLE)), None)
+        svg = barres("Séances tenues", [l["type_libelle"] for l in lignes], [float(l["seances"]) for l in lignes],
+                     "eval-seances", "séances")
+        table = ["| Type | Séances | Participations |", "|---|---:|---:|"]
+        for l in [*lignes, *([total] if total else [])]:
+            table.append(f"| {_cellule(l['type_libelle'])} | {l['seances']} | {_n(l, 'participants')} |")
+        return (_figure_html(svg, "Séances tenues depuis le début du programme. Le tableau ci-dessous donne aussi "
+                                  "les participations.") + "\n" + "\n".join(table) + "\n")
+    return _avec(config, rendu)
+
+
+# --- the workshop evaluation forms ----------------------------------------------------------------
+
+def titre_fiche(config, fiche: str) -> str | None:
+    """The title of a workshop sheet (content/ateliers/<fiche>.md), None when the sheet is gone."""
+    chemin = Path(str(config.get("docs_dir") or CONTENT)) / "ateliers" / f"{fiche}.md"
+    if not chemin.is_file():
+        return None
+    texte = chemin.read_text(encoding="utf-8")
+    trouve = re.search(r"^title:\s*[\"']?(.+?)[\"']?\s*$", texte, re.M) or re.search(r"^#\s+(.+?)\s*$", texte, re.M)
+    return trouve.group(1) if trouve else fiche
+
+
+def _questions(donnees, periode: str) -> dict[str, dict[int, dict]]:
+    """sheet → question number → {"question": text, answer: row}, for the answered questions."""
+    fiches: dict[str, dict[int, dict]] = {}
+    for l in donnees["evaluations"]:
+        if l["periode"] == periode:
+            q = fiches.setdefault(l["fiche"], {}).setdefault(int(l["question_numero"]), {"question": l["question"]})
+            q[l["reponse"]] = l
+    return {f: qs for f, qs in fiches.items() if any(q[ENSEMBLE]["personnes"] != "0" for q in qs.values())}
+
+
+def _bloc_fiche(config, fiche: str, questions: dict[int, dict]) -> str:
+    titre = titre_fiche(config, fiche)
+    lien = f"[{titre}](../ateliers/{fiche}.md)" if titre else fiche
+    lignes = [(f"Q{n}", [None if _cache(q.get(m), "part") else float(q[m]["part"]) for m in ECHELLE])
+              for n, q in sorted(questions.items())]
+    svg = empilees(f"Réponses à la fiche « {titre or fiche} »", lignes, f"eval-fiche-{fiche}",
+                   unite="% des personnes qui ont répondu")
+    numeros = sorted(questions)
+    table = ["| Réponse | " + " | ".join(f"Q{n}" for n in numeros) + " |", "|---|" + "---:|" * len(numeros)]
+    for m in [*ECHELLE, ENSEMBLE]:
+        table.append(f"| {'Ensemble' if m == ENSEMBLE else m.capitalize()} | "
+                     + " | ".join(_n(questions[n].get(m), "personnes") for n in numeros) + " |")
+    enonces = "\n".join(f"{n}. {questions[n]['question']}" for n in numeros)
+    return (f"### {lien}\n\nLes questions (Q1, Q2…) :\n\n{enonces}\n\n" + _figure_html(svg, "Part des réponses (%) à chaque question. Le tableau ci-dessous donne "
+                                                    "le nombre de personnes.") + "\n" + "\n".join(table) + "\n")
+
+
+@marqueur("evaluation-ateliers")
+def ateliers(config) -> str:
+    def rendu(d):
+        fiches = _questions(d, _derniere(d)["code"])
+        if not fiches:
+            return "Aucune fiche d'évaluation n'a encore de réponses publiables.\n"
+        ordre = sorted(fiches, key=lambda f: titre_fiche(config, f) or f)
+        return "\n".join(_bloc_fiche(config, f, fiches[f]) for f in ordre)
+    return _avec(config, rendu)
+
+
+# --- the method ---------------------------------------------------------------------------------
 
 @marqueur("evaluation-definitions")
 def definitions(config) -> str:
@@ -263,7 +537,7 @@ def definitions(config) -> str:
         lignes = ["| Plan | Indicateur | Numérateur | Dénominateur | Sources |", "|---|---|---|---|---|"]
         for i in d["definitions"].values():
             lignes.append(f"| {PLANS.get(i['plan'], i['plan'])} | {_cellule(i['titre'])} | {_cellule(i['numerateur'])} | "
-                          f"{_cellule(i['denominateur'])} | {_cellule(i['sources'])} |")
+                          f"{_cellule(i['denominateur'])} | {_cellule(', '.join(i['sources'].split(',')))} |")
         return "\n".join(lignes) + "\n"
     return _avec(config, rendu)
 
@@ -271,6 +545,12 @@ def definitions(config) -> str:
 @marqueur("evaluation-secret")
 def regle_secret(config) -> str:
     return _avec(config, lambda d: d["paquet"]["famnum"]["regle_secret"] + "\n")
+
+
+def _vers_donnees(config) -> str:
+    """The package is copied once to evaluation/donnees/; the method page sits one folder below
+    evaluation/ when pages are folders (use_directory_urls, mkdocs' default)."""
+    return "../donnees/" if config.get("use_directory_urls", True) else "donnees/"
 
 
 @marqueur("evaluation-telechargement")
@@ -281,8 +561,9 @@ def telechargement(config) -> str:
         cible.mkdir(parents=True, exist_ok=True)  # the package travels with the page that links to it
         for ressource in ["datapackage.json", *(r["path"] for r in d["paquet"]["resources"])]:
             shutil.copy2(source / ressource, cible / ressource)
-        liens = "".join(f'<li><a href="donnees/{r["path"]}">{_xml(r["title"])}</a> (CSV)</li>' for r in d["paquet"]["resources"])
-        return (f'<ul>\n<li><a href="donnees/datapackage.json">Description du paquet (datapackage.json)</a></li>\n{liens}\n</ul>\n\n'
+        base = _vers_donnees(config)
+        liens = "".join(f'<li><a href="{base}{r["path"]}">{_xml(r["title"])}</a> (CSV)</li>\n' for r in d["paquet"]["resources"])
+        return (f'<ul>\n<li><a href="{base}datapackage.json">Description du paquet (datapackage.json)</a></li>\n{liens}</ul>\n\n'
                 f"Licence : {d['paquet']['licenses'][0]['title']}. Les fichiers se lisent avec un tableur "
                 "(séparateur virgule, encodage UTF-8).\n")
-    return _avec(config, rendu)
+    return _avec(config, rendu, memoriser=False)  # copies the files into this build's site_dir
