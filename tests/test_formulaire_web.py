@@ -15,6 +15,7 @@ import requests
 
 from famnum.collecte.web import creer_app
 from famnum.dossiers import Coffre
+from famnum.saisie import date_fr
 
 from fabrique import VALEURS_PLANTEES, dossier, git_log
 
@@ -188,10 +189,12 @@ def test_un_suivi_enregistre_est_un_evenement_du_journal(client, coffre, enregis
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "Questionnaire de suivi « Trois mois après » enregistré, chiffré et commité." in page
     journal = re.search(r'<table class="journal">.*?</table>', page, re.S).group(0)
-    assert "<caption>Journal du dossier" in journal and '<th scope="col">Par (fonction)</th>' in journal
-    assert f"<td>{SUIVI['date']}</td><td>Suivi</td><td>référente PRE Sablons</td><td>Temps du suivi : Trois mois après" in journal
+    assert "<caption>Les événements du dossier" in journal and '<th scope="col">Par (fonction)</th>' in journal
+    cellules = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r'<td data-titre="[^"]+">(.*?)</td>', journal)]
+    assert cellules[:3] == [date_fr(enregistre["journal"][0]["date"]), "Diagnostic", "référente de parcours PRE Sablons"]
+    assert cellules[4:7] == [SUIVI["date"], "Suivi", "référente PRE Sablons"]
+    assert cellules[7].startswith("Temps du suivi : Trois mois aprèsLe détailQuestions à la famille :")
     assert "Utilisez-vous l&#39;ordinateur chaque semaine ? : Souvent" in journal
-    assert "<td>Diagnostic</td>" in journal
 
 
 def test_un_suivi_mal_rempli_n_enregistre_rien(client, coffre, enregistre):

@@ -25,7 +25,7 @@ PAGE = """<!DOCTYPE html>
 <title>{titre} – famnum</title>
 <style>
 body{{font-family:system-ui,sans-serif;font-size:1.125rem;line-height:1.5;max-width:48rem;margin:0 auto;padding:1rem;color:#111}}
-a{{color:#0b4dad}} fieldset{{border:1px solid #888;border-radius:.4rem;margin:1rem 0;padding:.5rem 1rem}}
+a{{color:#0b4dad}} fieldset{{border:1px solid #888;border-radius:.4rem;margin:1rem 0;padding:.5rem 1rem;min-width:0}}
 legend{{font-weight:700;padding:0 .3rem}} label{{display:block;margin-top:.6rem;font-weight:600}}
 input[type=text],input[type=tel],input[type=email],input[type=number],select,textarea{{font-size:1.1rem;padding:.5rem;min-height:2.75rem;width:100%;box-sizing:border-box}}
 .choix label{{display:flex;align-items:center;gap:.5rem;font-weight:400;min-height:2.75rem;margin:0}}
@@ -36,10 +36,15 @@ input[type=text],input[type=tel],input[type=email],input[type=number],select,tex
 header a{{display:inline-block;padding:.6rem .2rem}} .en-ligne .options{{display:flex;flex-wrap:wrap;column-gap:1.75rem}}
 .bouton{{display:inline-flex;align-items:center;min-height:2.75rem;padding:.3rem 1rem;border:2px solid #0b4dad;border-radius:.4rem;font-weight:600;text-decoration:none}}
 caption{{text-align:left;font-weight:700;padding:.4rem 0}} summary{{padding:.6rem 0;color:#0b4dad;cursor:pointer}} details ul{{margin:0;padding-left:1.2rem}}
-.journal td:first-child{{white-space:nowrap}} h2{{margin-top:2rem}}
+h2{{margin-top:2rem}} .resume h2{{margin-top:.5rem}} .id{{white-space:nowrap}}
+fieldset.choix{{border:0;border-top:1px solid #bbb;border-radius:0;padding:.3rem 0 .4rem;margin:.6rem 0}}
+.ok p{{margin:.2rem 0}} button[value=enregistrer]{{background:#0b4dad;color:#fff;border:2px solid #0b4dad;border-radius:.4rem;font-weight:600}}
+@media (max-width:40rem){{h1{{font-size:1.6rem}} fieldset{{padding:.4rem .6rem}} .en-ligne .options{{display:block}} .journal tr{{display:block;border-bottom:1px solid #ccc;padding:.4rem 0}}
+.journal td{{display:block;border:0;padding:.1rem 0}} .journal td::before{{content:attr(data-titre) " : ";font-weight:700}}
+.journal thead{{display:block;position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}}}}
 </style></head>
 <body><header><p><a href="{accueil}">Les dossiers</a> · <a href="{nouveau}">Nouvelle fiche</a></p></header>
-<main><h1>{titre}</h1>{corps}</main></body></html>"""
+<main><h1>{titre_h1}</h1>{corps}</main></body></html>"""
 
 
 def _nom(chemin: tuple) -> str:
@@ -299,7 +304,10 @@ def creer_app(coffre: Coffre, jeton: str):
     CSRFProtect(app)
 
     def page(titre: str, corps: str, code: int = 200):
-        return PAGE.format(titre=escape(titre), corps=corps, accueil=f"/{jeton}/", nouveau=f"/{jeton}/nouveau"), code
+        # a dossier id never breaks at its hyphen, even on a phone
+        titre_h1 = re.sub(r"F-[2-9A-HJ-NP-Z]{5}", r'<span class="id">\g<0></span>', str(escape(titre)))
+        return PAGE.format(titre=escape(titre), titre_h1=titre_h1, corps=corps, accueil=f"/{jeton}/",
+                           nouveau=f"/{jeton}/nouveau"), code
 
     def lire_ou_404(identifiant: str) -> dict:
         if not re.fullmatch(r"F-[2-9A-HJ-NP-Z]{5}", identifiant) or identifiant not in coffre.identifiants():

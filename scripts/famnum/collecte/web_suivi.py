@@ -13,6 +13,7 @@ from ..saisie import date_fr
 
 # Up to this many lines of details are shown whole in the journal; longer ones fold behind « Le détail ».
 LIGNES_COURTES = 3
+COLONNES = ("Date", "Événement", "Par (fonction)", "Résumé")
 
 
 def noeud_suivi(schema) -> dict:
@@ -44,13 +45,14 @@ def tableau_journal(afficheur: Afficheur, journal: list[dict]) -> str:
     if not journal:
         return "<p>Le journal de ce dossier est vide.</p>"
     lignes = "".join(
-        f"<tr><td>{escape(date_fr(e.get('date')))}</td><td>{escape(afficheur.type_evenement(e))}</td>"
-        f"<td>{escape(e.get('par', '—'))}</td><td>{_resume(afficheur, e)}</td></tr>"
+        "<tr>" + "".join(f'<td data-titre="{titre}">{cellule}</td>' for titre, cellule in zip(COLONNES, (
+            escape(date_fr(e.get("date"))), escape(afficheur.type_evenement(e)), escape(e.get("par", "—")),
+            _resume(afficheur, e)))) + "</tr>"
         for e in journal)
-    return ('<table class="journal"><caption>Journal du dossier, du plus ancien au plus récent (lecture seule)'
-            '</caption><thead><tr><th scope="col">Date</th><th scope="col">Événement</th>'
-            '<th scope="col">Par (fonction)</th><th scope="col">Résumé</th></tr></thead>'
-            f"<tbody>{lignes}</tbody></table>")
+    entetes = "".join(f'<th scope="col">{titre}</th>' for titre in COLONNES)
+    # data-titre: on a phone each row is shown as a card, each value after its column's title
+    return ('<table class="journal"><caption>Les événements du dossier, du plus ancien au plus récent (lecture seule)'
+            f"</caption><thead><tr>{entetes}</tr></thead><tbody>{lignes}</tbody></table>")
 
 
 def _resume(afficheur: Afficheur, e: dict) -> str:
@@ -59,6 +61,7 @@ def _resume(afficheur: Afficheur, e: dict) -> str:
         return "—"
     if len(lignes) <= LIGNES_COURTES:
         return "<br>".join(str(escape(ligne)) for ligne in lignes)
-    reste = "".join(f"<li>{escape(ligne)}</li>" for ligne in lignes[1:])
-    return (f"{escape(lignes[0])}<details><summary>Le détail ({len(lignes) - 1} lignes)</summary>"
-            f"<ul>{reste}</ul></details>")
+    # a part's title (« Questions à la famille : ») stands out from the answers under it
+    reste = "".join(f"<li><strong>{escape(ligne)}</strong></li>" if ligne.endswith(" :") else f"<li>{escape(ligne)}</li>"
+                    for ligne in lignes[1:])
+    return f"{escape(lignes[0])}<details><summary>Le détail</summary><ul>{reste}</ul></details>"
