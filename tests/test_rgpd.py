@@ -224,6 +224,7 @@ def test_registre_des_traitements_tire_du_schema_et_des_durees(tmp_path):
         assert f"**{partie['title']}**" in texte
     assert "- 7 ans — Fin du prêt plus sept ans" in texte
     assert "**Enfants** — données d'identification : dates de naissance des enfants, noms, prénoms" in texte
+    assert "reste anonyme chiffré" in texte and "ne note que la date et le motif" in texte
     (racine / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
     rendu, inconnus = remplacer("<!-- famnum:registre-traitements -->", {"config_file_path": str(racine / "mkdocs.yml")})
     assert inconnus == [] and "registre-traitements" in MARQUEURS and "7 ans" in rendu

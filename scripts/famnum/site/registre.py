@@ -83,8 +83,10 @@ def registre_markdown(racine: Path) -> str:
         "- *à compléter par le territoire : partenaires qui reçoivent une information (fournisseur du matériel, "
         "structure qui forme les parents…).*", "",
         "### Durées de conservation", "", *_conservation(racine), "",
-        "Un dossier effacé ne laisse qu'une ligne anonyme (quartier, niveau scolaire, état du dossier) dans le "
-        "registre des effacements, pour que les chiffres publiés restent justes.", "",
+        "Un dossier effacé ne laisse, pour que les chiffres déjà publiés ne changent pas, qu'un reste anonyme "
+        "chiffré comme les dossiers : le quartier, le niveau scolaire (école ou collège), les étapes du parcours "
+        "datées au mois et les réponses codées des suivis ; ni nom, ni adresse, ni date de naissance, ni "
+        "identifiant. Le registre des effacements, public, ne note que la date et le motif de chaque effacement.", "",
         "### Sécurité", "",
         "Chaque dossier est chiffré (age) pour les seuls détenteurs de clé ; l'historique des modifications est "
         "gardé par git ; les chiffres publiés sont anonymes.", "",
