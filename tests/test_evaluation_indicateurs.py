@@ -151,15 +151,17 @@ def demo_publiee(ref, schema, defs, tmp_path_factory):
     dossiers = Generateur(ref).dossiers(319)
     simulation = Simulation(AUJOURD_HUI)
     simulation.completer(dossiers)
-    fiches, seances = fiches_ateliers(RACINE), []
-    for seance, _ in simulation.seances({d["id"]: d for d in dossiers}):
+    fiches, seances, par_id = fiches_ateliers(RACINE), [], {d["id"]: d for d in dossiers}
+    for seance, presents in simulation.seances(par_id):
         seance.evaluation = reponses_fictives(simulation.hasard, fiches[seance.fiche].questions, seance.participants)
         seances.append({**seance.en_donnees(), "date": seance.jour})
-    res = calcul.calculer({d["id"]: d for d in dossiers}, ref, schema, defs, seances, AUJOURD_HUI)
+        for identifiant in presents:
+            par_id[identifiant]["journal"].append(evenement(seance.type, "animatrice", seance.jour, {"fiche": seance.fiche}))
+    res = calcul.calculer(par_id, ref, schema, defs, seances, AUJOURD_HUI)
     controle = secret.controler(res.tableaux, defs.seuil, [p.code for p in res.periodes])
     dossier = tmp_path_factory.mktemp("public")
     paquet.ecrire(dossier, paquet.fichiers(res, defs, controle, "Territoire fictif"))
-    return res, controle, dossier, dossiers
+    return res, controle, dossier, dossiers, seances
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +171,7 @@ def attaque(demo_publiee, defs):
 
 
 def test_aucune_case_publiee_sous_le_seuil(demo_publiee, defs):
-    _, _, dossier, _ = demo_publiee
+    _, _, dossier, _, _ = demo_publiee
     import csv
     for fichier, colonne in (("indicateurs.csv", "familles"), ("seances.csv", "participants"),
                              ("evaluations_ateliers.csv", "personnes")):
@@ -205,7 +207,7 @@ def test_l_attaque_ne_lit_aucune_petite_evolution_entre_periodes(demo_publiee, a
 
 def test_les_totaux_du_territoire_restent_publies(demo_publiee):
     """Secondary suppression costs margins dearly: the figures a funder reads first stay published."""
-    res, controle, _, _ = demo_publiee
+    res, controle, _, _, _ = demo_publiee
     derniere = res.periodes[-1].code
     for t in res.tableaux:
         if t.periode == derniere and not t.indicateur.startswith(calcul.PREFIXE_EVALUATION):
@@ -217,13 +219,13 @@ def test_les_totaux_du_territoire_restent_publies(demo_publiee):
 
 def test_le_secret_secondaire_reste_mesure(demo_publiee):
     """Fewer secondary cells than primary ones on the demo: protection without hiding the tables."""
-    _, controle, _, _ = demo_publiee
+    _, controle, _, _, _ = demo_publiee
     assert 0 < controle.secondaires < controle.primaires, (controle.primaires, controle.secondaires)
 
 
 def test_l_attaque_reussit_sans_secret_secondaire(demo_publiee, defs, tmp_path):
     """The attacker is real: with primary suppression only, it recomputes hidden cells."""
-    res, _, _, _ = demo_publiee
+    res, _, _, _, _ = demo_publiee
     seul_primaire = secret.Controle(defs.seuil, {secret.cle_case(t, c) for t in res.tableaux for c in t.cles()
                                                  if 0 < t.comptes[c] < defs.seuil}, 0, 0, 0)
     paquet.ecrire(tmp_path, paquet.fichiers(res, defs, seul_primaire, "x"))
@@ -233,7 +235,7 @@ def test_l_attaque_reussit_sans_secret_secondaire(demo_publiee, defs, tmp_path):
 
 
 def test_le_paquet_est_valide_par_frictionless_et_sans_donnee_personnelle(demo_publiee):
-    res, _, dossier, dossiers = demo_publiee
+    res, _, dossier, dossiers, _ = demo_publiee
     fait = subprocess.run([sys.executable, "-m", "frictionless", "validate", "datapackage.json"], cwd=dossier,
                           capture_output=True, text=True)
     assert fait.returncode == 0, fait.stdout[-3000:]
@@ -274,7 +276,7 @@ def test_seances_et_fiches_d_evaluation_cumulees(ref, schema, defs):
 
 def test_l_attaque_lit_les_euros_sans_leur_propre_secret(demo_publiee, defs, tmp_path):
     """Hiding the families of a cell is not enough for its euros: the zero sums of gifts give them away."""
-    res, controle, _, _ = demo_publiee
+    res, controle, _, _, _ = demo_publiee
     sans = secret.Controle(defs.seuil, controle.masques, 0, 0, 0, montants_masques=set())
     paquet.ecrire(tmp_path, paquet.fichiers(res, defs, sans, "x"))
     attaque = attaquer(tmp_path, defs)
@@ -325,3 +327,48 @@ def test_des_sommes_sans_payeur_dominant_sont_publiees():
                      {("a", "location"): 1200.0, ("b", "location"): 2000.0},
                      {("a", "location"): [110.0, 100.0], ("b", "location"): [110.0, 100.0]})
     assert secret.controler([t], 11, ["2026-T1"]).montants_masques == set()
+
+
+# --- two releases ---------------------------------------------------------------------------
+
+def _publier_de_nouveau(demo_publiee, ref, schema, defs, dossier, avec_precedent: bool):
+    """The same year, one training session entered late (dated in a period already published)."""
+    from famnum.evaluation import precedent
+
+    res, _, premiere, dossiers, seances = demo_publiee
+    dossiers = copy.deepcopy(dossiers)
+    famille = next(d for d in dossiers if not any(e["type"] == "formation" for e in d["journal"])
+                   and d["journal"][0]["date"] < "2025-10-01")
+    famille["journal"].append(evenement("formation", "conseiller numérique", date(2025, 10, 15), {"fiche": "rattrapage"}))
+    res2 = calcul.calculer({d["id"]: d for d in dossiers}, ref, schema, defs, seances, AUJOURD_HUI)
+    deja = precedent.cases_publiees(precedent._lire_dossier(premiere)) if avec_precedent else None
+    controle = secret.controler(res2.tableaux, defs.seuil, [p.code for p in res2.periodes], deja)
+    paquet.ecrire(dossier, paquet.fichiers(res2, defs, controle, "Territoire fictif"))
+    return dossier
+
+
+def _familles(dossier) -> dict:
+    import csv
+    return {(l["indicateur"], l["periode"], l["ventilation"], l["groupe"], l["modalite"]): l["familles"]
+            for l in csv.DictReader(open(dossier / "indicateurs.csv", encoding="utf-8"))}
+
+
+def test_sans_la_publication_precedente_deux_versions_trahissent_une_famille(demo_publiee, ref, schema, defs, tmp_path):
+    avant = _familles(demo_publiee[2])
+    apres = _familles(_publier_de_nouveau(demo_publiee, ref, schema, defs, tmp_path, avec_precedent=False))
+    ecarts = [c for c in avant if avant[c] and apres.get(c) and 0 < abs(int(apres[c]) - int(avant[c])) < defs.seuil]
+    assert ecarts  # the attack between releases is real: « 60 » then « 61 »
+
+
+def test_la_publication_precedente_garde_ses_secrets_et_cache_les_petits_ecarts(demo_publiee, ref, schema, defs, tmp_path):
+    avant = _familles(demo_publiee[2])
+    nouveau = _publier_de_nouveau(demo_publiee, ref, schema, defs, tmp_path, avec_precedent=True)
+    apres = _familles(nouveau)
+    for c, v in avant.items():
+        if v == "":
+            assert apres[c] == "", c  # secret once, secret always
+        elif apres[c] != "":
+            assert apres[c] == v or abs(int(apres[c]) - int(v)) >= defs.seuil, (c, v, apres[c])
+    attaque = attaquer(nouveau, defs)
+    assert not {i for i in attaque.masquees() & set(attaque.retrouvees) if i[0] != "euros"}
+    assert any(avant[c] != "" and apres[c] == "" for c in avant)  # the moved figures are hidden now

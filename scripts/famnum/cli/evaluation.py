@@ -98,6 +98,7 @@ def seance(slug, type_, jour, lieu, structure, animateurs, familles, anonymes, s
 def evaluer(seuil: int | None, au: str | None):
     """Calcule les indicateurs sur trois plans et affiche un résumé (chiffres soumis au secret statistique)."""
     from ..dossiers import Coffre
+    from ..evaluation import precedent
     from ..evaluation.publication import evaluer as calculer, resume
     from .territoire import afficher_rapport
 
@@ -106,7 +107,8 @@ def evaluer(seuil: int | None, au: str | None):
     if not lecture.rapport.valide:
         afficher_rapport(lecture.rapport)
         raise SystemExit(1)
-    click.echo(resume(calculer(coffre, lecture, seuil, _jour(au) if au else None)))
+    deja = precedent.trouver(coffre.territoire.public)  # the figures publier would print, secrets kept
+    click.echo(resume(calculer(coffre, lecture, seuil, _jour(au) if au else None, deja)))
 
 
 @main.command("publier")

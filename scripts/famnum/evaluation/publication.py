@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from ..erreurs import FamnumError
-from . import calcul, definitions, paquet, secret
+from . import calcul, definitions, paquet, precedent, secret
 from .calcul import ENSEMBLE
 
 VARIABLE_PUBLIC = "FAMNUM_PUBLIC"  # where the site's markers read the package (default build/public)
@@ -35,7 +35,9 @@ class Evaluation:
         return None
 
 
-def evaluer(coffre, lecture, seuil: int | None = None, aujourd_hui: date | None = None) -> Evaluation:
+def evaluer(coffre, lecture, seuil: int | None = None, aujourd_hui: date | None = None,
+            deja_publie: dict | None = None) -> Evaluation:
+    """deja_publie: the cells of the previous release (precedent.trouver), whose secrets are kept."""
     from .. import restes
     from .seances import lire_seances
 
@@ -44,7 +46,7 @@ def evaluer(coffre, lecture, seuil: int | None = None, aujourd_hui: date | None 
     familles = {**lecture.dossiers, **restes.lire_tous(coffre.territoire, coffre.identites)}
     resultat = calcul.calculer(familles, coffre.referentiels, coffre.schema.schema, defs,
                                lire_seances(coffre.territoire.racine), aujourd_hui)
-    controle = secret.controler(resultat.tableaux, defs.seuil, [p.code for p in resultat.periodes])
+    controle = secret.controler(resultat.tableaux, defs.seuil, [p.code for p in resultat.periodes], deja_publie)
     return Evaluation(resultat, controle, defs)
 
 
@@ -115,7 +117,7 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
                           + "\nÀ faire : corrigez ces problèmes (famnum verifier les liste tous), puis relancez.")
     dire(f"   {len(lecture.dossiers)} dossiers valides.")
     dire("2. Calcul des indicateurs et secret statistique…")
-    ev = evaluer(coffre, lecture, aujourd_hui=aujourd_hui)
+    ev = evaluer(coffre, lecture, aujourd_hui=aujourd_hui, deja_publie=precedent.trouver(territoire.public, dire))
     territoire.racine.joinpath("build").mkdir(exist_ok=True)
     preparation = Path(tempfile.mkdtemp(prefix="publication-", dir=territoire.racine / "build"))
     try:

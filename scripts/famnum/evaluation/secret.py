@@ -6,7 +6,9 @@ The rule (the Insee's for small-area household data, like τ-Argus and sdcTable 
 2. secondary suppression: no suppressed cell may be recomputed, exactly, from the published cells
    of ALL tables together: the margins of its table, the same families counted in another table
    (cells counting the very same set of families are one unknown), and the other periods;
-3. differencing between periods: tables are cumulative, so the difference of one cell between two
+3. differencing between releases: a figure secret in the previous release stays secret, a figure
+   that moved by 1 to `seuil`-1 since the previous release is hidden (precedent.py finds it);
+4. differencing between periods: tables are cumulative, so the difference of one cell between two
    periods counts the families who entered or left it; when that difference is 1 to `seuil`-1, the
    two values are never both known (published or recomputable): the earlier one is suppressed, so
    that the latest figures, the ones readers need, stay published.
@@ -194,16 +196,29 @@ def _paires_de_periodes(tableaux: list[Tableau], systeme: _Systeme, seuil: int, 
     return paires
 
 
-def controler(tableaux: list[Tableau], seuil: int, ordre_periodes: list[str]) -> Controle:
+def controler(tableaux: list[Tableau], seuil: int, ordre_periodes: list[str], precedent: dict | None = None) -> Controle:
+    """precedent: the previous release's cells (precedent.cases_publiees), None where they were secret."""
     if seuil < 5:
         raise ValueError("le seuil du secret statistique ne descend jamais sous 5")
     s = _Systeme(tableaux)
     ordre = {p: i for i, p in enumerate(ordre_periodes)}
     proteges = {v for v, n in enumerate(s.valeur) if 0 < n < seuil}
     primaires = len(proteges)
+    proteges |= _deja_publies(s, precedent or {}, seuil)
     caches, tours = _proteger(s, proteges, _paires_de_periodes(tableaux, s, seuil, ordre))
     masques = {case for v in caches for case in s.cases_de_var[v]}
     return Controle(seuil, masques, primaires, len(caches) - primaires, tours, controler_montants(tableaux, masques))
+
+
+def _deja_publies(s: _Systeme, precedent: dict, seuil: int) -> set[int]:
+    """What the previous release constrains: a figure secret there stays secret (else the two
+    releases together would recompute it), a figure that moved by 1 to seuil-1 is hidden now."""
+    proteges = set()
+    for v, cases in s.cases_de_var.items():
+        avant = [precedent[c] for c in cases if c in precedent]
+        if v not in s.zero_connu and any(a is None or 0 < abs(s.valeur[v] - a) < seuil for a in avant):
+            proteges.add(v)
+    return proteges
 
 
 def _proteger(s: _Systeme, proteges: set[int], paires: list) -> tuple[set[int], int]:

@@ -1,0 +1,84 @@
+"""The previous release of the open-data package: what the public already knows.
+
+A figure of a finished period can still change after it was published (an event entered late, an
+answer corrected). Two releases that print the same cell 60 then 61 tell everyone that one family
+did something in that period. So the disclosure control reads the previous release: a figure
+secret there stays secret, and a figure that moved by fewer than the threshold is hidden now
+(secret.controler, `precedent`). The previous release is found in FAMNUM_PUBLICATION_PRECEDENTE
+(a folder or the address of the published `evaluation/donnees/` folder), else in build/public/.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from ..erreurs import FamnumError
+from .calcul import ENSEMBLE, PREFIXE_EVALUATION
+
+VARIABLE = "FAMNUM_PUBLICATION_PRECEDENTE"
+FICHIERS = ("indicateurs.csv", "seances.csv", "evaluations_ateliers.csv")
+
+
+def _valeur(texte: str, secret: str) -> int | None:
+    return None if secret == "oui" else int(texte)
+
+
+def cases_publiees(textes: dict[str, str]) -> dict[tuple, int | None]:
+    """Each cell of a release (as secret.cle_case names it) -> its published value, None when secret."""
+    cases = {}
+    for l in csv.DictReader(io.StringIO(textes["indicateurs.csv"])):
+        cases[(l["indicateur"], l["periode"], l["ventilation"], l["groupe"], l["modalite"])] = _valeur(l["familles"], l["secret"])
+    for l in csv.DictReader(io.StringIO(textes.get("seances.csv", ""))):
+        cases[("seances", l["periode"], ENSEMBLE, ENSEMBLE, l["type"])] = _valeur(l["participants"], l["secret"])
+    for l in csv.DictReader(io.StringIO(textes.get("evaluations_ateliers.csv", ""))):
+        cases[(PREFIXE_EVALUATION + l["fiche"], l["periode"], "question", f"q{l['question_numero']}", l["reponse"])] = \
+            _valeur(l["personnes"], l["secret"])
+    return cases
+
+
+def _lire_dossier(dossier: Path) -> dict[str, str]:
+    return {nom: (dossier / nom).read_text(encoding="utf-8") for nom in FICHIERS if (dossier / nom).is_file()}
+
+
+def _telecharger(adresse: str) -> dict[str, str]:
+    base = adresse if adresse.endswith("/") else adresse + "/"
+    textes = {}
+    for nom in FICHIERS:
+        try:
+            with urllib.request.urlopen(base + nom, timeout=30) as reponse:
+                textes[nom] = reponse.read().decode("utf-8")
+        except urllib.error.HTTPError as e:
+            if e.code == 404 and nom != "indicateurs.csv":
+                continue  # an older release without this file
+            if e.code == 404:
+                return {}  # nothing published there yet: the first release
+            raise
+    return textes
+
+
+def trouver(public_actuel: Path, dire=lambda texte: None) -> dict[tuple, int | None]:
+    """The previous release's cells; {} for a first release. An address or folder that was given
+    but cannot be read stops the publication: publishing blind could undo the earlier secret."""
+    source = os.environ.get(VARIABLE, "").strip()
+    try:
+        if source.startswith(("https://", "http://")):
+            textes = _telecharger(source)
+        elif source:
+            if not Path(source).is_dir():
+                raise FamnumError(f"{VARIABLE} = {source} : ce dossier n'existe pas. À faire : indiquez le dossier de la "
+                                  "publication précédente (celui qui contient indicateurs.csv) ou son adresse en ligne.")
+            textes = _lire_dossier(Path(source))
+        else:
+            textes = _lire_dossier(public_actuel)
+        cases = cases_publiees(textes) if "indicateurs.csv" in textes else {}
+    except (OSError, urllib.error.URLError, KeyError, ValueError) as e:
+        raise FamnumError(f"La publication précédente ({source or public_actuel}) est illisible ({e}) : rien n'est publié. "
+                          "À faire : vérifiez l'adresse ou le dossier, ou retirez la variable si c'est la première "
+                          "publication.") from None
+    dire(f"   Publication précédente : {len(cases)} cases relues, ses secrets sont gardés." if cases
+         else "   Aucune publication précédente : première publication.")
+    return cases

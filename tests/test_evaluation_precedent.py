@@ -1,0 +1,102 @@
+"""Finding the previous release: a folder, an address, build/public/, or nothing (first release)."""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+
+import pytest
+
+from famnum.erreurs import FamnumError
+from famnum.evaluation import precedent
+
+INDICATEURS = (
+    "indicateur,periode,ventilation,groupe,groupe_libelle,modalite,modalite_libelle,familles,part,"
+    "cout_familles_euros,aide_pre_euros,secret\n"
+    "situation,2025-T4,qpv,epine,Épine,equipee,Équipée,,,,,oui\n"
+    "situation,2025-T4,qpv,ensemble,Ensemble,equipee,Équipée,42,,,,non\n"
+)
+SEANCES = "periode,type,type_libelle,seances,participants,secret\n2025-T4,atelier,Ateliers CLAS,3,25,non\n"
+
+
+@pytest.fixture
+def publication(tmp_path):
+    dossier = tmp_path / "donnees"
+    dossier.mkdir()
+    (dossier / "indicateurs.csv").write_text(INDICATEURS, encoding="utf-8")
+    (dossier / "seances.csv").write_text(SEANCES, encoding="utf-8")
+    return dossier
+
+
+ATTENDU = {("situation", "2025-T4", "qpv", "epine", "equipee"): None,
+           ("situation", "2025-T4", "qpv", "ensemble", "equipee"): 42,
+           ("seances", "2025-T4", "ensemble", "ensemble", "atelier"): 25}
+
+
+def test_premiere_publication(tmp_path, monkeypatch):
+    monkeypatch.delenv(precedent.VARIABLE, raising=False)
+    dit = []
+    assert precedent.trouver(tmp_path / "public", dit.append) == {}
+    assert "première publication" in dit[0]
+
+
+def test_build_public_sert_de_publication_precedente(publication, monkeypatch):
+    monkeypatch.delenv(precedent.VARIABLE, raising=False)
+    assert precedent.trouver(publication) == ATTENDU
+
+
+def test_un_dossier_donne_par_la_variable(publication, tmp_path, monkeypatch):
+    monkeypatch.setenv(precedent.VARIABLE, str(publication))
+    assert precedent.trouver(tmp_path / "ailleurs") == ATTENDU
+
+
+def test_un_dossier_absent_arrete_la_publication(tmp_path, monkeypatch):
+    monkeypatch.setenv(precedent.VARIABLE, str(tmp_path / "nulle-part"))
+    with pytest.raises(FamnumError, match="ce dossier n'existe pas"):
+        precedent.trouver(tmp_path)
+
+
+def test_un_fichier_abime_arrete_la_publication(publication, monkeypatch):
+    (publication / "indicateurs.csv").write_text(INDICATEURS.replace(",42,", ",quarante-deux,"), encoding="utf-8")
+    monkeypatch.setenv(precedent.VARIABLE, str(publication))
+    with pytest.raises(FamnumError, match="illisible.*rien n'est publié"):
+        precedent.trouver(publication)
+
+
+@pytest.fixture
+def site_publie(publication):
+    gestionnaire = functools.partial(_Silencieux, directory=str(publication.parent))
+    serveur = http.server.ThreadingHTTPServer(("127.0.0.1", 0), gestionnaire)
+    threading.Thread(target=serveur.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{serveur.server_address[1]}"
+    serveur.shutdown()
+
+
+class _Silencieux(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def test_l_adresse_du_site_publie(site_publie, tmp_path, monkeypatch):
+    monkeypatch.setenv(precedent.VARIABLE, site_publie + "/donnees/")
+    assert precedent.trouver(tmp_path) == ATTENDU
+
+
+def test_une_adresse_sans_publication_est_une_premiere_publication(site_publie, tmp_path, monkeypatch):
+    monkeypatch.setenv(precedent.VARIABLE, site_publie + "/pas-encore/")
+    assert precedent.trouver(tmp_path) == {}
+
+
+def test_une_adresse_injoignable_arrete_la_publication(tmp_path, monkeypatch):
+    monkeypatch.setenv(precedent.VARIABLE, "http://127.0.0.1:9/donnees/")
+    with pytest.raises(FamnumError, match="illisible"):
+        precedent.trouver(tmp_path)
+
+
+def test_les_configurations_de_ci_relisent_la_publication_en_ligne():
+    from pathlib import Path
+
+    racine = Path(__file__).resolve().parents[1]
+    for fichier in (".github/workflows/publier.yml", ".gitlab-ci.yml"):
+        texte = (racine / fichier).read_text(encoding="utf-8")
+        assert precedent.VARIABLE in texte and "/evaluation/donnees/" in texte, fichier
