@@ -129,3 +129,13 @@ def test_fichier_tronque_ou_corrompu(coffre, territoire):
     chemin.write_bytes(b"age-encryption.org/v1\n-> X25519 n'importe quoi\n--- rien\n")
     with pytest.raises(FamnumError, match="abîmé ou tronqué"):
         coffre.lire(d["id"])
+
+
+def test_aucun_identifiant_dans_les_journaux_meme_en_mode_debogage(coffre, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    d = dossier()
+    coffre.enregistrer([d], "Nouvelle fiche de diagnostic")
+    coffre.lire(d["id"])
+    assert d["id"] not in caplog.text

@@ -11,7 +11,13 @@ _INTERDIT_DANS_MESSAGE = re.compile(r"F-[2-9A-HJ-NP-Z]{5}|@|\+?\d[\d .-]{7,}")
 
 
 def ouvrir(racine: Path):
+    import logging
+
     import git
+
+    # GitPython logs every git command line at DEBUG level, and our command lines name the dossiers'
+    # files, <id>.json.age: a family id must never reach a log, whatever logging the caller set up
+    logging.getLogger("git").setLevel(logging.INFO)
 
     try:
         return git.Repo(racine, search_parent_directories=False)
