@@ -32,8 +32,8 @@ def _exiger_schema_a_jour(coffre) -> None:
     fiche = coffre.schema.schema["properties"]["fiche"]
     if "contact_recensement" not in fiche["properties"] or "x-requis-diagnostic" not in fiche:
         raise FamnumError(f"{coffre.territoire.relatif(coffre.territoire.schema_famille)} date d'avant l'import des "
-                          "listes de recensement. À faire : remplacez-le, ainsi que data/datapackage.yaml, par ceux de "
-                          "famnum (version à jour), commitez-les, puis relancez l'import.")
+                          "listes de recensement. À faire : lancez « famnum migrer » (il met à jour le schéma et "
+                          "data/datapackage.yaml après avoir vérifié chaque dossier), puis relancez l'import.")
 
 
 def _montrer_colonnes(entetes: list[str], colonnes: dict[int, str]) -> None:

@@ -133,3 +133,45 @@ def _construire_site_demo() -> None:
         raise FamnumError("La construction du site a échoué :\n" + fait["sortie"][-3000:])
     click.echo(f"Site construit en {fait['secondes']:.0f} s : {RACINE / 'site' / 'index.html'}")
     click.echo("Pour le parcourir : « make serve », puis ouvrez http://127.0.0.1:8000/")
+
+
+@main.command()
+@click.option("--essai", is_flag=True, help="Montrer ce qui changerait, sans rien écrire.")
+@click.option("--oui", "sans_question", is_flag=True, help="Appliquer sans demander de confirmation.")
+@commande_sure
+def migrer(essai: bool, sans_question: bool):
+    """Met les règles du territoire (schémas, paquet de données) à jour avec famnum, après avoir vérifié
+    que chaque dossier reste valide ; ne touche jamais à vos propres choix (grille, durées, référentiels, site)."""
+    from ..dossiers import Coffre
+    from ..migration import appliquer, comparer, verifier_sous_les_nouvelles_regles
+    from . import confirmer
+
+    coffre = Coffre.ouvrir()
+    plan = comparer(coffre.territoire.racine)
+    for titre, fichiers in (("Règles de famnum qui ont changé (remplacées)", plan.remplaces),
+                            ("Fichiers absents du territoire (copiés)", plan.ajoutes),
+                            ("Vos propres fichiers, différents du modèle (jamais touchés : comparez-les vous-même)",
+                             plan.differents)):
+        if fichiers:
+            click.echo(f"{titre} :")
+            click.echo("".join(f"  {f}\n" for f in fichiers), nl=False)
+    if not plan.a_faire:
+        click.secho("Les règles du territoire sont déjà celles de famnum : rien à faire.", fg="green")
+        return
+    click.echo("Vérification de chaque dossier et des tables sous les nouvelles règles (déchiffrés en mémoire)…")
+    verifier_sous_les_nouvelles_regles(coffre, plan)
+    if not plan.rapport.valide:
+        afficher_rapport(plan.rapport)
+        click.secho("Les nouvelles règles refusent ces dossiers ou tables : rien n'a été changé. À faire : corrigez-les "
+                    "(« famnum famille modifier »), puis relancez « famnum migrer ».", fg="red", err=True)
+        sys.exit(1)
+    click.echo("Tous les dossiers et toutes les tables sont valides sous les nouvelles règles.")
+    if essai:
+        click.echo("Essai seulement : rien n'a été écrit.")
+        return
+    if not sans_question and not confirmer("Appliquer la mise à jour (un seul commit) ?"):
+        click.echo("Rien n'a été changé.")
+        return
+    appliquer(coffre, plan)
+    click.secho(f"Règles mises à jour en un commit : {len(plan.remplaces)} remplacé(s), {len(plan.ajoutes)} ajouté(s).",
+                fg="green")

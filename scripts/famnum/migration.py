@@ -1,0 +1,106 @@
+"""`famnum migrer`: bring a territory's copy of famnum's rules up to the installed famnum.
+
+`famnum init` copies the model's files into the territory once. When famnum changes its rules (the
+dossier's schema, the data package's table schemas), an older territory keeps the old ones, and
+commands that rely on the new ones fail. Two kinds of files, treated differently:
+- famnum's rules (`data/schemas/`, `data/datapackage.yaml`): replaced by the model's, but only when
+  every dossier, decrypted in memory, is valid under the new schema and the census tables and the
+  reference tables pass the new package: a territory never holds a dossier its own rules refuse;
+- the territory's own choices (grid, retention, indicators, reference tables, site): never
+  overwritten; copied only when missing, and listed when they differ, for a person to compare.
+Everything in one commit; nothing written when a check fails.
+"""
+from __future__ import annotations
+
+import filecmp
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import depot
+from .erreurs import FamnumError, Rapport
+from .territoire import modele
+
+REGLES_DE_FAMNUM = ("data/schemas", "data/datapackage.yaml")
+CHOIX_DU_TERRITOIRE = ("data/attribution.yaml", "data/conservation.yaml", "data/indicateurs.yaml",
+                       "data/referentiels", "mkdocs.yml")
+FACULTATIFS = {"data/indicateurs.yaml"}  # a territory without its own copy uses the model's: never copied
+
+
+@dataclass
+class Plan:
+    remplaces: list[str] = field(default_factory=list)   # famnum's rules that changed
+    ajoutes: list[str] = field(default_factory=list)     # missing in the territory: copied
+    differents: list[str] = field(default_factory=list)  # the territory's own, different: to compare by hand
+    rapport: Rapport = field(default_factory=Rapport)    # dossiers or tables the new rules refuse
+
+    @property
+    def a_faire(self) -> bool:
+        return bool(self.remplaces or self.ajoutes)
+
+
+def _fichiers(racine: Path, relatif: str) -> list[str]:
+    chemin = racine / relatif
+    if chemin.is_dir():
+        return sorted(str(p.relative_to(racine)) for p in chemin.rglob("*") if p.is_file())
+    return [relatif] if chemin.is_file() else []
+
+
+def comparer(territoire_racine: Path, source: Path | None = None) -> Plan:
+    """What differs between the model and the territory (no check of the dossiers yet)."""
+    source = source or modele()
+    plan = Plan()
+    for groupe, regles in ((REGLES_DE_FAMNUM, True), (CHOIX_DU_TERRITOIRE, False)):
+        for relatif in groupe:
+            for fichier in _fichiers(source, relatif):
+                cible = territoire_racine / fichier
+                if not cible.exists():
+                    if fichier not in FACULTATIFS:
+                        plan.ajoutes.append(fichier)
+                elif not filecmp.cmp(source / fichier, cible, shallow=False):
+                    (plan.remplaces if regles else plan.differents).append(fichier)
+    return plan
+
+
+def verifier_sous_les_nouvelles_regles(coffre, plan: Plan, source: Path | None = None) -> None:
+    """Every dossier and table under the model's rules, in a private copy of the rules; fills plan.rapport."""
+    from .pseudonymes import Pseudonymiseur, charger_cle
+    from .recensement import tables_depuis_dossiers, valider_paquet
+    from .schemas import SchemaFamille
+    from .validation import valider_dossier
+
+    source = source or modele()
+    lecture = coffre.lire_tous(valider=False)
+    schema = SchemaFamille.charger(source / "data" / "schemas" / "famille.schema.json")
+    for identifiant, dossier in sorted(lecture.dossiers.items()):
+        plan.rapport.ajouter(*valider_dossier(dossier, schema, coffre.referentiels, f"{identifiant}.json.age"))
+    if not plan.rapport.valide:
+        return
+    from ruamel.yaml import YAML
+
+    descripteur = YAML(typ="safe").load((source / "data" / "datapackage.yaml").read_text(encoding="utf-8"))
+    pseudo = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
+    tables = tables_depuis_dossiers(lecture.dossiers, pseudo, coffre.referentiels, date.today())
+    with tempfile.TemporaryDirectory(prefix="famnum-migration-") as dossier:
+        # the territory's reference tables, checked against the new descriptor (only public files here)
+        base = Path(dossier)
+        shutil.copytree(coffre.territoire.referentiels, base / "referentiels")
+        plan.rapport.ajouter(*valider_paquet(descripteur, tables, base))
+
+
+def appliquer(coffre, plan: Plan, source: Path | None = None) -> str:
+    """Copies the changed rules and the missing files, in one commit; refuses if a check failed."""
+    from . import vault
+
+    if not plan.rapport.valide:
+        raise FamnumError("Les nouvelles règles refusent des dossiers ou des tables : rien n'a été changé.")
+    source = source or modele()
+    racine = coffre.territoire.racine
+    depot.exiger_propre(racine, ("data", "mkdocs.yml"))
+    fichiers = plan.remplaces + plan.ajoutes
+    vault.ecrire_lot_atomiquement([(racine / f, (source / f).read_bytes()) for f in fichiers])
+    return depot.commiter(racine, [racine / f for f in fichiers],
+                          f"Mise à jour des règles de famnum ({len(plan.remplaces)} remplacé(s), {len(plan.ajoutes)} ajouté(s))")
+
