@@ -51,7 +51,7 @@ def stock(tmp_path):
 
 @pytest.fixture
 def publie(demo_publiee, defs, stock, tmp_path):  # noqa: F811
-    res, controle, _, _ = demo_publiee
+    res, controle = demo_publiee[0], demo_publiee[1]
     dossier = tmp_path / "public"
     paquet.ecrire(dossier, paquet.fichiers(res, defs, controle, "Territoire fictif", stock=stock))
     return dossier
@@ -83,7 +83,7 @@ def test_le_paquet_avec_le_stock_est_valide_par_frictionless(publie):
 
 
 def test_sans_stock_le_paquet_garde_ses_fichiers(demo_publiee):  # noqa: F811
-    _, _, dossier, _ = demo_publiee
+    dossier = demo_publiee[2]
     assert not (dossier / "stock.csv").exists()
     noms = [r["name"] for r in json.loads((dossier / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
     assert "stock" not in noms and "indicateurs" in noms
@@ -112,7 +112,7 @@ def test_publier_ecrit_le_stock_du_territoire(coffre, territoire):
 
 
 def test_un_montant_masque_n_est_pas_publie_mais_le_nombre_l_est(demo_publiee, defs, tmp_path):  # noqa: F811
-    res, controle, _, _ = demo_publiee
+    res, controle = demo_publiee[0], demo_publiee[1]
     periode = res.periodes[-1].code
     t = next(t for t in res.tableaux if (t.indicateur, t.periode, t.par) == ("conventions", periode, "qpv"))
     case = ("ensemble", "location")

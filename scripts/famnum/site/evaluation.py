@@ -131,11 +131,11 @@ def _figure():
     return plt
 
 
-def _replier(libelle: str) -> str:
-    """A long label on two or three lines, so the bars keep the width."""
+def _replier(libelle: str, largeur: int = 24) -> str:
+    """A long label or title on two or three lines, so it stays inside the chart."""
     import textwrap
 
-    return "\n".join(textwrap.wrap(libelle, 24)) or libelle
+    return "\n".join(textwrap.wrap(libelle, largeur)) or libelle
 
 
 def _court(libelle: str) -> str:
@@ -159,7 +159,7 @@ def barres(titre: str, libelles: list[str], valeurs: list[float | None], ident: 
     ax.set_xlabel(unite)
     ax.margins(x=0.12)  # room for the figure written after the longest bar
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(titre, loc="left")
+    ax.set_title(_replier(titre, 34), loc="left")
     fig.tight_layout()
     alternative = f"{titre} : " + " ; ".join(f"{l}, {('secret' if v is None else f'{_chiffre(v)} {unite}')}"
                                              for l, v in zip(libelles, valeurs)) + "."
@@ -172,7 +172,7 @@ def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: st
              couleurs=COULEURS_ECHELLE, unite: str = "% des familles ayant répondu", pourcent: bool = True) -> str:
     """One stacked bar per line: shares on the five-point scale (%), or counts by modality."""
     plt = _figure()
-    fig, ax = plt.subplots(figsize=(6, 0.6 * len(lignes) + 2.2))
+    fig, ax = plt.subplots(figsize=(6, 0.6 * len(lignes) + 2.0))
     y = list(range(len(lignes)))[::-1]
     largeur = 100 if pourcent else max([sum(v or 0 for v in p) for _, p in lignes] + [1])
     for yi, (_, parts) in zip(y, lignes):
@@ -188,7 +188,7 @@ def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: st
     ax.legend(handles=poignees, ncols=3 if len(poignees) > 4 else 2,
               loc="upper center", bbox_to_anchor=(0.5, -0.3), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(titre, loc="left")
+    ax.set_title(_replier(titre, 34), loc="left")
     fig.tight_layout()
     mesure = (lambda p: f"{p:.0f} %") if pourcent else _chiffre
     alternative = titre + " : " + " ; ".join(
@@ -548,9 +548,14 @@ def regle_secret(config) -> str:
 
 
 def _vers_donnees(config) -> str:
-    """The package is copied once to evaluation/donnees/; the method page sits one folder below
-    evaluation/ when pages are folders (use_directory_urls, mkdocs' default)."""
-    return "../donnees/" if config.get("use_directory_urls", True) else "donnees/"
+    """The way from methode.md, in the language being built, to the package copied once, under the
+    French pages, to evaluation/donnees/ (mkdocs-static-i18n builds other languages under /<lang>/)."""
+    from mkdocs.utils import get_relative_url
+
+    theme = config.get("theme")
+    langue = str((theme.get("language") if theme is not None else None) or "fr")
+    page = "evaluation/methode/" if config.get("use_directory_urls", True) else "evaluation/methode.html"
+    return get_relative_url("evaluation/donnees/x", ("" if langue == "fr" else f"{langue}/") + page)[:-1]
 
 
 @marqueur("evaluation-telechargement")
