@@ -507,3 +507,131 @@ def test_le_dossier_de_commission_dit_quelle_version_de_la_grille(petit_territoi
     assert CliRunner().invoke(main, ["attribution", "commission", "--date", "15/10/2025"]).exit_code == 0
     md = (coffre.territoire.prive / "commission-2025-10-15.md").read_text(encoding="utf-8")
     assert "Fichier public `data/attribution.yaml`" in md and ", version " in md and "non commitée" not in md
+
+
+# --- decision letters and the usual waiting time ----------------------------------------------------------
+
+def decider_avec(coffre, changer) -> None:
+    """The commission's default decisions, changed by `changer(blocks)` (one text block per family)."""
+    assert CliRunner().invoke(main, ["attribution", "commission", "--date", "15/10/2025"]).exit_code == 0
+    fichier = coffre.territoire.prive / "decisions-2025-10-15.yaml"
+    tete, *blocs = fichier.read_text(encoding="utf-8").split("  - famille: ")
+    fichier.write_text(tete + "".join("  - famille: " + b for b in changer(blocs)), encoding="utf-8")
+    resultat = CliRunner().invoke(main, ["attribution", "decider", "--fichier", str(fichier)])
+    assert resultat.exit_code == 0, resultat.output
+
+
+def texte_pdf(chemin: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(chemin).pages)
+
+
+def ajourner(bloc: str) -> str:
+    import re
+
+    return re.sub(r'avis: \w+\n    motif: ""', 'avis: ajourne\n    motif: "pièces justificatives à compléter"', bloc)
+
+
+def test_lettres_de_decision_accordee_et_ajournee(petit_territoire):
+    coffre, lot = petit_territoire
+    decider_avec(coffre, lambda blocs: blocs[1:-1] + [ajourner(blocs[-1])])  # the first family gets no decision
+    apres = {d["id"]: coffre.lire(d["id"]) for d in lot}
+    avis = {i: next((e["details"] for e in d["journal"] if e["type"] == "decision"), None) for i, d in apres.items()}
+    sans = [i for i, a in avis.items() if a is None]
+    ajournee = next(i for i, a in avis.items() if a and a["avis"] == "ajourne")
+    accordee = next(i for i, a in avis.items() if a and a["avis"] == "accorde" and a.get("mode") == "location_aidee")
+    assert len(sans) == 1
+
+    resultat = CliRunner().invoke(main, ["attribution", "lettres", "--date", "15/10/2025"])
+    assert resultat.exit_code == 0, resultat.output
+    prive = coffre.territoire.prive
+    lettres = sorted(p.name for p in prive.glob("lettre-decision-*.pdf"))
+    assert lettres == sorted(f"lettre-decision-{i}-2025-10-15.pdf" for i, a in avis.items() if a)
+    assert f"{len(lot) - 1} lettre(s)" in resultat.output
+
+    oui = " ".join(texte_pdf(prive / f"lettre-decision-{accordee}-2025-10-15.pdf").split()).replace("\u202f", " ")
+    for attendu in ("Noémie Quillembois", "Tilleuls Imaginaires", "Votre demande est accordée",
+                    GRILLE.libelle_materiel(avis[accordee]["materiels"][0]), "location avec aide du PRE",
+                    f"Le loyer est de {avis[accordee]['loyer_mensuel']:g} € par mois",
+                    "traitement algorithmique", "L311-3-1", "CADA", "nouveau votre demande",
+                    "Comment votre demande a été examinée", "Référente de parcours PRE Sablons", "15 octobre 2025", accordee):
+        assert attendu in oui, attendu
+    non = " ".join(texte_pdf(prive / f"lettre-decision-{ajournee}-2025-10-15.pdf").split())
+    assert "La décision est reportée" in non and "« pièces justificatives à compléter »" in non
+    assert "Vous n'avez rien à refaire" in non and "CADA" in non and "L311-3-1" in non
+    for autre in set(apres) - {ajournee}:
+        assert autre not in non  # a letter never names another family
+    lot_pdf = prive / "lettres-decision-2025-10-15.pdf"
+    from pypdf import PdfReader
+
+    assert len(PdfReader(lot_pdf).pages) == sum(len(PdfReader(prive / n).pages) for n in lettres)
+
+
+def test_lettres_refusees_sans_rien_ecrire_pour_un_identifiant_fautif(petit_territoire):
+    coffre, lot = petit_territoire
+    decider_avec(coffre, lambda blocs: blocs[1:])
+    sans = next(d["id"] for d in lot if not any(e["type"] == "decision" for e in coffre.lire(d["id"])["journal"]))
+    avec = next(d["id"] for d in lot if d["id"] != sans)
+    resultat = CliRunner().invoke(main, ["attribution", "lettres", avec, "toto", "F-ZZZZZ", sans])
+    assert resultat.exit_code != 0 and "Traceback" not in resultat.output
+    sortie = resultat.output
+    assert "aucune lettre n'a été écrite" in sortie
+    assert "« TOTO » n'est pas un numéro de dossier" in sortie and "F-XXXXX" in sortie
+    assert "F-ZZZZZ : aucun dossier valide de ce numéro" in sortie
+    assert f"{sans} : aucune décision de la commission" in sortie
+    assert not list(coffre.territoire.prive.glob("lettre*"))
+
+    seule = CliRunner().invoke(main, ["attribution", "lettres", avec])
+    assert seule.exit_code == 0, seule.output
+    assert sorted(p.name for p in coffre.territoire.prive.glob("lettre*")) == [
+        f"lettre-decision-{avec}-2025-10-15.pdf", f"lettres-decision-selection-{date.today().isoformat()}.pdf"]
+    autre_seance = CliRunner().invoke(main, ["attribution", "lettres", "--date", "16/10/2025"])
+    assert autre_seance.exit_code != 0 and "n'a enregistré aucune décision" in autre_seance.output
+
+
+def livree_apres(semaines: int, debut: str = "2025-01-06") -> dict:
+    """A dossier granted on `debut` and delivered `semaines` weeks later (then a second delivery, not counted)."""
+    from datetime import timedelta
+
+    from famnum.dossiers import evenement
+
+    jour = date.fromisoformat(debut)
+    d = dossier()
+    d["journal"] += [evenement("decision", "secrétariat", jour, {"avis": "accorde", "commission": debut}),
+                     evenement("livraison", "référent", jour + timedelta(weeks=semaines), {"materiel": "A-1", "lieu": "domicile"}),
+                     evenement("livraison", "référent", jour + timedelta(weeks=semaines + 30), {"materiel": "A-2", "lieu": "domicile"})]
+    return d
+
+
+def test_delai_habituel_mediane_et_secret_statistique():
+    from famnum.attribution.explication import bande_attente, delai_habituel, phrase_delai
+    from famnum.dossiers import evenement
+
+    pas_livree = dossier()
+    pas_livree["journal"].append(evenement("decision", "secrétariat", date(2025, 1, 6), {"avis": "accorde"}))
+    refusee_puis_livree = dossier()  # a delivery with no grant before it does not count
+    refusee_puis_livree["journal"] += [evenement("decision", "secrétariat", date(2025, 1, 6), {"avis": "refuse"}),
+                                       evenement("livraison", "référent", date(2025, 2, 6), {"materiel": "A-3", "lieu": "domicile"})]
+    onze = [livree_apres(s) for s in (1, 2, 2, 3, 5, 6, 8, 9, 20, 30, 40)] + [pas_livree, refusee_puis_livree]
+    delai = delai_habituel(onze)
+    assert (delai.semaines, delai.familles) == (6, 11)
+    assert phrase_delai(delai) == "Délai habituel entre l'accord et la livraison : environ 6 semaines (médiane sur 11 familles)."
+    douze = delai_habituel(onze + [livree_apres(7)])
+    assert douze.semaines == 6.5 and "environ 7 semaines (médiane sur 12 familles)" in phrase_delai(douze)
+
+    dix = delai_habituel(onze[1:])
+    assert dix.semaines is None and dix.familles == 10
+    assert "pas encore connu" in phrase_delai(dix) and "6" not in phrase_delai(dix)
+
+    assert bande_attente(3, 40) == "parmi les 10 premières familles de la liste d'attente"
+    assert bande_attente(15, 40) == "parmi les 20 premières familles de la liste d'attente"
+    assert bande_attente(15, 16) == "sur la liste d'attente"
+    assert bande_attente(600, 700) == "après les 500 premières familles de la liste d'attente"
+
+
+def test_expliquer_donne_le_delai_habituel(petit_territoire):
+    coffre, lot = petit_territoire
+    decider_avec(coffre, lambda blocs: blocs)
+    sortie = CliRunner().invoke(main, ["expliquer", lot[0]["id"]]).output
+    assert "Délai habituel entre l'accord et la livraison : pas encore connu" in sortie

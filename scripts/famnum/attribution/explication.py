@@ -4,7 +4,10 @@ their sources, the criteria and weights as applied to the family, the operations
 (rank band or waiting-list place). Only this family's data and counts of the others, never theirs."""
 from __future__ import annotations
 
+import statistics
+from dataclasses import dataclass
 from datetime import date
+from typing import Iterable
 
 from ..erreurs import FamnumError
 from .bareme import nombre
@@ -14,6 +17,58 @@ from .proposition import Candidature, Proposition
 IMPRIMANTE = {"aucune": "aucune", "oui": "une imprimante qui fonctionne", "non": "une imprimante qui ne fonctionne pas",
               "sans_encre": "une imprimante sans encre ni papier"}
 QUARTS = ("dans le premier quart", "dans le deuxième quart", "dans le troisième quart", "dans le dernier quart")
+SEUIL_SECRET = 11  # Insee's small-area rule (DESIGN.md): never a figure computed on fewer families
+BORNES_ATTENTE = (10, 20, 50, 100, 200, 500)
+
+
+@dataclass
+class Delai:
+    """The usual time between a grant and its delivery, over every family delivered."""
+    semaines: float | None  # the median; None below the statistical-secret threshold
+    familles: int
+
+
+def semaines_avant_livraison(dossier: dict) -> float | None:
+    """Weeks from the family's first grant to its first delivery after it; None if not delivered."""
+    accord = None
+    for e in sorted(dossier.get("journal", []), key=lambda e: e["date"]):  # stable: same-day order kept
+        if accord is None and e["type"] == "decision" and e.get("details", {}).get("avis") == "accorde":
+            accord = date.fromisoformat(e["date"])
+        elif accord is not None and e["type"] == "livraison":
+            return (date.fromisoformat(e["date"]) - accord).days / 7
+    return None
+
+
+def delai_habituel(dossiers: Iterable[dict]) -> Delai:
+    delais = [s for s in map(semaines_avant_livraison, dossiers) if s is not None]
+    return Delai(statistics.median(delais) if len(delais) >= SEUIL_SECRET else None, len(delais))
+
+
+def semaines_arrondies(delai: Delai | None) -> int | None:
+    """Half rounds up; under a week reads « environ 1 semaine »."""
+    if delai is None or delai.semaines is None:
+        return None
+    return max(1, int(delai.semaines + 0.5))
+
+
+def phrase_delai(delai: Delai) -> str:
+    semaines = semaines_arrondies(delai)
+    if semaines is None:
+        return (f"Délai habituel entre l'accord et la livraison : pas encore connu. Moins de {SEUIL_SECRET} familles "
+                "ont été livrées, et on ne donne jamais un chiffre calculé sur moins de "
+                f"{SEUIL_SECRET} familles (secret statistique).")
+    return (f"Délai habituel entre l'accord et la livraison : environ {semaines} semaine{'s' if semaines > 1 else ''} "
+            f"(médiane sur {delai.familles} familles).")
+
+
+def bande_attente(place: int, inscrites: int) -> str:
+    """« parmi les 10 premières » rather than an exact place, which would tell about the families around."""
+    borne = next((b for b in BORNES_ATTENTE if place <= b), None)
+    if borne is None:
+        return f"après les {BORNES_ATTENTE[-1]} premières familles de la liste d'attente"
+    if borne >= inscrites:
+        return "sur la liste d'attente"
+    return f"parmi les {borne} premières familles de la liste d'attente"
 
 
 def minuscule(texte: str) -> str:
@@ -89,7 +144,7 @@ def resultat(c: Candidature, p: Proposition, decision: dict | None) -> list[str]
                       + (f", en {minuscule(g.libelle_mode(c.mode))}." if c.mode else "."))
     else:
         lignes.append(f"Votre demande est classée {bande(c.rang, classees)}. Le stock et le budget de cette séance "
-                      f"n'ont pas suffi : vous êtes à la place {c.place_attente} sur la liste d'attente "
+                      f"n'ont pas suffi : vous êtes {bande_attente(c.place_attente, len(p.attente))} "
                       f"({len(p.attente)} familles y sont inscrites).")
     lignes += ["", "Pourquoi ce matériel et ce mode :"] + [f"- {r}" for r in c.besoin.raisons]
     modes = g["modes"]["selon_capacite"]
@@ -115,7 +170,7 @@ def resultat(c: Candidature, p: Proposition, decision: dict | None) -> list[str]
     return lignes
 
 
-def expliquer(identifiant: str, dossier: dict, proposition: Proposition, referentiels) -> str:
+def expliquer(identifiant: str, dossier: dict, proposition: Proposition, referentiels, delai: Delai | None = None) -> str:
     c = next((x for x in proposition.candidatures if x.identifiant == identifiant), None)
     if c is None:
         raise FamnumError(f"Le dossier {identifiant} n'a pas été examiné par la grille à cette date "
@@ -153,6 +208,7 @@ def expliquer(identifiant: str, dossier: dict, proposition: Proposition, referen
         "## 5. Votre résultat",
         "",
         *resultat(c, proposition, decision),
+        *(["", phrase_delai(delai)] if delai else []),
         "",
         "## 6. Vos droits",
         "",

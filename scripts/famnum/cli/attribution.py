@@ -1,4 +1,4 @@
-"""famnum attribution proposer | commission | decider, et famnum expliquer."""
+"""famnum attribution proposer | commission | decider | lettres, et famnum expliquer."""
 from __future__ import annotations
 
 from datetime import date
@@ -110,6 +110,34 @@ def decider(fichier: Path | None, date_seance: str | None, par: str | None):
                 f"{compte['ajourne']} ajournée(s), {compte['refuse']} refusée(s).", fg="green")
 
 
+@attribution.command("lettres")
+@click.argument("identifiants", nargs=-1, metavar="[ID]...")
+@click.option("--date", "date_seance", metavar="JJ/MM/AAAA",
+              help="Date de la séance de la commission. Par défaut : la dernière séance qui a décidé.")
+@commande_sure
+def lettres(identifiants: tuple[str, ...], date_seance: str | None):
+    """Écrit la lettre de décision de chaque famille décidée (PDF privés dans build/private/, un par famille et un pour tout imprimer)."""
+    from ..attribution.explication import delai_habituel
+    from ..attribution.lettres import choisir, ecrire_lettres, nom_du_lot, preparer_lettres
+    from ..attribution.seance import charger_publics
+    from ..dossiers import Coffre
+
+    coffre = Coffre.ouvrir()
+    grille, _ = charger_publics(coffre)
+    dossiers = coffre.lire_tous(valider=True).dossiers
+    choisis = choisir(dossiers, list(identifiants), _jour(date_seance) if date_seance else None)
+    aujourd_hui = date.today()
+    lettres_ = preparer_lettres(choisis, grille, delai_habituel(dossiers.values()), aujourd_hui)
+    chemins = ecrire_lettres(lettres_, coffre.territoire.prive, nom_du_lot(lettres_, bool(identifiants), aujourd_hui))
+    click.secho(f"{len(lettres_)} lettre(s) de décision écrite(s).", fg="green")
+    click.echo(f"À imprimer (toutes les lettres) : {coffre.territoire.relatif(chemins[-1])}")
+    if len(chemins) <= 6:
+        click.echo("Une par famille : " + ", ".join(coffre.territoire.relatif(c) for c in chemins[:-1]))
+    else:
+        click.echo(f"Une par famille : {coffre.territoire.relatif(chemins[0].parent)}/lettre-decision-<dossier>-<séance>.pdf")
+    click.echo("Ces lettres nomment les familles : elles restent privées (build/private/), ne les publiez pas.")
+
+
 def _decisions_au_terminal(proposition) -> list:
     """Family after family in the ranking: Entrée follows the grid; a reason is asked when the decision departs from it."""
     from ..attribution.bareme import nombre
@@ -142,7 +170,7 @@ def _decisions_au_terminal(proposition) -> list:
 @commande_sure
 def expliquer(identifiant: str, date_seance: str | None):
     """Explique à une famille, en français simple, comment sa demande a été examinée (CRPA L311-3-1)."""
-    from ..attribution.explication import avant, expliquer as expliquer_famille, jour_de_seance
+    from ..attribution.explication import avant, delai_habituel, expliquer as expliquer_famille, jour_de_seance
     from ..attribution.proposition import proposer as proposer_
     from ..attribution.seance import charger_publics
     from ..dossiers import Coffre
@@ -156,7 +184,8 @@ def expliquer(identifiant: str, date_seance: str | None):
     lecture = coffre.lire_tous(valider=True)
     pseudo = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
     proposition = proposer_(avant(lecture.dossiers, jour), grille, coffre.referentiels, stock, pseudo, jour)
-    click.echo(expliquer_famille(identifiant, dossier, proposition, coffre.referentiels))
+    click.echo(expliquer_famille(identifiant, dossier, proposition, coffre.referentiels,
+                                 delai_habituel(lecture.dossiers.values())))
 
 
 @main.command("livrer")
