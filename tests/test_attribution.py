@@ -559,7 +559,7 @@ def test_lettres_de_decision_accordee_et_ajournee(petit_territoire):
         assert attendu in oui, attendu
     non = " ".join(texte_pdf(prive / f"lettre-decision-{ajournee}-2025-10-15.pdf").split())
     assert "La décision est reportée" in non and "« pièces justificatives à compléter »" in non
-    assert "Vous n'avez rien à refaire" in non and "CADA" in non and "L311-3-1" in non
+    assert "Votre référent vous aide" in non and "rien à refaire" not in non and "CADA" in non and "L311-3-1" in non
     for autre in set(apres) - {ajournee}:
         assert autre not in non  # a letter never names another family
     lot_pdf = prive / "lettres-decision-2025-10-15.pdf"
@@ -635,3 +635,28 @@ def test_expliquer_donne_le_delai_habituel(petit_territoire):
     decider_avec(coffre, lambda blocs: blocs)
     sortie = CliRunner().invoke(main, ["expliquer", lot[0]["id"]]).output
     assert "Délai habituel entre l'accord et la livraison : pas encore connu" in sortie
+
+
+@pytest.mark.parametrize("details, attendus, absents", [
+    ({"avis": "ajourne", "ecart": "aucun"}, ["La décision est reportée", "sur la liste d'attente", "rien à refaire"], ["raison écrite"]),
+    ({"avis": "refuse", "ecart": "aucun"}, ["Votre demande est refusée", "pas assez haut dans le classement", "nouvel examen"], ["raison écrite"]),
+    ({"avis": "refuse", "ecart": "hors_classement", "motif": "équipée par ailleurs."},
+     ["La raison écrite par la commission : « équipée par ailleurs »."], ["pas assez haut"]),
+    ({"avis": "accorde", "ecart": "aucun", "materiels": ["ordinateur_fixe"], "mode": "don"},
+     ["Ordinateur fixe reconditionné", "Comment : don", "rien à rendre", "environ 3 semaines"], ["raison écrite", "loyer"]),
+    ({"avis": "accorde", "ecart": "aucun", "materiels": ["connexion_internet"], "aide_connexion_mensuelle": 10},
+     ["10 € par mois pendant 12 mois", "mettre en place l'aide pour internet"], ["jour de la livraison"]),
+])
+def test_la_lettre_dit_chaque_decision_en_francais_simple(details, attendus, absents):
+    from famnum.attribution.explication import Delai
+    from famnum.attribution.lettres import preparer_lettres
+    from famnum.dossiers import evenement
+
+    d = dossier()
+    d["journal"].append(evenement("decision", "secrétariat", JOUR, {**details, "commission": JOUR.isoformat()}))
+    html = " ".join(preparer_lettres([(d, d["journal"][-1])], GRILLE, Delai(2.6, 40), date(2025, 10, 20))[0].html.split())
+    html = html.replace("\u202f", " ").replace("&#39;", "'")
+    for attendu in attendus + ["Madame Noémie Quillembois", "L311-3-1", "CADA", "20 octobre 2025", "15 octobre 2025"]:
+        assert attendu in html, attendu
+    for absent in absents:
+        assert absent not in html, absent
