@@ -185,11 +185,13 @@ def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: st
     poignees = [Patch(color=c, label=m) for m, c in zip(modalites, couleurs)]
     if pourcent:
         poignees.append(Patch(facecolor="white", edgecolor="#555555", hatch="//", label="secret"))
-    ax.legend(handles=poignees, ncols=3 if len(poignees) > 4 else 2,
-              loc="upper center", bbox_to_anchor=(0.5, -0.3), frameon=False)
+    colonnes = 3 if len(poignees) > 4 else 2
+    fig.legend(handles=poignees, ncols=colonnes, loc="lower center", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(_replier(titre, 34), loc="left")
-    fig.tight_layout()
+    # the legend's rows under the axis, never over its label
+    rangs = -(-len(poignees) // colonnes)
+    fig.tight_layout(rect=(0, (0.3 * rangs + 0.15) / fig.get_figheight(), 1, 1))
     mesure = (lambda p: f"{p:.0f} %") if pourcent else _chiffre
     alternative = titre + " : " + " ; ".join(
         f"{l} : " + ", ".join(f"{modalites[k]} {'secret' if p is None else mesure(p)}" for k, p in enumerate(parts))
@@ -255,7 +257,7 @@ def _bloc_distribution(donnees, base: str, periode: str, niveau: str = "##") -> 
     for m in ECHELLE:
         table.append(f"| {m.capitalize()} | " + " | ".join(_pct(c.get(m)) for _, _, c in lignes) + " |")
     table.append("| Familles qui ont répondu | " + " | ".join(_n(c.get(ENSEMBLE)) for _, _, c in lignes) + " |")
-    svg = empilees(titre, [(l, p) for l, p, _ in lignes], f"eval-{base}")
+    svg = empilees(titre, [(TEMPS_COURTS[l], p) for l, p, _ in lignes], f"eval-{base}")
     return (entete + _figure_html(svg, f"{titre} : part des familles par réponse (%). Les mêmes chiffres sont dans le "
                                        "tableau ci-dessous.") + "\n" + "\n".join(table) + "\n")
 
