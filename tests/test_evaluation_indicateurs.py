@@ -141,26 +141,12 @@ def test_seuil_jamais_sous_cinq(tmp_path):
 # --- disclosure control, attacked ----------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo_publiee(ref, schema, defs, tmp_path_factory):
+def demo_publiee(ref, tmp_path_factory):
     """The demo's year (families, sessions and their evaluation forms), controlled and published."""
-    from famnum.demo import Generateur
-    from famnum.evaluation.demo import reponses_fictives
-    from famnum.evaluation.seances import fiches_ateliers
-    from famnum.evaluation.simulation import Simulation
+    from annee_fictive import publier_annee_fictive
 
-    dossiers = Generateur(ref).dossiers(319)
-    simulation = Simulation(AUJOURD_HUI)
-    simulation.completer(dossiers)
-    fiches, seances, par_id = fiches_ateliers(RACINE), [], {d["id"]: d for d in dossiers}
-    for seance, presents in simulation.seances(par_id):
-        seance.evaluation = reponses_fictives(simulation.hasard, fiches[seance.fiche].questions, seance.participants)
-        seances.append({**seance.en_donnees(), "date": seance.jour})
-        for identifiant in presents:
-            par_id[identifiant]["journal"].append(evenement(seance.type, "animatrice", seance.jour, {"fiche": seance.fiche}))
-    res = calcul.calculer(par_id, ref, schema, defs, seances, AUJOURD_HUI)
-    controle = secret.controler(res.tableaux, defs.seuil, [p.code for p in res.periodes])
     dossier = tmp_path_factory.mktemp("public")
-    paquet.ecrire(dossier, paquet.fichiers(res, defs, controle, "Territoire fictif"))
+    res, controle, dossiers, seances, _ = publier_annee_fictive(dossier, ref, AUJOURD_HUI, avec_stock=False)
     return res, controle, dossier, dossiers, seances
 
 

@@ -14,6 +14,8 @@ import yaml
 
 from famnum.site import construction, hooks, marqueurs, pdf
 
+from annee_fictive import site_de_test
+
 RACINE = construction.RACINE
 CONTENT = RACINE / "content"
 LANGUES = ("ar", "tr", "en")
@@ -29,8 +31,7 @@ def _config() -> dict:
 
 @pytest.fixture(scope="session")
 def build(tmp_path_factory) -> dict:
-    return construction.construire_une_fois(
-        construction.dossier_partage(tmp_path_factory.getbasetemp()))
+    return site_de_test(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,8 @@ import pytest
 
 from famnum.site import construction
 
+from annee_fictive import site_de_test
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -50,8 +52,7 @@ def axe_source() -> str:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    build = construction.construire_une_fois(
-        construction.dossier_partage(tmp_path_factory.getbasetemp()))
+    build = site_de_test(tmp_path_factory.getbasetemp())
     site_dir = Path(build["site"])
     assert (site_dir / "index.html").exists(), build["sortie"][-3000:]
     return site_dir

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import html
 import io
 import json
 import os
@@ -259,7 +260,7 @@ def _bloc_distribution(donnees, base: str, periode: str, niveau: str = "##") -> 
     table.append("| Familles qui ont répondu | " + " | ".join(_n(c.get(ENSEMBLE)) for _, _, c in lignes) + " |")
     svg = empilees(titre, [(TEMPS_COURTS[l], p) for l, p, _ in lignes], f"eval-{base}")
     return (entete + _figure_html(svg, f"{titre} : part des familles par réponse (%). Les mêmes chiffres sont dans le "
-                                       "tableau ci-dessous.") + "\n" + "\n".join(table) + "\n")
+                                       "tableau ci-dessous.") + "\n" + _defilant(table, titre) + "\n")
 
 
 def _bloc_modalites(donnees, ident: str, periode: str, niveau: str = "##") -> str:
@@ -284,8 +285,19 @@ def _bloc_modalites(donnees, ident: str, periode: str, niveau: str = "##") -> st
             cellules += [_euros(ligne, "cout_familles_euros"), _euros(ligne, "aide_pre_euros")]
         table.append("| " + " | ".join(cellules) + " |")
     legende = f"{i['titre']}, ensemble du territoire. Les mêmes chiffres sont dans le tableau ci-dessous."
-    return (entete + _figure_html(svg, legende) + "\n" + "\n".join(table) + "\n\n"
+    return (entete + _figure_html(svg, legende) + "\n" + _defilant(table, i["titre"]) + "\n\n"
             + _details_groupes(donnees, ident, periode, modalites))
+
+
+def _defilant(table: list[str], titre: str) -> str:
+    """A table of figures in a region that scrolls sideways on a phone, reachable with the keyboard
+    (tabindex: axe's scrollable-region-focusable), named for screen readers. Numbers never break
+    inside a cell (« secr/et »): the region scrolls instead."""
+    import markdown
+
+    nom = html.escape(f"Tableau : {titre}", quote=True)
+    corps = markdown.markdown("\n".join(table), extensions=["tables"])
+    return f'<div class="famnum-defile" role="region" tabindex="0" aria-label="{nom}">\n{corps}\n</div>\n'
 
 
 def _euros(ligne, champ: str) -> str:
@@ -309,7 +321,7 @@ def _details_groupes(donnees, ident: str, periode: str, modalites: list[str]) ->
     for ventilation, code, nom in groupes:
         c = _cases(donnees, ident, periode, ventilation, code)
         lignes.append(f"| {_cellule(nom)} | " + " | ".join(_n(c.get(m)) for m in [*modalites, ENSEMBLE]) + " |")
-    corps = "\n".join("    " + l for l in lignes)
+    corps = "\n".join("    " + l for l in _defilant(lignes, "par quartier et par niveau scolaire").splitlines())
     return f'??? note "Par quartier et par niveau scolaire"\n\n{corps}\n'
 
 
@@ -445,7 +457,7 @@ def _bloc_stock(donnees) -> str:
             "préparation (à remettre en état), hors service ou réformés (sortis du parc). Les appareils déjà remis aux "
             "familles n'y sont pas. C'est l'état du stock au jour de la publication.\n\n"
             + _figure_html(svg, "Matériel détenu par le PRE, par type et par état. Les mêmes chiffres sont dans le "
-                                "tableau ci-dessous.") + "\n" + "\n".join(table) + "\n")
+                                "tableau ci-dessous.") + "\n" + _defilant(table, "matériel détenu par le PRE") + "\n")
 
 
 @marqueur("evaluation-equipement")
@@ -477,7 +489,7 @@ def seances(config) -> str:
         for l in [*lignes, *([total] if total else [])]:
             table.append(f"| {_cellule(l['type_libelle'])} | {l['seances']} | {_n(l, 'participants')} |")
         return (_figure_html(svg, "Séances tenues depuis le début du programme. Le tableau ci-dessous donne aussi "
-                                  "les participations.") + "\n" + "\n".join(table) + "\n")
+                                  "les participations.") + "\n" + _defilant(table, "séances tenues") + "\n")
     return _avec(config, rendu)
 
 
@@ -517,7 +529,7 @@ def _bloc_fiche(config, fiche: str, questions: dict[int, dict]) -> str:
                      + " | ".join(_n(questions[n].get(m), "personnes") for n in numeros) + " |")
     enonces = "\n".join(f"{n}. {questions[n]['question']}" for n in numeros)
     return (f"### {lien}\n\nLes questions (Q1, Q2…) :\n\n{enonces}\n\n" + _figure_html(svg, "Part des réponses (%) à chaque question. Le tableau ci-dessous donne "
-                                                    "le nombre de personnes.") + "\n" + "\n".join(table) + "\n")
+                                                    "le nombre de personnes.") + "\n" + _defilant(table, titre or fiche) + "\n")
 
 
 @marqueur("evaluation-ateliers")

@@ -1,0 +1,88 @@
+"""The demo's year of programme life (319 fictitious families, their follow-ups, the sessions they came
+to with answered evaluation forms), computed, controlled and published as an open-data package: the
+package the evaluation tests attack and the pages the site tests render and visit."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parents[1]
+JOUR = date(2026, 11, 23)
+
+
+def annee_fictive(ref, jour: date = JOUR) -> tuple[list[dict], list[dict]]:
+    """(dossiers, sessions): each family present at a session has its atelier/formation event."""
+    from famnum.demo import Generateur
+    from famnum.dossiers import evenement
+    from famnum.evaluation.demo import reponses_fictives
+    from famnum.evaluation.seances import fiches_ateliers
+    from famnum.evaluation.simulation import Simulation
+
+    dossiers = Generateur(ref).dossiers(319)
+    simulation = Simulation(jour)
+    simulation.completer(dossiers)
+    fiches, seances, par_id = fiches_ateliers(RACINE), [], {d["id"]: d for d in dossiers}
+    for n, (seance, presents) in enumerate(simulation.seances(par_id)):
+        seance.evaluation = reponses_fictives(simulation.hasard, fiches[seance.fiche].questions, seance.participants)
+        nom = f"seance-{n}"
+        seances.append({**seance.en_donnees(), "date": seance.jour, "nom": nom})
+        for identifiant in presents:
+            par_id[identifiant]["journal"].append(evenement(seance.type, "animatrice", seance.jour,
+                                                            {"seance": nom, "fiche": seance.fiche, "structure": seance.structure}))
+    return dossiers, seances
+
+
+def publier_annee_fictive(dossier: Path, ref=None, jour: date = JOUR, avec_stock: bool = True):
+    """The year, controlled and written to `dossier`; returns (resultat, controle, dossiers, seances, stock)."""
+    from famnum.attribution.stock import charger_stock
+    from famnum.evaluation import calcul, definitions, paquet, secret
+    from famnum.referentiels import Referentiels
+    from famnum.workspace import Territoire
+
+    ref = ref or Referentiels.charger(Territoire(RACINE))
+    schema = json.loads((RACINE / "data/schemas/famille.schema.json").read_text(encoding="utf-8"))
+    defs = definitions.charger()
+    dossiers, seances = annee_fictive(ref, jour)
+    res = calcul.calculer({d["id"]: d for d in dossiers}, ref, schema, defs, seances, jour)
+    controle = secret.controler(res.tableaux, defs.seuil, [p.code for p in res.periodes])
+    stock = charger_stock(Territoire(RACINE)) if avec_stock else None
+    paquet.ecrire(dossier, paquet.fichiers(res, defs, controle, "Territoire fictif (données fictives)", stock=stock))
+    return res, controle, dossiers, seances, stock
+
+
+def site_de_test(basetemp: Path) -> dict:
+    """The site the site tests and the browser tests share, built once, with this year's evaluation
+    published on its pages (charts, tables, « secret »): axe and the 360 px check see them too."""
+    import os
+
+    from famnum.site import construction
+
+    partage = construction.dossier_partage(basetemp)
+    public = _paquet_partage(partage)
+    avant = os.environ.get("FAMNUM_PUBLIC")
+    os.environ["FAMNUM_PUBLIC"] = str(public)  # read by the build's own process only
+    try:
+        return construction.construire_une_fois(partage)
+    finally:
+        if avant is None:
+            os.environ.pop("FAMNUM_PUBLIC", None)
+        else:
+            os.environ["FAMNUM_PUBLIC"] = avant
+
+
+def _paquet_partage(partage: Path) -> Path:
+    """One package for every pytest worker (a file lock, like the site's build)."""
+    import fcntl
+    import shutil
+
+    partage.mkdir(parents=True, exist_ok=True)
+    public = partage / "public"
+    with open(partage / "paquet.lock", "w") as verrou:
+        fcntl.flock(verrou, fcntl.LOCK_EX)
+        if not (public / "datapackage.json").is_file():
+            en_cours = partage / "public-en-cours"
+            shutil.rmtree(en_cours, ignore_errors=True)
+            publier_annee_fictive(en_cours)
+            en_cours.rename(public)
+    return public
