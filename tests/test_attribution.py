@@ -566,6 +566,10 @@ def test_lettres_de_decision_accordee_et_ajournee(petit_territoire):
     from pypdf import PdfReader
 
     assert len(PdfReader(lot_pdf).pages) == sum(len(PdfReader(prive / n).pages) for n in lettres)
+    import stat
+    # they name families: no other account of the machine may read them
+    assert {stat.S_IMODE((prive / n).stat().st_mode) for n in [*lettres, lot_pdf.name]} == {0o600}
+    assert stat.S_IMODE(prive.stat().st_mode) == 0o700
 
 
 def test_lettres_refusees_sans_rien_ecrire_pour_un_identifiant_fautif(petit_territoire):
@@ -660,3 +664,15 @@ def test_la_lettre_dit_chaque_decision_en_francais_simple(details, attendus, abs
         assert attendu in html, attendu
     for absent in absents:
         assert absent not in html, absent
+
+
+def test_le_delai_habituel_suit_le_seuil_du_territoire():
+    from famnum.attribution.explication import delai_habituel, phrase_delai
+
+    def famille(accord: str, livraison: str) -> dict:
+        return {"journal": [{"type": "decision", "date": accord, "details": {"avis": "accorde"}},
+                            {"type": "livraison", "date": livraison, "details": {}}]}
+    douze = [famille("2025-10-15", "2025-11-26")] * 12  # six weeks each
+    assert "environ 6 semaines (médiane sur 12 familles)" in phrase_delai(delai_habituel(douze))
+    strict = delai_habituel(douze, seuil=15)
+    assert strict.semaines is None and "Moins de 15 familles" in phrase_delai(strict)

@@ -139,3 +139,16 @@ def test_aucun_identifiant_dans_les_journaux_meme_en_mode_debogage(coffre, caplo
     coffre.enregistrer([d], "Nouvelle fiche de diagnostic")
     coffre.lire(d["id"])
     assert d["id"] not in caplog.text
+
+
+def test_un_document_prive_n_est_lisible_que_par_son_proprietaire(tmp_path):
+    import stat
+
+    (tmp_path / "build").mkdir(mode=0o755)
+    chemin = tmp_path / "build" / "private" / "rgpd" / "acces.html"
+    vault.ecrire_prive(chemin, b"<p>document d'une famille</p>")
+    assert chemin.read_bytes() == b"<p>document d'une famille</p>"
+    assert stat.S_IMODE(chemin.stat().st_mode) == 0o600
+    assert stat.S_IMODE(chemin.parent.stat().st_mode) == 0o700            # build/private/rgpd
+    assert stat.S_IMODE(chemin.parent.parent.stat().st_mode) == 0o700     # build/private
+    assert stat.S_IMODE((tmp_path / "build").stat().st_mode) == 0o755     # build/ itself is not ours to change

@@ -10,7 +10,6 @@ import csv
 import html
 import io
 import json
-import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -220,16 +219,14 @@ def effacer(coffre: Coffre, dossiers: dict[str, dict], motif: str, jour: date | 
 def exporter(coffre: Coffre, dossier: dict, regles: list[Regle], dossier_sortie: Path) -> tuple[Path, Path]:
     """Writes the HTML (readable, in French) and the JSON (complete) into a private folder (0700,
     files 0600): they are handed to the family, never published nor committed."""
-    dossier_sortie.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(dossier_sortie, 0o700)
+    from .vault import ecrire_prive
+
     base = dossier_sortie / f"acces-{dossier['id']}"
     page = page_acces(dossier, coffre.schema, coffre.referentiels, regles, [d.role for d in coffre.destinataires])
     sorties = []
     for chemin, contenu in ((base.with_suffix(".html"), page),
                             (base.with_suffix(".json"), json.dumps(dossier, ensure_ascii=False, indent=2) + "\n")):
-        descripteur = os.open(chemin, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descripteur, "w", encoding="utf-8") as f:
-            f.write(contenu)
+        ecrire_prive(chemin, contenu.encode("utf-8"))
         sorties.append(chemin)
     return sorties[0], sorties[1]
 

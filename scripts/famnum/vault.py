@@ -211,6 +211,18 @@ def ecrire_atomiquement(chemin: Path, contenu: bytes) -> None:
         raise
 
 
+def ecrire_prive(chemin: Path, contenu: bytes) -> None:
+    """A document that names a family, kept outside git for printing or handing over (a convention, a
+    letter, an export): the file 0600 (mkstemp's mode), its folders up to build/private/ 0700, so that
+    no other account of the machine reads it."""
+    chemin.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    dossiers = [chemin.parent, *chemin.parent.parents]
+    prive = next((d for d in dossiers if d.name == "private"), None)
+    for dossier in [d for d in dossiers if d == prive or (prive is not None and prive in d.parents)] or [chemin.parent]:
+        os.chmod(dossier, 0o700)
+    ecrire_atomiquement(chemin, contenu)
+
+
 def ecrire_lot_atomiquement(fichiers: list[tuple[Path, bytes]]) -> None:
     """Many files, each replaced whole: all new versions are written and flushed to disk first
     (one sync for the batch instead of one per file, which cost 8 ms each), then renamed."""

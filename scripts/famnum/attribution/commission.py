@@ -205,7 +205,9 @@ def pdf_depuis_markdown(markdown_texte: str, sortie: Path, titre: str,
     css = CSS.replace("PIED", pied.replace('"', "'"))
     document = (f"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>{html.escape(titre)}</title>"
                 f"<style>{css}</style></head><body>{corps}</body></html>")
-    HTML(string=document, base_url=str(sortie.parent)).write_pdf(str(sortie))
+    from ..vault import ecrire_prive
+
+    ecrire_prive(sortie, HTML(string=document, base_url=str(sortie.parent)).write_pdf())
 
 
 def garde_fuites(texte: str, nom: str, aiguilles) -> None:
@@ -233,9 +235,10 @@ def ecrire_commission(p: Proposition, referentiels: Referentiels, prive: Path, f
     racine = prive.parent.parent
     texte = markdown_commission(p, referentiels, fictif, version_grille(racine, p.grille.fichier))
     garde_fuites(texte, f"commission-{p.jour.isoformat()}.md", aiguilles)
-    prive.mkdir(parents=True, exist_ok=True)
+    from ..vault import ecrire_prive
+
     md = prive / f"commission-{p.jour.isoformat()}.md"
     pdf = md.with_suffix(".pdf")
-    md.write_text(texte, encoding="utf-8")
+    ecrire_prive(md, texte.encode("utf-8"))
     pdf_depuis_markdown(texte, pdf, f"Commission d'attribution — {date_fr(p.jour)}")
     return md, pdf

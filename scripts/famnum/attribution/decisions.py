@@ -212,8 +212,9 @@ def modele_decisions(p: Proposition, chemin: Path) -> Path:
         lignes += [f"  - famille: {c.pseudonyme}   # rang {c.rang}, {c.score:g} points : {proposition}",
                    f"    avis: {'accorde' if c.retenue else 'ajourne'}",
                    "    motif: \"\""]
-    chemin.parent.mkdir(parents=True, exist_ok=True)
-    chemin.write_text("\n".join(lignes) + "\n", encoding="utf-8")
+    from ..vault import ecrire_prive
+
+    ecrire_prive(chemin, ("\n".join(lignes) + "\n").encode("utf-8"))  # pseudonyms only, but the commission's work
     return chemin
 
 

@@ -26,6 +26,7 @@ class Delai:
     """The usual time between a grant and its delivery, over every family delivered."""
     semaines: float | None  # the median; None below the statistical-secret threshold
     familles: int
+    seuil: int = SEUIL_SECRET  # the territory's threshold (data/indicateurs.yaml, secret.seuil)
 
 
 def semaines_avant_livraison(dossier: dict) -> float | None:
@@ -39,9 +40,9 @@ def semaines_avant_livraison(dossier: dict) -> float | None:
     return None
 
 
-def delai_habituel(dossiers: Iterable[dict]) -> Delai:
+def delai_habituel(dossiers: Iterable[dict], seuil: int = SEUIL_SECRET) -> Delai:
     delais = [s for s in map(semaines_avant_livraison, dossiers) if s is not None]
-    return Delai(statistics.median(delais) if len(delais) >= SEUIL_SECRET else None, len(delais))
+    return Delai(statistics.median(delais) if len(delais) >= seuil else None, len(delais), seuil)
 
 
 def semaines_arrondies(delai: Delai | None) -> int | None:
@@ -54,9 +55,9 @@ def semaines_arrondies(delai: Delai | None) -> int | None:
 def phrase_delai(delai: Delai) -> str:
     semaines = semaines_arrondies(delai)
     if semaines is None:
-        return (f"Délai habituel entre l'accord et la livraison : pas encore connu. Moins de {SEUIL_SECRET} familles "
+        return (f"Délai habituel entre l'accord et la livraison : pas encore connu. Moins de {delai.seuil} familles "
                 "ont été livrées, et on ne donne jamais un chiffre calculé sur moins de "
-                f"{SEUIL_SECRET} familles (secret statistique).")
+                f"{delai.seuil} familles (secret statistique).")
     return (f"Délai habituel entre l'accord et la livraison : environ {semaines} semaine{'s' if semaines > 1 else ''} "
             f"(médiane sur {delai.familles} familles).")
 

@@ -188,9 +188,11 @@ def rendre_pdfs(lettres: list[Lettre], prive: Path, nom_lot: str) -> list[tuple[
 
 
 def ecrire_lettres(lettres: list[Lettre], prive: Path, nom_lot: str) -> list[Path]:
-    """Like the convention (livraison.ecrire_convention): build/private/, a file per family named by its id."""
+    """Like the convention (livraison.ecrire_convention): build/private/ (0700), a file per family named by
+    its id (0600)."""
+    from ..vault import ecrire_prive
+
     sorties = rendre_pdfs(lettres, prive, nom_lot)
-    prive.mkdir(parents=True, exist_ok=True)
     for chemin, contenu in sorties:
-        chemin.write_bytes(contenu)
+        ecrire_prive(chemin, contenu)
     return [chemin for chemin, _ in sorties]

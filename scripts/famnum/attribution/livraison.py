@@ -178,7 +178,6 @@ def ecrire_convention(livraison: Livraison, grille: Grille, territoire, charte_m
     texte = markdown_convention(livraison, grille, charte, grille["territoire"])
     if fictif:
         texte = texte.replace("\n", "\n\n**DONNÉES FICTIVES — démonstration.**\n", 1)
-    territoire.prive.mkdir(parents=True, exist_ok=True)
     sortie = territoire.prive / f"convention-{livraison.dossier['id']}-{livraison.appareil.inventaire}.pdf"
     pdf_depuis_markdown(texte, sortie, TITRES[livraison.convention["type"]],
                         f"{TITRES[livraison.convention['type']]} — dossier {livraison.dossier['id']} — document personnel")

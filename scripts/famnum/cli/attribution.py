@@ -127,7 +127,7 @@ def lettres(identifiants: tuple[str, ...], date_seance: str | None):
     dossiers = coffre.lire_tous(valider=True).dossiers
     choisis = choisir(dossiers, list(identifiants), _jour(date_seance) if date_seance else None)
     aujourd_hui = date.today()
-    lettres_ = preparer_lettres(choisis, grille, delai_habituel(dossiers.values()), aujourd_hui)
+    lettres_ = preparer_lettres(choisis, grille, delai_habituel(dossiers.values(), seuil_du_secret(coffre)), aujourd_hui)
     chemins = ecrire_lettres(lettres_, coffre.territoire.prive, nom_du_lot(lettres_, bool(identifiants), aujourd_hui))
     click.secho(f"{len(lettres_)} lettre(s) de décision écrite(s).", fg="green")
     click.echo(f"À imprimer (toutes les lettres) : {coffre.territoire.relatif(chemins[-1])}")
@@ -185,7 +185,7 @@ def expliquer(identifiant: str, date_seance: str | None):
     pseudo = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
     proposition = proposer_(avant(lecture.dossiers, jour), grille, coffre.referentiels, stock, pseudo, jour)
     click.echo(expliquer_famille(identifiant, dossier, proposition, coffre.referentiels,
-                                 delai_habituel(lecture.dossiers.values())))
+                                 delai_habituel(lecture.dossiers.values(), seuil_du_secret(coffre))))
 
 
 @main.command("livrer")
@@ -299,3 +299,10 @@ def prets_verifier():
     if problemes:
         sys.exit(2)
     click.secho(f"Stock cohérent : {len(stock)} appareils, chacun en un seul endroit.", fg="green")
+
+
+def seuil_du_secret(coffre) -> int:
+    """The territory's statistical-secret threshold (data/indicateurs.yaml), the same as the evaluation's."""
+    from ..evaluation.definitions import charger
+
+    return charger(coffre.territoire.racine).seuil
