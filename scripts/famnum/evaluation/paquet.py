@@ -36,6 +36,11 @@ def regle_secret(seuil: int) -> str:
             "qu'aucune case masquée ne puisse être recalculée par différence avec les totaux, avec les autres "
             "tableaux, ni avec les tableaux des autres périodes (les tableaux sont cumulés depuis le début du "
             f"programme ; une évolution de 1 à {seuil - 1} familles entre deux périodes n'est jamais lisible). "
+            "Les cases masquées en plus sont choisies au moindre coût : une case intérieure plutôt qu'un total. "
+            "Une somme en euros n'est publiée que si ses familles le sont, si les deux plus gros montants n'en font "
+            "pas plus de 85 % (règle de dominance) et si elle ne peut pas être recalculée par différence. "
+            "D'une publication à la suivante, une case secrète le reste, et un chiffre qui a changé de 1 à "
+            f"{seuil - 1} familles est masqué. "
             "Une part (%) n'est publiée que si son numérateur et son dénominateur le sont. "
             "Une case à 0 est publiée : elle ne désigne personne.")
 
