@@ -163,7 +163,10 @@ def test_la_page_de_suivi_vient_du_schema(client, enregistre):
     # the five-point scale as radio buttons with their French labels, side by side
     echelle = re.search(r'<fieldset class="choix en-ligne"><legend>Utilisez-vous l&#39;ordinateur chaque semaine '
                         r'\?</legend>.*?</fieldset>', page).group(0)
-    assert echelle.count('type="radio"') == 5 and ">  Toujours</label>" not in echelle and "> Toujours</label>" in echelle
+    assert echelle.count('type="radio"') == 6 and ">  Toujours</label>" not in echelle and "> Toujours</label>" in echelle
+    assert 'value=""> Sans réponse</label>' in echelle  # an answer chosen by mistake can be taken back
+    assert "<legend>Temps du suivi (obligatoire)</legend>" in page and "Sans réponse" not in re.search(
+        r"<legend>Temps du suivi \(obligatoire\)</legend>.*?</fieldset>", page, re.S).group(0)  # required: no way out
     assert 'name="details.famille.internet_maison" value="oui"' in page  # a yes/no question
     assert re.search(r'id="c-date" name="date" value="\d\d/\d\d/\d{4}"', page)  # today, as jj/mm/aaaa
     assert client.get(f"/{JETON}/dossier/F-ZZZZZ/suivi").status_code == 404
@@ -320,3 +323,11 @@ def test_serveur_reel_n_ecoute_que_127_0_0_1(serveur_reel):
     if socket.has_ipv6:
         with pytest.raises(OSError), socket.create_connection(("::1", port), timeout=2):
             pass
+
+
+def test_une_reponse_reprise_avec_sans_reponse_n_est_pas_enregistree(client, coffre, enregistre):
+    chemin = f"/{JETON}/dossier/{enregistre['id']}/suivi"
+    reponse = _enregistrer(client, chemin, {**SUIVI, "details.famille.connexion_ent": ""})
+    assert reponse.status_code == 303, reponse.get_data(as_text=True)[:2000]
+    suivi = next(e for e in coffre.lire(enregistre["id"])["journal"] if e["type"] == "suivi")
+    assert "connexion_ent" not in suivi["details"]["famille"] and suivi["details"]["famille"]["usage_hebdomadaire"] == "souvent"

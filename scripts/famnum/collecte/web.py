@@ -29,7 +29,7 @@ a{{color:#0b4dad}} fieldset{{border:1px solid #888;border-radius:.4rem;margin:1r
 legend{{font-weight:700;padding:0 .3rem}} label{{display:block;margin-top:.6rem;font-weight:600}}
 input[type=text],input[type=tel],input[type=email],input[type=number],select,textarea{{font-size:1.1rem;padding:.5rem;min-height:2.75rem;width:100%;box-sizing:border-box}}
 .choix label{{display:flex;align-items:center;gap:.5rem;font-weight:400;min-height:2.75rem;margin:0}}
-.choix input{{width:1.5rem;height:1.5rem}} button{{font-size:1.1rem;min-height:2.75rem;padding:.4rem 1rem;margin:.5rem .5rem .5rem 0}}
+.choix input{{width:1.5rem;height:1.5rem}} .sans-reponse{{color:#555;font-style:italic}} button{{font-size:1.1rem;min-height:2.75rem;padding:.4rem 1rem;margin:.5rem .5rem .5rem 0}}
 .aide{{color:#333;margin:.2rem 0}} .erreur{{color:#a00000;font-weight:700;margin:.2rem 0}}
 .resume{{border:3px solid #a00000;padding:.5rem 1rem}} .ok{{border:3px solid #1a6b1a;padding:.5rem 1rem}}
 :focus{{outline:3px solid #0b4dad;outline-offset:2px}} table{{border-collapse:collapse;width:100%}} td,th{{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}}
@@ -143,6 +143,10 @@ class Rendu:
             coche = " checked" if v in choisis else ""
             options.append(f'<label for="{ident}"><input type="{type_}" id="{ident}" name="{_nom(chemin)}" '
                            f'value="{escape(v)}"{coche}> {escape(libelle(enum_noeud, v))}</label>')
+        if type_ == "radio" and not requis:  # a radio once chosen cannot be unchosen: this one clears it
+            ident = f"{_ident(chemin)}-vide"
+            options.append(f'<label for="{ident}" class="sans-reponse"><input type="radio" id="{ident}" '
+                           f'name="{_nom(chemin)}" value=""> Sans réponse</label>')
         return (f'<fieldset class="choix{" en-ligne" if courts else ""}"{attributs}>'
                 f'<legend>{self._titre(noeud, chemin, requis)}</legend>{aide}<div class="options">{"".join(options)}</div>'
                 '</fieldset>')
