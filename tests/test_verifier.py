@@ -145,3 +145,52 @@ def test_en_ci_le_rapport_ne_nomme_aucun_dossier(coffre, territoire, monkeypatch
     code, sortie = _verifier()
     assert code != 0 and "abîmé ou tronqué" in sortie
     assert d["id"] not in sortie and "P-" in sortie
+
+
+# --- the validation cache (build/cache/validation.txt) ----------------------------------------
+
+def _compter_validations(monkeypatch) -> list:
+    from famnum import validation
+
+    appels, vraie = [], validation.valider_dossier
+    monkeypatch.setattr(validation, "valider_dossier", lambda d, *a, **k: appels.append(d.get("id")) or vraie(d, *a, **k))
+    return appels
+
+
+def test_un_dossier_deja_valide_sous_les_memes_regles_n_est_pas_revalide(coffre, territoire, monkeypatch):
+    from famnum import cache_validation
+
+    lot = [dossier(), dossier()]
+    coffre.enregistrer(lot, "Recensement")
+    appels = _compter_validations(monkeypatch)
+    assert coffre.lire_tous(processus=1).rapport.valide and len(appels) == 2
+    assert coffre.lire_tous(processus=1).rapport.valide and len(appels) == 2  # the second reading validates nothing
+    contenu = cache_validation.chemin(territoire).read_text(encoding="ascii")
+    assert all(d["id"] not in contenu for d in lot) and len(contenu.splitlines()) == 3  # context + two hashes
+    modifie = coffre.lire(lot[0]["id"])
+    modifie["fiche"]["enfants"][0]["classe"] = "CM2"
+    coffre.enregistrer([modifie], "Modification")
+    del appels[:]
+    assert coffre.lire_tous(processus=1).rapport.valide and appels == [lot[0]["id"]]  # a new ciphertext only
+
+
+def test_un_dossier_invalide_n_entre_jamais_dans_le_cache(coffre, territoire, monkeypatch):
+    bon = dossier()
+    coffre.enregistrer([bon], "Recensement")
+    futur = dossier(existants={bon["id"]})
+    futur["fiche"]["enfants"][0]["date_naissance"] = "2099-01-01"
+    territoire.chemin_dossier(futur["id"]).write_bytes(
+        vault.chiffrer(canonique(futur), vault.destinataires_age(coffre.destinataires)))
+    for _ in range(2):
+        code, sortie = _verifier()
+        assert code == 1 and "dans le futur" in sortie
+
+
+def test_d_autres_regles_font_tout_revalider(coffre, territoire, monkeypatch):
+    coffre.enregistrer([dossier()], "Recensement")
+    appels = _compter_validations(monkeypatch)
+    coffre.lire_tous(processus=1)
+    etablissements = territoire.referentiels / "etablissements.csv"
+    etablissements.write_text(etablissements.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    coffre.lire_tous(processus=1)
+    assert len(appels) == 2  # the reference tables changed: the cached answer no longer holds

@@ -60,6 +60,7 @@ class Lecture:
     rapport: Rapport = field(default_factory=Rapport)
     valeurs_personnelles: list[list[tuple[str, str]]] = field(default_factory=list)
     identifiants: set[str] = field(default_factory=set)  # read but not kept (garder=False)
+    empreintes_valides: set[str] = field(default_factory=set)  # ciphertext hashes of valid dossiers (cache_validation)
 
 
 class Coffre:

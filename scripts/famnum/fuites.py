@@ -104,13 +104,15 @@ class Aiguilles:
                 self.fortes["nom"].pop(" ".join(jetons[debut:debut + longueur]), None)
         self._index.pop("nom", None)
 
-    def _index_premier_jeton(self, nature: str) -> dict[str, list[tuple[tuple, set[int]]]]:
-        """Multi-word values indexed by their first word: a text's words are each looked up once."""
+    def _index_deux_jetons(self, nature: str) -> dict[tuple, list[tuple[tuple, set[int]]]]:
+        """Values indexed by their first two words (a one-word value under (word,)): a text's word pairs are
+        each looked up once. Two words, not one: thousands of addresses begin with « 12 », and a text's
+        numbers would each be compared with all of them."""
         if nature not in self._index:
-            index: dict[str, list] = defaultdict(list)
+            index: dict[tuple, list] = defaultdict(list)
             for valeur, familles in self.fortes[nature].items():
-                premier, *suite = valeur.split()
-                index[premier].append((tuple(suite), familles))
+                mots = valeur.split()
+                index[tuple(mots[:2])].append((tuple(mots[2:]), familles))
             self._index[nature] = index
         return self._index[nature]
 
@@ -129,11 +131,12 @@ class Aiguilles:
                 trouvees["telephone"] |= self.fortes["telephone"].get(numero, set())
         jetons = normaliser(texte).split()
         for nature in ("nom", "adresse"):
-            index = self._index_premier_jeton(nature)
+            index = self._index_deux_jetons(nature)
             for debut, jeton in enumerate(jetons):
-                for suite, familles in index.get(jeton, ()):
-                    if tuple(jetons[debut + 1:debut + 1 + len(suite)]) == suite:
-                        trouvees[nature] |= familles
+                for cle in ((jeton,), tuple(jetons[debut:debut + 2])):
+                    for suite, familles in index.get(cle, ()):
+                        if not suite or tuple(jetons[debut + 2:debut + 2 + len(suite)]) == suite:
+                            trouvees[nature] |= familles
         familles_fortes = set().union(*trouvees.values()) if trouvees else set()
         for m in _DATE.finditer(texte):
             iso = f"{m[1]}-{m[2]}-{m[3]}" if m[1] else f"{m[6]}-{m[5]}-{m[4]}"

@@ -10,7 +10,7 @@ import multiprocessing
 from datetime import date
 from pathlib import Path
 
-from . import vault
+from . import cache_validation, vault
 from .dossiers import Coffre, Lecture, identifiant_du_fichier, nombre_processus, texte_identite_pour_workers
 from .erreurs import FamnumError, Probleme
 from .referentiels import Referentiels
@@ -22,7 +22,8 @@ _etat: dict = {}
 
 
 def _initialiser(cles: list[str], schema: dict, referentiels: Referentiels, attendus: int, valider: bool,
-                 aujourd_hui: date, valeurs: bool = False, garder: bool = True) -> None:
+                 aujourd_hui: date, valeurs: bool = False, garder: bool = True,
+                 deja_valides: frozenset = frozenset()) -> None:
     import pyrage
 
     _etat.update(
@@ -34,10 +35,12 @@ def _initialiser(cles: list[str], schema: dict, referentiels: Referentiels, atte
         aujourd_hui=aujourd_hui,
         valeurs=valeurs,
         garder=garder,
+        deja_valides=deja_valides,
     )
 
 
-def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme], list | None]:
+def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme], list | None, str | None]:
+    """(file, dossier, problems, personal values, hash of the ciphertext when the dossier is valid)."""
     from .fuites import valeurs_personnelles
     from .validation import valider_dossier
 
@@ -47,11 +50,11 @@ def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme], list | None
     try:
         clair = vault.dechiffrer(chiffre, _etat["identites"], nom)
     except FamnumError as e:
-        return nom, None, [Probleme(nom, str(e).split("\n")[0], correction=str(e).split("À faire : ")[-1])], None
+        return nom, None, [Probleme(nom, str(e).split("\n")[0], correction=str(e).split("À faire : ")[-1])], None, None
     try:
         dossier = json.loads(clair)
     except json.JSONDecodeError:
-        return nom, None, [Probleme(nom, "le contenu déchiffré n'est pas du JSON", correction="restaurez le fichier depuis git")], None
+        return nom, None, [Probleme(nom, "le contenu déchiffré n'est pas du JSON", correction="restaurez le fichier depuis git")], None, None
     del clair
     problemes = []
     n = vault.nombre_destinataires(chiffre)
@@ -61,14 +64,17 @@ def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme], list | None
     if isinstance(dossier, dict) and dossier.get("id") != identifiant_du_fichier(chemin):
         problemes.append(Probleme(nom, "l'identifiant inscrit dans le dossier ne correspond pas au nom du fichier",
                                   "Identifiant du dossier", correction="renommez le fichier ou corrigez l'identifiant"))
+    empreinte = None
     if _etat["valider"]:
-        problemes += valider_dossier(dossier, _etat["schema"], _etat["referentiels"], nom, _etat["aujourd_hui"])
+        empreinte = cache_validation.empreinte(chiffre)
+        if empreinte not in _etat["deja_valides"]:  # the same ciphertext was valid under the same rules
+            problemes += valider_dossier(dossier, _etat["schema"], _etat["referentiels"], nom, _etat["aujourd_hui"])
     valeurs = None
     if _etat["valeurs"] and isinstance(dossier, dict):
         valeurs = valeurs_personnelles(dossier, _etat["schema"].champs("x-personnel"))
     if not _etat["garder"] and isinstance(dossier, dict):
         dossier = dossier.get("id")  # the caller needs only the id: don't ship the dossier back
-    return nom, dossier, problemes, valeurs
+    return nom, dossier, problemes, valeurs, None if problemes else empreinte
 
 
 def lire_en_parallele(coffre: Coffre, valider: bool = True, processus: int | None = None,
@@ -78,24 +84,29 @@ def lire_en_parallele(coffre: Coffre, valider: bool = True, processus: int | Non
     With `garder=False` (a check that needs no dossier afterwards) only ids come back from the
     workers: sending 10,000 dossiers between processes costs more than validating them."""
     chemins = [str(c) for c in coffre.chemins()]
+    contexte_, deja_valides = cache_validation.charger(coffre.territoire) if valider else ("", frozenset())
     args = (texte_identite_pour_workers(coffre.identites), coffre.schema.schema, coffre.referentiels,
-            len(coffre.destinataires), valider, date.today(), valeurs, garder)
+            len(coffre.destinataires), valider, date.today(), valeurs, garder, deja_valides)
     processus = processus or nombre_processus()
     if processus == 1 or len(chemins) < SEUIL_PARALLELE:
         _initialiser(*args)
-        resultats = map(_lire_un, chemins)
-        return _rassembler(resultats)
-    contexte = multiprocessing.get_context("fork")
-    with contexte.Pool(processus, initializer=_initialiser, initargs=args) as pool:
-        return _rassembler(pool.imap(_lire_un, chemins, chunksize=max(1, len(chemins) // (processus * 8))))
+        lecture = _rassembler(map(_lire_un, chemins))
+    else:
+        with multiprocessing.get_context("fork").Pool(processus, initializer=_initialiser, initargs=args) as pool:
+            lecture = _rassembler(pool.imap(_lire_un, chemins, chunksize=max(1, len(chemins) // (processus * 8))))
+    if valider and lecture.empreintes_valides != deja_valides:
+        cache_validation.enregistrer(coffre.territoire, contexte_, lecture.empreintes_valides)
+    return lecture
 
 
 def _rassembler(resultats) -> Lecture:
     lecture = Lecture()
     lecture.rapport.compteurs["dossiers"] = 0
-    for nom, dossier, problemes, valeurs in resultats:
+    for nom, dossier, problemes, valeurs, empreinte in resultats:
         lecture.rapport.compteurs["dossiers"] += 1
         lecture.rapport.ajouter(*problemes)
+        if empreinte:
+            lecture.empreintes_valides.add(empreinte)
         if isinstance(dossier, str):
             identifiant = dossier
         elif isinstance(dossier, dict):

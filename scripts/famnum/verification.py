@@ -24,18 +24,21 @@ _IGNORES_CLAIR = ("data/schemas/", ".git/", ".venv/", "build/", "site/")
 
 
 def fichiers_du_depot(territoire: Territoire) -> list[str]:
-    """Tracked files plus untracked ones that are not ignored: what a commit could carry."""
+    """Tracked files plus untracked ones that are not ignored: what a commit could carry. Encrypted
+    files (*.json.age) are left out: they are checked apart, and with 10,000 of them a stat each costs."""
     depot_git = depot.ouvrir(territoire.racine)
     sortie = depot_git.git.ls_files("-z", "--cached", "--others", "--exclude-standard")
-    return sorted({f for f in sortie.split("\0") if f and (territoire.racine / f).is_file()})
+    return sorted({f for f in sortie.split("\0")
+                   if f and not f.endswith(SUFFIXE_DOSSIER) and (territoire.racine / f).is_file()})
 
 
-def verifier_texte_clair(territoire: Territoire) -> Rapport:
+def verifier_texte_clair(territoire: Territoire, fichiers: list[str] | None = None) -> Rapport:
+    """The checks that need no key (the pre-commit hook's); `fichiers`: fichiers_du_depot, if already listed."""
     rapport = Rapport()
     _verifier_dossier_familles(territoire, rapport)
     restes.verifier_fichiers(territoire, rapport)
-    for relatif in fichiers_du_depot(territoire):
-        if relatif.startswith(_IGNORES_CLAIR) or relatif.endswith(SUFFIXE_DOSSIER):
+    for relatif in fichiers_du_depot(territoire) if fichiers is None else fichiers:
+        if relatif.startswith(_IGNORES_CLAIR):
             continue
         chemin = territoire.racine / relatif
         try:
@@ -56,7 +59,7 @@ def _verifier_dossier_familles(territoire: Territoire, rapport: Rapport) -> None
     if not territoire.familles.is_dir():
         rapport.ajouter(Probleme("data/families", "dossier absent", correction="restaurez-le depuis git"))
         return
-    for chemin in sorted(territoire.familles.iterdir()):
+    for chemin in sorted(territoire.familles.iterdir(), key=lambda c: c.name):  # names sort 10× faster than paths
         relatif = f"data/families/{chemin.name}"
         if chemin.name == NOM_DESTINATAIRES:
             continue
@@ -79,7 +82,8 @@ def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = 
     from .fuites import aiguilles_de_la_lecture, fichiers_texte, scanner
 
     territoire = coffre.territoire
-    rapport = verifier_texte_clair(territoire)
+    suivis = fichiers_du_depot(territoire)
+    rapport = verifier_texte_clair(territoire, suivis)
     lecture = coffre.lire_tous(valider=True, processus=processus, valeurs=chercher_fuites, garder=garder)
     rapport.fusionner(lecture.rapport)
     restes.verifier_contenus(territoire, coffre.identites, len(coffre.destinataires), rapport)
@@ -89,7 +93,6 @@ def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = 
                                  correction="ajoutez une clé de secours imprimée (« famnum cles ajouter … --role \"clé de secours\" »)"))
     if chercher_fuites and (lecture.dossiers or lecture.identifiants):
         aiguilles = aiguilles_de_la_lecture(lecture, territoire)
-        suivis = [f for f in fichiers_du_depot(territoire) if not f.endswith(SUFFIXE_DOSSIER)]
         fichiers = fichiers_texte(territoire.racine, suivis, exclure=("build/", "site/"))
         for fuite in scanner(aiguilles, territoire.racine, fichiers):
             rapport.ajouter(Probleme(fuite.fichier, f"contient en clair une donnée personnelle d'un dossier ({fuite.nature})",
