@@ -83,9 +83,11 @@ def mesurer(n: int, dossiers: list[dict], base: Path) -> None:
 
     env = {**os.environ, "FAMNUM_IDENTITE_FICHIER": str(base / "identite.txt")}
     famnum = [sys.executable, "-m", "famnum"]
-    verif, memoire, code = _commande(famnum + ["verifier"], env, racine)
-    print(f"famnum verifier                                          : {verif:6.2f} s  (code {code}, "
+    premier, memoire, code = _commande(famnum + ["verifier"], env, racine)
+    print(f"famnum verifier, premier passage (tout valider)          : {premier:6.2f} s  (code {code}, "
           f"mémoire max d'un processus {memoire:,.0f} Mio)")
+    verif, _, code = _commande(famnum + ["verifier"], env, racine)
+    print(f"famnum verifier, passage suivant (cache de validation)   : {verif:6.2f} s  (code {code})")
 
     chemins = [str(p) for p in coffre.chemins()]
     cles = [str(i) for i in vault.charger_identites()]
@@ -94,7 +96,8 @@ def mesurer(n: int, dossiers: list[dict], base: Path) -> None:
         pool.map(_dechiffrer, chemins, chunksize=max(1, n // (PROCESSUS * 8)))
     plancher = time.perf_counter() - debut
     print(f"plancher : pyrage seul, déchiffrer tous les fichiers     : {plancher:6.2f} s  "
-          f"→ verifier = {verif / plancher:.2f} × le plancher (objectif < 1,5 ×)")
+          f"→ verifier = {premier / plancher:.2f} × le plancher au premier passage, {verif / plancher:.2f} × ensuite "
+          "(objectif < 1,5 ×)")
 
     import yaml
 
@@ -107,11 +110,11 @@ def mesurer(n: int, dossiers: list[dict], base: Path) -> None:
         pool.map(_lire_yaml, [str(p) for p in dossier_yaml.iterdir()], chunksize=max(1, n // (PROCESSUS * 8)))
     reference = time.perf_counter() - debut
     print(f"référence : YAML en clair, sans chiffrement ni validation : {reference:6.2f} s  "
-          f"→ verifier = {verif / reference:.2f} × la référence (objectif < 3 ×)")
+          f"→ verifier = {premier / reference:.2f} × la référence au premier passage (objectif < 3 ×)")
 
     recensement, memoire_r, code = _commande(famnum + ["recensement"], env, racine)
     print(f"famnum recensement                                       : {recensement:6.2f} s  (code {code}, "
-          f"{recensement - verif:+.2f} s par rapport à verifier ; objectif < +2 s)")
+          f"{recensement - premier:+.2f} s par rapport au premier verifier ; objectif < +2 s)")
 
 
 def importer_tableur(dossiers: list[dict], base: Path, n: int = 5000) -> None:
