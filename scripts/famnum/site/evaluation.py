@@ -37,6 +37,7 @@ PLANS = {"equipement": "Équipement", "utilisation": "Utilisation", "scolarite":
 ETATS_STOCK = ("disponible", "en_preparation", "hors_service", "reforme")
 COULEURS_STOCK = ("#2166ac", "#67a9cf", "#bababa", "#636363")
 CONTENT = Path(__file__).resolve().parents[3] / "content"
+PAS_ENCORE = "Pas encore de chiffres publiés."
 AUCUNE = ("Aucune évaluation n'est encore publiée pour ce territoire. Les premiers chiffres paraîtront à la fin du "
           "premier trimestre complet du programme, quand au moins 11 familles pourront être comptées dans chaque case.")
 
@@ -349,12 +350,13 @@ def _plan(donnees, plan: str, apres: Mapping[str, Any] | None = None) -> str:
 _RENDUS: dict[tuple, str] = {}
 
 
-def _avec(config, rendu, memoriser: bool = True) -> str:
-    """The marker's Markdown, or the "nothing published" sentence. Each language of the site renders the
-    same French pages again: the charts are drawn once per package (same package, same Markdown)."""
+def _avec(config, rendu, memoriser: bool = True, absent: str = AUCUNE) -> str:
+    """The marker's Markdown, or the "nothing published" sentence (`absent`: the page's first marker
+    explains, the next ones say it in a few words). Each language of the site renders the same French
+    pages again: the charts are drawn once per package (same package, same Markdown)."""
     donnees = charger(config)
     if donnees is None:
-        return AUCUNE + "\n"
+        return absent + "\n"
     if not memoriser:
         return rendu(donnees)
     dossier = dossier_public(config)
@@ -462,17 +464,17 @@ def _bloc_stock(donnees) -> str:
 
 @marqueur("evaluation-equipement")
 def equipement(config) -> str:
-    return _avec(config, lambda d: _plan(d, "equipement", apres={"situation": _bloc_stock}))
+    return _avec(config, lambda d: _plan(d, "equipement", apres={"situation": _bloc_stock}), absent=PAS_ENCORE)
 
 
 @marqueur("evaluation-utilisation")
 def utilisation(config) -> str:
-    return _avec(config, lambda d: _plan(d, "utilisation"))
+    return _avec(config, lambda d: _plan(d, "utilisation"), absent=PAS_ENCORE)
 
 
 @marqueur("evaluation-scolarite")
 def scolarite(config) -> str:
-    return _avec(config, lambda d: _plan(d, "scolarite"))
+    return _avec(config, lambda d: _plan(d, "scolarite"), absent=PAS_ENCORE)
 
 
 @marqueur("evaluation-seances")
@@ -490,7 +492,7 @@ def seances(config) -> str:
             table.append(f"| {_cellule(l['type_libelle'])} | {l['seances']} | {_n(l, 'participants')} |")
         return (_figure_html(svg, "Séances tenues depuis le début du programme. Le tableau ci-dessous donne aussi "
                                   "les participations.") + "\n" + _defilant(table, "séances tenues") + "\n")
-    return _avec(config, rendu)
+    return _avec(config, rendu, absent=PAS_ENCORE)
 
 
 # --- the workshop evaluation forms ----------------------------------------------------------------
@@ -540,7 +542,7 @@ def ateliers(config) -> str:
             return "Aucune fiche d'évaluation n'a encore de réponses publiables.\n"
         ordre = sorted(fiches, key=lambda f: titre_fiche(config, f) or f)
         return "\n".join(_bloc_fiche(config, f, fiches[f]) for f in ordre)
-    return _avec(config, rendu)
+    return _avec(config, rendu, absent=PAS_ENCORE)
 
 
 # --- the method ---------------------------------------------------------------------------------
@@ -558,7 +560,7 @@ def definitions(config) -> str:
 
 @marqueur("evaluation-secret")
 def regle_secret(config) -> str:
-    return _avec(config, lambda d: d["paquet"]["famnum"]["regle_secret"] + "\n")
+    return _avec(config, lambda d: d["paquet"]["famnum"]["regle_secret"] + "\n", absent=PAS_ENCORE)
 
 
 def _vers_donnees(config) -> str:
@@ -585,4 +587,4 @@ def telechargement(config) -> str:
         return (f'<ul>\n<li><a href="{base}datapackage.json">Description du paquet (datapackage.json)</a></li>\n{liens}</ul>\n\n'
                 f"Licence : {d['paquet']['licenses'][0]['title']}. Les fichiers se lisent avec un tableur "
                 "(séparateur virgule, encodage UTF-8).\n")
-    return _avec(config, rendu, memoriser=False)  # copies the files into this build's site_dir
+    return _avec(config, rendu, memoriser=False, absent=PAS_ENCORE)  # copies the files into this build's site_dir
