@@ -560,7 +560,14 @@ def definitions(config) -> str:
 
 @marqueur("evaluation-secret")
 def regle_secret(config) -> str:
-    return _avec(config, lambda d: d["paquet"]["famnum"]["regle_secret"] + "\n", absent=PAS_ENCORE)
+    return _avec(config, lambda d: _en_liste(d["paquet"]["famnum"]["regle_secret"]), absent=PAS_ENCORE)
+
+
+def _en_liste(regle: str) -> str:
+    """The package's one-paragraph rule, a sentence per bullet: easier to read on the page."""
+    regle = regle.removeprefix("Secret statistique : ")
+    phrases = re.split(r"(?<=\.) (?=[A-ZÀ-Ý])", regle[:1].upper() + regle[1:])
+    return "\n".join(f"- {phrase}" for phrase in phrases) + "\n"
 
 
 def _vers_donnees(config) -> str:
