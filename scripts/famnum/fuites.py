@@ -78,6 +78,7 @@ class Aiguilles:
         self.fortes: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
         self.dates: dict[str, set[int]] = defaultdict(set)
         self._index: dict[str, dict] = {}
+        self._premiers_mots: dict[str, set[str]] = {}
 
     @classmethod
     def depuis_dossiers(cls, dossiers, schema: SchemaFamille) -> "Aiguilles":
@@ -114,6 +115,7 @@ class Aiguilles:
                 mots = valeur.split()
                 index[tuple(mots[:2])].append((tuple(mots[2:]), familles))
             self._index[nature] = index
+            self._premiers_mots[nature] = {cle[0] for cle in index}
         return self._index[nature]
 
     def __len__(self) -> int:
@@ -130,9 +132,15 @@ class Aiguilles:
             if numero:
                 trouvees["telephone"] |= self.fortes["telephone"].get(numero, set())
         jetons = normaliser(texte).split()
+        mots = set(jetons)
         for nature in ("nom", "adresse"):
             index = self._index_deux_jetons(nature)
+            presents = mots & self._premiers_mots[nature]
+            if not presents:  # most texts hold no family's first word at all: one set operation says so
+                continue
             for debut, jeton in enumerate(jetons):
+                if jeton not in presents:
+                    continue
                 for cle in ((jeton,), tuple(jetons[debut:debut + 2])):
                     for suite, familles in index.get(cle, ()):
                         if not suite or tuple(jetons[debut + 2:debut + 2 + len(suite)]) == suite:
