@@ -331,3 +331,13 @@ def test_une_reponse_reprise_avec_sans_reponse_n_est_pas_enregistree(client, cof
     assert reponse.status_code == 303, reponse.get_data(as_text=True)[:2000]
     suivi = next(e for e in coffre.lire(enregistre["id"])["journal"] if e["type"] == "suivi")
     assert "connexion_ent" not in suivi["details"]["famille"] and suivi["details"]["famille"]["usage_hebdomadaire"] == "souvent"
+
+
+def test_une_regle_metier_s_affiche_a_cote_de_son_champ(client, coffre):
+    futur = f"01/01/{date.today().year + 1}"
+    r = _enregistrer(client, f"/{JETON}/nouveau", {**REPONSES, "enfants.0.date_naissance": futur})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and coffre.identifiants() == set()
+    champ = re.search(r'<input[^>]*id="c-enfants-0-date_naissance"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in champ
+    assert 'id="c-enfants-0-date_naissance-err0">Erreur : date de naissance dans le futur' in page

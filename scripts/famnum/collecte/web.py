@@ -249,6 +249,21 @@ def modifier_listes(brut: dict, action: str) -> dict:
     return brut
 
 
+def champs_de_la_fiche(fiche: dict, schema) -> dict[str, tuple]:
+    """Each filled field's French title → its path in the form: a business rule names its field by that
+    title (« Enfants › Enfant n°2 › Date de naissance »), so its message can sit beside the field."""
+    def feuilles(valeur, chemin=()):
+        if isinstance(valeur, dict):
+            for cle, v in valeur.items():
+                yield from feuilles(v, chemin + (cle,))
+        elif isinstance(valeur, list) and valeur and isinstance(valeur[0], dict):
+            for i, v in enumerate(valeur):
+                yield from feuilles(v, chemin + (i,))
+        else:
+            yield chemin
+    return {schema.titre_chemin(("fiche", *chemin)): chemin for chemin in feuilles(fiche) if chemin}
+
+
 def erreurs_par_champ(dossier: dict, coffre: Coffre, racine: tuple, noeud: dict,
                       champs_metier: dict[str, tuple] | None = None) -> tuple[dict[tuple, list[str]], list[str]]:
     """The dossier's problems for a form showing the part at `racine` with `noeud`.
@@ -369,7 +384,8 @@ def creer_app(coffre: Coffre, jeton: str):
             dossier = {**dossier_existant, "fiche": fiche}
         else:
             dossier = nouveau_dossier(fiche, coffre.identifiants(), [evenement("diagnostic", par or "?")])
-        erreurs, resume = erreurs_par_champ(dossier, coffre, ("fiche",), fiche_noeud)
+        erreurs, resume = erreurs_par_champ(dossier, coffre, ("fiche",), fiche_noeud,
+                                            champs_de_la_fiche(dossier["fiche"], coffre.schema))
         if len(par) < 2 and not dossier_existant:
             resume.insert(0, "Votre fonction : indiquez-la (par exemple « référente PRE Sablons »)")
         if resume:
