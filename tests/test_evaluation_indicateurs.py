@@ -358,3 +358,25 @@ def test_la_publication_precedente_garde_ses_secrets_et_cache_les_petits_ecarts(
     attaque = attaquer(nouveau, defs)
     assert not {i for i in attaque.masquees() & set(attaque.retrouvees) if i[0] != "euros"}
     assert any(avant[c] != "" and apres[c] == "" for c in avant)  # the moved figures are hidden now
+
+
+def test_une_somme_qui_change_d_une_publication_a_l_autre_est_masquee():
+    """Same families, but one more month of rent entered late in group b: the difference would be what
+    one family paid. The previous release also kept a dominated sum secret: it stays secret."""
+    comptes = {("a", "don"): 11, ("a", "location"): 12, ("b", "don"): 15, ("b", "location"): 20}
+    avant = _conventions(comptes, {("a", "location"): 1000.0, ("b", "location"): 2000.0},
+                         {("a", "location"): [900.0, 10.0], ("b", "location"): [110.0, 100.0]})
+    premiere = secret.controler([avant], 11, ["2026-T1"])
+    publie = {("euros", *secret.cle_case(avant, cle), "cout_familles"):
+              None if secret.cle_case(avant, cle) in premiere.montants_masques else avant.montants[cle]["cout_familles"]
+              for cle in avant.cles()}
+    apres = _conventions(comptes, {("a", "location"): 1000.0, ("b", "location"): 2030.0},
+                         {("a", "location"): [110.0, 100.0], ("b", "location"): [140.0, 100.0]})
+    seconde = secret.controler([apres], 11, ["2026-T1"], publie)
+    caches = {cle[3:] for cle in seconde.montants_masques}
+    assert ("b", "location") in caches          # moved by 30 €: hidden now
+    assert ("a", "location") in caches          # secret once, secret always (no longer dominated)
+    for cle in apres.cles():                    # nothing published twice with two different values
+        ancien = publie[("euros", *secret.cle_case(apres, cle), "cout_familles")]
+        if cle not in caches and ancien is not None:
+            assert ancien == apres.montants[cle]["cout_familles"], cle

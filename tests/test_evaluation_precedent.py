@@ -100,3 +100,18 @@ def test_les_configurations_de_ci_relisent_la_publication_en_ligne():
     for fichier in (".github/workflows/publier.yml", ".gitlab-ci.yml"):
         texte = (racine / fichier).read_text(encoding="utf-8")
         assert precedent.VARIABLE in texte and "/evaluation/donnees/" in texte, fichier
+
+
+def test_les_sommes_en_euros_de_la_publication_precedente(tmp_path, monkeypatch):
+    dossier = tmp_path / "donnees"
+    dossier.mkdir()
+    (dossier / "indicateurs.csv").write_text(
+        INDICATEURS.splitlines()[0] + "\n"
+        "conventions,2025-T4,qpv,epine,Épine,location,Location,12,,1200.5,300,non\n"
+        "conventions,2025-T4,qpv,bellevue,Bellevue,location,Location,15,,,,non\n"
+        "situation,2025-T4,qpv,epine,Épine,equipee,Équipée,14,,,,non\n", encoding="utf-8")
+    monkeypatch.delenv(precedent.VARIABLE, raising=False)
+    cases = precedent.trouver(dossier)
+    assert cases[("euros", "conventions", "2025-T4", "qpv", "epine", "location", "cout_familles")] == 1200.5
+    assert cases[("euros", "conventions", "2025-T4", "qpv", "bellevue", "location", "aide_pre")] is None  # secret sum
+    assert not any(c[0] == "euros" and c[1] == "situation" for c in cases)  # an indicator without euros

@@ -39,8 +39,8 @@ def regle_secret(seuil: int) -> str:
             "Les cases masquées en plus sont choisies au moindre coût : une case intérieure plutôt qu'un total. "
             "Une somme en euros n'est publiée que si ses familles le sont, si les deux plus gros montants n'en font "
             "pas plus de 85 % (règle de dominance) et si elle ne peut pas être recalculée par différence. "
-            "D'une publication à la suivante, une case secrète le reste, et un chiffre qui a changé de 1 à "
-            f"{seuil - 1} familles est masqué. "
+            "D'une publication à la suivante, une case secrète le reste, un chiffre qui a changé de 1 à "
+            f"{seuil - 1} familles est masqué, et une somme en euros qui a changé aussi. "
             "Une part (%) n'est publiée que si son numérateur et son dénominateur le sont. "
             "Une case à 0 est publiée : elle ne désigne personne.")
 

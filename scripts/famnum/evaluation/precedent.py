@@ -21,6 +21,7 @@ from .calcul import ENSEMBLE, PREFIXE_EVALUATION
 
 VARIABLE = "FAMNUM_PUBLICATION_PRECEDENTE"
 FICHIERS = ("indicateurs.csv", "seances.csv", "evaluations_ateliers.csv")
+EUROS = ("cout_familles_euros", "aide_pre_euros")
 
 
 def _valeur(texte: str, secret: str) -> int | None:
@@ -28,10 +29,17 @@ def _valeur(texte: str, secret: str) -> int | None:
 
 
 def cases_publiees(textes: dict[str, str]) -> dict[tuple, int | None]:
-    """Each cell of a release (as secret.cle_case names it) -> its published value, None when secret."""
+    """Each cell of a release (as secret.cle_case names it) -> its published value, None when secret; and
+    each sum of euros, under ("euros", *cell, amount), the same way."""
     cases = {}
-    for l in csv.DictReader(io.StringIO(textes["indicateurs.csv"])):
-        cases[(l["indicateur"], l["periode"], l["ventilation"], l["groupe"], l["modalite"])] = _valeur(l["familles"], l["secret"])
+    lignes = list(csv.DictReader(io.StringIO(textes["indicateurs.csv"])))
+    avec_euros = {l["indicateur"] for l in lignes if l.get(EUROS[0]) or l.get(EUROS[1])}
+    for l in lignes:
+        cle = (l["indicateur"], l["periode"], l["ventilation"], l["groupe"], l["modalite"])
+        cases[cle] = _valeur(l["familles"], l["secret"])
+        if l["indicateur"] in avec_euros:  # an empty sum there was a secret one
+            for colonne, nom in zip(EUROS, ("cout_familles", "aide_pre")):
+                cases[("euros", *cle, nom)] = float(l[colonne]) if l[colonne] else None
     for l in csv.DictReader(io.StringIO(textes.get("seances.csv", ""))):
         cases[("seances", l["periode"], ENSEMBLE, ENSEMBLE, l["type"])] = _valeur(l["participants"], l["secret"])
     for l in csv.DictReader(io.StringIO(textes.get("evaluations_ateliers.csv", ""))):

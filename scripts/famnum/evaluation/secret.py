@@ -207,7 +207,8 @@ def controler(tableaux: list[Tableau], seuil: int, ordre_periodes: list[str], pr
     proteges |= _deja_publies(s, precedent or {}, seuil)
     caches, tours = _proteger(s, proteges, _paires_de_periodes(tableaux, s, seuil, ordre))
     masques = {case for v in caches for case in s.cases_de_var[v]}
-    return Controle(seuil, masques, primaires, len(caches) - primaires, tours, controler_montants(tableaux, masques))
+    return Controle(seuil, masques, primaires, len(caches) - primaires, tours,
+                    controler_montants(tableaux, masques, precedent or {}))
 
 
 def _deja_publies(s: _Systeme, precedent: dict, seuil: int) -> set[int]:
@@ -257,26 +258,35 @@ def domine(total: float, plus_grands: list[float]) -> bool:
     return total > 0 and sum(sorted(plus_grands, reverse=True)[:n]) > k * total
 
 
+def _somme_changee(precedent: dict, case: tuple, nom: str, somme: float) -> bool:
+    cle = ("euros", *case, nom)
+    return cle in precedent and (precedent[cle] is None or abs(precedent[cle] - somme) > 0.005)
+
+
 def inconnue_montant(t: Tableau, cle) -> tuple:
     """A sum of euros is one figure per cell; only the totals by modality are shared by QPV and by level."""
     groupe, _ = cle
     return ("euros", t.indicateur, t.periode, t.par if groupe != ENSEMBLE else "*", *cle)
 
 
-def controler_montants(tableaux: list[Tableau], masques: set) -> set:
-    """Cells whose euros are not published: hidden families, dominated sums, and secondary sums.
+def controler_montants(tableaux: list[Tableau], masques: set, precedent: dict | None = None) -> set:
+    """Cells whose euros are not published: hidden families, dominated sums, sums the previous release
+    kept secret or printed otherwise, and secondary sums.
 
     Euro sums add up along the same lines as families; an attacker is assumed to know every sum of 0
-    (a gift costs no rent), so a zero never protects. A sum is hidden when its families are, or when
-    it fails the dominance rule; then secondary sums, exactly as for families.
+    (a gift costs no rent), so a zero never protects. A sum is hidden when its families are, when it
+    fails the dominance rule, or when it differs from the previous release's (the difference would be
+    what one or two families paid); then secondary sums, exactly as for families.
     """
+    precedent = precedent or {}
     avec_euros = [t for t in tableaux if t.montants]
     resultat = set()
     for nom in ("cout_familles", "aide_pre"):
         s = _Systeme(avec_euros, inconnue_montant, nom)
         s.zero_connu = {v for v, x in enumerate(s.valeur) if x == 0}
         proteges = {s.var_de_case[cle_case(t, cle)] for t in avec_euros for cle in t.cles()
-                    if t.montants[cle][nom] and (cle_case(t, cle) in masques or domine(t.montants[cle][nom], t.dominants[cle][nom]))}
+                    if t.montants[cle][nom] and (cle_case(t, cle) in masques or domine(t.montants[cle][nom], t.dominants[cle][nom])
+                                                 or _somme_changee(precedent, cle_case(t, cle), nom, t.montants[cle][nom]))}
         caches, _ = _proteger(s, proteges, [])
         resultat |= {case for v in caches for case in s.cases_de_var[v]}
     return resultat
