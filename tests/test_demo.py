@@ -44,6 +44,14 @@ def test_la_demo_de_bout_en_bout(demo):
     stock = charger_stock(territoire)
     assert verifier_stock(lecture.dossiers, stock, "materiels.csv") == []  # each device in exactly one place
     assert sum(a.etat == "pret" for a in stock) > 0
+    # one decision letter of each kind, marked fictitious on its first line
+    from pypdf import PdfReader
+
+    lettres = sorted(territoire.prive.glob("lettre-decision-F-*.pdf"))
+    assert len(lettres) == 2 and (territoire.prive / "lettres-decision-demo-2026-11-16.pdf").is_file()  # granted, refused
+    textes = [" ".join(PdfReader(l).pages[0].extract_text().split()) for l in lettres]
+    assert all(t.startswith("DONNÉES FICTIVES") for t in textes), [t[:80] for t in textes]
+    assert any("accordée" in t for t in textes) and any("famille équipée entre-temps" in t for t in textes)
 
 
 def test_la_repartition_suit_le_tableau_de_2020():

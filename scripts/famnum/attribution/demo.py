@@ -33,6 +33,7 @@ def attribution_demo(coffre, lecture, dire: Callable[[str], None]) -> None:
     dossiers = appliquer(decisions, p, lecture.dossiers, p.grille.donnees["commission"]["secretariat"], jour)
     coffre.enregistrer(dossiers, "Décisions fictives de la commission d'attribution")
     dire(f"Commission simulée du {jour.strftime('%d/%m/%Y')} : {len(dossiers)} décision(s) commitée(s) (données fictives).")
+    lettres_demo(coffre, seance.grille, dossiers, jour, dire)
     livrer_demo(coffre, seance.grille, dossiers, min(date.today(), jour + timedelta(days=5)), dire)
 
 
@@ -53,3 +54,22 @@ def livrer_demo(coffre, grille, decides: list[dict], jour: date, dire: Callable[
                           fictif=True)
         livrees += 1
     dire(f"{livrees} livraison(s) fictive(s) avec convention (PDF privés dans {coffre.territoire.prive}).")
+
+
+def lettres_demo(coffre, grille, decides: list[dict], jour: date, dire: Callable[[str], None]) -> None:
+    """One decision letter of each kind the commission gave (granted, refused, adjourned), marked
+    fictitious: a few PDFs show the letter without the minute the 100-odd letters would take."""
+    from .explication import delai_habituel
+    from .lettres import ecrire_lettres, preparer_lettres
+
+    choisis, vus = [], set()
+    for dossier in decides:
+        decision = dossier["journal"][-1]
+        if decision["type"] == "decision" and decision["details"]["avis"] not in vus:
+            vus.add(decision["details"]["avis"])
+            choisis.append((dossier, decision))
+    if not choisis:
+        return
+    lettres = preparer_lettres(choisis, grille, delai_habituel(decides), jour, fictif=True)
+    chemins = ecrire_lettres(lettres, coffre.territoire.prive, f"lettres-decision-demo-{jour.isoformat()}.pdf")
+    dire(f"{len(lettres)} lettre(s) de décision fictive(s), une par sorte de décision : {chemins[-1]}")

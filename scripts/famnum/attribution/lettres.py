@@ -163,8 +163,11 @@ def modele():
     return environnement.get_template("lettre-decision.html")
 
 
-def preparer_lettres(choisis: list[tuple[dict, dict]], grille: Grille, delai: Delai | None, jour: date) -> list[Lettre]:
-    return [Lettre(d["id"], seance_de(e), modele().render(contexte(d, e, grille, delai, jour))) for d, e in choisis]
+def preparer_lettres(choisis: list[tuple[dict, dict]], grille: Grille, delai: Delai | None, jour: date,
+                     fictif: bool = False) -> list[Lettre]:
+    """fictif: the demo's letters say on their first line that they concern no real family."""
+    return [Lettre(d["id"], seance_de(e), modele().render({**contexte(d, e, grille, delai, jour), "fictif": fictif}))
+            for d, e in choisis]
 
 
 def nom_du_lot(lettres: list[Lettre], choisies: bool, jour: date) -> str:
