@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from . import depot, vault
-from .erreurs import FamnumError, Probleme, Rapport
+from .erreurs import ErreurRapport, FamnumError, Probleme, Rapport
 from .referentiels import Referentiels
 from .schemas import SchemaFamille
 from .workspace import SUFFIXE_DOSSIER, Territoire
@@ -24,14 +24,8 @@ TYPES_EVENEMENTS = ("recensement", "diagnostic", "preconisation", "decision", "l
                     "formation", "atelier", "suivi", "renouvellement", "retour", "rectification")
 
 
-class ErreurValidation(FamnumError):
+class ErreurValidation(ErreurRapport):
     """Raised when dossiers to be saved do not validate; carries the whole report."""
-
-    code_sortie = 2
-
-    def __init__(self, rapport: Rapport):
-        self.rapport = rapport
-        super().__init__("\n".join(p.texte() for p in rapport.problemes))
 
 
 def nouvel_identifiant(existants: set[str], hasard=None) -> str:

@@ -70,3 +70,14 @@ class Rapport:
             "problemes": [asdict(p) for p in self.problemes],
             "avertissements": [asdict(p) for p in self.avertissements],
         }
+
+
+class ErreurRapport(FamnumError):
+    """A refusal that carries a whole report (every problem at once); `entete` says what was refused."""
+
+    code_sortie = 2
+    entete = ""
+
+    def __init__(self, rapport: Rapport):
+        self.rapport = rapport
+        super().__init__((self.entete + "\n" if self.entete else "") + "\n".join(p.texte() for p in rapport.problemes))

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ..dossiers import evenement
-from ..erreurs import FamnumError, Probleme, Rapport
+from ..erreurs import ErreurRapport, Probleme, Rapport
 from .grille import TYPES_MATERIEL, en_donnees, lire_yaml
 from .proposition import Candidature, Proposition, chiffrer, mode_final
 
@@ -20,13 +20,8 @@ MATERIELS = (*TYPES_MATERIEL, "connexion_internet")
 MODES = ("don", "pret", "location", "location_aidee")
 
 
-class DecisionsInvalides(FamnumError):
-    code_sortie = 2
-
-    def __init__(self, rapport: Rapport):
-        self.rapport = rapport
-        super().__init__("le fichier des décisions n'est pas utilisable ; aucun dossier n'a été modifié.\n"
-                         + "\n".join(p.texte() for p in rapport.problemes))
+class DecisionsInvalides(ErreurRapport):
+    entete = "le fichier des décisions n'est pas utilisable ; aucun dossier n'a été modifié."
 
 
 @dataclass

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..erreurs import FamnumError, Probleme, Rapport
+from ..erreurs import ErreurRapport, FamnumError, Probleme, Rapport
 from ..workspace import Territoire
 
 NOM_GRILLE = "attribution.yaml"
@@ -15,14 +15,10 @@ NOM_SCHEMA = "attribution.schema.json"
 TYPES_MATERIEL = ("ordinateur_fixe", "ordinateur_portable", "imprimante")
 
 
-class GrilleInvalide(FamnumError):
+class GrilleInvalide(ErreurRapport):
     """The grid cannot be used; carries the whole report."""
 
-    code_sortie = 2
-
-    def __init__(self, rapport: Rapport):
-        self.rapport = rapport
-        super().__init__("la grille d'attribution n'est pas utilisable.\n" + "\n".join(p.texte() for p in rapport.problemes))
+    entete = "la grille d'attribution n'est pas utilisable."
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..erreurs import FamnumError, Probleme, Rapport
+from ..erreurs import ErreurRapport, FamnumError, Probleme, Rapport
 from ..workspace import Territoire
 
 NOM_STOCK = "materiels.csv"
@@ -18,12 +18,8 @@ SOURCES = ("dsi", "donateur", "achat")
 ETATS = ("en_preparation", "disponible", "pret", "hors_service", "reforme")
 
 
-class StockInvalide(FamnumError):
-    code_sortie = 2
-
-    def __init__(self, rapport: Rapport):
-        self.rapport = rapport
-        super().__init__("le stock de matériel n'est pas utilisable.\n" + "\n".join(p.texte() for p in rapport.problemes))
+class StockInvalide(ErreurRapport):
+    entete = "le stock de matériel n'est pas utilisable."
 
 
 @dataclass(frozen=True)
