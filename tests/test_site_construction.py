@@ -12,7 +12,7 @@ import pypdf
 import pytest
 import yaml
 
-from famnum.site import construction, hooks, marqueurs, pdf
+from famnum.site import construction, hooks, marqueurs, pdf, sources
 
 from annee_fictive import site_de_test
 
@@ -241,6 +241,19 @@ def test_untranslated_pages_say_so_in_the_reader_language(site):
                 assert '<div lang="fr" dir="ltr"' in text, page
             checked += 1
     assert checked
+
+
+def test_tutorials_and_sheets_end_with_their_check_date_and_sources(site):
+    checked = 0
+    for source in sources.pages_a_verifier(CONTENT):
+        first_url = sources.lire(source).sources[0][1]
+        for langue in ("fr", *LANGUES):
+            text = built(site, source, "" if langue == "fr" else langue).read_text(encoding="utf-8")
+            label = hooks.TEXTES[langue]["verifie_le"].split("{date}")[0]
+            block = text[text.index('<aside class="famnum-sources">'):]
+            assert label in block and f'href="{first_url}"' in block, (source, langue)
+            checked += 1
+    assert checked >= 160
 
 
 def test_arabic_pages_are_right_to_left(site):

@@ -11,7 +11,9 @@ What they do, in build order:
   Turkish or English that fell back to the French file, adds a note in the reader's
   language and marks the French text ``lang="fr" dir="ltr"``; adds the "download the PDF"
   link to workshop sheets and to the tutorials and workshops index pages (not when
-  ``FAMNUM_SANS_PDF=1``);
+  ``FAMNUM_SANS_PDF=1``); at the end of each tutorial and workshop sheet, the date its facts
+  were checked and the official pages they rely on, from the French page's front matter
+  (``famnum.site.sources``), in the reader's language;
 - ``on_post_page``: ``dir="rtl"`` on ``<html>`` for right-to-left languages (the theme
   only sets it on ``<body>``), and the footer's accessibility link;
 - ``on_post_template``: one French 404 page at the root, with absolute links;
@@ -27,6 +29,7 @@ import logging
 import os
 import re
 import sys
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +39,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 try:
-    from famnum.site import marqueurs, pdf
+    from famnum.site import marqueurs, pdf, sources
 except ImportError:  # mkdocs run outside the installed package
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from famnum.site import marqueurs, pdf
+    from famnum.site import marqueurs, pdf, sources
 
 # Modules that render data files into pages: importing one registers its markers
 # (``@marqueur("name")``). Add a module here, not an import line above.
@@ -63,24 +66,36 @@ TEXTES: dict[str, dict[str, str]] = {
         "pdf_fiche": "Télécharger la fiche en PDF (pour l'imprimer)",
         "pdf_tutoriels": "Télécharger tous les tutoriels en un PDF (pour l'imprimer)",
         "pdf_ateliers": "Télécharger toutes les fiches d'atelier en un PDF (pour l'imprimer)",
+        "verifie_le": "Informations vérifiées le {date}.",
+        "sources": "Sources :",
+        "mois": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
     },
     "ar": {
         "non_traduit": "هذه الصفحة غير مترجمة بعد. إليك النسخة الفرنسية.",
         "pdf_fiche": "تحميل البطاقة بصيغة PDF (للطباعة، بالفرنسية)",
         "pdf_tutoriels": "تحميل كل الدروس في ملف PDF واحد (للطباعة، بالفرنسية)",
         "pdf_ateliers": "تحميل كل بطاقات الورشات في ملف PDF واحد (للطباعة، بالفرنسية)",
+        "verifie_le": "تم التحقق من المعلومات في {date}.",
+        "sources": "المصادر (صفحات رسمية بالفرنسية):",
+        "mois": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
     },
     "tr": {
         "non_traduit": "Bu sayfa henüz çevrilmedi. İşte Fransızca sürümü.",
         "pdf_fiche": "Kartı PDF olarak indir (yazdırmak için, Fransızca)",
         "pdf_tutoriels": "Tüm dersleri tek PDF olarak indir (yazdırmak için, Fransızca)",
         "pdf_ateliers": "Tüm atölye kartlarını tek PDF olarak indir (yazdırmak için, Fransızca)",
+        "verifie_le": "Bilgiler {date} tarihinde kontrol edildi.",
+        "sources": "Kaynaklar (Fransızca resmî sayfalar):",
+        "mois": "Ocak Şubat Mart Nisan Mayıs Haziran Temmuz Ağustos Eylül Ekim Kasım Aralık",
     },
     "en": {
         "non_traduit": "This page is not yet translated. Here is the French version.",
         "pdf_fiche": "Download the sheet as a PDF (to print, in French)",
         "pdf_tutoriels": "Download all tutorials as one PDF (to print, in French)",
         "pdf_ateliers": "Download all workshop sheets as one PDF (to print, in French)",
+        "verifie_le": "Information checked on {date}.",
+        "sources": "Sources (official pages, in French):",
+        "mois": "January February March April May June July August September October November December",
     },
 }
 
@@ -260,6 +275,29 @@ def label_tasks(html: str) -> str:
     return TASK_RE.sub(lambda m: f'<label><input type="checkbox">{m.group(1)}</label>', html)
 
 
+def date_lisible(language: str, date: Any) -> str:
+    """`date` written out in `language`, e.g. « 3 décembre 2026 », numbers isolated for RTL pages."""
+    month = _texte(language, "mois").split()[date.month - 1]
+    return f"<bdi>{date.day}</bdi> {month} <bdi>{date.year}</bdi>"
+
+
+def bloc_sources(language: str, verification: sources.Verification) -> str:
+    """The end-of-page block: when the facts were checked, and the official pages they rely on."""
+    if verification.le is None and not verification.sources:
+        return ""
+    lines = ['<aside class="famnum-sources">']
+    if verification.le is not None:
+        date = date_lisible(language, verification.le)
+        lines.append(f"<p>{_texte(language, 'verifie_le').format(date=date)}</p>")
+    if verification.sources:
+        lines.append(f"<p>{_texte(language, 'sources')}</p>\n<ul>")
+        lines += [f'<li><a href="{escape(url)}" lang="fr" dir="ltr">{escape(title)}</a></li>'
+                  for title, url in verification.sources]
+        lines.append("</ul>")
+    lines.append("</aside>")
+    return "\n".join(lines) + "\n"
+
+
 def on_page_content(html: str, page: Page, config: Any, files: Any) -> str:
     language = _language(page, config)
     html = label_tasks(html)
@@ -278,6 +316,8 @@ def on_page_content(html: str, page: Page, config: Any, files: Any) -> str:
                 f'dir="{direction}" role="note"><p>{_texte(language, "non_traduit")}</p></div>\n')
         html = note + (f'<div lang="{DEFAULT_LANGUAGE}" dir="ltr" class="famnum-francais">'
                        f'\n{html}\n</div>')
+    if page.file.abs_src_path:
+        html += bloc_sources(language, sources.lire(Path(page.file.abs_src_path)))
     return html
 
 
