@@ -119,3 +119,31 @@ def test_une_famille_seulement_recensee_compte_sans_les_parties_du_diagnostic(co
     assert ligne["etablissement"] == "ee-gaston-bachelard"
     assert len(recensement.tables["demandes"]) == 9  # no demand counted for the census-only family
     assert valider_paquet(recensement.descripteur, recensement.tables, coffre.territoire.data) == []
+
+
+def test_un_enfant_recense_sans_date_de_naissance(coffre):
+    """A census list may give no birth date: the dossier is valid while « recensée » (verifier lists
+    it as to complete), its age is empty in the tables, and the diagnostic requires the date."""
+    from famnum.dossiers import evenement
+    from famnum.validation import valider_dossier
+
+    a, _, _ = _territoire_de_trois(coffre)
+    recensee = dossier(existants={a["id"]})
+    recensee["fiche"] = {"enfants": [{"prenom": "Anatole", "nom": "Quillembois"}], "qpv": "epine",
+                         "accepte_formation": "oui",
+                         "contact_recensement": {"responsable": "Noémie Quillembois", "lien": "grand_mere"}}
+    recensee["journal"] = [evenement("recensement", "équipe PRE", details={"source": "ecole"})]
+    coffre.enregistrer([recensee], "Import du recensement")
+    resultat = CliRunner().invoke(main, ["verifier"])
+    assert resultat.exit_code == 0, resultat.output
+    assert (f"Attention : data/families/{recensee['id']}.json.age — Fiche nominative de diagnostic › Enfants n°1 › "
+            "Date de naissance : dossier recensé à compléter") in resultat.output
+    recensement = construire(coffre)
+    assert recensement.rapport.valide, [p.texte() for p in recensement.rapport.problemes]
+    famille = next(f for f in recensement.tables["familles"] if f["statut"] == "recense")
+    assert famille["accepte_formation"] == "oui"
+    assert [e["age"] for e in recensement.tables["enfants"] if e["famille"] == famille["famille"]] == [None]
+    assert valider_paquet(recensement.descripteur, recensement.tables, coffre.territoire.data) == []
+    diagnostiquee = dict(a, fiche={**a["fiche"], "enfants": [{"prenom": "Anatole", "nom": "Quillembois"}]})
+    problemes = valider_dossier(diagnostiquee, coffre.schema, coffre.referentiels, "x.json.age")
+    assert [(p.message, p.champ) for p in problemes] == [("champ obligatoire manquant", "Fiche nominative de diagnostic › Enfants n°1 › Date de naissance")]

@@ -39,10 +39,11 @@ def _initialiser(cles: list[str], schema: dict, referentiels: Referentiels, atte
     )
 
 
-def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme], list | None, str | None]:
-    """(file, dossier, problems, personal values, hash of the ciphertext when the dossier is valid)."""
+def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme], list | None, str | None, list[Probleme]]:
+    """(file, dossier, problems, personal values, hash of the ciphertext when the dossier is valid,
+    what a census-only dossier still lacks)."""
     from .fuites import valeurs_personnelles
-    from .validation import valider_dossier
+    from .validation import a_completer, valider_dossier
 
     chemin = Path(chemin)
     nom = f"data/families/{chemin.name}"
@@ -50,11 +51,11 @@ def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme], list | None
     try:
         clair = vault.dechiffrer(chiffre, _etat["identites"], nom)
     except FamnumError as e:
-        return nom, None, [Probleme(nom, str(e).split("\n")[0], correction=str(e).split("À faire : ")[-1])], None, None
+        return nom, None, [Probleme(nom, str(e).split("\n")[0], correction=str(e).split("À faire : ")[-1])], None, None, []
     try:
         dossier = json.loads(clair)
     except json.JSONDecodeError:
-        return nom, None, [Probleme(nom, "le contenu déchiffré n'est pas du JSON", correction="restaurez le fichier depuis git")], None, None
+        return nom, None, [Probleme(nom, "le contenu déchiffré n'est pas du JSON", correction="restaurez le fichier depuis git")], None, None, []
     del clair
     problemes = []
     n = vault.nombre_destinataires(chiffre)
@@ -69,12 +70,13 @@ def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme], list | None
         empreinte = cache_validation.empreinte(chiffre)
         if empreinte not in _etat["deja_valides"]:  # the same ciphertext was valid under the same rules
             problemes += valider_dossier(dossier, _etat["schema"], _etat["referentiels"], nom, _etat["aujourd_hui"])
+    avertissements = a_completer(dossier, _etat["schema"], nom) if _etat["valider"] else []
     valeurs = None
     if _etat["valeurs"] and isinstance(dossier, dict):
         valeurs = valeurs_personnelles(dossier, _etat["schema"].champs("x-personnel"))
     if not _etat["garder"] and isinstance(dossier, dict):
         dossier = dossier.get("id")  # the caller needs only the id: don't ship the dossier back
-    return nom, dossier, problemes, valeurs, None if problemes else empreinte
+    return nom, dossier, problemes, valeurs, None if problemes else empreinte, avertissements
 
 
 def lire_en_parallele(coffre: Coffre, valider: bool = True, processus: int | None = None,
@@ -102,9 +104,10 @@ def lire_en_parallele(coffre: Coffre, valider: bool = True, processus: int | Non
 def _rassembler(resultats) -> Lecture:
     lecture = Lecture()
     lecture.rapport.compteurs["dossiers"] = 0
-    for nom, dossier, problemes, valeurs, empreinte in resultats:
+    for nom, dossier, problemes, valeurs, empreinte, avertissements in resultats:
         lecture.rapport.compteurs["dossiers"] += 1
         lecture.rapport.ajouter(*problemes)
+        lecture.rapport.avertir(*avertissements)
         if empreinte:
             lecture.empreintes_valides.add(empreinte)
         if isinstance(dossier, str):

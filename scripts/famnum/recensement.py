@@ -51,7 +51,8 @@ def tables_depuis_dossiers(dossiers, pseudo: Pseudonymiseur, referentiels: Refer
             "statut": statut(dossier),
         })
         for rang, enfant in enumerate(fiche["enfants"], 1):
-            enfants.append({"famille": p, "rang": rang, "age": age_au(enfant["date_naissance"], jour),
+            naissance = enfant.get("date_naissance")  # may be missing while the family is only counted
+            enfants.append({"famille": p, "rang": rang, "age": age_au(naissance, jour) if naissance else None,
                             "etablissement": enfant.get("etablissement", ""), "classe": enfant.get("classe", "")})
         demandes += [{"famille": p, "materiel": m} for m in MATERIELS if fiche.get("demande", {}).get(m)]
     return {"familles": familles, "enfants": enfants, "demandes": demandes}
@@ -78,7 +79,7 @@ def colonnes_du_diagnostic(fiche: dict) -> dict:
         "capacite_location": capacites.get("location"),
         "capacite_installation": capacites.get("installation"),
         "capacite_utilisation": capacites.get("utilisation"),
-        "accepte_formation": capacites.get("formation"),
+        "accepte_formation": capacites.get("formation") or fiche.get("accepte_formation"),
     }
 
 

@@ -155,9 +155,30 @@ def _parties_du_diagnostic(dossier, schema: SchemaFamille, fichier: str) -> list
     if not isinstance(fiche, dict) or seulement_recensee(dossier):
         return []
     requis = schema.schema["properties"]["fiche"].get("x-requis-diagnostic", [])
-    return [Probleme(fichier, "champ obligatoire manquant", schema.titre_chemin(("fiche", partie)),
-                     correction="ajoutez ce champ, il est obligatoire après le diagnostic")
-            for partie in requis if partie not in fiche]
+    problemes = [Probleme(fichier, "champ obligatoire manquant", schema.titre_chemin(("fiche", partie)),
+                          correction="ajoutez ce champ, il est obligatoire après le diagnostic")
+                 for partie in requis if partie not in fiche]
+    return problemes + [Probleme(fichier, "champ obligatoire manquant", schema.titre_chemin(chemin),
+                                 correction="ajoutez-la (jj/mm/aaaa), elle est obligatoire après le diagnostic")
+                        for chemin in naissances_manquantes(fiche)]
+
+
+def naissances_manquantes(fiche: dict) -> list[tuple]:
+    """Paths of the children without a birth date: allowed while a family is only counted from a
+    census list, required from the diagnostic on (the age rule needs it)."""
+    enfants = fiche.get("enfants") if isinstance(fiche, dict) else None
+    return [("fiche", "enfants", i, "date_naissance") for i, enfant in enumerate(enfants or [])
+            if isinstance(enfant, dict) and not enfant.get("date_naissance")]
+
+
+def a_completer(dossier: dict, schema: SchemaFamille, fichier: str) -> list[Probleme]:
+    """What a census-only dossier still lacks before its diagnostic: warnings, never errors."""
+    if not isinstance(dossier, dict) or not seulement_recensee(dossier):
+        return []
+    return [Probleme(fichier, "dossier recensé à compléter", schema.titre_chemin(chemin),
+                     correction=f"demandez-la à la famille et ajoutez-la (« famnum famille modifier {dossier.get('id', '')} ») "
+                                "avant le diagnostic")
+            for chemin in naissances_manquantes(dossier.get("fiche"))]
 
 
 def _references_inconnues(dossier, schema: SchemaFamille, referentiels: Referentiels, fichier: str) -> list[Probleme]:
