@@ -62,3 +62,20 @@ def git_log(racine: Path) -> str:
     return subprocess.run(["git", "-C", str(racine), "log", "--format=%s%n%b"], capture_output=True, text=True, check=True).stdout
 
 
+
+
+def lancer_formulaire(racine: Path) -> tuple[subprocess.Popen, str]:
+    """`famnum formulaire --sans-navigateur` in its own process on a free port: (process, its address)."""
+    import os
+    import re
+    import sys
+
+    processus = subprocess.Popen([str(Path(sys.executable).with_name("famnum")), "formulaire", "--sans-navigateur"],
+                                 cwd=racine, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+    ligne = processus.stdout.readline()
+    adresse = re.search(r"http://127\.0\.0\.1:\d+/[\w-]+/", ligne)
+    if not adresse:
+        processus.kill()
+        raise AssertionError(ligne + processus.communicate()[1])
+    return processus, adresse.group(0)

@@ -149,14 +149,13 @@ def formulaire(port: int, sans_navigateur: bool):
     import secrets
     import webbrowser
 
-    from werkzeug.serving import make_server
-
     from ..collecte.web import creer_app
+    from ..collecte.web_garde import creer_serveur
     from ..dossiers import Coffre
 
     coffre = Coffre.ouvrir()
     jeton = secrets.token_urlsafe(24)
-    serveur = make_server("127.0.0.1", port, creer_app(coffre, jeton), threaded=False)
+    serveur = creer_serveur(creer_app(coffre, jeton), port)
     adresse = f"http://127.0.0.1:{serveur.server_port}/{jeton}/"
     click.echo(f"Formulaire ouvert sur cet ordinateur seulement : {adresse}\n"
                "L'adresse contient un jeton secret : ne la partagez pas. Ctrl-C pour fermer (la session se termine).")

@@ -18,6 +18,7 @@ from ..dossiers import STATUTS, Coffre, evenement, nouveau_dossier, statut
 from ..erreurs import FamnumError
 from ..saisie import date_fr, normaliser_saisie, telephone_lisible
 from ..schemas import libelle
+from .web_garde import empreinte_style, proteger
 from .web_suivi import evenement_suivi, libelle_temps, noeud_suivi, tableau_journal
 
 PAGE = """<!DOCTYPE html>
@@ -321,6 +322,9 @@ def creer_app(coffre: Coffre, jeton: str):
     # after the token check: without the token, a POST is « not found » too, never a CSRF refusal
     # that would tell a stranger which routes exist
     CSRFProtect(app)
+    champs_postes = {"nouveau": (fiche_noeud, ("par",)), "dossier": (fiche_noeud, ("par",)), "suivi": (suivi_noeud, ())}
+    proteger(app, empreinte_style(PAGE.format(titre="", titre_h1="", corps="", accueil="", nouveau="")),
+             champs_postes.get)
 
     def page(titre: str, corps: str, code: int = 200):
         # a dossier id never breaks at its hyphen, even on a phone
@@ -450,14 +454,6 @@ def creer_app(coffre: Coffre, jeton: str):
         except FamnumError as e:
             return page_suivi(identifiant, _fiche_brouillon(brut, suivi_noeud), {}, [str(e)])
         return redirect(f"/{jeton_app}/dossier/{identifiant}?suivi={temps}", code=303)
-
-    @app.errorhandler(404)
-    def introuvable(_):
-        return "Page introuvable.", 404
-
-    @app.errorhandler(400)
-    def refuse(_):
-        return "Requête refusée (jeton de formulaire absent ou expiré) : rechargez la page.", 400
 
     return app
 
