@@ -23,7 +23,7 @@ def init(dossier: Path, role: str):
     creation = initialiser(dossier, role)
     click.echo(f"Territoire créé dans {creation.territoire.racine}.")
     if creation.identite_creee:
-        click.echo("Votre clé personnelle a été créée hors du dépôt (~/.config/famnum/identite.txt).")
+        click.echo(f"Votre clé personnelle a été créée hors du dépôt ({creation.chemin_identite}).")
     click.echo(f"Votre clé publique : {creation.cle_publique}\n")
     click.secho("CLÉ DE SECOURS — à imprimer ou recopier MAINTENANT, puis à ranger dans le coffre du coordinateur.",
                 bold=True)
@@ -118,21 +118,22 @@ def demo(dossier: Path, familles: int, sans_site: bool):
     """Construit un territoire fictif de bout en bout (données fictives), avec sa propre clé, puis le site."""
     from ..demo import construire_demo
 
-    construire_demo(dossier, familles, click.echo)
+    territoire = construire_demo(dossier, familles, click.echo)
     if not sans_site:
-        _construire_site_demo()
+        _construire_site_demo(territoire)
 
 
-def _construire_site_demo() -> None:
-    from ..erreurs import FamnumError
-    from ..site.construction import RACINE, construire
+def _construire_site_demo(territoire) -> None:
+    import time
 
-    click.echo("Construction du site public (toutes les langues et les PDF)…")
-    fait = construire(RACINE / "site")
-    if fait["code"] != 0:
-        raise FamnumError("La construction du site a échoué :\n" + fait["sortie"][-3000:])
-    click.echo(f"Site construit en {fait['secondes']:.0f} s : {RACINE / 'site' / 'index.html'}")
-    click.echo("Pour le parcourir : « make serve », puis ouvrez http://127.0.0.1:8000/")
+    from ..evaluation.publication import construire_site_territoire
+
+    click.echo("Construction du site public du territoire fictif (toutes les langues et les PDF)…")
+    debut, site = time.perf_counter(), territoire.racine / "site"
+    construire_site_territoire(territoire.racine, site, territoire.public)
+    click.echo(f"Site construit en {time.perf_counter() - debut:.0f} s : {site / 'index.html'}")
+    click.echo(f"Pour le parcourir : ouvrez ce fichier dans un navigateur (il se lit hors ligne), ou tapez "
+               f"« python3 -m http.server --bind 127.0.0.1 --directory {site} 8000 » puis ouvrez http://127.0.0.1:8000/")
 
 
 @main.command()

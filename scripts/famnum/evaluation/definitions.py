@@ -6,7 +6,6 @@ from pathlib import Path
 
 from ..erreurs import FamnumError
 
-RACINE_MODELE = Path(__file__).resolve().parents[3]
 PLANS = {"equipement": "Équipement", "utilisation": "Utilisation", "scolarite": "Scolarité"}
 TEMPS = {"T0": "à la livraison", "T3": "trois mois après", "T12": "un an après"}
 
@@ -40,10 +39,12 @@ class Definitions:
 
 
 def chemin_definitions(racine: Path | None) -> Path:
-    """The territory's own file if it has one, else the model's (the famnum repository's)."""
+    """The territory's own file if it has one, else the model's (famnum's package data)."""
+    from ..modele import racine as racine_modele
+
     if racine is not None and (racine / "data" / "indicateurs.yaml").is_file():
         return racine / "data" / "indicateurs.yaml"
-    return RACINE_MODELE / "data" / "indicateurs.yaml"
+    return racine_modele() / "data" / "indicateurs.yaml"
 
 
 def charger(racine: Path | None = None, seuil: int | None = None) -> Definitions:

@@ -172,30 +172,16 @@ def nom_territoire(racine: Path) -> str:
 
 
 def construire_site_territoire(racine: Path, site: Path, public: Path) -> None:
-    """mkdocs build --strict of the territory, its markers reading this package.
-
-    A territory made by `famnum init` has mkdocs.yml but not the hooks' source file it names: the
-    build then runs through a short private config that inherits mkdocs.yml and points the hooks
-    at the installed famnum (deleted afterwards)."""
+    """mkdocs build --strict of the territory, its markers reading this package; mkdocs.yml names the
+    installed famnum's hooks through FAMNUM_CROCHETS (see `site.construction.environnement`)."""
     import subprocess
     import sys
 
-    config = racine / "mkdocs.yml"
-    relais = None
-    if not (racine / "scripts" / "famnum" / "site" / "hooks.py").is_file():
-        from ..site import hooks as _  # noqa: F401  (fails here, clearly, if famnum's site is not installed)
+    from ..site.construction import environnement
 
-        relais = racine / ".famnum-publication-mkdocs.yml"
-        crochets = Path(__file__).resolve().parents[1] / "site" / "hooks.py"
-        relais.write_text(f"INHERIT: mkdocs.yml\nhooks:\n  - {crochets}\n", encoding="utf-8")
-        config = relais
-    env = dict(os.environ, **{VARIABLE_PUBLIC: str(public)})
-    try:
-        fait = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config),
-                               "-d", str(site)], cwd=racine, env=env, capture_output=True, text=True)
-    finally:
-        if relais is not None:
-            relais.unlink(missing_ok=True)
+    fait = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(racine / "mkdocs.yml"),
+                           "-d", str(site)], cwd=racine, env=environnement(**{VARIABLE_PUBLIC: str(public)}),
+                          capture_output=True, text=True)
     if fait.returncode != 0:
         raise FamnumError("La construction du site a échoué (mkdocs build --strict) : rien n'est publié.\n"
                           + (fait.stdout + fait.stderr).strip()[-3000:])

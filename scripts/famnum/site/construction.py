@@ -15,15 +15,22 @@ import sys
 import time
 from pathlib import Path
 
-RACINE = Path(__file__).resolve().parents[3]
+from ..modele import crochets_du_site, racine as racine_modele
+
+RACINE = racine_modele()
 CONFIG = RACINE / "mkdocs.yml"
+
+
+def environnement(**variables: str) -> dict:
+    """The environment of a ``mkdocs build``: mkdocs.yml names its hooks file through FAMNUM_CROCHETS
+    (the installed famnum's, wherever it is), and the theme's end-of-life banner is silenced."""
+    return {**os.environ, "FAMNUM_CROCHETS": str(crochets_du_site()), "NO_MKDOCS_2_WARNING": "1", **variables}
 
 
 def construire(site_dir: Path, *, pdf: bool = True, strict: bool = True) -> dict:
     """Build ``content/`` into ``site_dir``; never raises on a failed build."""
-    env = dict(os.environ)
+    env = environnement()
     env.pop("FAMNUM_SANS_PDF", None)
-    env["NO_MKDOCS_2_WARNING"] = "1"  # the theme's end-of-life banner, on every build
     if not pdf:
         env["FAMNUM_SANS_PDF"] = "1"
     command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(CONFIG),

@@ -24,6 +24,7 @@ import shutil
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..modele import racine as racine_modele
 from .marqueurs import marqueur
 
 ENSEMBLE = "ensemble"
@@ -36,7 +37,6 @@ SUFFIXE_TEMPS = re.compile(r"_t(?:0|3|12)$")
 PLANS = {"equipement": "Équipement", "utilisation": "Utilisation", "scolarite": "Scolarité"}
 ETATS_STOCK = ("disponible", "en_preparation", "hors_service", "reforme")
 COULEURS_STOCK = ("#2166ac", "#67a9cf", "#bababa", "#636363")
-CONTENT = Path(__file__).resolve().parents[3] / "content"
 PAS_ENCORE = "Pas encore de chiffres publiés."
 AUCUNE = ("Aucune évaluation n'est encore publiée pour ce territoire. Les premiers chiffres paraîtront à la fin du "
           "premier trimestre complet du programme, quand au moins 11 familles pourront être comptées dans chaque case.")
@@ -499,7 +499,7 @@ def seances(config) -> str:
 
 def titre_fiche(config, fiche: str) -> str | None:
     """The title of a workshop sheet (content/ateliers/<fiche>.md), None when the sheet is gone."""
-    chemin = Path(str(config.get("docs_dir") or CONTENT)) / "ateliers" / f"{fiche}.md"
+    chemin = Path(str(config.get("docs_dir") or racine_modele() / "content")) / "ateliers" / f"{fiche}.md"
     if not chemin.is_file():
         return None
     texte = chemin.read_text(encoding="utf-8")

@@ -28,7 +28,6 @@ import importlib
 import logging
 import os
 import re
-import sys
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -38,11 +37,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-try:
-    from famnum.site import marqueurs, pdf, sources
-except ImportError:  # mkdocs run outside the installed package
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from famnum.site import marqueurs, pdf, sources
+from famnum.site import marqueurs, pdf, sources  # famnum must be installed where mkdocs runs (make installer)
 
 # Modules that render data files into pages: importing one registers its markers
 # (``@marqueur("name")``). Add a module here, not an import line above.

@@ -44,9 +44,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from famnum.modele import racine as racine_modele
+
 SEUIL = 70.0
 DOSSIERS = ("tutoriels", "programme")
-RACINE = Path(__file__).resolve().parents[3]
+RACINE = racine_modele()
 CONTENT = RACINE / "content"
 
 FRONT_MATTER_RE = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.DOTALL)
