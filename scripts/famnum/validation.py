@@ -148,6 +148,19 @@ def seulement_recensee(dossier: dict) -> bool:
     return "recensement" in types and "diagnostic" not in types
 
 
+def diagnostiquee(dossier: dict) -> bool:
+    """A family interviewed: its journal has a `diagnostic` event (the grid can then read its fiche)."""
+    return any(isinstance(e, dict) and e.get("type") == "diagnostic" for e in dossier.get("journal", []) or [])
+
+
+def parties_manquantes(dossier: dict, schema: SchemaFamille) -> list[str]:
+    """The French titles of what the diagnostic still has to bring to this dossier (empty once complete)."""
+    fiche = dossier.get("fiche") or {}
+    requis = schema.schema["properties"]["fiche"].get("x-requis-diagnostic", [])
+    return ([schema.titre_chemin(("fiche", partie)) for partie in requis if partie not in fiche]
+            + [schema.titre_chemin(chemin) for chemin in naissances_manquantes(fiche)])
+
+
 def _parties_du_diagnostic(dossier, schema: SchemaFamille, fichier: str) -> list[Probleme]:
     """The fiche's `x-requis-diagnostic` parts: optional for a census list, required once the family
     has been interviewed (draft-07 cannot make a field depend on the journal's content)."""

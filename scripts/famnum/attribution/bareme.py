@@ -102,7 +102,8 @@ def _sans_internet(s: Situation, g: dict):
 
 
 def _sans_imprimante(s: Situation, g: dict):
-    return int(s.imprimante in ("aucune", "non"))
+    """No printer that works: the grid's list of states (a printer without ink or paper does not)."""
+    return int(s.imprimante in g["imprimante"]["si_etat"])
 
 
 def _capacite_paiement(s: Situation, g: dict):

@@ -90,10 +90,16 @@ def jour_de_seance(dossier: dict, defaut: date) -> date:
     return defaut
 
 
+ARRIVEES = ("recensement", "diagnostic")  # how a family enters the programme: never a session's outcome
+
+
 def avant(dossiers: dict[str, dict], jour: date) -> dict[str, dict]:
-    """Every dossier as it stood on the morning of the session (events of that day and later left out),
-    so that the ranking of that session can be computed again."""
-    return {i: {**d, "journal": [e for e in d["journal"] if e["date"] < jour.isoformat()]} for i, d in dossiers.items()}
+    """Every dossier as it stood when the session examined it, so that its ranking can be computed again:
+    what the session and later days brought is left out (decisions, deliveries…), but never the census or
+    the interview (even of that very day, or typed in later), without which a family would look like another."""
+    limite = jour.isoformat()
+    return {i: {**d, "journal": [e for e in d["journal"] if e["date"] < limite or e["type"] in ARRIVEES]}
+            for i, d in dossiers.items()}
 
 
 def bande(rang: int, classees: int) -> str:
@@ -132,51 +138,116 @@ def tableau_points(c: Candidature) -> list[str]:
     return lignes
 
 
-def resultat(c: Candidature, p: Proposition, decision: dict | None) -> list[str]:
+def preconisation_retenue(dossier: dict, decision: dict | None) -> dict | None:
+    """The grid's proposal as recorded for the family: the last préconisation since the previous decision
+    and up to this one (an older one was another session's)."""
+    journal = dossier.get("journal", [])
+    fin = journal.index(decision) if decision in journal else len(journal)
+    debut = max((k + 1 for k, e in enumerate(journal[:fin]) if e.get("type") == "decision"), default=0)
+    recues = [e for e in journal[debut:fin] if e.get("type") == "preconisation"]
+    return recues[-1] if recues else None
+
+
+def offre(g, materiels, mode: str | None) -> str:
+    return ", ".join(g.libelle_materiel(t) for t in materiels) + (f", en {minuscule(g.libelle_mode(mode))}" if mode else "")
+
+
+def proposition_de_la_grille(c: Candidature, p: Proposition, preconisation: dict | None) -> tuple[list[str], tuple]:
+    """What the grid proposed (its recorded préconisation, else the ranking computed again), in words,
+    and as (set of devices, mode) to compare with the decision."""
     g = p.grille
+    if preconisation:
+        d = preconisation.get("details", {})
+        materiels = [t for t in d.get("materiels", []) if t != "connexion_internet"]
+        lignes = [f"La grille a proposé, le {date_fr(date.fromisoformat(preconisation['date']))} : "
+                  f"{offre(g, d.get('materiels', []), d.get('mode'))}."]
+        if d.get("liste_attente"):
+            lignes.append("Le stock et le budget de cette séance n'ont pas suffi : votre demande a été mise sur la liste d'attente.")
+        return lignes, (frozenset(materiels), d.get("mode") or None)
     classees = sum(1 for x in p.candidatures if x.rang)
-    lignes = []
     if not c.a_proposer:
-        lignes.append("La grille n'a proposé aucun matériel, pour ces raisons :")
-        lignes += [f"- {r}" for r in c.besoin.raisons] or ["- aucune demande de matériel."]
-    elif c.retenue:
-        lignes.append(f"Votre demande est classée {bande(c.rang, classees)}.")
-        lignes.append("La grille a proposé : " + ", ".join(g.libelle_materiel(t) for t in c.materiels)
-                      + (f", en {minuscule(g.libelle_mode(c.mode))}." if c.mode else "."))
-    else:
-        lignes.append(f"Votre demande est classée {bande(c.rang, classees)}. Le stock et le budget de cette séance "
-                      f"n'ont pas suffi : vous êtes {bande_attente(c.place_attente, len(p.attente))} "
-                      f"({len(p.attente)} familles y sont inscrites).")
-    lignes += ["", "Pourquoi ce matériel et ce mode :"] + [f"- {r}" for r in c.besoin.raisons]
+        return (["La grille n'a proposé aucun matériel, pour ces raisons :"]
+                + ([f"- {r}" for r in c.besoin.raisons] or ["- aucune demande de matériel."]), (frozenset(), None))
+    if c.retenue:
+        return ([f"Votre demande est classée {bande(c.rang, classees)}.",
+                 f"La grille a proposé : {offre(g, c.materiels, c.mode)}."],
+                (frozenset(t for t in c.materiels if t != "connexion_internet"), c.mode or None))
+    return ([f"Votre demande est classée {bande(c.rang, classees)}. Le stock et le budget de cette séance "
+             f"n'ont pas suffi : vous êtes {bande_attente(c.place_attente, len(p.attente))} "
+             f"({len(p.attente)} familles y sont inscrites)."], (frozenset(), None))
+
+
+def phrases_decision(decision: dict, g) -> list[str]:
+    d = decision.get("details", {})
+    avis = {"accorde": "a accordé l'équipement", "ajourne": "a ajourné la décision", "refuse": "a refusé la demande"}[d["avis"]]
+    lignes = [f"La commission du {date_fr(date.fromisoformat(d.get('commission', decision['date'])))} {avis}."]
+    if d.get("materiels"):
+        lignes.append(f"Matériel accordé : {offre(g, d['materiels'], d.get('mode'))}.")
+    if d.get("loyer_mensuel"):
+        lignes.append(f"Loyer : {euros(d['loyer_mensuel'])} par mois" + (f", dont {euros(d['aide_mensuelle'])} payés par le PRE."
+                                                                          if d.get("aide_mensuelle") else "."))
+    if d.get("aide_connexion_mensuelle"):
+        lignes.append(f"Aide pour internet : {euros(d['aide_connexion_mensuelle'])} par mois pendant {g['connexion']['duree_mois']} mois.")
+    return lignes
+
+
+def ecart_de_la_commission(decision: dict, propose: tuple) -> list[str]:
+    """Where the commission departed from the grid: its recorded reason, or that none was recorded."""
+    d = decision.get("details", {})
+    materiels = frozenset(t for t in d.get("materiels", []) if t != "connexion_internet")
+    differe = d.get("avis") == "accorde" and propose[0] and (
+        materiels != propose[0] or None not in (propose[1], d.get("mode")) and d.get("mode") != propose[1])
+    if d.get("ecart", "aucun") == "aucun" and not differe:
+        return ["La commission a suivi la proposition de la grille."]
+    if d.get("motif"):
+        return [f"La commission ne suit pas exactement la proposition de la grille. Son motif : {d['motif']}"]
+    return ["La commission ne suit pas exactement la proposition de la grille, et aucun motif n'est noté dans votre "
+            "dossier. Vous pouvez demander ce motif à votre référent : la commission doit le donner."]
+
+
+def resultat(c: Candidature, p: Proposition, decision: dict | None, preconisation: dict | None = None) -> list[str]:
+    """The final decision first; then what the grid proposed, why, and where the commission departed from it."""
+    g = p.grille
+    lignes = phrases_decision(decision, g) + [""] if decision else []
+    proposee, propose = proposition_de_la_grille(c, p, preconisation)
+    lignes += proposee
+    if preconisation and propose[0] != frozenset(c.besoin.materiels):
+        lignes += ["", "Le détail de cette proposition ne se recalcule pas avec votre fiche d'aujourd'hui (elle a pu "
+                       "changer depuis) : les points ci-dessus sont ceux de votre fiche d'aujourd'hui."]
+        return lignes + ([""] + ecart_de_la_commission(decision, propose) if decision else [])
+    lignes += ["", "Pourquoi ce matériel et ce mode, selon la grille :"] + [f"- {r}" for r in c.besoin.raisons]
     modes = g["modes"]["selon_capacite"]
     lignes.append(f"- Mode : la capacité à payer une location décide (oui : {minuscule(g.libelle_mode(modes['oui']))} ; "
                   f"en partie : {minuscule(g.libelle_mode(modes['partiellement']))} ; non : {minuscule(g.libelle_mode(modes['non']))}, "
                   "ou don pour un ordinateur reconditionné).")
     if decision:
-        d = decision.get("details", {})
-        avis = {"accorde": "a accordé l'équipement", "ajourne": "a ajourné la décision", "refuse": "a refusé la demande"}[d["avis"]]
-        lignes += ["", f"La commission du {date_fr(date.fromisoformat(d.get('commission', decision['date'])))} {avis}."]
-        if d.get("materiels"):
-            lignes.append("Matériel accordé : " + ", ".join(g.libelle_materiel(t) for t in d["materiels"])
-                          + (f", en {minuscule(g.libelle_mode(d['mode']))}." if d.get("mode") else "."))
-        if d.get("loyer_mensuel"):
-            lignes.append(f"Loyer : {euros(d['loyer_mensuel'])} par mois" + (f", dont {euros(d['aide_mensuelle'])} payés par le PRE."
-                                                                              if d.get("aide_mensuelle") else "."))
-        if d.get("aide_connexion_mensuelle"):
-            lignes.append(f"Aide pour internet : {euros(d['aide_connexion_mensuelle'])} par mois pendant {g['connexion']['duree_mois']} mois.")
-        if d.get("ecart", "aucun") != "aucun":
-            lignes.append(f"La commission ne suit pas exactement la grille. Son motif : {d.get('motif', '')}")
+        lignes += [""] + ecart_de_la_commission(decision, propose)
     else:
         lignes += ["", "La commission n'a pas encore décidé : ceci est la proposition de la grille, pas la décision."]
     return lignes
 
 
-def expliquer(identifiant: str, dossier: dict, proposition: Proposition, referentiels, delai: Delai | None = None) -> str:
+def non_examinee(identifiant: str, dossier: dict, schema) -> FamnumError:
+    """Why the grid has nothing to say about this family, and what to do."""
+    from ..validation import diagnostiquee, parties_manquantes
+
+    if not diagnostiquee(dossier):
+        manque = parties_manquantes(dossier, schema) if schema is not None else []
+        return FamnumError(f"Le dossier {identifiant} est seulement recensé : la famille n'a pas encore eu son entretien "
+                           "de diagnostic, et la grille n'a rien à noter."
+                           + (f"\nIl lui manque : {', '.join(manque)}." if manque else "")
+                           + f"\nÀ faire : faites l'entretien (« famnum famille completer {identifiant} »), puis "
+                             "« famnum attribution proposer ».")
+    return FamnumError(f"Le dossier {identifiant} n'a pas été examiné par la grille à cette date "
+                       "(il faut un diagnostic, et pas encore de matériel livré).\n"
+                       "À faire : vérifiez son journal avec « famnum famille voir ».")
+
+
+def expliquer(identifiant: str, dossier: dict, proposition: Proposition, referentiels, delai: Delai | None = None,
+              schema=None) -> str:
     c = next((x for x in proposition.candidatures if x.identifiant == identifiant), None)
     if c is None:
-        raise FamnumError(f"Le dossier {identifiant} n'a pas été examiné par la grille à cette date "
-                          "(il faut un diagnostic, et pas encore de matériel livré).\n"
-                          "À faire : vérifiez son journal avec « famnum famille voir ».")
+        raise non_examinee(identifiant, dossier, schema)
     g = proposition.grille.donnees
     decision = derniere_decision(dossier)
     texte = [
@@ -208,7 +279,7 @@ def expliquer(identifiant: str, dossier: dict, proposition: Proposition, referen
         "",
         "## 5. Votre résultat",
         "",
-        *resultat(c, proposition, decision),
+        *resultat(c, proposition, decision, preconisation_retenue(dossier, decision)),
         *(["", phrase_delai(delai)] if delai else []),
         "",
         "## 6. Vos droits",

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from ..dossiers import statut
 from ..erreurs import FamnumError
 from ..referentiels import Referentiels
-from ..validation import seulement_recensee
+from ..validation import diagnostiquee
 from .bareme import Point, Situation, detail, enfants_scolarises, preparer, situation, total
 from .grille import Grille
 from .stock import Appareil
@@ -232,9 +232,13 @@ def proposer(dossiers: dict[str, dict], grille: Grille, referentiels: Referentie
                               "ou ouvrez un budget d'achat dans data/attribution.yaml.")
         avertissements.append("Le stock est vide : tout le matériel proposé serait acheté.")
     prepares = preparer(g)
-    candidatures = [candidature(i, d, g, grille, referentiels, pseudonyme, jour, prepares)
-                    for i, d in dossiers.items() if statut(d) in STATUTS_A_EXAMINER
-                    and not seulement_recensee(d)]  # counted from a list, not interviewed yet: nothing to score
+    a_examiner = [i for i, d in dossiers.items() if statut(d) in STATUTS_A_EXAMINER]
+    # a family counted from a list but not interviewed yet has nothing the grid can score
+    sans_diagnostic = [i for i in a_examiner if not diagnostiquee(dossiers[i])]
+    if sans_diagnostic:
+        avertissements.append(phrase_sans_diagnostic(len(sans_diagnostic)))
+    candidatures = [candidature(i, dossiers[i], g, grille, referentiels, pseudonyme, jour, prepares)
+                    for i in a_examiner if diagnostiquee(dossiers[i])]
     candidatures.sort(key=lambda c: (not c.a_proposer, *cle_de_rang(c, g)))
     sources = {a.inventaire: a.source for a in stock}
     attente = 0
@@ -252,6 +256,13 @@ def proposer(dossiers: dict[str, dict], grille: Grille, referentiels: Referentie
         chiffrer(c, g)
     return Proposition(jour, grille, candidatures, g["budget"]["achats"], engage, stock_initial, reserve.compte(),
                        plan_par_phase(candidatures, g), avertissements, reserve, sources)
+
+
+def phrase_sans_diagnostic(n: int) -> str:
+    return (f"{n} famille{'s' if n > 1 else ''} seulement recensée{'s' if n > 1 else ''} (sans entretien de diagnostic) "
+            f"{'ne sont pas classées' if n > 1 else 'n’est pas classée'} : la grille n'a rien à noter. À faire : "
+            "« famnum familles lister --statut recense » les liste ; « famnum famille completer <identifiant> » "
+            "fait l'entretien.")
 
 
 def candidature(identifiant, dossier, g, grille, referentiels, pseudonyme, jour, prepares=None) -> Candidature:

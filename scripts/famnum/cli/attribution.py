@@ -185,7 +185,7 @@ def expliquer(identifiant: str, date_seance: str | None):
     pseudo = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
     proposition = proposer_(avant(lecture.dossiers, jour), grille, coffre.referentiels, stock, pseudo, jour)
     click.echo(expliquer_famille(identifiant, dossier, proposition, coffre.referentiels,
-                                 delai_habituel(lecture.dossiers.values(), seuil_du_secret(coffre))))
+                                 delai_habituel(lecture.dossiers.values(), seuil_du_secret(coffre)), coffre.schema))
 
 
 @main.command("livrer")
