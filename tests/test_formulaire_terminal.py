@@ -1,6 +1,8 @@
 """`famnum famille nouvelle`: one question per field, checked as typed, a summary, then saved."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from famnum.cli import main
@@ -36,20 +38,20 @@ REPONSES = [
     "o", "12 rue des Tilleuls Imaginaires", "", "72100", "Le Mans",
     # Foyer
     "1", "2",
-    "o", "7", "o", "12", "n",   # ages
+    "7", "12",           # one age per child, no « Ajouter ? » question
     "", "",
     # besoin déclaré
     "o",
-    # équipements: ordinateurs
-    "0", "", "", "",
+    # équipements: no computer, so neither their types nor « Fonctionnent-ils ? » are asked
+    "0",
     # imprimantes
-    "0", "",
+    "0",
     # tablettes, smartphones
     "1", "n", "1", "n",
     # internet
     "2", "",
     # capacités
-    "2", "o", "3", "", "2", "1", "",
+    "2", "o", "3", "", "2", "1",   # formation accepted: no « Pourquoi ? »
     # demande
     "o", "o", "o", "n",
     # consentement
@@ -65,8 +67,8 @@ def test_saisie_complete_dans_le_terminal(territoire, coffre):
     resultat = CliRunner().invoke(main, ["famille", "nouvelle"], input="\n".join(REPONSES) + "\n")
     assert resultat.exit_code == 0, resultat.output[-3000:]
     sortie = resultat.output
-    assert "date de naissance est dans le futur" in sortie
-    assert "date illisible" in sortie
+    assert "date de naissance dans le futur" in sortie
+    assert "la date 31/02/2013 n'existe pas : février 2013 n'a que 28 jours" in sortie
     assert "sans chiffre ni symbole" in sortie
     assert "numéro de téléphone illisible" in sortie
     assert "adresse e-mail incorrecte" in sortie
@@ -98,3 +100,192 @@ def test_abandon_en_cours_de_saisie(territoire):
     resultat = CliRunner().invoke(main, ["famille", "nouvelle"], input="référente\nZéphirine\n")  # then end of input
     assert resultat.exit_code != 0
     assert list(territoire.familles.glob("*.age")) == []
+
+
+# --- issue 12, point 5: an interview is never thrown away ---------------------------------------
+
+def _index(reponses, valeur, depuis=0):
+    return reponses.index(valeur, depuis)
+
+
+def test_une_regle_metier_refuse_la_reponse_a_sa_question(territoire):
+    reponses = list(REPONSES)
+    i = _index(reponses, "12/05/2025")
+    reponses[i:i + 1] = ["12/05/2099", "12/05/2025"]  # a consent date in the future, refused at once
+    resultat = CliRunner().invoke(main, ["famille", "nouvelle"], input="\n".join(reponses) + "\n")
+    assert resultat.exit_code == 0, resultat.output[-2000:]
+    sortie = resultat.output
+    refus = sortie.index("consentement daté dans le futur")
+    assert sortie.index("Date du consentement", refus) < sortie.index("Recueilli par", refus)  # asked again at once
+    (identifiant,) = Coffre(territoire).identifiants()
+    assert Coffre(territoire).lire(identifiant)["fiche"]["consentement"]["date"] == "2025-05-12"
+
+
+def test_une_erreur_a_la_fin_repose_seulement_sa_question(territoire, monkeypatch):
+    """A rule the question could not see (here: the per-question check switched off) fails at the end:
+    the form asks that one question again, keeps every other answer, and saves."""
+    import famnum.cli.familles as familles
+
+    monkeypatch.setattr(familles, "_regles", lambda *a: [])
+    reponses = list(REPONSES)
+    reponses.remove("17/04/2099")  # (with no per-question rule, it would be accepted too)
+    i = _index(reponses, "12/05/2025")
+    reponses[i] = "12/05/2099"
+    reponses[-1:] = ["01/06/2025", "o"]  # the one question asked again, then « Enregistrer ? »
+    resultat = CliRunner().invoke(main, ["famille", "nouvelle"], input="\n".join(reponses) + "\n")
+    assert resultat.exit_code == 0, resultat.output[-2000:]
+    sortie = resultat.output
+    fin = sortie.index("Avant d'enregistrer, il reste à corriger")
+    assert "Consentement › Date du consentement : consentement daté dans le futur" in sortie[fin:]
+    assert "Toutes les autres réponses sont gardées" in sortie[fin:]
+    reposees = sortie[fin:sortie.index("Résumé :")]
+    assert reposees.count("[jj/mm/aaaa]") == 1 and "Prénom" not in reposees and "Nombre d'adultes" not in reposees
+    (identifiant,) = Coffre(territoire).identifiants()
+    fiche = Coffre(territoire).lire(identifiant)["fiche"]
+    assert fiche["consentement"] == {"date": "2025-06-01", "recueilli_par": "référente de parcours PRE Sablons",
+                                     "modalite": "ecrit"}
+    assert fiche["enfants"][0]["prenom"] == "Zéphirine" and fiche["foyer"]["ages_enfants"] == [7, 12]
+    assert fiche["representants_legaux"][0]["telephone"] == "+33639987351"
+    assert fiche["demande"] == {"ordinateur_fixe": True, "ordinateur_portable": True, "imprimante": True,
+                                "connexion_internet": False}
+
+
+def _console_interrompue(reponses: list[str], apres: int):
+    """A terminal whose user presses Ctrl-C at question number `apres`."""
+    from famnum.collecte.terminal import Console
+
+    donnees = iter(reponses)
+    compte = {"n": 0}
+
+    def demander(_texte):
+        compte["n"] += 1
+        if compte["n"] > apres:
+            raise KeyboardInterrupt
+        return next(donnees)
+
+    return lambda: Console(demander=demander, ecrire=lambda _t: None)
+
+
+def _traces_en_clair(*racines) -> list[str]:
+    """Files under these folders (and git's objects, unpacked) holding a planted value in clear."""
+    import subprocess
+
+    from fabrique import VALEURS_PLANTEES
+
+    trouves = []
+    for racine in racines:
+        for chemin in Path(racine).rglob("*"):
+            if chemin.is_file() and not chemin.is_symlink():
+                try:
+                    contenu = chemin.read_bytes()
+                except OSError:
+                    continue
+                trouves += [f"{chemin}: {v}" for v in VALEURS_PLANTEES if v.encode() in contenu]
+    return trouves
+
+
+def test_ctrl_c_garde_un_brouillon_chiffre_que_reprendre_termine(territoire, monkeypatch, tmp_path):
+    import subprocess
+    import tempfile
+
+    import famnum.cli.familles as familles
+    from famnum.collecte import brouillons
+
+    from fabrique import VALEURS_PLANTEES
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    reponses = REPONSES[1:-1]  # without --par (given as an option) and without « Enregistrer ? »
+    coupure = _index(reponses, "1", _index(reponses, "Le Mans")) + 1  # Ctrl-C after « Nombre d'adultes »
+    monkeypatch.setattr(familles, "_console", _console_interrompue(reponses, coupure))
+    resultat = CliRunner().invoke(main, ["famille", "nouvelle", "--par", "référente PRE Sablons"], input="o\n")
+    assert resultat.exit_code == 130, resultat.output
+    assert "Brouillon gardé, chiffré" in resultat.output and "famnum famille nouvelle --reprendre" in resultat.output
+    assert list(territoire.familles.glob("*.age")) == []
+    (brouillon,) = (territoire.prive / "brouillons").iterdir()
+    assert brouillon.read_bytes().startswith(b"age-encryption.org/v1")
+    assert oct(brouillon.stat().st_mode & 0o777) == "0o600"
+    # no plain text anywhere: the territory (git objects included), the temporary folders, RAM's /dev/shm
+    assert _traces_en_clair(territoire.racine, tmp_path / "tmp", "/dev/shm") == []
+    suivis = subprocess.run(["git", "-C", str(territoire.racine), "status", "--porcelain"], capture_output=True, text=True)
+    assert suivis.stdout == ""  # the draft is outside git
+    historique = subprocess.run(["git", "-C", str(territoire.racine), "log", "--all", "-p"], capture_output=True, text=True)
+    assert not any(v in historique.stdout for v in VALEURS_PLANTEES)
+
+    # resumed: only the questions left are asked
+    reste = reponses[coupure:]
+    monkeypatch.setattr(familles, "_console", _console_interrompue(reste, len(reste)))
+    resultat = CliRunner().invoke(main, ["famille", "nouvelle", "--reprendre"], input="o\n")
+    assert resultat.exit_code == 0, resultat.output
+    assert "Reprise du brouillon (nouvelle fiche" in resultat.output
+    (identifiant,) = Coffre(territoire).identifiants()
+    d = Coffre(territoire).lire(identifiant)
+    assert d["fiche"]["enfants"][1]["prenom"] == "Anatole" and d["fiche"]["foyer"]["nb_adultes"] == 1
+    assert d["fiche"]["consentement"]["date"] == "2025-05-12"
+    assert d["journal"][0]["par"] == "référente PRE Sablons"
+    assert list((territoire.prive / "brouillons").iterdir()) == []
+
+
+def test_ctrl_c_sans_garder_de_brouillon_n_ecrit_rien(territoire, monkeypatch):
+    import famnum.cli.familles as familles
+
+    monkeypatch.setattr(familles, "_console", _console_interrompue(REPONSES[1:], 5))
+    resultat = CliRunner().invoke(main, ["famille", "nouvelle", "--par", "référente"], input="n\n")
+    assert resultat.exit_code == 130 and "Rien n'a été enregistré ni gardé" in resultat.output
+    assert not (territoire.prive / "brouillons").exists() or not list((territoire.prive / "brouillons").iterdir())
+
+
+# --- issue 12, point 6: the form's logic comes from the schema ----------------------------------
+
+def test_la_logique_du_formulaire(territoire):
+    reponses = list(REPONSES)
+    i = _index(reponses, "Alain Fournier")
+    reponses[i:i + 2] = ["Gaston", "college alain", "6e"]  # a school by the start of its name; a class refused
+    j = _index(reponses, "1", _index(reponses, "Le Mans"))
+    reponses[j:j + 2] = ["1", "0", "2"]  # 0 children at home while 2 are in the fiche: refused at once
+    resultat = CliRunner().invoke(main, ["famille", "nouvelle"], input="\n".join(reponses) + "\n")
+    assert resultat.exit_code == 0, resultat.output[-2000:]
+    sortie = resultat.output
+    assert "→ Ecole élémentaire Gaston Bachelard" in sortie  # says which school it picked
+    assert "classe inconnue « college alain »" in sortie
+    assert "0, alors que la fiche compte 2 enfants" in sortie
+    assert "Âge de l'enfant n°1" in sortie and "Âge de l'enfant n°3" not in sortie and "Ajouter un « Âge »" not in sortie
+    assert "Nombre d'ordinateurs: 0" in sortie and "Fonctionnent-ils" not in sortie and "Types" not in sortie
+    assert "Ordinateur fixe [o/n]" in sortie and "La famille considère avoir des besoins numériques [o/n]" in sortie
+    assert "data/referentiels" not in sortie
+    (identifiant,) = Coffre(territoire).identifiants()
+    fiche = Coffre(territoire).lire(identifiant)["fiche"]
+    assert fiche["enfants"][0]["etablissement"] == "ee-gaston-bachelard" and fiche["foyer"]["nb_enfants"] == 2
+
+
+# --- issue 12, point 4: from « recensée » to « diagnostiquée » ----------------------------------
+
+def test_completer_ne_demande_que_ce_qui_manque(territoire, coffre):
+    from famnum.dossiers import evenement, nouveau_dossier, statut
+
+    from fabrique import FICHE
+
+    recensee = nouveau_dossier(
+        {"enfants": [dict(e) for e in FICHE["enfants"]], "qpv": "sablons-bords-huisne",
+         "contact_recensement": {"responsable": "Quillembois Noémie", "telephone": "+33639987351"}},
+        set(), [evenement("recensement", "coordinatrice PRE", details={"source": "ecole"})])
+    coffre.enregistrer([recensee], "Import d'une liste de recensement")
+    debut = _index(REPONSES, "n", _index(REPONSES, "Anatole"))  # from « Ajouter « Enfant n°3 » ? »
+    reponses = REPONSES[debut:]
+    t = _index(reponses, "abc")
+    reponses[t:t + 2] = [""]  # Entrée takes the phone the census list brought
+    q = _index(reponses, "2", _index(reponses, "n", t))
+    del reponses[q]  # the QPV is known: not asked
+    resultat = CliRunner().invoke(main, ["famille", "completer", recensee["id"], "--par", "référente PRE Sablons"],
+                                  input="\n".join(reponses) + "\n")
+    assert resultat.exit_code == 0, resultat.output[-3000:]
+    sortie = resultat.output
+    assert "Recensée" in sortie and "Seules les questions qui manquent sont posées" in sortie
+    assert "Prénom de l'enfant" not in sortie and "QPV [" not in sortie
+    assert "Téléphone [Entrée : 06 39 98 73 51" in sortie
+    d = Coffre(territoire).lire(recensee["id"])
+    assert statut(d) == "diagnostique" and [e["type"] for e in d["journal"]] == ["recensement", "diagnostic"]
+    assert d["fiche"]["enfants"] == FICHE["enfants"] and d["fiche"]["contact_recensement"]["telephone"] == "+33639987351"
+    assert d["fiche"]["representants_legaux"][0]["telephone"] == "+33639987351"
+    assert d["fiche"]["foyer"]["ages_enfants"] == [7, 12]

@@ -23,7 +23,8 @@ def _enums(noeud, chemin=""):
         if "enum" in noeud:
             yield chemin, noeud
         for cle, valeur in noeud.items():
-            yield from _enums(valeur, f"{chemin}/{cle}")
+            if cle != "x-demander-si":  # a condition names values, it offers none
+                yield from _enums(valeur, f"{chemin}/{cle}")
     elif isinstance(noeud, list):
         for i, valeur in enumerate(noeud):
             yield from _enums(valeur, f"{chemin}/{i}")

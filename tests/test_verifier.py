@@ -53,7 +53,7 @@ def test_tous_les_problemes_d_un_coup(coffre, territoire, identite):
     attendus = [
         "code inconnu du référentiel etablissements", "le plus proche : col-alain-fournier",
         "date de naissance dans le futur",
-        "Représentants légaux n°1 › Nom : format incorrect (attendu : un nom, sans chiffre ni symbole)",
+        "Représentant légal n°1 › Nom : format incorrect (attendu : un nom, sans chiffre ni symbole)",
         "champ inconnu : couleur_preferee",
         "ressemble à un mot de passe", "Aidants Connect",
         "un autre dossier porte déjà le même identifiant",

@@ -1,7 +1,9 @@
 """Reading what a person types: French dates, phone numbers, yes/no. Shared by every form and import."""
 from __future__ import annotations
 
+import calendar
 import re
+import unicodedata
 from datetime import date, datetime
 
 from .erreurs import FamnumError
@@ -15,8 +17,12 @@ class SaisieInvalide(FamnumError):
     """A typed value that cannot be read; the message says what is expected."""
 
 
+MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre")
+
+
 def lire_date(texte: str) -> str:
-    """'05/03/2014' or '2014-03-05' → '2014-03-05'."""
+    """'05/03/2014' or '2014-03-05' → '2014-03-05'; a date that is not on the calendar says why."""
     texte = str(texte).strip()
     m = _DATE_FR.match(texte)
     try:
@@ -24,7 +30,99 @@ def lire_date(texte: str) -> str:
             return date(int(m[3]), int(m[2]), int(m[1])).isoformat()
         return date.fromisoformat(texte).isoformat()
     except ValueError:
-        raise SaisieInvalide("date illisible : écrivez-la jj/mm/aaaa, par exemple 05/03/2014") from None
+        if m:
+            raise SaisieInvalide(_date_inexistante(int(m[1]), int(m[2]), int(m[3]), texte)) from None
+        raise SaisieInvalide(f"date illisible « {texte} » : écrivez-la jj/mm/aaaa, par exemple 05/03/2014") from None
+
+
+def _date_inexistante(jour: int, mois: int, annee: int, texte: str) -> str:
+    if not 1 <= mois <= 12:
+        return f"la date {texte} n'existe pas : le mois s'écrit de 01 à 12 (jj/mm/aaaa, par exemple 05/03/2014)"
+    dernier = calendar.monthrange(annee, mois)[1]
+    return (f"la date {texte} n'existe pas : {MOIS[mois - 1]} {annee} n'a que {dernier} jours "
+            f"(tapez un jour de 01 à {dernier})")
+
+
+def lire_code_postal(texte) -> str:
+    """'72 100' → '72100'; a French postal code has exactly five digits."""
+    brut = str(texte).strip()
+    chiffres = re.sub(r"\s", "", brut)
+    if not chiffres.isdigit():
+        raise SaisieInvalide(f"code postal « {brut} » : il s'écrit avec 5 chiffres seulement, par exemple 72100")
+    if len(chiffres) != 5:
+        raise SaisieInvalide(f"code postal « {brut} » : {accorder(len(chiffres), 'chiffre')} au lieu de 5 "
+                             "(par exemple 72100 ; un code qui commence par 0 garde son 0, comme 01000)")
+    return chiffres
+
+
+def _sans_accents(texte: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", texte) if not unicodedata.combining(c)).lower()
+
+
+def lire_classe(texte, connues: list[str]) -> str:
+    """'6ème' → '6e', 'cm2' → 'CM2': a class of the schema's list, whatever the case, accents or spaces."""
+    brut = str(texte).strip()
+    cle = re.sub(r"[\s.\-]", "", _sans_accents(brut))
+    cle = re.sub(r"^(\d)(e|eme|em|ieme)$", r"\1e", cle)
+    for classe in connues:
+        if re.sub(r"[\s.\-]", "", _sans_accents(classe)) == cle:
+            return classe
+    raise SaisieInvalide(f"classe inconnue « {brut} » : tapez une classe comme {', '.join(connues[:4])}, "
+                         f"{', '.join(connues[8:11])} (ou {', '.join(connues[-3:])})")
+
+
+def accorder(n: int, mot: str, pluriel: str | None = None) -> str:
+    """« 1 chiffre », « 4 chiffres »: the number and its noun, agreed."""
+    return f"{n} {mot if n <= 1 else (pluriel or mot + 's')}"
+
+
+def choisir_nom(texte: str, noms: dict[str, str], quoi: str = "établissement") -> str:
+    """The code whose name the person typed: the number of a listed choice, the code, a whole name or
+    the start of its words (« Gaston », « Alain F »). Several or none: the message names up to three
+    candidates, best first, or says that none is close."""
+    from rapidfuzz import fuzz, process
+
+    brut = str(texte).strip()
+    codes = list(noms)
+    if brut.isdigit() and 1 <= int(brut) <= len(codes):
+        return codes[int(brut) - 1]
+    if brut in noms:
+        return brut
+    mots = _sans_accents(brut).split()
+    retenus = [c for c in codes if _mots_commencent(mots, _sans_accents(noms[c]).split())]
+    exact = [c for c in retenus if _sans_accents(noms[c]) == _sans_accents(brut)]
+    if len(retenus) == 1 or len(exact) == 1:
+        return (exact or retenus)[0]
+    if retenus:
+        tries = sorted(retenus, key=lambda c: -fuzz.WRatio(brut, noms[c]))
+        raise SaisieInvalide(f"{accorder(len(retenus), quoi)} correspondent à « {brut} » : tapez la suite du nom "
+                             f"ou le numéro de la liste. Par exemple : {_candidats(tries[:3], noms, codes)}")
+    proches = process.extract(_distinctif(brut, noms), {c: _distinctif(n, noms) for c, n in noms.items()},
+                              scorer=fuzz.WRatio, limit=3, score_cutoff=75)
+    if not proches:
+        raise SaisieInvalide(f"aucun {quoi} ne ressemble à « {brut} » : tapez le numéro de la liste, "
+                             "ou laissez vide s'il n'y est pas (et signalez-le au coordinateur)")
+    raise SaisieInvalide(f"aucun {quoi} ne s'appelle « {brut} ». Les plus proches : "
+                         f"{_candidats([c for _, _, c in proches], noms, codes)}. Tapez le numéro du bon, "
+                         "ou laissez vide s'il n'est pas dans la liste")
+
+
+def _distinctif(texte: str, noms: dict[str, str]) -> str:
+    """A name without the words most names share (« école », « collège »), which say nothing of which one."""
+    from collections import Counter
+
+    frequents = Counter(m for n in noms.values() for m in set(_sans_accents(n).split()))
+    seuil = max(3, len(noms) // 4)
+    return " ".join(m for m in _sans_accents(texte).split() if frequents[m] < seuil) or _sans_accents(texte)
+
+
+def _mots_commencent(mots: list[str], nom: list[str]) -> bool:
+    """Every typed word starts a word of the name, in any order."""
+    return bool(mots) and all(any(m.startswith(t) for m in nom) for t in mots)
+
+
+def _candidats(choisis: list[str], noms: dict[str, str], codes: list[str]) -> str:
+    return " ; ".join(f"{codes.index(c) + 1}. {noms[c]}" for c in choisis)
 
 
 def date_fr(iso: str) -> str:
@@ -45,9 +143,12 @@ def lire_telephone(texte: str) -> tuple[str, str | None]:
     try:
         numero = phonenumbers.parse(brut, "FR")
     except phonenumbers.NumberParseException:
-        raise SaisieInvalide("numéro de téléphone illisible : écrivez par exemple 06 39 98 01 02 ou +33 6 39 98 01 02") from None
+        raise SaisieInvalide(f"numéro de téléphone illisible « {brut} » : tapez-le comme on vous le dicte, "
+                             "par exemple 06 39 98 01 02 (ou +44 … pour un numéro étranger)") from None
     if not phonenumbers.is_possible_number(numero):
-        raise SaisieInvalide("ce numéro n'a pas le bon nombre de chiffres (10 chiffres pour un numéro français)")
+        chiffres = len(re.sub(r"\D", "", brut))
+        raise SaisieInvalide(f"le numéro « {brut} » a {accorder(chiffres, 'chiffre')} : un numéro français en a 10, "
+                             "tapez-le comme on vous le dicte, par exemple 06 39 98 01 02")
     avertissement = None
     if not phonenumbers.is_valid_number(numero):
         avertissement = "numéro inhabituel (non attribué ou réservé) : vérifiez-le avec la famille"
@@ -69,7 +170,7 @@ def lire_oui_non(texte) -> bool:
         return True
     if valeur in NON:
         return False
-    raise SaisieInvalide("répondez oui ou non (o / n)")
+    raise SaisieInvalide(f"« {texte} » : répondez o pour oui ou n pour non")
 
 
 def normaliser_saisie(valeur, noeud: dict):
@@ -84,6 +185,10 @@ def normaliser_saisie(valeur, noeud: dict):
             return lire_date(valeur)
         if noeud.get("x-saisie") == "telephone" and isinstance(valeur, (str, int)):
             return lire_telephone(str(valeur))[0]
+        if noeud.get("x-saisie") == "code_postal" and isinstance(valeur, (str, int)):
+            return lire_code_postal(valeur)
+        if noeud.get("x-saisie") == "classe" and isinstance(valeur, str):
+            return lire_classe(valeur, noeud.get("x-classes", []))
     except SaisieInvalide:
         return valeur
     if isinstance(valeur, dict):

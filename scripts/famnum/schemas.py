@@ -100,14 +100,17 @@ class SchemaFamille:
         return noeud
 
     def titre_chemin(self, chemin: tuple, depuis: dict | None = None) -> str:
-        """French breadcrumb of a field: « Représentants légaux n°1 › Téléphone » (from the dossier's
-        root, or from the node `depuis`, e.g. a form's)."""
+        """French breadcrumb of a field: « Représentant légal n°1 › Téléphone » (from the dossier's
+        root, or from the node `depuis`, e.g. a form's). A list item is named by its own title."""
         morceaux, noeud = [], self.inline if depuis is None else depuis
         for morceau in chemin:
             if isinstance(morceau, int):
-                if morceaux:
-                    morceaux[-1] += f" n°{morceau + 1}"
                 noeud = noeud.get("items", {})
+                titre = f"{noeud.get('title', 'élément')} n°{morceau + 1}"
+                if morceaux:
+                    morceaux[-1] = titre
+                else:
+                    morceaux.append(titre)
             else:
                 noeud = noeud.get("properties", {}).get(morceau, {})
                 morceaux.append(noeud.get("title", morceau))

@@ -36,12 +36,13 @@ _CORRECTIONS = {
 }
 
 _ATTENDU_PATTERN = {
-    "telephone": "un numéro de téléphone au format international, par exemple +33639980102",
+    "telephone": "un numéro tapé comme on vous le dicte, par exemple 06 39 98 01 02",
     "courriel": "une adresse e-mail comme prenom.nom@exemple.fr",
     "nom": "un nom, sans chiffre ni symbole",
     "prenom": "un prénom, sans chiffre ni symbole",
     "date_naissance": "une date jj/mm/aaaa",
     "identifiant": "un identifiant comme F-7K2Q9",
+    "code_postal": "5 chiffres, par exemple 72100",
 }
 
 
@@ -62,7 +63,8 @@ def _message(erreur, schema: SchemaFamille) -> tuple[str, str, str]:
         choix = ", ".join(f"{v} ({libelle(noeud, v)})" for v in noeud.get("enum", []))
         return champ, "valeur non prévue", f"choisissez parmi : {choix}"
     if mot in ("pattern", "format"):
-        nature = noeud.get("x-personnel") or ("date_naissance" if noeud.get("format") == "date" else "")
+        nature = (noeud.get("x-personnel") or noeud.get("x-saisie")
+                  or ("date_naissance" if noeud.get("format") == "date" else ""))
         attendu = _ATTENDU_PATTERN.get(nature, "une valeur au bon format")
         return champ, f"format incorrect (attendu : {attendu})", _CORRECTIONS[mot]
     if mot == "type":
@@ -136,10 +138,37 @@ def erreurs_metier(dossier: dict, schema: SchemaFamille, referentiels: Referenti
         problemes.append(Probleme(fichier, "consentement daté dans le futur",
                                   schema.titre_chemin(("fiche", "consentement", "date")),
                                   correction="indiquez la date où la famille a donné son accord"))
+    problemes += _nombres_coherents(fiche, schema, fichier)
     problemes += _parties_du_diagnostic(dossier, schema, fichier)
     problemes += _references_inconnues(dossier, schema, referentiels, fichier)
-    problemes += _mots_de_passe(dossier, fichier)
+    problemes += _mots_de_passe(dossier, schema, fichier)
     return problemes
+
+
+def _nombres_coherents(fiche: dict, schema: SchemaFamille, fichier: str) -> list[Probleme]:
+    """The schema's counting rules a draft-07 keyword cannot say: a count at least the length of a
+    list of the fiche (`x-minimum-nombre-de`), a list as long as a sibling count (`x-nombre-elements`)."""
+    problemes = []
+    for chemin, liste in schema.champs("x-minimum-nombre-de"):
+        elements = fiche.get(liste) if isinstance(fiche.get(liste), list) else []
+        titre = schema.sous_schema(("fiche", liste)).get("title", liste).lower()
+        for valeur in valeurs_au_chemin({"fiche": fiche}, chemin):
+            if isinstance(valeur, int) and not isinstance(valeur, bool) and valeur < len(elements):
+                problemes.append(Probleme(
+                    fichier, f"{valeur}, alors que la fiche compte {len(elements)} {titre}", _titre(schema, chemin),
+                    correction=f"indiquez au moins {len(elements)}, ou retirez de la fiche ce qui n'a pas lieu d'y être"))
+    for chemin, frere in schema.champs("x-nombre-elements"):
+        for parent in valeurs_au_chemin({"fiche": fiche}, chemin[:-1]):
+            liste, nombre = (parent.get(chemin[-1]), parent.get(frere)) if isinstance(parent, dict) else (None, None)
+            if isinstance(liste, list) and isinstance(nombre, int) and liste and len(liste) != nombre:
+                titre_frere = _titre(schema, chemin[:-1] + (frere,))
+                problemes.append(Probleme(fichier, f"{len(liste)} valeurs pour {nombre} ({titre_frere})",
+                                          _titre(schema, chemin), correction=f"donnez-en exactement {nombre}, une par enfant"))
+    return problemes
+
+
+def _titre(schema: SchemaFamille, chemin: tuple) -> str:
+    return schema.titre_chemin(tuple(0 if c == "*" else c for c in chemin))
 
 
 def seulement_recensee(dossier: dict) -> bool:
@@ -220,13 +249,13 @@ def _chaines(valeur, chemin=()):
             yield from _chaines(v, chemin + (i,))
 
 
-def _mots_de_passe(dossier, fichier: str) -> list[Probleme]:
+def _mots_de_passe(dossier, schema: SchemaFamille, fichier: str) -> list[Probleme]:
     """No credentials, ever: a référent acting online for a family uses Aidants Connect's mandate."""
     texte = json.dumps(dossier, ensure_ascii=False).lower()
     if not any(mot in texte for mot in _MOTS_DECLENCHEURS) or not _RESSEMBLE_MOT_DE_PASSE.search(texte):
         return []  # a few substring tests over the whole text; the walk below only runs to locate a hit
     return [
-        Probleme(fichier, "ce texte ressemble à un mot de passe", " › ".join(map(str, chemin)),
+        Probleme(fichier, "ce texte ressemble à un mot de passe", schema.titre_chemin(chemin),
                  correction="effacez-le : famnum ne garde jamais les mots de passe des familles "
                             "(pour agir en ligne pour une famille, utilisez le mandat Aidants Connect)")
         for chemin, texte in _chaines(dossier) if _RESSEMBLE_MOT_DE_PASSE.search(texte)

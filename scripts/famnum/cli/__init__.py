@@ -11,6 +11,9 @@ import sys
 import click
 
 from ..erreurs import FamnumError
+from .francais import installer as _en_francais
+
+_en_francais()  # before the decorators below: click computes some help texts when they run
 
 
 def commande_sure(fonction):

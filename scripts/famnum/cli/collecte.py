@@ -155,8 +155,9 @@ def formulaire(port: int, sans_navigateur: bool):
 
     coffre = Coffre.ouvrir()
     jeton = secrets.token_urlsafe(24)
-    serveur = creer_serveur(creer_app(coffre, jeton), port)
-    adresse = f"http://127.0.0.1:{serveur.server_port}/{jeton}/"
+    with prise_locale(port) as prise:  # werkzeug would say « Address already in use » in English
+        serveur = creer_serveur(creer_app(coffre, jeton), port, fd=prise.fileno())
+    adresse = f"http://127.0.0.1:{serveur.port}/{jeton}/"
     click.echo(f"Formulaire ouvert sur cet ordinateur seulement : {adresse}\n"
                "L'adresse contient un jeton secret : ne la partagez pas. Ctrl-C pour fermer (la session se termine).")
     if not sans_navigateur:
@@ -165,3 +166,30 @@ def formulaire(port: int, sans_navigateur: bool):
         serveur.serve_forever()
     finally:
         serveur.server_close()
+
+
+def prise_locale(port: int):
+    """A listening socket on 127.0.0.1:port, or a French message saying what to do instead."""
+    import errno
+    import socket
+
+    from ..erreurs import FamnumError
+
+    prise = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    prise.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        prise.bind(("127.0.0.1", port))
+        prise.listen(16)
+    except OSError as e:
+        prise.close()
+        if e.errno == errno.EADDRINUSE:
+            raise FamnumError(f"Le port {port} est déjà pris par un autre programme (peut-être un formulaire famnum "
+                              "encore ouvert dans un autre terminal). À faire : fermez cet autre programme, ou "
+                              "relancez sans --port (famnum choisit un port libre), ou avec un autre numéro, "
+                              f"par exemple « famnum formulaire --port {port + 1} ».") from None
+        if e.errno == errno.EACCES:
+            raise FamnumError(f"Le port {port} est réservé à l'administrateur de cet ordinateur. À faire : "
+                              "relancez sans --port, ou avec un numéro au-dessus de 1024, par exemple --port 8765.") from None
+        raise FamnumError(f"Impossible d'ouvrir le port {port} sur cet ordinateur ({e.strerror}). À faire : "
+                          "relancez sans --port.") from None
+    return prise

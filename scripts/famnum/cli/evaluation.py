@@ -31,7 +31,7 @@ def suivi(identifiant: str, jour: str | None, par: str):
     jour_iso = _jour(jour)
     click.echo("Questionnaire de suivi. Entrée seule pour passer une question ; Ctrl-C pour tout abandonner.\n")
     noeud = coffre.schema.schema["definitions"]["details_suivi"]
-    details = Questionnaire(coffre.schema, coffre.referentiels, _console())._objet(noeud, 0)
+    details = Questionnaire(coffre.schema, coffre.referentiels, _console()).remplir_noeud(noeud)
     nouvel = evenement("suivi", par, jour_iso, details)
     click.echo("\nRésumé :\n" + Afficheur(coffre.schema, coffre.referentiels).journal([nouvel]))
     if not confirmer("\nEnregistrer ce suivi ?"):

@@ -25,25 +25,182 @@ def familles():
 
 
 @famille.command("nouvelle")
-@click.option("--par", prompt="Votre fonction (elle sera notée dans le journal, pas votre nom)",
-              help="Votre fonction, par exemple « référente PRE Sablons ».")
+@click.option("--par", help="Votre fonction, par exemple « référente PRE Sablons » (elle sera notée dans le journal, "
+                            "pas votre nom).")
+@click.option("--reprendre", is_flag=True, help="Reprendre un entretien interrompu par Ctrl-C (brouillon chiffré).")
 @commande_sure
-def nouvelle(par: str):
+def nouvelle(par: str | None, reprendre: bool):
     """Remplit la fiche de diagnostic question par question, puis l'enregistre chiffrée."""
-    from ..affichage import Afficheur
-    from ..collecte.terminal import Questionnaire
-    from ..dossiers import Coffre, evenement, nouveau_dossier
+    from ..collecte import brouillons
+    from ..collecte.terminal import Entretien
+    from ..dossiers import Coffre
 
     coffre = Coffre.ouvrir()
-    click.echo("Fiche nominative de diagnostic. Entrée seule pour passer un champ facultatif ; Ctrl-C pour tout abandonner.\n")
-    fiche = Questionnaire(coffre.schema, coffre.referentiels, _console()).remplir()
-    dossier = nouveau_dossier(fiche, coffre.identifiants(), [evenement("diagnostic", par)])
-    click.echo("\nRésumé :\n" + Afficheur(coffre.schema, coffre.referentiels).fiche(dossier["fiche"]))
-    if not confirmer("\nEnregistrer ce dossier ?"):
+    if reprendre:
+        brouillon = _choisir_brouillon(coffre)
+        existant = coffre.lire(brouillon.contenu["identifiant"]) if brouillon.contenu.get("identifiant") else None
+        entretien = Entretien.depuis(brouillon.contenu["entretien"])
+        click.echo(f"Reprise du brouillon ({brouillon.description}) : {entretien.nombre_de_reponses()} réponses "
+                   "gardées, seules les questions suivantes sont posées.\n")
+        _mener_entretien(coffre, entretien, brouillon.contenu["par"], existant, brouillon)
+        return
+    click.echo("Fiche nominative de diagnostic. Entrée seule pour passer un champ facultatif ; Ctrl-C pour "
+               "interrompre (vous pourrez garder un brouillon chiffré).\n")
+    _mener_entretien(coffre, Entretien(), par or _fonction())
+
+
+@famille.command("completer")
+@click.argument("identifiant")
+@click.option("--par", help="Votre fonction, par exemple « référente PRE Sablons » (pas votre nom).")
+@commande_sure
+def completer(identifiant: str, par: str | None):
+    """Diagnostic d'une famille recensée : pose seulement les questions qui manquent à sa fiche."""
+    import copy
+
+    from ..affichage import Afficheur
+    from ..collecte.terminal import Entretien
+    from ..dossiers import STATUTS, Coffre, statut
+
+    coffre = Coffre.ouvrir()
+    existant = coffre.lire(identifiant)
+    entretien = Entretien(copy.deepcopy(existant["fiche"]))
+    click.secho(f"Dossier {existant['id']} — {STATUTS[statut(existant)]}", bold=True)
+    contact = existant["fiche"].get("contact_recensement")
+    if contact:
+        click.echo("Contact donné par la liste de recensement :\n"
+                   + Afficheur(coffre.schema, coffre.referentiels).fiche({"contact_recensement": contact}))
+    click.echo(f"\nDéjà dans la fiche : {entretien.nombre_de_reponses()} réponses. Seules les questions qui "
+               "manquent sont posées ; Ctrl-C pour interrompre (vous pourrez garder un brouillon chiffré).\n")
+    _mener_entretien(coffre, entretien, par or _fonction(), existant)
+
+
+def _fonction() -> str:
+    while True:
+        par = click.prompt("Votre fonction (elle sera notée dans le journal, pas votre nom)", default="",
+                           show_default=False).strip()
+        if len(par) >= 2:
+            return par
+        click.echo("  ⚠ Tapez votre fonction, par exemple « référente PRE Sablons ».")
+
+
+def _choisir_brouillon(coffre):
+    from ..collecte import brouillons
+    from ..erreurs import FamnumError
+
+    liste = brouillons.lister(coffre)
+    if not liste:
+        raise FamnumError("Aucun brouillon à reprendre dans build/private/brouillons/. À faire : commencez un "
+                          "entretien avec « famnum famille nouvelle ».")
+    if len(liste) == 1:
+        return liste[0]
+    for i, b in enumerate(liste, 1):
+        click.echo(f"  {i}. {b.description}")
+    choix = click.prompt("Quel brouillon reprendre ? (numéro)", type=click.IntRange(1, len(liste)))
+    return liste[choix - 1]
+
+
+def _suggestions(fiche: dict) -> dict[str, str]:
+    """What the census list brought, offered as the answer Entrée accepts (never taken silently)."""
+    from ..saisie import telephone_lisible
+
+    contact = fiche.get("contact_recensement") or {}
+    suggestions = {}
+    if contact.get("telephone"):
+        suggestions["representants_legaux.0.telephone"] = telephone_lisible(contact["telephone"])
+    if contact.get("courriel"):
+        suggestions["representants_legaux.0.courriel"] = contact["courriel"]
+    if fiche.get("enfants"):
+        suggestions["foyer.nb_enfants"] = str(len(fiche["enfants"]))
+    return suggestions
+
+
+def _mener_entretien(coffre, entretien, par: str, existant: dict | None = None, brouillon=None) -> None:
+    """Asks what is missing, goes back to any question a rule still refuses, saves; on Ctrl-C, offers
+    to keep an encrypted draft of every answer."""
+    from ..affichage import Afficheur
+    from ..collecte import brouillons
+    from ..collecte.terminal import Questionnaire
+
+    questionnaire = Questionnaire(coffre.schema, coffre.referentiels, _console(), entretien,
+                                  regles=lambda fiche: _regles(coffre, fiche, existant))
+    questionnaire.suggestions = _suggestions(entretien.fiche)
+    identifiant = existant["id"] if existant else None
+    try:
+        dossier = _jusqu_a_valide(coffre, questionnaire, par, existant)
+        click.echo("\nRésumé :\n" + Afficheur(coffre.schema, coffre.referentiels).fiche(dossier["fiche"]))
+        enregistrer = confirmer("\nEnregistrer ce dossier ?")
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        _proposer_brouillon(coffre, entretien, par, identifiant, brouillon)
+        return
+    if not enregistrer:
         click.echo("Rien n'a été enregistré.")
         return
-    coffre.enregistrer([dossier], "Nouvelle fiche de diagnostic")
+    coffre.enregistrer([dossier], "Diagnostic d'une famille recensée" if existant else "Nouvelle fiche de diagnostic")
+    brouillons.effacer(brouillon)
     click.secho(f"Dossier {dossier['id']} enregistré, chiffré et commité.", fg="green")
+
+
+def _dossier(coffre, fiche: dict, par: str, existant: dict | None, identifiant: str) -> dict:
+    from ..dossiers import evenement, statut
+
+    if existant is None:
+        return {"id": identifiant, "version": 1, "fiche": fiche, "journal": [evenement("diagnostic", par)]}
+    journal = list(existant.get("journal", []))
+    if statut(existant) == "recense":
+        journal.append(evenement("diagnostic", par))
+    return {**existant, "fiche": fiche, "journal": journal}
+
+
+def _regles(coffre, fiche: dict, existant: dict | None) -> list:
+    """The business rules of a dossier as it would be saved (they name their field)."""
+    from ..validation import erreurs_metier
+
+    dossier = _dossier(coffre, fiche, "entretien", existant, (existant or {}).get("id", "F-22222"))
+    return erreurs_metier(dossier, coffre.schema, coffre.referentiels, "formulaire", date.today())
+
+
+def _jusqu_a_valide(coffre, questionnaire, par: str, existant: dict | None) -> dict:
+    """The interview until the dossier validates: each refused answer is asked again, the others kept."""
+    from ..dossiers import nouvel_identifiant
+
+    identifiant = existant["id"] if existant else nouvel_identifiant(coffre.identifiants())
+    prefixe = coffre.schema.titre_chemin(("fiche",)) + " › "
+    while True:
+        dossier = _dossier(coffre, questionnaire.remplir(), par, existant, identifiant)
+        rapport = coffre.valider([dossier])
+        if rapport.valide:
+            return dossier
+        click.secho("\nAvant d'enregistrer, il reste à corriger :", fg="red")
+        for p in rapport.problemes:
+            click.secho(f"  {p.champ.removeprefix(prefixe)} : {p.message}" + (f" ({p.correction})" if p.correction else ""),
+                        fg="red")
+        if questionnaire.oublier(rapport.problemes):
+            click.echo("Ces points ne se corrigent pas par une question du formulaire.")
+            raise click.exceptions.Abort()
+        click.echo("Toutes les autres réponses sont gardées : seules ces questions sont reposées.\n")
+
+
+def _proposer_brouillon(coffre, entretien, par: str, identifiant: str | None, brouillon) -> None:
+    import sys
+
+    from ..collecte import brouillons
+
+    click.echo("\n\nEntretien interrompu.", err=True)
+    if not entretien.nombre_de_reponses():
+        click.echo("Aucune réponse à garder : rien n'a été enregistré.", err=True)
+        sys.exit(130)
+    try:
+        garder = confirmer(f"Garder un brouillon chiffré de ces {entretien.nombre_de_reponses()} réponses, "
+                           "pour reprendre plus tard ?", err=True)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        garder = False
+    if garder:
+        brouillons.garder(coffre, entretien.en_dict(), par, identifiant, brouillon.chemin if brouillon else None)
+        click.echo("Brouillon gardé, chiffré pour les détenteurs de clé du territoire (jamais en clair). "
+                   "Pour reprendre : famnum famille nouvelle --reprendre", err=True)
+    else:
+        click.echo("Rien n'a été enregistré ni gardé.", err=True)
+    sys.exit(130)
 
 
 @famille.command("modifier")
@@ -113,7 +270,8 @@ def evenement_(identifiant: str, type_: str, jour: str | None, par: str, note: s
     coffre = Coffre.ouvrir()
     dossier = coffre.lire(identifiant)
     schema_details = coffre.schema.schema["definitions"].get(f"details_{type_}", {})
-    details = Questionnaire(coffre.schema, coffre.referentiels, _console())._objet(schema_details, 0) if schema_details.get("properties") else {}
+    details = Questionnaire(coffre.schema, coffre.referentiels, _console()).remplir_noeud(schema_details) \
+        if schema_details.get("properties") else {}
     jour_iso = date.fromisoformat(lire_date(jour)) if jour else date.today()
     dossier["journal"].append(evenement(type_, par, jour_iso, details, note))
     coffre.enregistrer([dossier], f"Journal : {type_}")

@@ -76,7 +76,7 @@ def afficher_rapport(rapport, en_json: bool = False) -> None:
     for probleme in rapport.problemes:
         click.secho(probleme.texte(), fg="red")
     n = rapport.compteurs.get("dossiers")
-    compte = f" ({n} dossier{'s' if n and n > 1 else ''} lus)" if n is not None else ""
+    compte = f" ({n} dossier{'s lus' if n and n > 1 else ' lu'})" if n is not None else ""
     if rapport.valide:
         click.secho(f"Tout est en ordre{compte}.", fg="green")
     else:

@@ -194,8 +194,9 @@ class _Requetes(WSGIRequestHandler):
         pass
 
 
-def creer_serveur(app, port: int) -> BaseWSGIServer:
-    """The app served on 127.0.0.1 only, one request at a time, logging nothing about requests."""
-    serveur = make_server("127.0.0.1", port, app, threaded=False, request_handler=_Requetes)
+def creer_serveur(app, port: int, fd: int | None = None) -> BaseWSGIServer:
+    """The app served on 127.0.0.1 only, one request at a time, logging nothing about requests
+    (`fd`: a socket already listening there, opened by the caller to word a taken port in French)."""
+    serveur = make_server("127.0.0.1", port, app, threaded=False, request_handler=_Requetes, fd=fd)
     serveur.handle_error = lambda requete, adresse: _journal.error("Connexion interrompue")
     return serveur
