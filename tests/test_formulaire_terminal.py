@@ -210,8 +210,9 @@ def test_ctrl_c_garde_un_brouillon_chiffre_que_reprendre_termine(territoire, mon
     assert _traces_en_clair(territoire.racine, tmp_path / "tmp", "/dev/shm") == []
     suivis = subprocess.run(["git", "-C", str(territoire.racine), "status", "--porcelain"], capture_output=True, text=True)
     assert suivis.stdout == ""  # the draft is outside git
-    historique = subprocess.run(["git", "-C", str(territoire.racine), "log", "--all", "-p"], capture_output=True, text=True)
-    assert not any(v in historique.stdout for v in VALEURS_PLANTEES)
+    historique = subprocess.run(["git", "-C", str(territoire.racine), "log", "--all", "-p", "--binary"],
+                                capture_output=True, check=True).stdout
+    assert historique and not any(v.encode() in historique for v in VALEURS_PLANTEES)
 
     # resumed: only the questions left are asked
     reste = reponses[coupure:]

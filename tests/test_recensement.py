@@ -136,7 +136,7 @@ def test_un_enfant_recense_sans_date_de_naissance(coffre):
     coffre.enregistrer([recensee], "Import du recensement")
     resultat = CliRunner().invoke(main, ["verifier"])
     assert resultat.exit_code == 0, resultat.output
-    assert (f"Attention : data/families/{recensee['id']}.json.age — Fiche nominative de diagnostic › Enfants n°1 › "
+    assert (f"Attention : data/families/{recensee['id']}.json.age — Fiche nominative de diagnostic › Enfant n°1 › "
             "Date de naissance : dossier recensé à compléter") in resultat.output
     recensement = construire(coffre)
     assert recensement.rapport.valide, [p.texte() for p in recensement.rapport.problemes]
@@ -146,4 +146,4 @@ def test_un_enfant_recense_sans_date_de_naissance(coffre):
     assert valider_paquet(recensement.descripteur, recensement.tables, coffre.territoire.data) == []
     diagnostiquee = dict(a, fiche={**a["fiche"], "enfants": [{"prenom": "Anatole", "nom": "Quillembois"}]})
     problemes = valider_dossier(diagnostiquee, coffre.schema, coffre.referentiels, "x.json.age")
-    assert [(p.message, p.champ) for p in problemes] == [("champ obligatoire manquant", "Fiche nominative de diagnostic › Enfants n°1 › Date de naissance")]
+    assert [(p.message, p.champ) for p in problemes] == [("champ obligatoire manquant", "Fiche nominative de diagnostic › Enfant n°1 › Date de naissance")]
