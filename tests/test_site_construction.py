@@ -264,6 +264,56 @@ def test_arabic_pages_are_right_to_left(site):
         assert attrs.get("lang") == "ar" and attrs.get("dir") == "rtl", page
 
 
+class _MenuLabels(HTMLParser):
+    """The texts of the links of the main menu (``md-nav--primary``)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.labels: list[str] = []
+        self._depth = 0  # nesting inside the primary <nav>
+        self._link: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        if tag == "nav" and (self._depth or "md-nav--primary" in classes):
+            self._depth += 1
+        if tag == "a" and self._depth:
+            self._link = []
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._link is not None:
+            label = " ".join("".join(self._link).split())
+            if label:  # the theme's icon-only links (logo, back arrow) have no text
+                self.labels.append(label)
+            self._link = None
+        if tag == "nav" and self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._link is not None:
+            self._link.append(data)
+
+
+@pytest.mark.parametrize("chemin", ["index.html", "tutoriels/au-quotidien/index.html",
+                                    "ateliers/index.html", "evaluation/index.html"])
+def test_arabic_menu_is_in_arabic(site, chemin):
+    """Every entry of the Arabic menu, sections and pages (translated or not), is in Arabic."""
+    menu = _MenuLabels()
+    menu.feed((site / "ar" / chemin).read_text(encoding="utf-8"))
+    assert len(menu.labels) > 5, menu.labels
+    french = [label for label in menu.labels if not re.search("[\u0600-\u06ff]", label)]
+    assert not french, f"ar/{chemin} : entrées du menu en français {french}"
+
+
+def test_arabic_contacts_are_isolated_left_to_right(site):
+    """Phone numbers keep their order on right-to-left pages (famnum.site.bidi, hook)."""
+    telephone = re.sub(r"(?<=\d) (?=\d)", "\u00a0", _config()["extra"]["contacts"][0]["telephone"])
+    for chemin in ("index.html", "tutoriels/index.html"):
+        text = (site / "ar" / chemin).read_text(encoding="utf-8")
+        assert f'<bdi dir="ltr">{telephone}</bdi>' in text, chemin
+    assert "<bdi" not in (site / "index.html").read_text(encoding="utf-8")
+
+
 def test_unknown_marker_is_reported():
     text, unknown = marqueurs.remplacer("a <!-- famnum:inconnu --> b", {})
     assert unknown == ["inconnu"] and "famnum:inconnu" in text

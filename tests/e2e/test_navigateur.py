@@ -142,3 +142,44 @@ def test_tab_reaches_the_level_choices_with_a_visible_focus_ring(clavier, serveu
     assert focus["href"].startswith("tutoriels/premiers-pas/")
     clavier.keyboard.press("Enter")
     clavier.wait_for_url("**/tutoriels/premiers-pas/index.html")
+
+
+# --------------------------------------------------------------------------- right to left
+
+# The characters of the first occurrence of ``needle`` in the article, as laid out: their
+# x position on screen, line by line (famnum.site.bidi isolates them on Arabic pages).
+ORDRE_VISUEL_JS = """(needle) => {
+  const walker = document.createTreeWalker(document.querySelector('article'), NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const start = node.data.indexOf(needle);
+    if (start < 0) continue;
+    const chars = [];
+    for (let k = start; k < start + needle.length; k++) {
+      if (node.data[k].trim() === '') continue;
+      const range = document.createRange();
+      range.setStart(node, k); range.setEnd(node, k + 1);
+      const box = range.getBoundingClientRect();
+      chars.push({c: node.data[k], x: box.left, y: Math.round(box.top)});
+    }
+    return chars;
+  }
+  return null;
+}"""
+
+
+@pytest.mark.parametrize("largeur", [1280, 360])
+def test_arabic_phone_numbers_read_in_their_logical_order(clavier, serveur, largeur):
+    """On the Arabic home page a phone number's digits and its bracket show left to right,
+    in the order they are typed, inside the right-to-left sentence."""
+    config = (construction.RACINE / "mkdocs.yml").read_text(encoding="utf-8")
+    telephone = re.search(r'telephone: "([^"]+)"', config).group(1)
+    needle = telephone.split(",")[0].replace(" ", "\u00a0", 4)  # "01 99 00 12 34 (fictif"
+    clavier.set_viewport_size({"width": largeur, "height": 900})
+    clavier.goto(serveur + "ar/index.html")
+    chars = clavier.evaluate(ORDRE_VISUEL_JS, needle)
+    assert chars, f"« {needle} » absent de la page d'accueil arabe"
+    first_line = [c for c in chars if c["y"] == chars[0]["y"]]
+    assert len(first_line) >= 10, chars  # the number itself is on one line
+    xs = [c["x"] for c in first_line]
+    assert xs == sorted(xs), "ordre visuel : " + "".join(c["c"] for c in sorted(first_line, key=lambda c: c["x"]))

@@ -9,13 +9,16 @@ What they do, in build order:
   data files register their own markers there (``famnum.site.evaluation`` does);
 - ``on_page_content``: gives task-list checkboxes a label; on a page shown in Arabic,
   Turkish or English that fell back to the French file, adds a note in the reader's
-  language and marks the French text ``lang="fr" dir="ltr"``; adds the "download the PDF"
+  language, marks the French text ``lang="fr" dir="ltr"`` and titles the page in the menu
+  from that language's ``nav_translations``; adds the "download the PDF"
   link to workshop sheets and to the tutorials and workshops index pages (not when
   ``FAMNUM_SANS_PDF=1``); at the end of each tutorial and workshop sheet, the date its facts
   were checked and the official pages they rely on, from the French page's front matter
   (``famnum.site.sources``), in the reader's language;
 - ``on_post_page``: ``dir="rtl"`` on ``<html>`` for right-to-left languages (the theme
-  only sets it on ``<body>``), and the footer's accessibility link;
+  only sets it on ``<body>``) and, on those pages, every run of digits or Latin text
+  (phone numbers, addresses, French words) in a left-to-right isolate (``famnum.site.bidi``);
+  the footer's accessibility link;
 - ``on_post_template``: one French 404 page at the root, with absolute links;
 - ``on_post_build``: the PDFs (``famnum.site.pdf``), once, after every language is built.
 
@@ -37,7 +40,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from famnum.site import marqueurs, pdf, sources  # famnum must be installed where mkdocs runs (make installer)
+from famnum.site import bidi, marqueurs, pdf, sources  # famnum must be installed where mkdocs runs (make installer)
 
 # Modules that render data files into pages: importing one registers its markers
 # (``@marqueur("name")``). Add a module here, not an import line above.
@@ -175,6 +178,13 @@ def _linked_order(index_page: Page | None) -> list[str]:
     return order
 
 
+def _nav_translations(config: Any) -> dict[str, str]:
+    """The current language's ``nav_translations`` (mkdocs.yml), French title → title."""
+    i18n = _i18n(config)
+    language_config = getattr(i18n, "current_language_config", None) if i18n else None
+    return dict(getattr(language_config, "nav_translations", None) or {})
+
+
 def _arrange_section(section: Section, config: Any, top_key: str) -> None:
     children = section.children
     index = next((c for c in children if isinstance(c, Page)
@@ -182,7 +192,8 @@ def _arrange_section(section: Section, config: Any, top_key: str) -> None:
     if index is not None:
         title = _source_title(index.file.abs_src_path)
         if title:
-            section.title = title
+            # A section whose index page is still French keeps a translated menu title.
+            section.title = _nav_translations(config).get(title, title)
     if top_key == "tutoriels" and any(isinstance(c, Section) for c in children):
         levels = [f"tutoriels/{name}" for name in config.extra.get("niveaux", [])]
         rank = {key: i for i, key in enumerate(levels)}
@@ -306,6 +317,9 @@ def on_page_content(html: str, page: Page, config: Any, files: Any) -> str:
         end_h1 = html.find("</h1>")
         html = html[: end_h1 + 5] + "\n" + link + html[end_h1 + 5:] if end_h1 >= 0 else link + html
     if is_fallback(page):
+        # Its menu entry (and tab title) in the reader's language, from nav_translations.
+        title = page.title
+        page.title = _nav_translations(config).get(title, title) if title else title
         direction = "rtl" if language in RTL_LANGUAGES else "ltr"
         note = (f'<div class="admonition info famnum-non-traduit" lang="{language}" '
                 f'dir="{direction}" role="note"><p>{_texte(language, "non_traduit")}</p></div>\n')
@@ -325,6 +339,7 @@ def on_post_page(output: str, page: Page, config: Any) -> str:
         output = HTML_TAG_RE.sub(
             lambda m: m.group(0) if "dir=" in m.group(1) else f'<html{m.group(1)} dir="rtl">',
             output, count=1)
+        output = bidi.isoler(output)
     prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
     statement = f"{prefix}accessibilite.html" if not config.use_directory_urls \
         else f"{prefix}accessibilite/"
