@@ -218,7 +218,7 @@ def a_completer(dossier: dict, schema: SchemaFamille, fichier: str) -> list[Prob
     if not isinstance(dossier, dict) or not seulement_recensee(dossier):
         return []
     return [Probleme(fichier, "dossier recensé à compléter", schema.titre_chemin(chemin),
-                     correction=f"demandez-la à la famille et ajoutez-la (« famnum famille modifier {dossier.get('id', '')} ») "
+                     correction=f"demandez-la à la famille et ajoutez-la (« famnum famille completer {dossier.get('id', '')} ») "
                                 "avant le diagnostic")
             for chemin in naissances_manquantes(dossier.get("fiche"))]
 

@@ -67,8 +67,7 @@ def completer(identifiant: str, par: str | None):
     click.secho(f"Dossier {existant['id']} — {STATUTS[statut(existant)]}", bold=True)
     contact = existant["fiche"].get("contact_recensement")
     if contact:
-        click.echo("Contact donné par la liste de recensement :\n"
-                   + Afficheur(coffre.schema, coffre.referentiels).fiche({"contact_recensement": contact}))
+        click.echo(Afficheur(coffre.schema, coffre.referentiels).fiche({"contact_recensement": contact}))
     click.echo(f"\nDéjà dans la fiche : {entretien.nombre_de_reponses()} réponses. Seules les questions qui "
                "manquent sont posées ; Ctrl-C pour interrompre (vous pourrez garder un brouillon chiffré).\n")
     _mener_entretien(coffre, entretien, par or _fonction(), existant)
@@ -109,6 +108,10 @@ def _suggestions(fiche: dict) -> dict[str, str]:
         suggestions["representants_legaux.0.telephone"] = telephone_lisible(contact["telephone"])
     if contact.get("courriel"):
         suggestions["representants_legaux.0.courriel"] = contact["courriel"]
+    if contact.get("lien"):
+        suggestions["representants_legaux.0.lien"] = contact["lien"]
+    if fiche.get("accepte_formation"):
+        suggestions["capacites.formation"] = fiche["accepte_formation"]
     if fiche.get("enfants"):
         suggestions["foyer.nb_enfants"] = str(len(fiche["enfants"]))
     return suggestions

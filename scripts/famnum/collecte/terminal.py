@@ -258,9 +258,11 @@ class Questionnaire:
         if "enum" in noeud:
             self._montrer_choix(noeud, niveau)
         suggestion = self.suggestions.get(cle(chemin))
-        indication = self._indication(noeud) + (f" ; Entrée : {suggestion}" if suggestion else "")
+        montree = libelle(noeud, suggestion) if "enum" in noeud else suggestion
+        indication = self._indication(noeud) + (f" ; Entrée : {montree}" if suggestion else "")
         while True:
-            reponse = self._question(noeud, obligatoire and not suggestion, niveau, indication.strip(" ;")) or suggestion
+            reponse = self._question(noeud, obligatoire and not suggestion, niveau, indication.strip(" ;"),
+                                     passer=not suggestion) or suggestion
             if not reponse:
                 return None
             try:
@@ -337,11 +339,11 @@ class Questionnaire:
                 self.console.ecrire(entete[0])
                 entete[1] = True
 
-    def _question(self, noeud, obligatoire, niveau, indication=""):
+    def _question(self, noeud, obligatoire, niveau, indication="", passer=True):
         aide = noeud.get("description")
         if aide:
             self._ecrire(f"{'  ' * niveau}  ({aide})")
-        suffixe = [] if obligatoire else ["Entrée pour passer"]
+        suffixe = [] if obligatoire or not passer else ["Entrée pour passer"]
         if indication:
             suffixe.insert(0, indication)
         texte = f"{'  ' * niveau}{noeud.get('title', '?')}" + (f" [{' ; '.join(suffixe)}]" if suffixe else "")
