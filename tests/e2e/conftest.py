@@ -103,6 +103,24 @@ MESURE_JS = """() => {
     imagesSansAlt: [...document.images].filter(i => !i.hasAttribute('alt')).map(i => i.src),
     images: document.images.length,
     skip: !!document.querySelector('a.md-skip'),
+    // Words of a table broken across two lines (« Temp|s »). A line may still end at a hyphen or
+    // a slash, and a word wider than the screen (an address) may wrap.
+    motsCoupes: (() => {
+      const coupes = [];
+      for (const table of article.querySelectorAll('table')) {
+        const w = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+        for (let n; (n = w.nextNode());) {
+          const re = /[^\\s\\/\\-‐–—]+/g;
+          for (let m; (m = re.exec(n.data));) {
+            if (m[0].length > 20 || !/\\p{L}/u.test(m[0])) continue;
+            const r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+            const lignes = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.bottom)));
+            if (lignes.size > 1) coupes.push(m[0]);
+          }
+        }
+      }
+      return coupes.slice(0, 5);
+    })(),
   };
 }"""
 

@@ -57,6 +57,11 @@ def test_no_horizontal_scroll_at_360px(visite):
     assert not trop_larges, trop_larges
 
 
+def test_no_word_is_broken_in_a_table_at_360px(visite):
+    coupes = {c: m["motsCoupes"] for c, m in visite["pages"].items() if m.get("motsCoupes")}
+    assert not coupes, coupes
+
+
 def test_images_have_alt_text(visite):
     sans_alt = {c: m["imagesSansAlt"] for c, m in visite["pages"].items() if m["imagesSansAlt"]}
     assert not sans_alt, sans_alt
@@ -183,3 +188,46 @@ def test_arabic_phone_numbers_read_in_their_logical_order(clavier, serveur, larg
     assert len(first_line) >= 10, chars  # the number itself is on one line
     xs = [c["x"] for c in first_line]
     assert xs == sorted(xs), "ordre visuel : " + "".join(c["c"] for c in sorted(first_line, key=lambda c: c["x"]))
+
+
+# Every Tab stop of the home page, at phone and desktop width: on screen, not inside a hidden
+# menu, with a focus ring of at least 2 px whose colour stands 3:1 against what it is drawn on
+# (WCAG 2.4.7 and 1.4.11).
+TAB_STOP_JS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const fond = n => { for (; n; n = n.parentElement) { const c = rgb(getComputedStyle(n).backgroundColor);
+                        if (c.length === 3 || c[3] > 0.5) return c.slice(0, 3); } return [255, 255, 255]; };
+  const lum = c => { const [r, g, b] = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const s = getComputedStyle(e), r = e.getBoundingClientRect();
+  let cache = false;
+  for (let n = e; n; n = n.parentElement) { const t = getComputedStyle(n);
+    if (t.visibility === 'hidden' || t.display === 'none' || parseFloat(t.opacity) === 0) cache = true; }
+  const sous = fond(parseFloat(s.outlineOffset) < 0 ? e : e.parentElement);
+  const a = lum(rgb(s.outlineColor).slice(0, 3)), b = lum(sous);
+  return {quoi: e.tagName + ' ' + String(e.className).slice(0, 40) + ' « ' + (e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 30) + ' »',
+          visible: !cache && r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth,
+          cadre: s.outlineStyle !== 'none' ? parseFloat(s.outlineWidth) : 0,
+          contraste: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+}"""
+
+
+@pytest.mark.parametrize("largeur", [360, 1280])
+def test_every_tab_stop_of_the_home_page_is_visible(clavier, serveur, largeur):
+    clavier.set_viewport_size({"width": largeur, "height": 800})
+    clavier.goto(serveur + "index.html")
+    mauvais, vus = [], 0
+    for _ in range(60):
+        clavier.keyboard.press("Tab")
+        clavier.wait_for_timeout(200)  # the theme fades some targets in (skip link, menus)
+        arret = clavier.evaluate(TAB_STOP_JS)
+        if arret is None:
+            break  # back to the page itself: every stop was seen
+        vus += 1
+        if not arret["visible"] or arret["cadre"] < 2 or arret["contraste"] < 3:
+            mauvais.append(arret)
+    clavier.set_viewport_size({"width": 1280, "height": 900})
+    assert vus >= 10
+    assert not mauvais, mauvais

@@ -40,7 +40,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from famnum.site import bidi, marqueurs, pdf, sources  # famnum must be installed where mkdocs runs (make installer)
+from famnum.site import bidi, marqueurs, pdf, sources, tableaux  # famnum must be installed where mkdocs runs (make installer)
 
 # Modules that render data files into pages: importing one registers its markers
 # (``@marqueur("name")``). Add a module here, not an import line above.
@@ -306,7 +306,7 @@ def bloc_sources(language: str, verification: sources.Verification) -> str:
 
 def on_page_content(html: str, page: Page, config: Any, files: Any) -> str:
     language = _language(page, config)
-    html = label_tasks(html)
+    html = tableaux.preparer(label_tasks(html))
     target = _pdf_target(page) if pdf_enabled() else None
     if target is not None:
         path, key = target
