@@ -34,7 +34,7 @@ def creation(tmp_path, identite, monkeypatch):
     racine = tmp_path / "territoire"
     racine.mkdir()
     git_init(racine)
-    creation = initialiser(racine)
+    creation = initialiser(racine, vierge=False)  # Le Mans's schools and QPV: the tests' families live there
     monkeypatch.chdir(racine)
     return creation
 

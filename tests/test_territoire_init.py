@@ -98,3 +98,49 @@ def test_un_depot_qui_a_deja_un_site_est_refuse_sans_rien_toucher(machine_neuve,
     resultat = CliRunner().invoke(main, ["init", str(racine)])
     assert resultat.exit_code == 1 and "mkdocs.yml" in resultat.output
     assert contenu(racine) == ["mkdocs.yml"] and (racine / "mkdocs.yml").read_text() == "site_name: le mien\n"
+
+
+# --- a new territory starts blank (issue 12, point 2) -------------------------------------------------
+
+def territoire_vierge(machine_neuve, tmp_path):
+    donner_identite_git(machine_neuve)
+    racine = depot_vide(tmp_path / "territoire")
+    resultat = CliRunner().invoke(main, ["init", str(racine)])
+    assert resultat.exit_code == 0, resultat.output
+    return racine, resultat.output
+
+
+def test_un_nouveau_territoire_n_herite_pas_du_mans(machine_neuve, tmp_path):
+    racine, sortie = territoire_vierge(machine_neuve, tmp_path)
+    referentiels = racine / "data" / "referentiels"
+    assert (referentiels / "materiels.csv").read_text().splitlines() == ["inventaire,type,source,modele,numero_serie,etat"]
+    assert len((referentiels / "etablissements.csv").read_text().splitlines()) == 1
+    assert [l.split(",")[0] for l in (referentiels / "qpv.csv").read_text().splitlines()[1:]] == ["hors-qpv"]
+    grille = (racine / "data" / "attribution.yaml").read_text()
+    assert "247847" not in grille.replace("# ", "#").split("#")[0] and "achats: 0" in grille
+    assert "Exemple (Le Mans, 2020)" in grille  # the example stays, as a comment
+    assert "Le Mans Métropole" not in (racine / "mkdocs.yml").read_text()
+    for attendu in ("À remplir par le territoire", "data/referentiels/qpv.csv", "data/referentiels/etablissements.csv",
+                    "data/referentiels/materiels.csv", "budget à zéro", "mkdocs.yml"):
+        assert attendu in sortie, attendu
+
+
+def test_proposer_ne_puise_pas_dans_un_stock_qui_n_est_pas_le_sien(machine_neuve, tmp_path, monkeypatch):
+    racine, _ = territoire_vierge(machine_neuve, tmp_path)
+    monkeypatch.chdir(racine)
+    resultat = CliRunner().invoke(main, ["attribution", "proposer"])
+    assert resultat.exit_code != 0 and "materiels.csv" in resultat.output and "Traceback" not in resultat.output
+    assert "DSI-0001" not in resultat.output
+
+
+def test_verifier_previent_sans_echouer_tant_qu_il_reste_a_remplir(machine_neuve, tmp_path, monkeypatch):
+    from territoire_neuf import remplir
+
+    racine, _ = territoire_vierge(machine_neuve, tmp_path)
+    monkeypatch.chdir(racine)
+    resultat = CliRunner().invoke(main, ["verifier"])
+    assert resultat.exit_code == 0 and "Attention : data/referentiels/materiels.csv : stock vide" in resultat.output
+    assert "Tout est en ordre (0 dossier lu)" in resultat.output
+    remplir(racine)
+    resultat = CliRunner().invoke(main, ["verifier"])
+    assert resultat.exit_code == 0 and "Attention" not in resultat.output, resultat.output

@@ -211,7 +211,7 @@ def construire_demo(dossier: Path, familles: int, dire: Callable[[str], None]) -
     racine = preparer_depot(dossier)
     os.environ["FAMNUM_IDENTITE_FICHIER"] = str(dossier / "identite-demo.txt")
     os.environ.pop("FAMNUM_IDENTITE", None)
-    creation = initialiser(racine, "responsable des données (démo)")
+    creation = initialiser(racine, "responsable des données (démo)", vierge=False)
     dire(f"Territoire fictif créé : {racine}")
     dire(f"Clé de démonstration (fictive) : {dossier / 'identite-demo.txt'} — jamais dans le dépôt.")
     coffre = Coffre(creation.territoire)

@@ -67,7 +67,8 @@ class _Ecrits:
         return chemin
 
 
-def initialiser(racine: Path, role: str = "responsable des données du territoire") -> Creation:
+def initialiser(racine: Path, role: str = "responsable des données du territoire", vierge: bool = True) -> Creation:
+    """A new territory; `vierge=False` keeps the model's own data (Le Mans's: the demo, the tests)."""
     racine = racine.resolve()
     source = modele()
     identites, nouvelle = verifier_avant_init(racine)
@@ -78,6 +79,10 @@ def initialiser(racine: Path, role: str = "responsable des données du territoir
     territoire, ecrits = Territoire(racine), _Ecrits()
     try:
         copier_modele(source, racine, ecrits)
+        if vierge:
+            from .territoire_vierge import vider
+
+            vider(racine)
         ecrire_cles(territoire, destinataires, ecrits)
         gitignore = racine / ".gitignore"
         if not gitignore.exists():

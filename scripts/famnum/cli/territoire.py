@@ -31,8 +31,24 @@ def init(dossier: Path, role: str):
     click.echo("+" + "-" * 78 + "+")
     click.echo(f"| {creation.cle_secours:<76} |")
     click.echo("+" + "-" * 78 + "+\n")
-    click.echo("Étape suivante : « famnum famille nouvelle » pour saisir la fiche de diagnostic d'une famille,")
+    afficher_a_completer(creation.territoire.racine)
+    click.echo("Ensuite : « famnum importer <tableur> » pour les listes de recensement, « famnum famille nouvelle » pour "
+               "la fiche de diagnostic d'une famille,")
     click.echo("ou « famnum cles ajouter <clé publique> --role \"référente PRE\" » pour donner accès à une collègue.")
+
+
+def afficher_a_completer(racine: Path) -> None:
+    """What the new territory must fill in: its own data, blank or example in the model."""
+    from ..territoire_vierge import a_completer
+
+    problemes = a_completer(racine)
+    if not problemes:
+        return
+    click.secho(f"À remplir par le territoire ({len(problemes)} point(s) ; « famnum verifier » le rappelle tant que "
+                "ce n'est pas fait) :", bold=True)
+    for probleme in problemes:
+        click.echo("- " + probleme.texte().replace("\n", "\n  "))
+    click.echo("Enregistrez ces fichiers dans git (« git add data mkdocs.yml content » puis « git commit »).\n")
 
 
 @main.command()
@@ -49,8 +65,11 @@ def verifier(texte_clair: bool, en_json: bool, processus: int | None):
     if texte_clair:
         rapport = verifier_texte_clair(Territoire.trouver())
     else:
+        from ..territoire_vierge import a_completer
+
         coffre = Coffre.ouvrir()
         rapport, _ = verifier_tout(coffre, processus=processus, garder=False)
+        rapport.avertir(*a_completer(coffre.territoire.racine))  # placeholders warn, they never fail
         if os.environ.get("CI"):
             rapport = rapport.masquer(masque_identifiants(coffre))
     afficher_rapport(rapport, en_json)
