@@ -305,6 +305,20 @@ def test_arabic_menu_is_in_arabic(site, chemin):
     assert not french, f"ar/{chemin} : entrées du menu en français {french}"
 
 
+@pytest.mark.parametrize("chemin", ["index.html", "tutoriels/au-quotidien/index.html",
+                                    "ateliers/index.html", "evaluation/index.html"])
+def test_turkish_menu_has_no_french_entry(site, chemin):
+    """No entry of the Turkish menu, sections and pages (translated or not), is its French title."""
+    labels = {}
+    for langue, racine in (("fr", site), ("tr", site / "tr")):
+        menu = _MenuLabels()
+        menu.feed((racine / chemin).read_text(encoding="utf-8"))
+        labels[langue] = menu.labels
+    assert len(labels["tr"]) > 5, labels["tr"]
+    french = [label for label in labels["tr"] if label in set(labels["fr"])]
+    assert not french, f"tr/{chemin} : entrées du menu en français {french}"
+
+
 def test_arabic_contacts_are_isolated_left_to_right(site):
     """Phone numbers keep their order on right-to-left pages (famnum.site.bidi, hook)."""
     telephone = re.sub(r"(?<=\d) (?=\d)", "\u00a0", _config()["extra"]["contacts"][0]["telephone"])
