@@ -85,3 +85,45 @@ def test_l_explication_suit_la_decision_et_donne_le_motif(coffre):
     assert "Son motif : imprimante indispensable aux devoirs du collégien" in resultat
     sortie = CliRunner().invoke(main, ["expliquer", sans["id"]]).output
     assert "aucun motif n'est noté dans votre dossier" in sortie and "La commission a suivi" not in sortie
+
+
+def test_publier_avant_la_premiere_periode_publie_le_site_et_le_dit_une_fois(coffre, monkeypatch):
+    """Issue 12, points 8 and 15: a territory whose programme has just begun (families counted today,
+    no period finished) publishes its site; the evaluation pages say no figures yet; one closing line."""
+    monkeypatch.setenv("FAMNUM_SANS_PDF", "1")
+    coffre.enregistrer([recensee()], "Recensement de test")
+    resultat = CliRunner().invoke(main, ["publier"])
+    sortie = resultat.output
+    assert resultat.exit_code == 0, sortie[-3000:]
+    assert "Traceback" not in sortie and "Aucune période terminée" in sortie
+    assert sortie.count("Publié") == 1 and "Publication prête" not in sortie and "site/index.html" in sortie
+    racine = coffre.territoire.racine
+    page = (racine / "site" / "evaluation" / "index.html").read_text(encoding="utf-8")
+    assert "Aucune évaluation n'est encore publiée" in page
+    assert (racine / "site" / "tutoriels" / "index.html").is_file()
+
+
+def test_la_fin_de_la_demo_dit_comment_essayer_chaque_commande(tmp_path, monkeypatch):
+    """Issue 12, point 10: the lines printed at the end of `famnum demo`, typed as they are from another
+    folder, open the demo territory; without the key, the error says which key to use."""
+    import shlex
+
+    for variable in ("FAMNUM_TERRITOIRE", "FAMNUM_IDENTITE_FICHIER", "FAMNUM_IDENTITE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.chdir(tmp_path)
+    fait = CliRunner().invoke(main, ["demo", "--familles", "30", "--sans-site", "--dossier", str(tmp_path / "demo")])
+    assert fait.exit_code == 0, fait.output[-3000:]
+    exports = dict(shlex.split(l.strip())[1].split("=", 1) for l in fait.output.splitlines() if l.strip().startswith("export "))
+    assert set(exports) == {"FAMNUM_TERRITOIRE", "FAMNUM_IDENTITE_FICHIER"}
+    assert "familles lister" in fait.output and "expliquer <identifiant>" in fait.output
+    for variable in ("FAMNUM_TERRITOIRE", "FAMNUM_IDENTITE_FICHIER"):
+        monkeypatch.delenv(variable, raising=False)  # construire_demo set the key for its own run
+
+    monkeypatch.setenv("FAMNUM_TERRITOIRE", exports["FAMNUM_TERRITOIRE"])
+    sans_cle = CliRunner().invoke(main, ["familles", "lister"])
+    assert sans_cle.exit_code == 1 and f"export FAMNUM_IDENTITE_FICHIER={exports['FAMNUM_IDENTITE_FICHIER']}" in sans_cle.output
+
+    monkeypatch.setenv("FAMNUM_IDENTITE_FICHIER", exports["FAMNUM_IDENTITE_FICHIER"])
+    liste = CliRunner().invoke(main, ["familles", "lister"])
+    assert liste.exit_code == 0 and liste.output.count("F-") == 30, liste.output

@@ -19,7 +19,7 @@ from typing import Callable
 
 from .dossiers import Coffre, evenement, nouvel_identifiant
 from .referentiels import Referentiels
-from .workspace import Territoire
+from .workspace import CLE_DE_DEMO, Territoire
 
 GRAINE = 2020
 DEBUT_RECENSEMENT = date(2025, 5, 5)  # the programme year of the demo: census in May, like the seed's 4–12 May
@@ -209,11 +209,11 @@ def construire_demo(dossier: Path, familles: int, dire: Callable[[str], None]) -
     dossier = dossier.resolve()
     dire(BANNIERE)
     racine = preparer_depot(dossier)
-    os.environ["FAMNUM_IDENTITE_FICHIER"] = str(dossier / "identite-demo.txt")
+    os.environ["FAMNUM_IDENTITE_FICHIER"] = str(dossier / CLE_DE_DEMO)
     os.environ.pop("FAMNUM_IDENTITE", None)
     creation = initialiser(racine, "responsable des données (démo)", vierge=False)
     dire(f"Territoire fictif créé : {racine}")
-    dire(f"Clé de démonstration (fictive) : {dossier / 'identite-demo.txt'} — jamais dans le dépôt.")
+    dire(f"Clé de démonstration (fictive) : {dossier / CLE_DE_DEMO} — jamais dans le dépôt.")
     coffre = Coffre(creation.territoire)
     generes = Generateur(coffre.referentiels, telephones_exclus=telephones_publics(racine)).dossiers(familles)
     coffre.enregistrer(generes, "Recensement fictif de démonstration")

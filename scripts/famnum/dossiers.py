@@ -62,10 +62,17 @@ class Coffre:
 
     def __init__(self, territoire: Territoire, identites=None, verifier_acces: bool = True):
         self.territoire = territoire
-        self.identites = identites if identites is not None else vault.charger_identites()
-        self.destinataires = vault.lire_destinataires(territoire.destinataires)
-        if verifier_acces:
-            vault.verifier_acces(self.destinataires, self.identites)
+        try:
+            self.identites = identites if identites is not None else vault.charger_identites()
+            self.destinataires = vault.lire_destinataires(territoire.destinataires)
+            if verifier_acces:
+                vault.verifier_acces(self.destinataires, self.identites)
+        except FamnumError as e:
+            if territoire.cle_de_demo is None or type(e) is not FamnumError:
+                raise
+            raise FamnumError(f"{e}\nC'est le territoire de démonstration : sa clé (fictive) est {territoire.cle_de_demo}.\n"
+                              f"À faire : tapez « export FAMNUM_IDENTITE_FICHIER={territoire.cle_de_demo} », puis "
+                              "relancez la commande.") from None
         self._schema: SchemaFamille | None = None
         self._referentiels: Referentiels | None = None
 

@@ -1,6 +1,6 @@
 """The dossier's JSON Schema: loading, the compiled fast path, and the French titles it carries.
 
-The schema is draft-07 on purpose (DESIGN.md): fastjsonschema compiles it 30 to 50 times faster
+The schema is draft-07 on purpose (ARCHITECTURE.md, « Les choix de fond »): fastjsonschema compiles it 30 to 50 times faster
 than jsonschema, and knows no newer keyword. Local `$ref`s are inlined before compiling because the
 compiled validator is twice as fast without them.
 """

@@ -1,4 +1,4 @@
-"""Where things live in a territory's repository (the tree of DESIGN.md)."""
+"""Where things live in a territory's repository (the table « Le dépôt d'un territoire » of ARCHITECTURE.md)."""
 from __future__ import annotations
 
 import os
@@ -9,6 +9,7 @@ from .erreurs import FamnumError
 
 SUFFIXE_DOSSIER = ".json.age"
 NOM_DESTINATAIRES = "destinataires.txt"
+CLE_DE_DEMO = "identite-demo.txt"  # `famnum demo` keeps its fictitious key next to the demo territory
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,12 @@ class Territoire:
     @property
     def public(self) -> Path:
         return self.racine / "build" / "public"
+
+    @property
+    def cle_de_demo(self) -> Path | None:
+        """The demo's fictitious key when this territory is the one `famnum demo` built, else None."""
+        cle = self.racine.parent / CLE_DE_DEMO
+        return cle if cle.is_file() else None
 
     def chemin_dossier(self, identifiant: str) -> Path:
         return self.familles / f"{identifiant}{SUFFIXE_DOSSIER}"

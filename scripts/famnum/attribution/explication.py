@@ -17,7 +17,7 @@ from .proposition import Candidature, Proposition
 IMPRIMANTE = {"aucune": "aucune", "oui": "une imprimante qui fonctionne", "non": "une imprimante qui ne fonctionne pas",
               "sans_encre": "une imprimante sans encre ni papier"}
 QUARTS = ("dans le premier quart", "dans le deuxième quart", "dans le troisième quart", "dans le dernier quart")
-SEUIL_SECRET = 11  # Insee's small-area rule (DESIGN.md): never a figure computed on fewer families
+SEUIL_SECRET = 11  # Insee's small-area rule (ARCHITECTURE.md, « Les choix de fond »): never a figure computed on fewer families
 BORNES_ATTENTE = (10, 20, 50, 100, 200, 500)
 
 

@@ -1,6 +1,6 @@
 """`famnum attribution lettres`: the letter the PRE sends each family after the commission decided.
 
-It carries what DESIGN.md asks of a decision taken with the help of the grid (CRPA L311-3-1 and
+It carries what ARCHITECTURE.md (« Les choix de fond ») asks of a decision taken with the help of the grid (CRPA L311-3-1 and
 R311-3-1-2): the decision, the mention of the algorithmic processing, the right to its rules as
 applied to the family (the document of `famnum expliquer`, handed over by the référent), a new
 examination and the CADA. Plain French in short sentences: a parent may read it through a

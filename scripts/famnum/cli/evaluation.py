@@ -119,5 +119,7 @@ def publier(au: str | None):
     chercher toute donnée personnelle. Au moindre échec, rien n'est publié."""
     from ..evaluation.publication import publier as publier_tout
 
-    dossier = publier_tout(aujourd_hui=_jour(au) if au else None, dire=click.echo)
-    click.secho(f"Publié : {dossier} et le site.", fg="green")
+    public = publier_tout(aujourd_hui=_jour(au) if au else None, dire=click.echo)
+    racine = public.parent.parent
+    click.secho(f"Publié : le site dans {racine / 'site'} (page d'accueil : site/index.html) et les données ouvertes "
+                f"de l'évaluation dans {public}.", fg="green")

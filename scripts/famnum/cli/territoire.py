@@ -140,6 +140,35 @@ def demo(dossier: Path, familles: int, sans_site: bool):
     territoire = construire_demo(dossier, familles, click.echo)
     if not sans_site:
         _construire_site_demo(territoire)
+    click.echo(mode_d_emploi_demo(territoire))
+
+
+ESSAIS_DEMO = (
+    ("familles lister --statut accorde", "les familles à qui la commission a accordé du matériel"),
+    ("famille voir <identifiant>", "une fiche et son journal (prenez un identifiant de la liste)"),
+    ("verifier", "déchiffre et contrôle tous les dossiers"),
+    ("recensement", "le tableau par établissement et par QPV"),
+    ("attribution proposer", "le classement de la grille et le plan d'achat"),
+    ("expliquer <identifiant>", "l'explication due à une famille décidée"),
+    ("prets", "les prêts et locations à renouveler"),
+    ("evaluer", "les indicateurs, sous le secret statistique"),
+    ("publier", "le paquet de données ouvertes et le site du territoire fictif"),
+)
+
+
+def mode_d_emploi_demo(territoire) -> str:
+    """How to try every command on the demo territory, from wherever `make demo` was run."""
+    import shutil
+
+    commande = "famnum" if shutil.which("famnum") else str(Path(sys.argv[0]).resolve())
+    lignes = ["", "Pour essayer les commandes sur ce territoire fictif, tapez d'abord (dans ce terminal) :",
+              f"    export FAMNUM_TERRITOIRE={territoire.racine}",
+              f"    export FAMNUM_IDENTITE_FICHIER={territoire.cle_de_demo}",
+              "puis, par exemple :"]
+    largeur = max(len(f"{commande} {essai}") for essai, _ in ESSAIS_DEMO)
+    lignes += [f"    {f'{commande} {essai}':<{largeur}}   {quoi}" for essai, quoi in ESSAIS_DEMO]
+    lignes.append("Tout y est fictif ; « make demo » le refait de zéro (build/demo/ est effacé).")
+    return "\n".join(lignes)
 
 
 def _construire_site_demo(territoire) -> None:

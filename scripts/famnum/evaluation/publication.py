@@ -115,9 +115,12 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
         raise FamnumError("La vérification a échoué : rien n'est publié.\n"
                           + "\n".join(p.texte() for p in rapport.problemes[:20])
                           + "\nÀ faire : corrigez ces problèmes (famnum verifier les liste tous), puis relancez.")
-    dire(f"   {len(lecture.dossiers)} dossiers valides.")
+    n = len(lecture.dossiers)
+    dire(f"   {n} dossier{'s' if n > 1 else ''} valide{'s' if n > 1 else ''}.")
     dire("2. Calcul des indicateurs et secret statistique…")
     ev = evaluer(coffre, lecture, aujourd_hui=aujourd_hui, deja_publie=precedent.trouver(territoire.public, dire))
+    if not ev.resultat.periodes:
+        dire("   Aucune période terminée : pas encore de chiffres ; les pages de l'évaluation le diront.")
     territoire.racine.joinpath("build").mkdir(exist_ok=True)
     preparation = Path(tempfile.mkdtemp(prefix="publication-", dir=territoire.racine / "build"))
     try:
@@ -142,7 +145,6 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
         remplacer(site, territoire.racine / "site")
     finally:
         shutil.rmtree(preparation, ignore_errors=True)
-    dire("Publication prête : build/public/ et site/.")
     return territoire.public
 
 

@@ -63,10 +63,13 @@ def _charger(chemin: str, _version: float) -> dict | None:
 
 
 def charger(config) -> dict | None:
+    """The published package, or None when there is none or it holds no finished period yet (a new
+    territory's first publication): every page then says that no figures are published."""
     dossier = dossier_public(config)
     if not (dossier / "datapackage.json").is_file():
         return None
-    return _charger(str(dossier), (dossier / "datapackage.json").stat().st_mtime)
+    donnees = _charger(str(dossier), (dossier / "datapackage.json").stat().st_mtime)
+    return donnees if donnees["periodes"] else None
 
 
 def _derniere(donnees) -> dict:
