@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
-from . import depot, restes, vault
+from . import depot, ecriture, restes, vault
 from .dossiers import Coffre, compte
 from .erreurs import FamnumError
-from .pseudonymes import charger_cle
 from .workspace import Territoire
 
 
@@ -32,38 +30,32 @@ def retirer(coffre: Coffre, cle: str) -> int:
     return rechiffrer(coffre, restants, "Retrait d'un détenteur de clé")
 
 
-def rechiffrer(coffre: Coffre, nouveaux: list[vault.Destinataire], action: str) -> int:
+def rechiffrer(coffre: Coffre, nouveaux: list[vault.Destinataire], action: str,
+               identite: tuple[bytes, Path] | None = None) -> int:
     """Re-encrypts every dossier, the erased families' anonymous remainders and the pseudonym key
-    to `nouveaux`, in one commit; returns the number of dossiers.
+    to `nouveaux`, with the new list of recipients, in one commit; returns the number of dossiers.
 
-    A complete new set is written first in a private folder inside .git (same file system), then
-    each file is renamed over its old version, then the list of recipients is replaced: a crash at
-    any point leaves every file readable by the old set or the new one, never a broken file.
+    Through the one write path (ecriture.enregistrer): the complete new set is staged and synced
+    before any file is replaced, and an interruption is finished by the next famnum command. A
+    rotation (`identite`: the steward's new key) is undone instead: its new recovery key is shown
+    only by the command that made it.
     """
     territoire = coffre.territoire
     depot.exiger_propre(territoire.racine)
     recipients = vault.destinataires_age(nouveaux)
     dossiers, reliquats = coffre.chemins(), restes.chemins(territoire)
-    cibles = dossiers + reliquats + [territoire.cle_pseudonymes]
-    attente = territoire.racine / ".git" / "famnum-rechiffrement"
-    shutil.rmtree(attente, ignore_errors=True)
-    attente.mkdir(mode=0o700, parents=True)
-    try:
-        prets = []
-        for i, cible in enumerate(cibles):
+
+    def nouvelles_versions():
+        for cible in dossiers + reliquats + [territoire.cle_pseudonymes]:
             clair = vault.dechiffrer(cible.read_bytes(), coffre.identites, territoire.relatif(cible))
-            nouveau = attente / f"{i}.age"
-            nouveau.write_bytes(vault.chiffrer(clair, recipients))
+            yield cible, vault.chiffrer(clair, recipients)
             del clair
-            prets.append((nouveau, cible))
-        for nouveau, cible in prets:
-            os.replace(nouveau, cible)
-        vault.ecrire_atomiquement(territoire.destinataires, vault.texte_destinataires(nouveaux).encode())
-    finally:
-        shutil.rmtree(attente, ignore_errors=True)
+        yield territoire.destinataires, vault.texte_destinataires(nouveaux).encode()
+
     en_plus = f", {compte(len(reliquats), 'reste')} anonyme{'s' if len(reliquats) > 1 else ''}" if reliquats else ""
-    depot.commiter(territoire.racine, cibles + [territoire.destinataires],
-                   f"{action} : rechiffrement ({compte(len(dossiers), 'dossier')}{en_plus})")
+    ecriture.enregistrer(territoire.racine, nouvelles_versions(),
+                         f"{action} : rechiffrement ({compte(len(dossiers), 'dossier')}{en_plus})",
+                         politique=ecriture.ANNULER if identite else ecriture.TERMINER, identite=identite)
     coffre.destinataires = nouveaux
     return len(dossiers)
 
@@ -96,12 +88,12 @@ def rotation(coffre: Coffre, chemin_identite: Path) -> tuple[int, str, list[str]
     if "secours" not in remplacees:
         nouveaux.append(vault.Destinataire(str(secours.to_public()), "clé de secours (sur papier, dans le coffre du coordinateur)"))
     en_attente = chemin_identite.with_name(chemin_identite.name + ".rotation")
+    ecriture.reprendre(coffre.territoire.racine)  # a rotation cut short is undone, or finished if committed
     if en_attente.exists():
         raise FamnumError(f"{en_attente} existe : une rotation a été interrompue. À faire : si les dossiers s'ouvrent "
                           "avec cette clé, remplacez votre clé par ce fichier ; sinon effacez-le, puis recommencez.")
-    vault.enregistrer_identite(personnelle, en_attente, "clé famnum personnelle (après rotation)")
-    n = rechiffrer(coffre, nouveaux, "Rotation des clés")
-    os.replace(en_attente, chemin_identite)  # the old personal key is gone from this machine
+    texte = vault.texte_identite(personnelle, "clé famnum personnelle (après rotation)").encode("utf-8")
+    n = rechiffrer(coffre, nouveaux, "Rotation des clés", identite=(texte, chemin_identite))
     coffre.identites = [personnelle]
     nouvelles = {str(personnelle.to_public()), str(secours.to_public())}
     return n, str(secours), [d.role for d in nouveaux if d.cle not in nouvelles]

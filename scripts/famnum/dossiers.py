@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import depot, vault
+from . import depot, ecriture, vault
 from .erreurs import ErreurRapport, FamnumError, Probleme, Rapport
 from .referentiels import Referentiels
 from .schemas import SchemaFamille
@@ -130,36 +130,33 @@ class Coffre:
             rapport.ajouter(*valider_dossier(dossier, self.schema, self.referentiels, nom, aujourd_hui))
         return rapport
 
-    def enregistrer(self, dossiers: list[dict], action: str, autres_fichiers: list[Path] = ()) -> str:
+    def enregistrer(self, dossiers: list[dict], action: str) -> str:
         """Validates every dossier, then encrypts and writes each atomically, then commits once.
 
         Nothing is written if any dossier is invalid. Returns the commit id.
         """
         if not dossiers:
             raise FamnumError("Aucun dossier à enregistrer.")
-        depot.exiger_propre(self.territoire.racine)
+        return self.enregistrer_avec(dossiers, f"{action} ({compte(len(dossiers), 'dossier')})")
+
+    def enregistrer_avec(self, dossiers: list[dict], message: str, autres: list[tuple[Path, bytes]] = ()) -> str:
+        """The dossiers (validated, then encrypted) and other files of the same change (a stock, a
+        session), through the one write path: nothing is written if any dossier is invalid."""
+        depot.exiger_propre(self.territoire.racine)  # before validating: fail fast over someone's edits
         rapport = self.valider(dossiers)
         if not rapport.valide:
             raise ErreurValidation(rapport)
         recipients = vault.destinataires_age(self.destinataires)
         chiffres = [(self.territoire.chemin_dossier(d["id"]), vault.chiffrer(canonique(d), recipients)) for d in dossiers]
-        vault.ecrire_lot_atomiquement(chiffres)
-        return depot.commiter(self.territoire.racine, [c for c, _ in chiffres] + list(autres_fichiers),
-                              f"{action} ({compte(len(dossiers), 'dossier')})")
+        return ecriture.enregistrer(self.territoire.racine, chiffres + list(autres), message)
 
-    def supprimer(self, identifiants: list[str], action: str, autres_fichiers: list[Path] = (),
+    def supprimer(self, identifiants: list[str], action: str,
                   ecritures: list[tuple[Path, bytes]] = ()) -> str:
         """Removes dossiers in one commit; `ecritures` (path, content) are written atomically after
         the clean-tree check and committed with them (an erasure register, for example)."""
-        depot.exiger_propre(self.territoire.racine)
         chemins = [self.territoire.chemin_dossier(i) for i in identifiants]
-        for chemin, contenu in ecritures:
-            vault.ecrire_atomiquement(chemin, contenu)
-        for chemin in chemins:
-            chemin.unlink()
-        autres_fichiers = list(autres_fichiers) + [c for c, _ in ecritures]
-        return depot.commiter(self.territoire.racine, chemins + list(autres_fichiers),
-                              f"{action} ({compte(len(chemins), 'dossier')})")
+        return ecriture.enregistrer(self.territoire.racine, list(ecritures),
+                                    f"{action} ({compte(len(chemins), 'dossier')})", suppressions=chemins)
 
 
 def compte(n: int, mot: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import depot
+
 from .erreurs import FamnumError, Rapport
 from .territoire import modele
 
@@ -92,15 +92,14 @@ def verifier_sous_les_nouvelles_regles(coffre, plan: Plan, source: Path | None =
 
 def appliquer(coffre, plan: Plan, source: Path | None = None) -> str:
     """Copies the changed rules and the missing files, in one commit; refuses if a check failed."""
-    from . import vault
+    from . import ecriture
 
     if not plan.rapport.valide:
         raise FamnumError("Les nouvelles règles refusent des dossiers ou des tables : rien n'a été changé.")
     source = source or modele()
     racine = coffre.territoire.racine
-    depot.exiger_propre(racine, ("data", "mkdocs.yml"))
     fichiers = plan.remplaces + plan.ajoutes
-    vault.ecrire_lot_atomiquement([(racine / f, (source / f).read_bytes()) for f in fichiers])
-    return depot.commiter(racine, [racine / f for f in fichiers],
-                          f"Mise à jour des règles de famnum ({len(plan.remplaces)} remplacé(s), {len(plan.ajoutes)} ajouté(s))")
+    return ecriture.enregistrer(racine, [(racine / f, (source / f).read_bytes()) for f in fichiers],
+                                f"Mise à jour des règles de famnum ({len(plan.remplaces)} remplacé(s), "
+                                f"{len(plan.ajoutes)} ajouté(s))", propres=("data", "mkdocs.yml"))
 

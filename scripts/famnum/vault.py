@@ -81,10 +81,14 @@ def enregistrer_identite(identite, chemin: Path, commentaire: str) -> None:
             "Pour une nouvelle clé, indiquez un autre fichier avec FAMNUM_IDENTITE_FICHIER."
         )
     chemin.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    texte = f"# {commentaire}\n# clé publique : {identite.to_public()}\n{identite}\n"
+    texte = texte_identite(identite, commentaire)
     descripteur = os.open(chemin, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descripteur, "w", encoding="utf-8") as f:
         f.write(texte)
+
+
+def texte_identite(identite, commentaire: str) -> str:
+    return f"# {commentaire}\n# clé publique : {identite.to_public()}\n{identite}\n"
 
 
 # --- recipients -----------------------------------------------------------------------------
@@ -197,7 +201,9 @@ def nombre_destinataires(chiffre: bytes) -> int:
 # --- files ----------------------------------------------------------------------------------
 
 def ecrire_atomiquement(chemin: Path, contenu: bytes) -> None:
-    """Writes a complete new file beside the target, then renames it over: never a half file."""
+    """Writes a complete new file beside the target, synced, then renames it over and syncs the folder:
+    never a half file. For files outside the territory's history (a cache, a private document, the
+    first files of `famnum init`); a change to the territory goes through `ecriture.enregistrer`."""
     chemin.parent.mkdir(parents=True, exist_ok=True)
     descripteur, temporaire = tempfile.mkstemp(prefix=".famnum-", suffix=".tmp", dir=chemin.parent)
     try:
@@ -209,6 +215,16 @@ def ecrire_atomiquement(chemin: Path, contenu: bytes) -> None:
     except BaseException:
         Path(temporaire).unlink(missing_ok=True)
         raise
+    synchroniser_dossier(chemin.parent)
+
+
+def synchroniser_dossier(dossier: Path) -> None:
+    """A rename is durable once its folder is synced (POSIX: fsync of the directory)."""
+    descripteur = os.open(dossier, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descripteur)
+    finally:
+        os.close(descripteur)
 
 
 def ecrire_prive(chemin: Path, contenu: bytes) -> None:
@@ -221,28 +237,3 @@ def ecrire_prive(chemin: Path, contenu: bytes) -> None:
     for dossier in [d for d in dossiers if d == prive or (prive is not None and prive in d.parents)] or [chemin.parent]:
         os.chmod(dossier, 0o700)
     ecrire_atomiquement(chemin, contenu)
-
-
-def ecrire_lot_atomiquement(fichiers: list[tuple[Path, bytes]]) -> None:
-    """Many files, each replaced whole: all new versions are written and flushed to disk first
-    (one sync for the batch instead of one per file, which cost 8 ms each), then renamed."""
-    if len(fichiers) < 8:
-        for chemin, contenu in fichiers:
-            ecrire_atomiquement(chemin, contenu)
-        return
-    temporaires = []
-    try:
-        for chemin, contenu in fichiers:
-            chemin.parent.mkdir(parents=True, exist_ok=True)
-            descripteur, temporaire = tempfile.mkstemp(prefix=".famnum-", suffix=".tmp", dir=chemin.parent)
-            temporaires.append(temporaire)
-            with os.fdopen(descripteur, "wb") as f:
-                f.write(contenu)
-        os.sync()
-        for temporaire, (chemin, _) in zip(temporaires, fichiers):
-            os.replace(temporaire, chemin)
-    except BaseException:
-        for temporaire in temporaires:
-            Path(temporaire).unlink(missing_ok=True)
-        raise
-

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .. import depot, vault
-from ..dossiers import Coffre, ErreurValidation, canonique, evenement
+from ..dossiers import Coffre, evenement
 from ..erreurs import FamnumError
 from .commission import euros
 from .grille import Grille
@@ -105,15 +104,8 @@ def texte_stock(stock: list[Appareil]) -> bytes:
 
 def enregistrer_avec_stock(coffre: Coffre, dossier: dict, stock: list[Appareil], action: str) -> str:
     """One dossier and the stock file written together, in one commit (nothing if the dossier is invalid)."""
-    depot.exiger_propre(coffre.territoire.racine)
-    rapport = coffre.valider([dossier])
-    if not rapport.valide:
-        raise ErreurValidation(rapport)
-    chemin = coffre.territoire.chemin_dossier(dossier["id"])
-    chiffre = vault.chiffrer(canonique(dossier), vault.destinataires_age(coffre.destinataires))
-    fichier_stock = chemin_stock(coffre.territoire)
-    vault.ecrire_lot_atomiquement([(chemin, chiffre), (fichier_stock, texte_stock(stock))])
-    return depot.commiter(coffre.territoire.racine, [chemin, fichier_stock], f"{action} (1 dossier)")
+    return coffre.enregistrer_avec([dossier], f"{action} (1 dossier)",
+                                   [(chemin_stock(coffre.territoire), texte_stock(stock))])
 
 
 def enregistrer_livraison(coffre: Coffre, livraison: Livraison) -> str:

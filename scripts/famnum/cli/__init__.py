@@ -22,6 +22,7 @@ def commande_sure(fonction):
     @functools.wraps(fonction)
     def enveloppe(*args, **kwargs):
         try:
+            reprendre_une_operation_interrompue()
             return fonction(*args, **kwargs)
         except FamnumError as e:
             click.secho(f"Erreur : {e}", fg="red", err=True)
@@ -29,8 +30,38 @@ def commande_sure(fonction):
         except (KeyboardInterrupt, click.exceptions.Abort):
             click.secho("\nInterrompu : rien n'a été enregistré.", fg="yellow", err=True)
             sys.exit(130)
+        except Exception as e:
+            if not type(e).__module__.startswith("git"):
+                raise
+            # GitPython's text lists the dossiers' file names: never shown, never a traceback
+            click.secho("Erreur : git a refusé une opération ; famnum la reprendra à la prochaine commande.\n"
+                        "À faire : lancez « git status » pour voir l'état du dépôt, puis relancez la commande.",
+                        fg="red", err=True)
+            sys.exit(1)
 
     return enveloppe
+
+
+def reprendre_une_operation_interrompue() -> None:
+    """Before any command: an operation a crash cut short is finished (or undone) and said, in French.
+    Not inside a git hook (git holds the index then), not outside a territory."""
+    import os
+
+    from ..workspace import Territoire
+
+    if os.environ.get("GIT_INDEX_FILE") or os.environ.get("GIT_DIR"):
+        return
+    try:
+        territoire = Territoire.trouver()
+    except FamnumError:
+        return
+    if not (territoire.racine / ".git" / "famnum").is_dir():
+        return
+    from ..ecriture import reprendre
+
+    texte = reprendre(territoire.racine)
+    if texte:
+        click.secho(texte, fg="yellow", err=True)
 
 
 def confirmer(question: str, defaut: bool = True, err: bool = False) -> bool:

@@ -66,7 +66,7 @@ def _choisir_colonnes(entetes: list[str], colonnes: dict[int, str]) -> dict[int,
 
 
 def _correspondance(tableau, source: str | None, coffre, type_source: str, oui: bool) -> dict[int, str]:
-    from .. import depot
+    from .. import ecriture
     from ..collecte import import_tableur as imp
 
     chemin = imp.chemin_correspondance(coffre.territoire.data, source) if source else None
@@ -81,9 +81,8 @@ def _correspondance(tableau, source: str | None, coffre, type_source: str, oui: 
         colonnes = _choisir_colonnes(tableau.entetes, colonnes)
     imp.verifier_colonnes(colonnes)
     if chemin and (oui or confirmer(f"Garder cette correspondance pour les prochains tableurs de « {source} » ?")):
-        depot.exiger_propre(coffre.territoire.racine)
-        imp.ecrire_correspondance(chemin, tableau.entetes, colonnes, type_source)
-        depot.commiter(coffre.territoire.racine, [chemin], "Import : correspondance de colonnes d'une source")
+        ecriture.enregistrer(coffre.territoire.racine, [(chemin, imp.texte_correspondance(tableau.entetes, colonnes, type_source))],
+                             "Import : correspondance de colonnes d'une source")
         click.echo(f"Correspondance enregistrée dans {coffre.territoire.relatif(chemin)}.")
     return colonnes
 

@@ -98,16 +98,23 @@ def charger_correspondance(chemin: Path, entetes: list[str]) -> dict[int, str] |
 
 
 def ecrire_correspondance(chemin: Path, entetes: list[str], colonnes: dict[int, str], type_source: str) -> None:
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    chemin.write_bytes(texte_correspondance(entetes, colonnes, type_source))
+
+
+def texte_correspondance(entetes: list[str], colonnes: dict[int, str], type_source: str) -> bytes:
+    import io
+
     from ruamel.yaml import YAML
 
-    chemin.parent.mkdir(parents=True, exist_ok=True)
     contenu = {"type_source": type_source,
                "colonnes": {entetes[i]: colonnes.get(i, IGNORER) for i in range(len(entetes)) if entetes[i]}}
-    with chemin.open("w", encoding="utf-8") as f:
-        f.write("# Correspondance des colonnes d'un tableur de recensement (titres de colonnes seulement, jamais de données).\n")
-        yaml = YAML()
-        yaml.default_flow_style = False
-        yaml.dump(contenu, f)
+    sortie = io.StringIO()
+    sortie.write("# Correspondance des colonnes d'un tableur de recensement (titres de colonnes seulement, jamais de données).\n")
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.dump(contenu, sortie)
+    return sortie.getvalue().encode("utf-8")
 
 
 def lire_tableau(chemin: Path) -> Tableau:

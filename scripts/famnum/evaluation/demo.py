@@ -13,8 +13,7 @@ FIN_DEMO = date(2026, 11, 23)
 
 
 def completer_demo(coffre, dossiers: list[dict], dire: Callable[[str], None]) -> None:
-    from .. import depot, vault
-    from ..dossiers import ErreurValidation, canonique, evenement
+    from ..dossiers import evenement
     from ..attribution.livraison import texte_stock
     from ..attribution.stock import charger_stock, chemin_stock
     from .simulation import Simulation
@@ -40,15 +39,8 @@ def completer_demo(coffre, dossiers: list[dict], dire: Callable[[str], None]) ->
         fichiers.append((dossier_seances / f"{nom}.yaml", texte_yaml(seance).encode("utf-8")))
     for d in dossiers:
         d["journal"].sort(key=lambda e: e["date"])
-    rapport = coffre.valider(dossiers)
-    if not rapport.valide:
-        raise ErreurValidation(rapport)
-    recipients = vault.destinataires_age(coffre.destinataires)
-    chiffres = [(coffre.territoire.chemin_dossier(d["id"]), vault.chiffrer(canonique(d), recipients)) for d in dossiers]
-    dossier_seances.mkdir(parents=True, exist_ok=True)
-    vault.ecrire_lot_atomiquement(chiffres + fichiers)
-    depot.commiter(coffre.territoire.racine, [c for c, _ in chiffres] + [c for c, _ in fichiers],
-                   f"Une année fictive de suivis, formations et ateliers ({len(dossiers)} dossiers)")
+    coffre.enregistrer_avec(dossiers, f"Une année fictive de suivis, formations et ateliers ({len(dossiers)} dossiers)",
+                            fichiers)
     dire(f"Une année fictive ajoutée : décisions, livraisons, suivis T0/T3/T12, {len(fichiers) - 1} séances (données fictives).")
 
 
