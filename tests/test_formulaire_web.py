@@ -209,12 +209,13 @@ def test_un_suivi_mal_rempli_n_enregistre_rien(client, coffre, enregistre):
     page = r.get_data(as_text=True)
     assert r.status_code == 422 and "À corriger avant d'enregistrer" in page
     assert 'id="c-details-temps-err0">Erreur : champ obligatoire manquant' in page
-    assert 'id="c-date-err0">Erreur : format incorrect' in page and 'value="31/02/2025"' in page
+    assert 'id="c-date-err0">Erreur : la date 31/02/2025 n&#39;existe pas : février 2025 n&#39;a que 28 jours' in page
+    assert 'value="31/02/2025"' in page
     assert 'id="c-par-err0">Erreur : texte trop court (au moins 2 signes)' in page
     assert 'id="c-details-famille-usage_hebdomadaire-err0">Erreur : valeur non prévue' in page
     champ = re.search(r'<input type="text" id="c-par"[^>]*>', page).group(0)
     assert 'aria-invalid="true"' in champ and 'value="x"' in champ
-    assert "<li>Questionnaire de suivi › Temps du suivi : champ obligatoire manquant</li>" in page
+    assert '<li><a href="#c-details-temps-0">Questionnaire de suivi › Temps du suivi : champ obligatoire manquant</a></li>' in page
     assert re.search(r'value="souvent"', page) is None or 'value="professeur_principal" checked' in page
 
     demain = (date.today() + timedelta(days=1)).strftime("%d/%m/%Y")
@@ -341,3 +342,69 @@ def test_une_regle_metier_s_affiche_a_cote_de_son_champ(client, coffre):
     champ = re.search(r'<input[^>]*id="c-enfants-0-date_naissance"[^>]*>', page).group(0)
     assert 'aria-invalid="true"' in champ
     assert 'id="c-enfants-0-date_naissance-err0">Erreur : date de naissance dans le futur' in page
+
+
+# --- issue 12, point 12: the error summary as DSFR / GOV.UK, and a search box -------------------
+
+def test_le_resume_des_erreurs_renvoie_a_chaque_champ_dans_l_ordre_du_formulaire(client, coffre):
+    mauvais = {k: v for k, v in REPONSES.items() if not k.startswith("foyer.") and k != "par"}
+    mauvais.update({"representants_legaux.0.courriel": "pas-un-mail", "enfants.0.date_naissance": "31/02/2013",
+                    "adresse.code_postal": "7210", "adresse.ligne": "1 rue Imaginaire", "adresse.commune": "Le Mans"})
+    r = _enregistrer(client, f"/{JETON}/nouveau", mauvais)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and "<title>Erreur : Nouvelle fiche de diagnostic – famnum</title>" in page
+    resume = re.search(r'<div class="resume"[^>]*>.*?</div>', page, re.S).group(0)
+    assert "autofocus" in resume and 'tabindex="-1"' in resume  # the focus moves to the summary
+    items = re.findall(r"<li>(.*?)</li>", resume)
+    liens = [re.fullmatch(r'<a href="#([^"]+)">(.*)</a>', i) for i in items]
+    assert all(liens), items  # every item is a link to its field
+    cibles = [l.group(1) for l in liens]
+    assert len(set(cibles)) == len(cibles)  # one message per field
+    assert all(f'id="{c}"' in page for c in cibles)
+    assert cibles == sorted(cibles, key=lambda c: page.index(f'id="{c}"'))  # in the order of the form
+    textes = [l.group(2) for l in liens]
+    assert textes[0] == "Votre fonction : indiquez-la (par exemple « référente PRE Sablons »)" and cibles[0] == "par"
+    assert not any(t.startswith("Foyer : ") for t in textes)  # never a whole group: its fields
+    assert "Foyer › Nombre d&#39;adultes résidant au domicile : champ obligatoire manquant" in textes
+    assert "c-foyer-nb_adultes" in cibles and "c-foyer-nb_enfants" in cibles
+    assert any("la date 31/02/2013 n&#39;existe pas" in t for t in textes)
+    assert any("Code postal : « 7210 » : 4 chiffres au lieu de 5" in t for t in textes)
+    assert page.count('id="c-enfants-0-date_naissance-err1"') == 0  # one message beside the field too
+
+
+def test_le_formulaire_web_suit_les_conditions_du_schema(client, coffre):
+    page = client.get(f"/{JETON}/nouveau").get_data(as_text=True)
+    assert "Seulement si la famille a au moins un ordinateur." in page
+    assert "data/referentiels" not in page and ".csv" not in page
+    assert "Date de naissance (obligatoire)" in page
+    reponses = {**REPONSES, "equipements.ordinateurs.types": "portable", "equipements.ordinateurs.fonctionnement": "oui",
+                "enfants.0.classe": "college alain"}
+    r = _enregistrer(client, f"/{JETON}/nouveau", reponses)
+    assert 'id="c-enfants-0-classe-err0">Erreur : classe inconnue « college alain »' in r.get_data(as_text=True)
+    r = _enregistrer(client, f"/{JETON}/nouveau", {**reponses, "enfants.0.classe": "6ème"})
+    assert r.status_code == 303
+    (identifiant,) = coffre.identifiants()
+    fiche = Coffre(coffre.territoire).lire(identifiant)["fiche"]
+    assert fiche["equipements"]["ordinateurs"] == {"nombre": 0}  # no computer: no type, no « fonctionnent-ils »
+    assert fiche["enfants"][0]["classe"] == "6e"
+
+
+def test_la_liste_des_dossiers_a_une_recherche(client, coffre):
+    from fabrique import FICHE, fiche
+
+    autres = [dict(e, prenom=p, nom=n) for e, p, n in zip(FICHE["enfants"], ("Barnabé", "Clémence"), ("Ormeval", "Ormeval"))]
+    dossiers = [dossier(), dossier(enfants=autres, representants_legaux=[dict(FICHE["representants_legaux"][0], nom="Ormeval")])]
+    dossiers[1]["id"] = "F-22222" if dossiers[0]["id"] != "F-22222" else "F-33333"
+    coffre.enregistrer(dossiers, "Deux fiches")
+    page = client.get(f"/{JETON}/").get_data(as_text=True)
+    assert '<form method="post" action="/' in page and 'role="search"' in page
+    assert '<label for="recherche">Rechercher un dossier</label>' in page and "2 dossiers." in page
+    chemin = f"/{JETON}/"
+    r = client.post(chemin, data={"recherche": "zephirine", "csrf_token": _csrf(client, chemin)})  # no accent typed
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "1 dossier sur 2 correspond à « zephirine »." in page
+    assert dossiers[0]["id"] in page and dossiers[1]["id"] not in page.split("</form>", 1)[1]
+    r = client.post(chemin, data={"recherche": "ormeval barn", "csrf_token": _csrf(client, chemin)})
+    assert f">{dossiers[1]['id']}</a>" in r.get_data(as_text=True)
+    r = client.post(chemin, data={"recherche": "personne", "csrf_token": _csrf(client, chemin)})
+    assert "0 dossier sur 2 correspond à « personne »." in r.get_data(as_text=True)

@@ -48,27 +48,26 @@ def lire_code_postal(texte) -> str:
     brut = str(texte).strip()
     chiffres = re.sub(r"\s", "", brut)
     if not chiffres.isdigit():
-        raise SaisieInvalide(f"code postal « {brut} » : il s'écrit avec 5 chiffres seulement, par exemple 72100")
+        raise SaisieInvalide(f"« {brut} » : un code postal s'écrit avec 5 chiffres seulement, par exemple 72100")
     if len(chiffres) != 5:
-        raise SaisieInvalide(f"code postal « {brut} » : {accorder(len(chiffres), 'chiffre')} au lieu de 5 "
+        raise SaisieInvalide(f"« {brut} » : {accorder(len(chiffres), 'chiffre')} au lieu de 5 "
                              "(par exemple 72100 ; un code qui commence par 0 garde son 0, comme 01000)")
     return chiffres
 
 
-def _sans_accents(texte: str) -> str:
+def sans_accents(texte: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", texte) if not unicodedata.combining(c)).lower()
 
 
 def lire_classe(texte, connues: list[str]) -> str:
     """'6ème' → '6e', 'cm2' → 'CM2': a class of the schema's list, whatever the case, accents or spaces."""
     brut = str(texte).strip()
-    cle = re.sub(r"[\s.\-]", "", _sans_accents(brut))
+    cle = re.sub(r"[\s.\-]", "", sans_accents(brut))
     cle = re.sub(r"^(\d)(e|eme|em|ieme)$", r"\1e", cle)
     for classe in connues:
-        if re.sub(r"[\s.\-]", "", _sans_accents(classe)) == cle:
+        if re.sub(r"[\s.\-]", "", sans_accents(classe)) == cle:
             return classe
-    raise SaisieInvalide(f"classe inconnue « {brut} » : tapez une classe comme {', '.join(connues[:4])}, "
-                         f"{', '.join(connues[8:11])} (ou {', '.join(connues[-3:])})")
+    raise SaisieInvalide(f"classe inconnue « {brut} » : tapez l'une de celles-ci : {', '.join(connues)}")
 
 
 def accorder(n: int, mot: str, pluriel: str | None = None) -> str:
@@ -88,9 +87,9 @@ def choisir_nom(texte: str, noms: dict[str, str], quoi: str = "établissement") 
         return codes[int(brut) - 1]
     if brut in noms:
         return brut
-    mots = _sans_accents(brut).split()
-    retenus = [c for c in codes if _mots_commencent(mots, _sans_accents(noms[c]).split())]
-    exact = [c for c in retenus if _sans_accents(noms[c]) == _sans_accents(brut)]
+    mots = sans_accents(brut).split()
+    retenus = [c for c in codes if _mots_commencent(mots, sans_accents(noms[c]).split())]
+    exact = [c for c in retenus if sans_accents(noms[c]) == sans_accents(brut)]
     if len(retenus) == 1 or len(exact) == 1:
         return (exact or retenus)[0]
     if retenus:
@@ -111,9 +110,9 @@ def _distinctif(texte: str, noms: dict[str, str]) -> str:
     """A name without the words most names share (« école », « collège »), which say nothing of which one."""
     from collections import Counter
 
-    frequents = Counter(m for n in noms.values() for m in set(_sans_accents(n).split()))
+    frequents = Counter(m for n in noms.values() for m in set(sans_accents(n).split()))
     seuil = max(3, len(noms) // 4)
-    return " ".join(m for m in _sans_accents(texte).split() if frequents[m] < seuil) or _sans_accents(texte)
+    return " ".join(m for m in sans_accents(texte).split() if frequents[m] < seuil) or sans_accents(texte)
 
 
 def _mots_commencent(mots: list[str], nom: list[str]) -> bool:
@@ -176,24 +175,43 @@ def lire_oui_non(texte) -> bool:
 def normaliser_saisie(valeur, noeud: dict):
     """Brings a value typed in a form or an editor to its stored form, by what the schema says of it.
 
-    A value that cannot be read is left as typed: the schema's validation then names the field.
+    A value that cannot be read is left as typed: `erreurs_de_saisie` then says why, by field.
     """
     if isinstance(valeur, (date, datetime)):
         return valeur.isoformat()[:10]
-    try:
-        if noeud.get("format") == "date" and isinstance(valeur, str):
-            return lire_date(valeur)
-        if noeud.get("x-saisie") == "telephone" and isinstance(valeur, (str, int)):
-            return lire_telephone(str(valeur))[0]
-        if noeud.get("x-saisie") == "code_postal" and isinstance(valeur, (str, int)):
-            return lire_code_postal(valeur)
-        if noeud.get("x-saisie") == "classe" and isinstance(valeur, str):
-            return lire_classe(valeur, noeud.get("x-classes", []))
-    except SaisieInvalide:
-        return valeur
     if isinstance(valeur, dict):
         proprietes = noeud.get("properties", {})
         return {k: normaliser_saisie(v, proprietes.get(k, {})) for k, v in valeur.items()}
     if isinstance(valeur, list):
         return [normaliser_saisie(v, noeud.get("items", {})) for v in valeur]
+    try:
+        return _lire_selon(valeur, noeud)
+    except SaisieInvalide:
+        return valeur
+
+
+def _lire_selon(valeur, noeud: dict):
+    """One typed value read as its field says (date, phone, postal code, class); raises SaisieInvalide."""
+    if noeud.get("format") == "date" and isinstance(valeur, str):
+        return lire_date(valeur)
+    if isinstance(valeur, (str, int)) and not isinstance(valeur, bool):
+        lecteurs = {"telephone": lambda v: lire_telephone(str(v))[0], "code_postal": lire_code_postal,
+                    "classe": lambda v: lire_classe(str(v), noeud.get("x-classes", []))}
+        if noeud.get("x-saisie") in lecteurs:
+            return lecteurs[noeud["x-saisie"]](valeur)
     return valeur
+
+
+def erreurs_de_saisie(valeur, noeud: dict, chemin: tuple = ()) -> dict[tuple, str]:
+    """Each typed value that cannot be read, by path: the reader's own message (« la date 31/02/2020
+    n'existe pas… »), more useful than the schema's « format incorrect »."""
+    if isinstance(valeur, dict):
+        proprietes = noeud.get("properties", {})
+        return {c: m for k, v in valeur.items() for c, m in erreurs_de_saisie(v, proprietes.get(k, {}), chemin + (k,)).items()}
+    if isinstance(valeur, list):
+        return {c: m for i, v in enumerate(valeur) for c, m in erreurs_de_saisie(v, noeud.get("items", {}), chemin + (i,)).items()}
+    try:
+        _lire_selon(valeur, noeud)
+    except SaisieInvalide as e:
+        return {chemin: str(e)}
+    return {}

@@ -237,3 +237,36 @@ def test_au_clavier_seulement_une_famille_puis_son_suivi(serveur, page, coffre):
     assert evenement["details"] == {"temps": "T3", "famille": {"usage_hebdomadaire": "souvent",
                                                                "devoirs_enfant": "parfois", "internet_maison": True},
                                     "ecole": {"repondant": "professeur_principal", "devoirs_en_ligne": "toujours"}}
+
+
+def test_le_resume_prend_le_focus_et_ses_liens_menent_aux_champs(serveur, page, coffre):
+    page.goto(f"{serveur}/{JETON}/nouveau")
+    reste = {k: v for k, v in REPONSES.items() if not k.startswith("foyer.")}
+    _remplir(page, {**reste, "adresse.code_postal": "7210", "adresse.ligne": "1 rue Imaginaire", "adresse.commune": "Le Mans"})
+    page.get_by_role("button", name="Enregistrer").last.click()
+    page.wait_for_selector("#resume")
+    assert page.evaluate("document.activeElement.id") == "resume"  # read first by a screen reader
+    assert page.title().startswith("Erreur : ")
+    assert _axe(page) == []
+    for largeur in (360, 1280):
+        page.set_viewport_size({"width": largeur, "height": 900})
+        page.screenshot(path=str(CAPTURES / f"formulaire-resume-{largeur}.png"))
+    page.locator("#resume a").first.click()
+    assert page.evaluate("document.activeElement.id") == "c-adresse-code_postal"
+    assert page.locator("#resume a").nth(1).get_attribute("href") == "#c-foyer-nb_adultes"
+    assert coffre.identifiants() == set()
+
+
+def test_la_recherche_de_la_liste_au_clavier(serveur, page, coffre):
+    from fabrique import dossier
+
+    coffre.enregistrer([dossier()], "Une fiche")
+    page.goto(f"{serveur}/{JETON}/")
+    page.get_by_label("Rechercher un dossier").fill("quillembois")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=1 dossier sur 1 correspond")
+    assert "quillembois" not in page.url.lower()  # a name typed stays out of the address and the history
+    assert _axe(page) == []
+    for largeur in (360, 1280):
+        page.set_viewport_size({"width": largeur, "height": 700})
+        page.screenshot(path=str(CAPTURES / f"formulaire-liste-{largeur}.png"))

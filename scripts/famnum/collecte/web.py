@@ -19,6 +19,9 @@ from ..erreurs import FamnumError
 from ..saisie import date_fr, normaliser_saisie, telephone_lisible
 from ..schemas import libelle
 from .web_garde import empreinte_style, proteger
+from .terminal import condition_remplie
+from .web_erreurs import Erreur, bloc_resume, erreurs_du_dossier, par_champ
+from .web_liste import tableau_des_dossiers
 from .web_suivi import evenement_suivi, libelle_temps, noeud_suivi, tableau_journal
 
 PAGE = """<!DOCTYPE html>
@@ -28,7 +31,7 @@ PAGE = """<!DOCTYPE html>
 body{{font-family:system-ui,sans-serif;font-size:1.125rem;line-height:1.5;max-width:48rem;margin:0 auto;padding:1rem;color:#111}}
 a{{color:#0b4dad}} fieldset{{border:1px solid #888;border-radius:.4rem;margin:1rem 0;padding:.5rem 1rem;min-width:0}}
 legend{{font-weight:700;padding:0 .3rem}} label{{display:block;margin-top:.6rem;font-weight:600}}
-input[type=text],input[type=tel],input[type=email],input[type=number],select,textarea{{font-size:1.1rem;padding:.5rem;min-height:2.75rem;width:100%;box-sizing:border-box}}
+input[type=text],input[type=search],input[type=tel],input[type=email],input[type=number],select,textarea{{font-size:1.1rem;padding:.5rem;min-height:2.75rem;width:100%;box-sizing:border-box}}
 .choix label{{display:flex;align-items:center;gap:.5rem;font-weight:400;min-height:2.75rem;margin:0}}
 .choix input{{width:1.5rem;height:1.5rem}} .sans-reponse{{color:#555;font-style:italic}} button{{font-size:1.1rem;min-height:2.75rem;padding:.4rem 1rem;margin:.5rem .5rem .5rem 0}}
 .aide{{color:#333;margin:.2rem 0}} .erreur{{color:#a00000;font-weight:700;margin:.2rem 0}}
@@ -88,8 +91,9 @@ class Rendu:
     def _aide_et_erreurs(self, noeud, chemin) -> tuple[str, str, list[str]]:
         ident = _ident(chemin)
         html, decrit = "", []
-        if noeud.get("description"):
-            html += f'<p class="aide" id="{ident}-aide">{escape(noeud["description"])}</p>'
+        aide = " ".join(t for t in (noeud.get("x-demander-si", {}).get("texte"), noeud.get("description")) if t)
+        if aide:
+            html += f'<p class="aide" id="{ident}-aide">{escape(aide)}</p>'
             decrit.append(f"{ident}-aide")
         for i, message in enumerate(self.erreurs.get(chemin, [])):
             html += f'<p class="erreur" id="{ident}-err{i}">Erreur : {escape(message)}</p>'
@@ -120,7 +124,7 @@ class Rendu:
         for i in range(nombre):
             element = valeur[i] if i < len(valeur) else {}
             titre = f"{elements.get('title', 'Élément')} n°{i + 1}"
-            requis_el = set(elements.get("required", []))
+            requis_el = set(elements.get("required", [])) | set(elements.get("x-requis-diagnostic", []))
             html.append(f"<fieldset><legend>{escape(titre)}</legend>")
             html += [self.champ(e, chemin + (i, cle), element.get(cle), cle in requis_el)
                      for cle, e in elements.get("properties", {}).items()]
@@ -209,6 +213,9 @@ def convertir(valeur, noeud: dict):
                 v = convertir(valeur[cle], enfant)
                 if v not in (None, [], {}):
                     sortie[cle] = v
+        for cle, enfant in noeud.get("properties", {}).items():  # an answer to a question that does not apply
+            if cle in sortie and not condition_remplie(enfant, sortie):
+                del sortie[cle]
         return sortie or None
     if nature == "array" and noeud.get("items", {}).get("type") == "object":
         elements = [convertir(valeur[i], noeud["items"]) for i in sorted(valeur or {}, key=int)]
@@ -250,54 +257,6 @@ def modifier_listes(brut: dict, action: str) -> dict:
     return brut
 
 
-def champs_de_la_fiche(fiche: dict, schema) -> dict[str, tuple]:
-    """Each filled field's French title → its path in the form: a business rule names its field by that
-    title (« Enfants › Enfant n°2 › Date de naissance »), so its message can sit beside the field."""
-    def feuilles(valeur, chemin=()):
-        if isinstance(valeur, dict):
-            for cle, v in valeur.items():
-                yield from feuilles(v, chemin + (cle,))
-        elif isinstance(valeur, list) and valeur and isinstance(valeur[0], dict):
-            for i, v in enumerate(valeur):
-                yield from feuilles(v, chemin + (i,))
-        else:
-            yield chemin
-    return {schema.titre_chemin(("fiche", *chemin)): chemin for chemin in feuilles(fiche) if chemin}
-
-
-def erreurs_par_champ(dossier: dict, coffre: Coffre, racine: tuple, noeud: dict,
-                      champs_metier: dict[str, tuple] | None = None) -> tuple[dict[tuple, list[str]], list[str]]:
-    """The dossier's problems for a form showing the part at `racine` with `noeud`.
-
-    Schema errors in that part go beside their field (path relative to `racine`); a business rule's
-    problem goes beside a field when `champs_metier` maps its title to one; all are in the summary.
-    """
-    from datetime import date
-
-    from ..validation import _message, erreurs_metier
-
-    par_champ: dict[tuple, list[str]] = {}
-    resume = []
-    for erreur in coffre.schema.validateur_detaille.iter_errors(dossier):
-        if erreur.validator in ("allOf", "if"):
-            continue
-        champ, message, correction = _message(erreur, coffre.schema)
-        chemin = tuple(erreur.absolute_path)
-        if erreur.validator == "required" and "'" in erreur.message:
-            chemin += (erreur.message.split("'")[1],)
-        if chemin[:len(racine)] == racine:
-            chemin = chemin[len(racine):]
-            par_champ.setdefault(chemin, []).append(f"{message} ({correction})")
-            champ = coffre.schema.titre_chemin(chemin, noeud) or champ
-        resume.append(f"{champ} : {message}")
-    for p in erreurs_metier(dossier, coffre.schema, coffre.referentiels, "formulaire", date.today()):
-        chemin = (champs_metier or {}).get(p.champ)
-        if chemin is not None:
-            par_champ.setdefault(chemin, []).append(f"{p.message} ({p.correction})")
-        resume.append(f"{coffre.schema.titre_chemin(chemin, noeud) if chemin else p.champ} : {p.message} ({p.correction})")
-    return par_champ, resume
-
-
 # --- the application ---------------------------------------------------------------------------
 
 def creer_app(coffre: Coffre, jeton: str):
@@ -326,10 +285,10 @@ def creer_app(coffre: Coffre, jeton: str):
     proteger(app, empreinte_style(PAGE.format(titre="", titre_h1="", corps="", accueil="", nouveau="")),
              champs_postes.get)
 
-    def page(titre: str, corps: str, code: int = 200):
+    def page(titre: str, corps: str, code: int = 200, erreur: bool = False):
         # a dossier id never breaks at its hyphen, even on a phone
         titre_h1 = re.sub(r"F-[2-9A-HJ-NP-Z]{5}", r'<span class="id">\g<0></span>', str(escape(titre)))
-        return PAGE.format(titre=escape(titre), titre_h1=titre_h1, corps=corps, accueil=f"/{jeton}/",
+        return PAGE.format(titre=escape(("Erreur : " if erreur else "") + titre), titre_h1=titre_h1, corps=corps, accueil=f"/{jeton}/",
                            nouveau=f"/{jeton}/nouveau"), code
 
     def lire_ou_404(identifiant: str) -> dict:
@@ -337,39 +296,29 @@ def creer_app(coffre: Coffre, jeton: str):
             abort(404)
         return coffre.lire(identifiant)
 
-    @app.get("/<jeton>/")
+    @app.route("/<jeton>/", methods=["GET", "POST"])
     def liste(jeton):
+        recherche = request.form.get("recherche", "").strip()[:100] if request.method == "POST" else ""
         lecture = coffre.lire_tous(valider=False)
-        lignes = []
-        for identifiant, d in sorted(lecture.dossiers.items()):
-            ecole = (d["fiche"].get("enfants") or [{}])[0].get("etablissement", "")
-            nom_ecole = coffre.referentiels.etablissements.get(ecole, {}).get("nom", "—")
-            lignes.append(f'<tr><td><a href="/{jeton_app}/dossier/{identifiant}">{identifiant}</a></td>'
-                          f"<td>{escape(nom_ecole)}</td><td>{escape(STATUTS[statut(d)])}</td></tr>")
-        tableau = ("<table><caption>Les dossiers du territoire</caption><thead><tr><th scope=\"col\">Dossier</th>"
-                   "<th scope=\"col\">Établissement</th><th scope=\"col\">État</th></tr></thead><tbody>"
-                   + "".join(lignes) + "</tbody></table>") if lignes else "<p>Aucun dossier pour l'instant.</p>"
-        return page("Les dossiers", tableau)
+        corps = tableau_des_dossiers(lecture.dossiers, coffre.referentiels, jeton_app, recherche, generate_csrf())
+        return page("Les dossiers", corps)
 
-    def corps_formulaire(action, noeud, valeurs, erreurs=None, resume=(), avant="", bouton_en_haut=True) -> str:
-        rendu = Rendu(coffre.referentiels, erreurs or {})
-        bloc_resume = ""
-        if resume:
-            bloc_resume = ('<div class="resume" role="alert" tabindex="-1" id="resume"><h2>À corriger avant d\'enregistrer</h2><ul>'
-                           + "".join(f"<li>{escape(r)}</li>" for r in resume) + "</ul></div>")
+    def corps_formulaire(action, noeud, valeurs, erreurs: list[Erreur] = (), avant="", bouton_en_haut=True) -> str:
+        rendu = Rendu(coffre.referentiels, par_champ(erreurs))
         enregistrer = '<button type="submit" name="_action" value="enregistrer">Enregistrer</button>'
-        return (f'{bloc_resume}<form method="post" action="{action}" novalidate>'
+        return (f'{bloc_resume(erreurs, noeud)}<form method="post" action="{action}" novalidate>'
                 f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">'
                 # the first submit button is the one Entrée presses in any field: it must save,
                 # not add or remove a child
                 f'{enregistrer if bouton_en_haut else ""}{avant}'
                 f'{rendu.champ(noeud, (), valeurs, True)}{enregistrer}</form>')
 
-    def formulaire(titre, action, fiche, erreurs=None, resume=(), par=""):
+    def formulaire(titre, action, fiche, erreurs: list[Erreur] = (), par=""):
         champ_par = "" if action != f"/{jeton_app}/nouveau" else (
             '<label for="par">Votre fonction (notée dans le journal, pas votre nom) (obligatoire)</label>'
             f'<input type="text" id="par" name="par" value="{escape(par)}" autocomplete="organization-title">')
-        return page(titre, corps_formulaire(action, fiche_noeud, fiche, erreurs, resume, champ_par), 422 if resume else 200)
+        return page(titre, corps_formulaire(action, fiche_noeud, fiche, erreurs, champ_par), 422 if erreurs else 200,
+                    erreur=bool(erreurs))
 
     def traiter(dossier_existant: dict | None):
         brut = arbre(request.form)
@@ -387,18 +336,19 @@ def creer_app(coffre: Coffre, jeton: str):
                     fiche[cle] = dossier_existant["fiche"][cle]
             dossier = {**dossier_existant, "fiche": fiche}
         else:
-            dossier = nouveau_dossier(fiche, coffre.identifiants(), [evenement("diagnostic", par or "?")])
-        erreurs, resume = erreurs_par_champ(dossier, coffre, ("fiche",), fiche_noeud,
-                                            champs_de_la_fiche(dossier["fiche"], coffre.schema))
+            dossier = nouveau_dossier(fiche, coffre.identifiants(), [evenement("diagnostic", par if len(par) >= 2 else "à indiquer")])
+        valeurs = _fiche_brouillon(brut, fiche_noeud)
+        erreurs = erreurs_du_dossier(dossier, coffre, ("fiche",), fiche_noeud, valeurs)
         if len(par) < 2 and not dossier_existant:
-            resume.insert(0, "Votre fonction : indiquez-la (par exemple « référente PRE Sablons »)")
-        if resume:
-            return formulaire(titre, request.path, _fiche_brouillon(brut, fiche_noeud), erreurs, resume, par)
+            erreurs.insert(0, Erreur(None, "indiquez-la (par exemple « référente PRE Sablons »)",
+                                     champ="Votre fonction", lien="par"))
+        if erreurs:
+            return formulaire(titre, request.path, valeurs, erreurs, par)
         try:
             coffre.enregistrer([dossier], "Modification d'une fiche (formulaire)" if dossier_existant
                                else "Nouvelle fiche de diagnostic (formulaire)")
         except FamnumError as e:
-            return formulaire(titre, request.path, fiche, {}, [str(e)], par)
+            return formulaire(titre, request.path, fiche, [Erreur(None, str(e))], par)
         return redirect(f"/{jeton_app}/dossier/{dossier['id']}?enregistre=1", code=303)
 
     @app.route("/<jeton>/nouveau", methods=["GET", "POST"])
@@ -428,12 +378,13 @@ def creer_app(coffre: Coffre, jeton: str):
                  f'<h2>Fiche de diagnostic</h2>{corps_formulaire(request.path, fiche_noeud, existant["fiche"])}')
         return page(f"Dossier {identifiant}", corps)
 
-    def page_suivi(identifiant, valeurs, erreurs=None, resume=()):
+    def page_suivi(identifiant, valeurs, erreurs: list[Erreur] = ()):
         intro = (f'<p><a href="/{jeton_app}/dossier/{identifiant}">Retour au dossier {identifiant}</a></p>'
                  "<p>Une question sans réponse peut rester vide. Rien n'est enregistré avant le bouton "
                  "« Enregistrer » en bas de la page.</p>")
-        corps = intro + corps_formulaire(request.path, suivi_noeud, valeurs, erreurs, resume, bouton_en_haut=False)
-        return page(f"Questionnaire de suivi – dossier {identifiant}", corps, 422 if resume else 200)
+        corps = intro + corps_formulaire(request.path, suivi_noeud, valeurs, erreurs, bouton_en_haut=False)
+        titre = f"Questionnaire de suivi – dossier {identifiant}"
+        return page(titre, corps, 422 if erreurs else 200, erreur=bool(erreurs))
 
     @app.route("/<jeton>/dossier/<identifiant>/suivi", methods=["GET", "POST"])
     def suivi(jeton, identifiant):
@@ -444,15 +395,16 @@ def creer_app(coffre: Coffre, jeton: str):
         nouvel = evenement_suivi(convertir(brut, suivi_noeud))
         rang = len(existant.get("journal", []))
         dossier = {**existant, "journal": [*existant.get("journal", []), nouvel]}
-        erreurs, resume = erreurs_par_champ(dossier, coffre, ("journal", rang), suivi_noeud,
-                                            {f"Journal n°{rang + 1} › Date": ("date",)})
-        if resume:
-            return page_suivi(identifiant, _fiche_brouillon(brut, suivi_noeud), erreurs, resume)
+        valeurs = _fiche_brouillon(brut, suivi_noeud)
+        erreurs = erreurs_du_dossier(dossier, coffre, ("journal", rang), suivi_noeud, valeurs,
+                                     {f"Journal n°{rang + 1} › Date": ("date",)})
+        if erreurs:
+            return page_suivi(identifiant, valeurs, erreurs)
         temps = nouvel["details"]["temps"]
         try:  # the terminal's `famnum suivi` commits « Suivi T3 » the same way
             coffre.enregistrer([dossier], f"Suivi {temps} (formulaire)")
         except FamnumError as e:
-            return page_suivi(identifiant, _fiche_brouillon(brut, suivi_noeud), {}, [str(e)])
+            return page_suivi(identifiant, _fiche_brouillon(brut, suivi_noeud), [Erreur(None, str(e))])
         return redirect(f"/{jeton_app}/dossier/{identifiant}?suivi={temps}", code=303)
 
     return app
