@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installe
+# Le vérificateur HTML Nu (W3C) des tests du site, paquet npm qui contient vnu.jar.
+VNU    := 26.9.27
 
 .PHONY: demo test bench site serve installer systeme clean
 
@@ -11,6 +13,7 @@ $(STAMP): pyproject.toml scripts/systeme/installer.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	npm install -q --no-audit --no-fund --ignore-scripts --prefix $(VENV)/vnu vnu-jar@$(VNU)
 	touch $(STAMP)
 
 installer: $(STAMP)

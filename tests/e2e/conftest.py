@@ -103,6 +103,20 @@ MESURE_JS = """() => {
     imagesSansAlt: [...document.images].filter(i => !i.hasAttribute('alt')).map(i => i.src),
     images: document.images.length,
     skip: !!document.querySelector('a.md-skip'),
+    // The smallest text of the page's charts, in CSS pixels as drawn (SVG scaled to the page).
+    texteGraphiqueMin: (() => {
+      let min = null;
+      for (const svg of article.querySelectorAll('figure svg')) {
+        const vb = svg.viewBox.baseVal;
+        if (!vb || !vb.width) continue;
+        const k = svg.getBoundingClientRect().width / vb.width;
+        for (const t of svg.querySelectorAll('text')) {
+          const px = parseFloat(getComputedStyle(t).fontSize) * k;
+          if (min === null || px < min) min = px;
+        }
+      }
+      return min;
+    })(),
     // Words of a table broken across two lines (« Temp|s »). A line may still end at a hyphen or
     // a slash, and a word wider than the screen (an address) may wrap.
     motsCoupes: (() => {

@@ -62,6 +62,13 @@ def test_no_word_is_broken_in_a_table_at_360px(visite):
     assert not coupes, coupes
 
 
+def test_chart_text_is_at_least_12px_at_360px(visite):
+    mesures = {c: m["texteGraphiqueMin"] for c, m in visite["pages"].items() if m.get("texteGraphiqueMin")}
+    assert mesures, "aucun graphique mesuré : le site de test doit porter une évaluation"
+    petits = {c: round(px, 1) for c, px in mesures.items() if px < 12}
+    assert not petits, petits
+
+
 def test_images_have_alt_text(visite):
     sans_alt = {c: m["imagesSansAlt"] for c, m in visite["pages"].items() if m["imagesSansAlt"]}
     assert not sans_alt, sans_alt

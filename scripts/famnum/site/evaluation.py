@@ -109,16 +109,31 @@ def _date(iso: str) -> str:
 
 # --- charts ----------------------------------------------------------------------------------
 
+# Text of a chart is at least 12 px on a 360 px phone: the 6-inch (432 pt) drawing is shown
+# about 328 px wide there (× 0.76), so its text is drawn at 16 pt.
+TAILLE_TEXTE = 16
+_ID = re.compile(r'\bid="([^"]+)"')
+_REFERENCE = re.compile(r'(url\(#|href="#)([^)"]+)')
+_METADONNEES = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+
+
 def _svg(figure, titre: str, alternative: str, ident: str) -> str:
     figure.savefig(flux := io.StringIO(), format="svg", metadata={"Date": None, "Creator": None})
     svg = flux.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = _ids_propres(_METADONNEES.sub("", svg[svg.index("<svg"):]), ident)
     # fluid: the viewBox keeps the proportions, the width follows the page (no sideways scroll on a phone)
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', svg, count=1)
-    svg = re.sub(r"<svg ", f'<svg role="img" aria-labelledby="{ident}-t {ident}-d" style="max-width:36rem;height:auto" ', svg, count=1)
+    svg = re.sub(r"<svg ", f'<svg role="img" aria-labelledby="{ident}-t {ident}-d" style="max-width:26rem;height:auto" ', svg, count=1)
     svg = re.sub(r"(<svg[^>]*>)", lambda m: f'{m.group(1)}<title id="{ident}-t">{_xml(titre)}</title>'
                  f'<desc id="{ident}-d">{_xml(alternative)}</desc>', svg, count=1)
     return "\n".join(l for l in svg.splitlines() if l.strip())
+
+
+def _ids_propres(svg: str, ident: str) -> str:
+    """Every id of a matplotlib drawing prefixed with the chart's own: the charts of one page would
+    otherwise share `patch_1`, `axes_1` and their clip paths (an id is unique in an HTML page)."""
+    svg = _ID.sub(lambda m: f'id="{ident}-{m.group(1)}"', svg)
+    return _REFERENCE.sub(lambda m: f"{m.group(1)}{ident}-{m.group(2)}", svg)
 
 
 def _xml(texte: str) -> str:
@@ -129,14 +144,14 @@ def _figure():
     import matplotlib
 
     matplotlib.use("Agg")
-    matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "famnum", "font.size": 12,
+    matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "famnum", "font.size": TAILLE_TEXTE,
                                 "font.family": "sans-serif"})
     import matplotlib.pyplot as plt
 
     return plt
 
 
-def _replier(libelle: str, largeur: int = 24) -> str:
+def _replier(libelle: str, largeur: int = 20) -> str:
     """A long label or title on two or three lines, so it stays inside the chart."""
     import textwrap
 
@@ -155,7 +170,7 @@ def _chiffre(v: float) -> str:
 def barres(titre: str, libelles: list[str], valeurs: list[float | None], ident: str, unite: str = "familles") -> str:
     """Horizontal bars; a hidden value is drawn as nothing and written « secret »."""
     plt = _figure()
-    fig, ax = plt.subplots(figsize=(6, 0.6 * len(libelles) + 1.2))
+    fig, ax = plt.subplots(figsize=(6, 0.8 * len(libelles) + 1.6))
     y = list(range(len(libelles)))[::-1]
     ax.barh(y, [v or 0 for v in valeurs], color="#2166ac")
     for yi, v in zip(y, valeurs):
@@ -164,7 +179,7 @@ def barres(titre: str, libelles: list[str], valeurs: list[float | None], ident: 
     ax.set_xlabel(unite)
     ax.margins(x=0.12)  # room for the figure written after the longest bar
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(_replier(titre, 34), loc="left")
+    ax.set_title(_replier(titre, 30), loc="left")
     fig.tight_layout()
     alternative = f"{titre} : " + " ; ".join(f"{l}, {('secret' if v is None else f'{_chiffre(v)} {unite}')}"
                                              for l, v in zip(libelles, valeurs)) + "."
@@ -177,7 +192,7 @@ def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: st
              couleurs=COULEURS_ECHELLE, unite: str = "% des familles ayant répondu", pourcent: bool = True) -> str:
     """One stacked bar per line: shares on the five-point scale (%), or counts by modality."""
     plt = _figure()
-    fig, ax = plt.subplots(figsize=(6, 0.6 * len(lignes) + 2.0))
+    fig, ax = plt.subplots(figsize=(6, 0.7 * len(lignes) + 2.6))
     y = list(range(len(lignes)))[::-1]
     largeur = 100 if pourcent else max([sum(v or 0 for v in p) for _, p in lignes] + [1])
     for yi, (_, parts) in zip(y, lignes):
@@ -193,10 +208,10 @@ def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: st
     colonnes = 3 if len(poignees) > 4 else 2
     fig.legend(handles=poignees, ncols=colonnes, loc="lower center", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(_replier(titre, 34), loc="left")
+    ax.set_title(_replier(titre, 30), loc="left")
     # the legend's rows under the axis, never over its label
     rangs = -(-len(poignees) // colonnes)
-    fig.tight_layout(rect=(0, (0.3 * rangs + 0.15) / fig.get_figheight(), 1, 1))
+    fig.tight_layout(rect=(0, (0.35 * rangs + 0.2) / fig.get_figheight(), 1, 1))
     mesure = (lambda p: f"{p:.0f} %") if pourcent else _chiffre
     alternative = titre + " : " + " ; ".join(
         f"{l} : " + ", ".join(f"{modalites[k]} {'secret' if p is None else mesure(p)}" for k, p in enumerate(parts))
@@ -221,7 +236,7 @@ def _empiler(ax, yi: float, parts: list[float | None], couleurs, pourcent: bool,
 
 
 def _figure_html(svg: str, legende: str) -> str:
-    return f'<figure class="famnum-graphique" markdown="0" style="width:100%">\n{svg}\n<figcaption>{_xml(legende)}</figcaption>\n</figure>\n'
+    return f'<figure class="famnum-graphique" style="width:100%">\n{svg}\n<figcaption>{_xml(legende)}</figcaption>\n</figure>\n'
 
 
 # --- one indicator ----------------------------------------------------------------------------
@@ -311,7 +326,7 @@ def _euros(ligne, champ: str) -> str:
 
 
 def _details_groupes(donnees, ident: str, periode: str, modalites: list[str]) -> str:
-    """The same indicator by QPV and by school level, folded (pymdownx.details)."""
+    """The same indicator by QPV and by school level, folded (a <details> block)."""
     groupes = []
     for ventilation in ("qpv", "niveau"):
         groupes += dict.fromkeys((ventilation, l["groupe"], l["groupe_libelle"]) for l in donnees["indicateurs"]
@@ -325,8 +340,9 @@ def _details_groupes(donnees, ident: str, periode: str, modalites: list[str]) ->
     for ventilation, code, nom in groupes:
         c = _cases(donnees, ident, periode, ventilation, code)
         lignes.append(f"| {_cellule(nom)} | " + " | ".join(_n(c.get(m)) for m in [*modalites, ENSEMBLE]) + " |")
-    corps = "\n".join("    " + l for l in _defilant(lignes, "par quartier et par niveau scolaire").splitlines())
-    return f'??? note "Par quartier et par niveau scolaire"\n\n{corps}\n'
+    # Raw HTML, not pymdownx.details: Markdown would wrap the indented table region in a <p>.
+    return (f'<details class="note">\n<summary>Par quartier et par niveau scolaire</summary>\n'
+            f'{_defilant(lignes, "par quartier et par niveau scolaire")}</details>\n')
 
 
 def _blocs_du_plan(donnees, plan: str) -> list[tuple[str, bool]]:

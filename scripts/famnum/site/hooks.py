@@ -345,7 +345,19 @@ def on_post_page(output: str, page: Page, config: Any) -> str:
         else f"{prefix}accessibilite/"
     output = output.replace('href="famnum:accessibilite"',
                             f'href="{get_relative_url(statement, page.url)}"')
-    return output
+    return toc_sans_case(output)
+
+
+TOC_LABEL_RE = re.compile(r'<label class="md-nav__title" for="__toc">(.*?)</label>', re.S)
+
+
+def toc_sans_case(output: str) -> str:
+    """On a section's index page the theme writes the table of contents' title as a <label> for the
+    `__toc` checkbox it leaves out there: a label for no control (invalid HTML). Keep the title, as
+    a plain block, when the checkbox is missing."""
+    if 'id="__toc"' in output:
+        return output
+    return TOC_LABEL_RE.sub(r'<div class="md-nav__title">\1</div>', output)
 
 
 ALTERNATE_RE = re.compile(r'href="[^"]*"(\s+hreflang="([a-z]{2})")')

@@ -67,30 +67,30 @@ def _conservation(racine: Path) -> list[str]:
 def registre_markdown(racine: Path) -> str:
     schema = json.loads((racine / "data" / "schemas" / "famille.schema.json").read_text(encoding="utf-8"))
     parties = [
-        "### Responsable du traitement", "",
+        "## Responsable du traitement", "",
         "*À compléter par le territoire : la collectivité ou le GIP qui porte le Programme de Réussite Éducative, "
         "son adresse, son délégué à la protection des données.*", "",
-        "### Finalités", "", *[f"- {f}" for f in FINALITES], "",
-        "### Personnes concernées", "",
+        "## Finalités", "", *[f"- {f}" for f in FINALITES], "",
+        "## Personnes concernées", "",
         "Les familles des quartiers prioritaires repérées par les écoles, les collèges et l'équipe PRE : les enfants "
         "et leurs représentants légaux.", "",
-        "### Catégories de données", "",
+        "## Catégories de données", "",
         "Chaque dossier suit la fiche nominative de diagnostic :", "", *_categories(schema), "",
         "Aucun mot de passe, aucun identifiant de connexion des familles n'est jamais enregistré.", "",
-        "### Destinataires", "",
+        "## Destinataires", "",
         "- les référents de parcours et la coordination du PRE, qui détiennent une clé de déchiffrement ;",
         "- la commission d'attribution, qui lit des dossiers pseudonymisés ;",
         "- *à compléter par le territoire : partenaires qui reçoivent une information (fournisseur du matériel, "
         "structure qui forme les parents…).*", "",
-        "### Durées de conservation", "", *_conservation(racine), "",
+        "## Durées de conservation", "", *_conservation(racine), "",
         "Un dossier effacé ne laisse, pour que les chiffres déjà publiés ne changent pas, qu'un reste anonyme "
         "chiffré comme les dossiers : le quartier, le niveau scolaire (école ou collège), les étapes du parcours "
         "datées au mois et les réponses codées des suivis ; ni nom, ni adresse, ni date de naissance, ni "
         "identifiant. Le registre des effacements, public, ne note que la date et le motif de chaque effacement.", "",
-        "### Sécurité", "",
+        "## Sécurité", "",
         "Chaque dossier est chiffré (age) pour les seuls détenteurs de clé ; l'historique des modifications est "
         "gardé par git ; les chiffres publiés sont anonymes.", "",
-        "### Droits des familles", "",
+        "## Droits des familles", "",
         "Accès, rectification, effacement, limitation : auprès du référent de parcours. Réclamation : CNIL.",
     ]
     return "\n".join(parties)
