@@ -45,7 +45,7 @@ def verifier_texte_clair(territoire: Territoire, fichiers: list[str] | None = No
             texte = chemin.read_text(encoding="utf-8", errors="ignore")
         except OSError:
             continue
-        if _CLE_PRIVEE.search(texte) and not relatif.endswith(".md"):
+        if _CLE_PRIVEE.search(texte):  # a .md too: content/ is the public site's source
             rapport.ajouter(Probleme(relatif, "contient une clé privée age (AGE-SECRET-KEY-…)",
                                      correction="retirez ce fichier du dépôt et gardez la clé hors du dépôt (~/.config/famnum/)"))
         if _DOSSIER_EN_CLAIR.search(texte) and _DONNEE_PERSONNELLE.search(texte):
