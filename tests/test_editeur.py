@@ -145,3 +145,40 @@ def test_voir_et_evenement(coffre, territoire):
     assert d["id"] in liste.output and "1 famille(s)" in liste.output
     vide = CliRunner().invoke(main, ["familles", "lister", "--qpv", "epine"])
     assert "Aucune famille" in vide.output
+
+
+# --- issue 12, point 4: the editor shows every section of the schema ---------------------------
+
+def _recensee():
+    from famnum.dossiers import evenement, nouveau_dossier
+
+    return nouveau_dossier({"enfants": [{"prenom": "Zéphirine", "nom": "Quillembois"}], "qpv": "epine",
+                            "contact_recensement": {"telephone": "+33639987351"}},
+                           set(), [evenement("recensement", "coordinatrice PRE", details={"source": "ecole"})])
+
+
+def test_la_vue_montre_chaque_partie_vide_avec_son_titre_et_son_aide(coffre):
+    d = _recensee()
+    texte = editeur.rendre(d, coffre.schema)
+    for ligne in ("  # Foyer (obligatoire)\n  foyer:\n    # Nombre d'adultes résidant au domicile (obligatoire)\n    nb_adultes:\n",
+                  "  # Capacités de la famille (obligatoire)\n", "  # Consentement (obligatoire)\n",
+                  "      # Date de naissance (obligatoire)\n", "      date_naissance:\n",
+                  "  # La famille considère avoir des besoins numériques (obligatoire) — oui ou non\n  besoin_declare:\n",
+                  "      #   Seulement si la famille a au moins un ordinateur.\n",
+                  "    -\n      # Prénom (obligatoire)\n      prenom:\n"):  # a template for the first legal representative
+        assert ligne in texte, ligne
+    assert "data/referentiels" not in texte
+    assert editeur.relire(texte, d, coffre.schema) == d  # the empty template adds nothing
+
+
+def test_remplir_une_partie_vide_dans_l_editeur(coffre, territoire, tmp_path, monkeypatch):
+    d = _recensee()
+    coffre.enregistrer([d], "Import")
+    monkeypatch.setenv("EDITOR", faux_editeur(tmp_path, [
+        "texte = texte.replace('    nb_adultes:\\n', '    nb_adultes: 2\\n').replace('    nb_enfants:\\n', '    nb_enfants: 1\\n')"
+        ".replace('  besoin_declare:\\n', '  besoin_declare: oui\\n')"]))
+    resultat = CliRunner().invoke(main, ["famille", "modifier", d["id"]])
+    assert resultat.exit_code == 0, resultat.output
+    fiche = Coffre(territoire).lire(d["id"])["fiche"]
+    assert fiche["foyer"] == {"nb_adultes": 2, "nb_enfants": 1} and fiche["besoin_declare"] is True
+    assert "representants_legaux" not in fiche and fiche["enfants"] == d["fiche"]["enfants"]

@@ -194,6 +194,8 @@ def _lire_selon(valeur, noeud: dict):
     """One typed value read as its field says (date, phone, postal code, class); raises SaisieInvalide."""
     if noeud.get("format") == "date" and isinstance(valeur, str):
         return lire_date(valeur)
+    if noeud.get("type") == "boolean" and isinstance(valeur, str) and valeur.strip():
+        return lire_oui_non(valeur)
     if isinstance(valeur, (str, int)) and not isinstance(valeur, bool):
         lecteurs = {"telephone": lambda v: lire_telephone(str(v))[0], "code_postal": lire_code_postal,
                     "classe": lambda v: lire_classe(str(v), noeud.get("x-classes", []))}

@@ -21,10 +21,12 @@ from typing import Callable
 from ..erreurs import FamnumError, Probleme
 from ..saisie import date_fr, normaliser_saisie, telephone_lisible
 from ..schemas import SchemaFamille, libelle
+from .terminal import nettoyer
 
 MARQUE_ERREUR = "#! "
 ENTETE = """# Dossier {id} — fiche nominative de diagnostic et journal des événements.
-# Modifiez les valeurs après les deux-points, enregistrez, puis fermez l'éditeur.
+# Modifiez les valeurs après les deux-points, enregistrez, puis fermez l'éditeur. Chaque partie de la fiche
+# est là, même vide : remplissez ce qui manque à sa place (une clé vide est ignorée).
 # Les lignes qui commencent par # sont des aides : elles sont ignorées.
 # Dates : jj/mm/aaaa. Téléphones : 06 39 98 01 02. Pour abandonner : videz le fichier, enregistrez, fermez.
 """
@@ -61,29 +63,59 @@ def commande_editeur() -> list[str]:
 
 # --- YAML for people ------------------------------------------------------------------------
 
-def _pour_affichage(valeur, noeud: dict):
+def _commentaire(noeud: dict, obligatoire: bool) -> str:
+    """The French title of a key, « (obligatoire) », its choices and its help, as comment lines."""
+    elements = noeud.get("items", {})
+    porteur = noeud if "enum" in noeud else elements if "enum" in elements else None
+    lignes = [noeud.get("title", "") + (" (obligatoire)" if obligatoire else "")]
+    if porteur:
+        lignes[0] += " — choix : " + ", ".join(f"{c} ({libelle(porteur, c)})" for c in porteur["enum"])
+    if noeud.get("type") == "boolean":
+        lignes[0] += " — oui ou non"
+    aide = " ".join(t for t in (noeud.get("x-demander-si", {}).get("texte"), noeud.get("description")) if t)
+    if aide:
+        lignes.append("  " + aide)
+    return "\n".join(l for l in lignes if l.strip())
+
+
+def _modele(noeud: dict):
+    """An empty answer of the right shape, for a part of the fiche not filled yet."""
+    if noeud.get("type") == "object":
+        return {cle: _modele(enfant) for cle, enfant in noeud.get("properties", {}).items() if not enfant.get("readOnly")}
+    if noeud.get("type") == "array":
+        return [_modele(noeud["items"])] if noeud.get("items", {}).get("type") == "object" else []
+    return None
+
+
+def _pour_affichage(valeur, noeud: dict, complet: bool = False, profondeur: int = 0):
+    """The dossier as commented YAML; with `complet`, every key of the schema is there, empty ones too
+    (the steward sees what is missing and types it in place, never a key from memory)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if isinstance(valeur, dict):
         carte = CommentedMap()
         proprietes = noeud.get("properties", {})
-        for cle, v in valeur.items():
+        requis = set(noeud.get("required", [])) | set(noeud.get("x-requis-diagnostic", []))
+        cles = [c for c in proprietes if c in valeur or (complet and not proprietes[c].get("readOnly"))]
+        cles += [c for c in valeur if c not in proprietes]
+        for cle in cles:
             enfant = proprietes.get(cle, {})
-            carte[cle] = _pour_affichage(v, enfant)
-            commentaire = enfant.get("title", "")
-            elements = enfant.get("items", {})
-            porteur = enfant if "enum" in enfant else elements if "enum" in elements else None
-            if porteur:
-                commentaire += " — choix : " + ", ".join(f"{c} ({libelle(porteur, c)})" for c in porteur["enum"])
+            brut = valeur[cle] if cle in valeur else _modele(enfant)
+            if complet and isinstance(brut, list) and not brut and enfant.get("items", {}).get("type") == "object":
+                brut = [_modele(enfant["items"])]
+            carte[cle] = _pour_affichage(brut, enfant, complet, profondeur + 1)
+            commentaire = _commentaire(enfant, cle in requis)
             if commentaire:
-                carte.yaml_set_comment_before_after_key(cle, before=commentaire, indent=0)
+                carte.yaml_set_comment_before_after_key(cle, before=commentaire, indent=2 * profondeur)
         return carte
     if isinstance(valeur, list):
-        return CommentedSeq(_pour_affichage(v, noeud.get("items", {})) for v in valeur)
+        return CommentedSeq(_pour_affichage(v, noeud.get("items", {}), complet, profondeur + 1) for v in valeur)
     if noeud.get("format") == "date" and isinstance(valeur, str):
         return date_fr(valeur)
     if noeud.get("x-saisie") == "telephone" and isinstance(valeur, str):
         return telephone_lisible(valeur)
+    if noeud.get("type") == "boolean" and isinstance(valeur, bool):
+        return "oui" if valeur else "non"
     return valeur
 
 
@@ -97,9 +129,17 @@ def _yaml():
 
 
 def rendre(dossier: dict, schema: SchemaFamille) -> str:
-    vue = {"fiche": dossier["fiche"], "journal": dossier.get("journal", [])}
+    """Every section of the fiche, empty ones included, with their French titles and help; the journal
+    as it is."""
+    from ruamel.yaml.comments import CommentedMap
+
     tampon = io.StringIO()
-    _yaml().dump(_pour_affichage(vue, schema.inline), tampon)
+    fiche = _pour_affichage(dossier["fiche"], schema.sous_schema(("fiche",)), complet=True, profondeur=1)
+    journal = _pour_affichage(dossier.get("journal", []), schema.sous_schema(("journal",)), profondeur=1)
+    vue = CommentedMap(fiche=fiche, journal=journal)
+    vue.yaml_set_comment_before_after_key("fiche", before=schema.sous_schema(("fiche",)).get("title", "Fiche"))
+    vue.yaml_set_comment_before_after_key("journal", before="Journal des événements (ajoutez-en avec famnum famille evenement)")
+    _yaml().dump(vue, tampon)
     return ENTETE.format(id=dossier["id"]) + tampon.getvalue()
 
 
@@ -121,7 +161,7 @@ def relire(texte: str, dossier: dict, schema: SchemaFamille) -> dict:
     if inconnus:
         raise FamnumError(f"partie inconnue en haut du fichier : {', '.join(sorted(inconnus))}.")
     return {"id": dossier["id"], "version": dossier.get("version", 1),
-            "fiche": normaliser_saisie(brut["fiche"], schema.sous_schema(("fiche",))),
+            "fiche": normaliser_saisie(nettoyer(brut["fiche"] or {}), schema.sous_schema(("fiche",))),
             "journal": normaliser_saisie(brut.get("journal") or [], schema.sous_schema(("journal",)))}
 
 
