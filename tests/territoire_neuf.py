@@ -48,3 +48,30 @@ def remplir(racine: Path, budget: int = 3000) -> None:
             page.write_text(contenu.replace("Le Mans", "Val Fleuri"), encoding="utf-8")
     subprocess.run(["git", "add", "data", "mkdocs.yml", "content"], cwd=racine, check=True)
     subprocess.run(["git", "commit", "-q", "--no-verify", "-m", "Données du territoire"], cwd=racine, check=True)
+
+
+class Repondeur:
+    """Answers a terminal form by the text of each question (the first matching rule, else Entrée), the
+    way a person reads the question; a question asked again and again fails the test with the last ones."""
+
+    def __init__(self, regles: list[tuple[str, str]]):
+        self.regles = [(re.compile(motif), reponse) for motif, reponse in regles]
+        self.posees: list[str] = []
+
+    def __call__(self, question: str) -> str:
+        self.posees.append(question)
+        if self.posees.count(question) > 3:
+            raise AssertionError(f"question reposée sans fin : {question!r} ; les dernières : {self.posees[-8:]}")
+        return next((reponse for motif, reponse in self.regles if motif.search(question)), "")
+
+
+# The diagnostic interview of a family with one child of 11, no computer, a box, asking for a computer only.
+ENTRETIEN = [
+    (r"Ajouter « Enfant", "n"), (r"Ajouter « Représentant", "n"), (r"^\s*Prénom$", "Noémie"),
+    (r"^\s*Nom$", "Quillembois"), (r"Lien", "1"), (r"Langues", "1"), (r"Renseigner « Adresse", "n"),
+    (r"Nombre d'adultes", "1"), (r"Nombre d'enfants", "1"), (r"Âge de l'enfant", "11"),
+    (r"Nombre d'ordinateurs", "0"), (r"Nombre d'imprimantes", "0"), (r"Nombre de tablettes", "0"),
+    (r"Nombre de smartphones", "1"), (r"Permettent-ils", "n"), (r"^\s*Imprimante \[o/n\]", "n"),
+    (r"^\s*Connexion internet \[o/n\]", "n"), (r"\[numéro\]", "1"), (r"\[o/n\]", "o"),
+    (r"Date du consentement", "15/10/2026"), (r"Recueilli par", "référente PRE"),
+]

@@ -144,23 +144,28 @@ def texte_tableaux(recensement: Recensement) -> str:
     ref = recensement.referentiels
     par_ecole, par_qpv = comptes(recensement)
     total = sum(par_ecole.values())
+    # the 2020 forecast column is Le Mans's own (the demo's); a new territory's schools have none
+    avec_prevision = any(e["prevision_2020"] or e["etat_recensement_2020"] for e in ref.etablissements.values())
+    prevision = (lambda texte: f" {texte:>10}") if avec_prevision else (lambda texte: "")
     lignes = ["Familles recensées par établissement (premier enfant), regroupées par QPV de l'établissement",
-              f"{'Quartier prioritaire':<32} {'Établissement scolaire':<42} {'Familles':>8} {'Prévu 2020':>10}",
-              "-" * 95]
+              f"{'Quartier prioritaire':<32} {'Établissement scolaire':<42} {'Familles':>8}{prevision('Prévu 2020')}",
+              "-" * (95 if avec_prevision else 84)]
     for code_qpv, qpv in ref.qpv.items():
         ecoles = [e for e in ref.etablissements.values() if e["qpv"] == code_qpv]
         for i, ecole in enumerate(ecoles):
             prevu = ecole["prevision_2020"] or ("en cours" if ecole["etat_recensement_2020"] == "en_cours" else "")
             if ecole["etat_recensement_2020"] == "incomplet":
                 prevu = f"{prevu}*"
-            lignes.append(f"{qpv['nom'] if i == 0 else '':<32} {ecole['nom']:<42} {par_ecole.get(ecole['code'], 0):>8} {prevu:>10}")
+            lignes.append(f"{qpv['nom'] if i == 0 else '':<32} {ecole['nom']:<42} {par_ecole.get(ecole['code'], 0):>8}"
+                          f"{prevision(prevu)}")
     inconnus = par_ecole.get("", 0)
     prevu_total = sum(int(e["prevision_2020"] or 0) for e in ref.etablissements.values())
-    lignes += ["-" * 95,
-               f"{'':<32} {'Établissement non renseigné':<42} {inconnus:>8} {'':>10}",
-               f"{'':<32} {'Total':<42} {total:>8} {prevu_total:>10}",
-               "* recensement encore incomplet au 12/05/2020.",
-               "",
+    lignes += ["-" * (95 if avec_prevision else 84),
+               f"{'':<32} {'Établissement non renseigné':<42} {inconnus:>8}{prevision('')}",
+               f"{'':<32} {'Total':<42} {total:>8}{prevision(prevu_total)}"]
+    if any(e["etat_recensement_2020"] == "incomplet" for e in ref.etablissements.values()):
+        lignes.append("* recensement encore incomplet au 12/05/2020.")
+    lignes += ["",
                "Familles recensées par QPV de résidence",
                f"{'Quartier prioritaire':<42} {'Familles':>8}",
                "-" * 51]
