@@ -328,6 +328,20 @@ def test_arabic_contacts_are_isolated_left_to_right(site):
     assert "<bdi" not in (site / "index.html").read_text(encoding="utf-8")
 
 
+def test_arabic_diagrams_speak_arabic(site):
+    """Each tutorial drawing with French words has an Arabic version (image.ar.svg) that the
+    Arabic pages show instead: none of the French title or labels is left in it."""
+    label = re.compile(r"<(?:title|text)\b[^>]*>([^<&]*[A-Za-zéèàù]{4}[^<]*)<")
+    for drawing in sorted(CONTENT.rglob("*.svg")):
+        if re.search(r"\.[a-z]{2}\.svg$", drawing.name) or "assets" in drawing.parts:
+            continue
+        french = label.findall(drawing.read_text(encoding="utf-8"))
+        served = site / "ar" / drawing.relative_to(CONTENT)
+        assert served.exists(), f"{drawing.with_suffix('.ar.svg').relative_to(CONTENT)} manque"
+        left = [w for w in french if f">{w}<" in served.read_text(encoding="utf-8")]
+        assert french and not left, f"ar/{served.relative_to(site / 'ar')} : encore en français {left}"
+
+
 def test_unknown_marker_is_reported():
     text, unknown = marqueurs.remplacer("a <!-- famnum:inconnu --> b", {})
     assert unknown == ["inconnu"] and "famnum:inconnu" in text
