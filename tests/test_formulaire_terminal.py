@@ -262,8 +262,9 @@ def test_la_logique_du_formulaire(territoire):
 
 # --- issue 12, point 4: from « recensée » to « diagnostiquée » ----------------------------------
 
-def test_completer_ne_demande_que_ce_qui_manque(territoire, coffre):
-    from famnum.dossiers import evenement, nouveau_dossier, statut
+def _recensee(coffre) -> dict:
+    """A family known from a school's list: children (one without a birth date), QPV, the list's contact."""
+    from famnum.dossiers import evenement, nouveau_dossier
 
     from fabrique import FICHE
 
@@ -274,6 +275,10 @@ def test_completer_ne_demande_que_ce_qui_manque(territoire, coffre):
          "contact_recensement": {"responsable": "Quillembois Noémie", "telephone": "+33639987351", "lien": "mere"}},
         set(), [evenement("recensement", "coordinatrice PRE", details={"source": "ecole"})])
     coffre.enregistrer([recensee], "Import d'une liste de recensement")
+    return recensee
+
+
+def _reponses_completer() -> list[str]:
     debut = _index(REPONSES, "n", _index(REPONSES, "Anatole"))  # from « Ajouter « Enfant n°3 » ? »
     reponses = ["", "02/09/2018"] + REPONSES[debut:]  # the missing birth date: Entrée refused, then typed
     lien = _index(reponses, "1", _index(reponses, "Quillembois"))
@@ -282,6 +287,16 @@ def test_completer_ne_demande_que_ce_qui_manque(territoire, coffre):
     reponses[t:t + 2] = [""]  # Entrée takes the phone the census list brought
     q = _index(reponses, "2", _index(reponses, "n", t))
     del reponses[q]  # the QPV is known: not asked
+    return reponses
+
+
+def test_completer_ne_demande_que_ce_qui_manque(territoire, coffre):
+    from famnum.dossiers import statut
+
+    from fabrique import FICHE
+
+    recensee = _recensee(coffre)
+    reponses = _reponses_completer()
     resultat = CliRunner().invoke(main, ["famille", "completer", recensee["id"], "--par", "référente PRE Sablons"],
                                   input="\n".join(reponses) + "\n")
     assert resultat.exit_code == 0, resultat.output[-3000:]
@@ -295,3 +310,28 @@ def test_completer_ne_demande_que_ce_qui_manque(territoire, coffre):
     assert d["fiche"]["enfants"] == FICHE["enfants"] and d["fiche"]["contact_recensement"]["telephone"] == "+33639987351"
     assert d["fiche"]["representants_legaux"][0]["telephone"] == "+33639987351"
     assert d["fiche"]["foyer"]["ages_enfants"] == [7, 12]
+
+
+def test_une_liste_obligatoire_vide_est_dite_avant_la_premiere_question(territoire):
+    (territoire.referentiels / "qpv.csv").write_text("code,nom,note\n", encoding="utf-8")
+    resultat = CliRunner().invoke(main, ["famille", "nouvelle", "--par", "référente"], input="Léa\n" * 5)
+    assert resultat.exit_code != 0
+    assert "data/referentiels/qpv.csv est vide" in resultat.output and "Prénom" not in resultat.output
+
+
+def test_un_complement_interrompu_reprend_sur_le_meme_dossier(territoire, coffre, monkeypatch):
+    import famnum.cli.familles as familles
+    from famnum.dossiers import statut
+
+    recensee = _recensee(coffre)
+    reponses = _reponses_completer()[:-1]  # without « Enregistrer ? »
+    monkeypatch.setattr(familles, "_console", _console_interrompue(reponses, 12))
+    resultat = CliRunner().invoke(main, ["famille", "completer", recensee["id"], "--par", "référente"], input="o\n")
+    assert resultat.exit_code == 130 and "Brouillon gardé" in resultat.output
+    monkeypatch.setattr(familles, "_console", _console_interrompue(reponses[12:], len(reponses)))
+    resultat = CliRunner().invoke(main, ["famille", "nouvelle", "--reprendre"], input="o\n")
+    assert resultat.exit_code == 0, resultat.output
+    assert f"complément du dossier {recensee['id']} commencé le" in resultat.output
+    assert Coffre(territoire).identifiants() == {recensee["id"]}  # the same dossier, not a new one
+    d = Coffre(territoire).lire(recensee["id"])
+    assert statut(d) == "diagnostique" and d["fiche"]["enfants"][1]["date_naissance"] == "2018-09-02"

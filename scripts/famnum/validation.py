@@ -8,6 +8,7 @@ from datetime import date
 
 from .erreurs import Probleme
 from .referentiels import Referentiels
+from .saisie import accorder
 from .schemas import SchemaFamille, libelle, valeurs_au_chemin
 
 _RESSEMBLE_MOT_DE_PASSE = re.compile(
@@ -151,11 +152,11 @@ def _nombres_coherents(fiche: dict, schema: SchemaFamille, fichier: str) -> list
     problemes = []
     for chemin, liste in schema.champs("x-minimum-nombre-de"):
         elements = fiche.get(liste) if isinstance(fiche.get(liste), list) else []
-        titre = schema.sous_schema(("fiche", liste)).get("title", liste).lower()
+        element = schema.sous_schema(("fiche", liste, 0)).get("title", "élément").lower()
         for valeur in valeurs_au_chemin({"fiche": fiche}, chemin):
             if isinstance(valeur, int) and not isinstance(valeur, bool) and valeur < len(elements):
                 problemes.append(Probleme(
-                    fichier, f"{valeur}, alors que la fiche compte {len(elements)} {titre}", _titre(schema, chemin),
+                    fichier, f"{valeur}, alors que la fiche compte {accorder(len(elements), element)}", _titre(schema, chemin),
                     correction=f"indiquez au moins {len(elements)}, ou retirez de la fiche ce qui n'a pas lieu d'y être"))
     for chemin, frere in schema.champs("x-nombre-elements"):
         for parent in valeurs_au_chemin({"fiche": fiche}, chemin[:-1]):

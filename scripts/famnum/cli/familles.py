@@ -124,6 +124,7 @@ def _mener_entretien(coffre, entretien, par: str, existant: dict | None = None, 
     from ..collecte import brouillons
     from ..collecte.terminal import Questionnaire
 
+    _exiger_listes(coffre)
     questionnaire = Questionnaire(coffre.schema, coffre.referentiels, _console(), entretien,
                                   regles=lambda fiche: _regles(coffre, fiche, existant))
     questionnaire.suggestions = _suggestions(entretien.fiche)
@@ -141,6 +142,21 @@ def _mener_entretien(coffre, entretien, par: str, existant: dict | None = None, 
     coffre.enregistrer([dossier], "Diagnostic d'une famille recensée" if existant else "Nouvelle fiche de diagnostic")
     brouillons.effacer(brouillon)
     click.secho(f"Dossier {dossier['id']} enregistré, chiffré et commité.", fg="green")
+
+
+def _exiger_listes(coffre) -> None:
+    """A required question whose list is empty (a new territory's QPV) could never be answered: said
+    before the first question, not after sixty."""
+    from ..erreurs import FamnumError
+
+    for chemin, table in coffre.schema.champs("x-reference"):
+        parent = coffre.schema.sous_schema(tuple(0 if c == "*" else c for c in chemin[:-1]))
+        requis = set(parent.get("required", [])) | set(parent.get("x-requis-diagnostic", []))
+        if chemin[-1] in requis and not coffre.referentiels.table(table):
+            titre = coffre.schema.titre_chemin(tuple(0 if c == "*" else c for c in chemin))
+            raise FamnumError(f"data/referentiels/{table}.csv est vide : la question « {titre} » n'aurait aucune "
+                              f"réponse possible. À faire : ajoutez-y au moins une ligne (voir « famnum verifier »), "
+                              "commitez, puis relancez l'entretien.")
 
 
 def _dossier(coffre, fiche: dict, par: str, existant: dict | None, identifiant: str) -> dict:

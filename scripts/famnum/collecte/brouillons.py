@@ -28,9 +28,9 @@ class Brouillon:
     def description(self) -> str:
         """What a person needs to pick a draft, without any personal value."""
         quand = datetime.fromisoformat(self.contenu["date"]).strftime("%d/%m/%Y à %H:%M")
-        quoi = f"complément du dossier {self.contenu['identifiant']}" if self.contenu.get("identifiant") \
-            else "nouvelle fiche"
-        return f"{quoi}, commencé(e) le {quand}"
+        if self.contenu.get("identifiant"):
+            return f"complément du dossier {self.contenu['identifiant']} commencé le {quand}"
+        return f"nouvelle fiche commencée le {quand}"
 
 
 def dossier_des_brouillons(coffre) -> Path:

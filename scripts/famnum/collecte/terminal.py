@@ -260,9 +260,11 @@ class Questionnaire:
         suggestion = self.suggestions.get(cle(chemin))
         montree = libelle(noeud, suggestion) if "enum" in noeud else suggestion
         indication = self._indication(noeud) + (f" ; Entrée : {montree}" if suggestion else "")
+        premiere = True
         while True:
             reponse = self._question(noeud, obligatoire and not suggestion, niveau, indication.strip(" ;"),
-                                     passer=not suggestion) or suggestion
+                                     passer=not suggestion, aide=premiere) or suggestion
+            premiere = False
             if not reponse:
                 return None
             try:
@@ -339,8 +341,9 @@ class Questionnaire:
                 self.console.ecrire(entete[0])
                 entete[1] = True
 
-    def _question(self, noeud, obligatoire, niveau, indication="", passer=True):
-        aide = noeud.get("description")
+    def _question(self, noeud, obligatoire, niveau, indication="", passer=True, aide=True):
+        """Asks once (the help is shown at the first try only, not after each refusal)."""
+        aide = noeud.get("description") if aide else None
         if aide:
             self._ecrire(f"{'  ' * niveau}  ({aide})")
         suffixe = [] if obligatoire or not passer else ["Entrée pour passer"]
