@@ -676,3 +676,24 @@ def test_le_delai_habituel_suit_le_seuil_du_territoire():
     assert "environ 6 semaines (médiane sur 12 familles)" in phrase_delai(delai_habituel(douze))
     strict = delai_habituel(douze, seuil=15)
     assert strict.semaines is None and "Moins de 15 familles" in phrase_delai(strict)
+
+
+def test_le_dossier_de_commission_se_lit_sur_papier(petit_territoire):
+    """Issue 12, point 13: criteria named (no « C1 2 · C2 6 » codes), the ranked families on landscape
+    pages, the totals against budget and stock on the first page."""
+    import re
+
+    from pypdf import PdfReader
+
+    coffre, _ = petit_territoire
+    assert CliRunner().invoke(main, ["attribution", "commission", "--date", "15/10/2025"]).exit_code == 0
+    pages = PdfReader(coffre.territoire.prive / "commission-2025-10-15.pdf").pages
+    textes = [page.extract_text() for page in pages]
+    assert not any(re.search(r"\bC\d+ \d", t) for t in textes)
+    premiere = textes[0].replace("\u202f", " ")
+    for attendu in ("Budget des achats de matériel", "Reste après cette séance", "247 847 €", "Stock", "Disponible"):
+        assert attendu in premiere, attendu
+    classee = next(i for i, t in enumerate(textes) if "Proposition classée" in t)
+    assert pages[classee].mediabox.width > pages[classee].mediabox.height  # landscape
+    assert pages[0].mediabox.width < pages[0].mediabox.height
+    assert "Sans ordinateur" in textes[classee] and "Enfants scolarisés" in textes[classee]

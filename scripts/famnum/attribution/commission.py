@@ -35,17 +35,25 @@ def tableau(entetes: list[str], lignes: list[list]) -> str:
     return "\n".join(sortie) + "\n"
 
 
-def codes_criteres(grille: Grille) -> dict[str, str]:
-    """C1, C2… in the grid's order: short enough for one line per family."""
-    return {code: f"C{n}" for n, code in enumerate(grille.criteres, 1)}
+# A few words per criterion, for a table read on paper around a table (the grid's libellés are sentences).
+NOMS_COURTS = {"besoin_declare": "Besoin déclaré", "sans_ordinateur": "Sans ordinateur",
+               "ordinateur_partage": "Ordinateur partagé", "enfants_scolarises": "Enfants scolarisés",
+               "collegiens_portable": "Collégiens sans portable", "sans_internet": "Internet",
+               "sans_imprimante": "Sans imprimante", "capacite_paiement": "Capacité de paiement",
+               "accepte_formation": "Formation acceptée", "reside_qpv": "Habite un QPV"}
+
+
+def noms_criteres(grille: Grille) -> dict[str, str]:
+    """Each criterion's short name, in the grid's order."""
+    return {code: NOMS_COURTS.get(code, code) for code in grille.criteres}
 
 
 def niveau_scolaire(c: Candidature) -> str:
     return " et ".join(NIVEAUX[n] for n in c.situation.niveaux) or "non renseigné"
 
 
-def decomposition(c: Candidature, codes: dict[str, str]) -> str:
-    return " · ".join(f"{codes[p.critere]} {nombre(p.points)}" for p in c.points if p.points) or "aucun point"
+def decomposition(c: Candidature, noms: dict[str, str]) -> str:
+    return " · ".join(f"{noms[p.critere]} {nombre(p.points)}" for p in c.points if p.points) or "aucun point"
 
 
 def materiel_propose(c: Candidature, grille: Grille) -> str:
@@ -70,20 +78,20 @@ def version_grille(racine: Path, fichier: str) -> str:
 
 def section_grille(grille: Grille, version: str = "") -> str:
     g = grille.donnees
-    codes = codes_criteres(grille)
+    noms = noms_criteres(grille)
     lignes = []
     for code, critere in g["criteres"].items():
         if "points_par_valeur" in critere:
             poids = " ; ".join(f"{VALEURS.get(v, v)} : {nombre(p)}" for v, p in critere["points_par_valeur"].items())
         else:
             poids = f"{nombre(critere['points'])}" + (f" par unité (au plus {critere['plafond']})" if "plafond" in critere else "")
-        lignes.append([codes[code], critere["libelle"], poids, critere["source"]])
+        lignes.append([noms[code], critere["libelle"], poids, critere["source"]])
     regle = g["regle_age"]
     modes = g["modes"]["selon_capacite"]
     return "\n".join([
         "## La grille utilisée\n",
         f"Fichier public `{grille.fichier}` ({g['titre']})" + (f", version {version}" if version else "") + f". {g['portee']}\n",
-        tableau(["Code", "Critère", "Points", "Source de la donnée"], lignes),
+        tableau(["Nom court", "Critère", "Points", "Source de la donnée"], lignes),
         f"**Règle d'âge** : moins de {regle['age_portable']} ans, ordinateur fixe ; {regle['age_portable']} ans et plus, "
         f"ordinateur portable ; un ordinateur par famille"
         + (f", un second si le foyer compte au moins {regle['second_ordinateur']['personnes_min']} personnes sans ordinateur "
@@ -136,7 +144,7 @@ def section_plan(p: Proposition) -> str:
 
 
 def section_familles(p: Proposition, referentiels: Referentiels) -> str:
-    codes = codes_criteres(p.grille)
+    codes = noms_criteres(p.grille)
     lignes = []
     for c in p.retenues:
         lignes.append([c.rang, c.pseudonyme, referentiels.qpv.get(c.situation.qpv, {}).get("nom", c.situation.qpv),
@@ -149,15 +157,17 @@ def section_familles(p: Proposition, referentiels: Referentiels) -> str:
                 ", ".join(p.grille.libelle_materiel(t) for t in c.besoin.materiels)] for c in p.attente]
     sans = [[c.pseudonyme, nombre(c.score), " ".join(c.besoin.raisons) or "aucune demande"] for c in p.sans_proposition]
     return "\n".join([
+        '<div class="paysage" markdown="1">\n',
         "## Proposition classée\n",
-        "Détail : les points de chaque critère (codes de la grille ci-dessous). « Achats » : coût pour le budget ; "
-        "le matériel du stock n'en coûte pas.\n",
+        "Détail : les points de chaque critère, par son nom court (la grille, à la fin, dit chaque critère en entier). "
+        "« Achats » : coût pour le budget ; le matériel du stock n'en coûte pas.\n",
         tableau(entetes, lignes) if lignes else "*Aucune famille proposée.*\n",
         "## Liste d'attente\n",
         tableau(["Place", "Rang", "Famille", "QPV", "Niveau", "Pers.", "Points", "Détail", "Matériel nécessaire"], attente)
         if attente else "*Personne sur la liste d'attente.*\n",
         "## Familles sans matériel à proposer\n",
         tableau(["Famille", "Points", "Pourquoi"], sans) if sans else "*Aucune.*\n",
+        "</div>\n",
     ])
 
 
@@ -166,24 +176,26 @@ def markdown_commission(p: Proposition, referentiels: Referentiels, fictif: bool
     entete = [f"# Commission d'attribution du matériel numérique — séance du {date_fr(p.jour)}\n"]
     if fictif:
         entete.append("**DONNÉES FICTIVES — démonstration.**\n")
-    entete += [
-        f"{g['territoire']}. Document de travail **confidentiel**, pseudonymisé : chaque famille y est désignée par "
-        "un pseudonyme à clé ; le secrétariat seul peut retrouver le dossier. Ne pas diffuser.\n",
-        "## La séance\n",
-        f"Date : {date_fr(p.jour)}. Secrétariat : {g['commission']['secretariat']}.\n",
-        "Membres de la commission :\n",
-        "\n".join(f"- {m}" for m in g["commission"]["membres"]) + "\n",
-        "La grille propose ; la commission décide et écrit un motif chaque fois qu'elle s'écarte du classement.\n",
-    ]
+    entete.append(f"{g['territoire']}. Document de travail **confidentiel**, pseudonymisé : chaque famille y est "
+                  "désignée par un pseudonyme à clé ; le secrétariat seul peut retrouver le dossier. Ne pas diffuser.\n")
     if p.avertissements:
         entete.append("\n".join(f"> {a}" for a in p.avertissements) + "\n")
-    return "\n".join(entete + [section_totaux(p), section_plan(p), section_familles(p, referentiels), section_grille(p.grille, version)])
+    seance = ["## La séance\n",
+              f"Date : {date_fr(p.jour)}. Secrétariat : {g['commission']['secretariat']}.\n",
+              "Membres de la commission :\n",
+              "\n".join(f"- {m}" for m in g["commission"]["membres"]) + "\n",
+              "La grille propose ; la commission décide et écrit un motif chaque fois qu'elle s'écarte du classement.\n"]
+    # the totals against budget and stock first: they fit the first page, which members read first
+    return "\n".join(entete + [section_totaux(p)] + seance + [section_plan(p), section_familles(p, referentiels),
+                                                               section_grille(p.grille, version)])
 
 
 CSS = """
 @page { size: A4; margin: 14mm 12mm 16mm 12mm;
         @bottom-center { content: "PIED — page " counter(page) " / " counter(pages);
                          font-size: 8pt; color: #444; } }
+@page paysage { size: A4 landscape; }
+.paysage { page: paysage; } .paysage table { font-size: 8.5pt; } .paysage td { padding: 1.4mm 1.6mm; }
 body { font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; line-height: 1.3; color: #111; }
 h1 { font-size: 15pt; margin: 0 0 4mm; } h2 { font-size: 11.5pt; margin: 6mm 0 2mm; border-bottom: 1px solid #999; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 3mm; font-size: 7.5pt; }
@@ -201,7 +213,7 @@ def pdf_depuis_markdown(markdown_texte: str, sortie: Path, titre: str,
     import markdown
     from weasyprint import HTML
 
-    corps = markdown.markdown(markdown_texte, extensions=["tables", "admonition"])
+    corps = markdown.markdown(markdown_texte, extensions=["tables", "admonition", "md_in_html"])
     css = CSS.replace("PIED", pied.replace('"', "'"))
     document = (f"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>{html.escape(titre)}</title>"
                 f"<style>{css}</style></head><body>{corps}</body></html>")
