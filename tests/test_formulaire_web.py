@@ -408,3 +408,27 @@ def test_la_liste_des_dossiers_a_une_recherche(client, coffre):
     assert f">{dossiers[1]['id']}</a>" in r.get_data(as_text=True)
     r = client.post(chemin, data={"recherche": "personne", "csrf_token": _csrf(client, chemin)})
     assert "0 dossier sur 2 correspond à « personne »." in r.get_data(as_text=True)
+
+
+def test_une_famille_recensee_est_diagnostiquee_dans_le_formulaire(client, coffre):
+    from famnum.dossiers import evenement, nouveau_dossier, statut
+
+    recensee = nouveau_dossier({"enfants": [{"prenom": "Zéphirine", "nom": "Quillembois"}], "qpv": "epine"}, set(),
+                               [evenement("recensement", "coordinatrice PRE", details={"source": "ecole"})])
+    coffre.enregistrer([recensee], "Import")
+    chemin = f"/{JETON}/dossier/{recensee['id']}"
+    page = client.get(chemin).get_data(as_text=True)
+    assert "Votre fonction, quand l'entretien de diagnostic est fait" in page
+    partiel = {"enfants.0.prenom": "Zéphirine", "enfants.0.nom": "Quillembois", "qpv": "epine",
+               "enfants.0.date_naissance": "17/04/2013"}
+    r = _enregistrer(client, chemin, partiel)  # no function: saved as is, still « recensée »
+    assert r.status_code == 303 and statut(Coffre(coffre.territoire).lire(recensee["id"])) == "recense"
+    r = _enregistrer(client, chemin, {**partiel, "par": "référente PRE Sablons"})  # the diagnostic, but incomplete
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and '<a href="#c-foyer-nb_adultes">Foyer › Nombre d&#39;adultes' in page
+    reponses = {**REPONSES, "par": "référente PRE Sablons"}
+    r = _enregistrer(client, chemin, reponses)
+    assert r.status_code == 303, r.get_data(as_text=True)[:3000]
+    d = Coffre(coffre.territoire).lire(recensee["id"])
+    assert statut(d) == "diagnostique" and d["journal"][-1]["par"] == "référente PRE Sablons"
+    assert "Diagnostic d'une famille recensée (formulaire)" in git_log(coffre.territoire.racine)

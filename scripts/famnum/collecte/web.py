@@ -313,11 +313,23 @@ def creer_app(coffre: Coffre, jeton: str):
                 f'{enregistrer if bouton_en_haut else ""}{avant}'
                 f'{rendu.champ(noeud, (), valeurs, True)}{enregistrer}</form>')
 
-    def formulaire(titre, action, fiche, erreurs: list[Erreur] = (), par=""):
-        champ_par = "" if action != f"/{jeton_app}/nouveau" else (
-            '<label for="par">Votre fonction (notée dans le journal, pas votre nom) (obligatoire)</label>'
-            f'<input type="text" id="par" name="par" value="{escape(par)}" autocomplete="organization-title">')
-        return page(titre, corps_formulaire(action, fiche_noeud, fiche, erreurs, champ_par), 422 if erreurs else 200,
+    def champ_par(par: str, recensee: bool) -> str:
+        """« Votre fonction »: required for a new fiche; for a family known only from a census list, the
+        sign that the diagnostic interview is done (the save then adds it to the journal)."""
+        if recensee:
+            return ('<label for="par">Votre fonction, quand l\'entretien de diagnostic est fait</label>'
+                    '<p class="aide" id="par-aide">Famille seulement recensée. Remplissez la fiche pendant l\'entretien, '
+                    'puis indiquez votre fonction (pas votre nom) : l\'enregistrement ajoute alors le diagnostic au '
+                    'journal, et chaque partie obligatoire doit être remplie. Laissée vide, la fiche est enregistrée '
+                    'telle quelle et la famille reste recensée.</p>'
+                    f'<input type="text" id="par" name="par" value="{escape(par)}" aria-describedby="par-aide" '
+                    'autocomplete="organization-title">')
+        return ('<label for="par">Votre fonction (notée dans le journal, pas votre nom) (obligatoire)</label>'
+                f'<input type="text" id="par" name="par" value="{escape(par)}" autocomplete="organization-title">')
+
+    def formulaire(titre, action, fiche, erreurs: list[Erreur] = (), par="", existant: dict | None = None):
+        avant = champ_par(par, recensee=existant is not None) if existant is None or statut(existant) == "recense" else ""
+        return page(titre, corps_formulaire(action, fiche_noeud, fiche, erreurs, avant), 422 if erreurs else 200,
                     erreur=bool(erreurs))
 
     def traiter(dossier_existant: dict | None):
@@ -328,13 +340,15 @@ def creer_app(coffre: Coffre, jeton: str):
         if action != "enregistrer":
             brut = modifier_listes(brut, action)
             fiche = _fiche_brouillon(brut, fiche_noeud)
-            return formulaire(titre, request.path, fiche, par=par)
+            return formulaire(titre, request.path, fiche, par=par, existant=dossier_existant)
         fiche = convertir(brut, fiche_noeud) or {}
         if dossier_existant:
             for cle, noeud in fiche_noeud.get("properties", {}).items():
                 if noeud.get("readOnly") and cle in dossier_existant["fiche"]:
                     fiche[cle] = dossier_existant["fiche"][cle]
             dossier = {**dossier_existant, "fiche": fiche}
+            if statut(dossier_existant) == "recense" and len(par) >= 2:  # the diagnostic interview is done
+                dossier["journal"] = [*dossier_existant.get("journal", []), evenement("diagnostic", par)]
         else:
             dossier = nouveau_dossier(fiche, coffre.identifiants(), [evenement("diagnostic", par if len(par) >= 2 else "à indiquer")])
         valeurs = _fiche_brouillon(brut, fiche_noeud)
@@ -343,12 +357,13 @@ def creer_app(coffre: Coffre, jeton: str):
             erreurs.insert(0, Erreur(None, "indiquez-la (par exemple « référente PRE Sablons »)",
                                      champ="Votre fonction", lien="par"))
         if erreurs:
-            return formulaire(titre, request.path, valeurs, erreurs, par)
+            return formulaire(titre, request.path, valeurs, erreurs, par, dossier_existant)
+        action = ("Diagnostic d'une famille recensée (formulaire)" if dossier_existant and statut(dossier) != statut(dossier_existant)
+                  else "Modification d'une fiche (formulaire)" if dossier_existant else "Nouvelle fiche de diagnostic (formulaire)")
         try:
-            coffre.enregistrer([dossier], "Modification d'une fiche (formulaire)" if dossier_existant
-                               else "Nouvelle fiche de diagnostic (formulaire)")
+            coffre.enregistrer([dossier], action)
         except FamnumError as e:
-            return formulaire(titre, request.path, fiche, [Erreur(None, str(e))], par)
+            return formulaire(titre, request.path, fiche, [Erreur(None, str(e))], par, dossier_existant)
         return redirect(f"/{jeton_app}/dossier/{dossier['id']}?enregistre=1", code=303)
 
     @app.route("/<jeton>/nouveau", methods=["GET", "POST"])
@@ -371,11 +386,12 @@ def creer_app(coffre: Coffre, jeton: str):
         existant = lire_ou_404(identifiant)
         if request.method == "POST":
             return traiter(existant)
+        avant = champ_par("", recensee=True) if statut(existant) == "recense" else ""
         corps = (f'{message_enregistre()}<p>État : {escape(STATUTS[statut(existant)])}</p>'
                  f'<p><a class="bouton" href="/{jeton_app}/dossier/{identifiant}/suivi">'
                  'Enregistrer un questionnaire de suivi (T0, T3, T12)</a></p>'
                  f'<h2>Journal</h2>{tableau_journal(afficheur, existant.get("journal", []))}'
-                 f'<h2>Fiche de diagnostic</h2>{corps_formulaire(request.path, fiche_noeud, existant["fiche"])}')
+                 f'<h2>Fiche de diagnostic</h2>{corps_formulaire(request.path, fiche_noeud, existant["fiche"], (), avant)}')
         return page(f"Dossier {identifiant}", corps)
 
     def page_suivi(identifiant, valeurs, erreurs: list[Erreur] = ()):
