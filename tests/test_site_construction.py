@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from html.parser import HTMLParser
@@ -317,6 +318,26 @@ def test_turkish_menu_has_no_french_entry(site, chemin):
     assert len(labels["tr"]) > 5, labels["tr"]
     french = [label for label in labels["tr"] if label in set(labels["fr"])]
     assert not french, f"tr/{chemin} : entrées du menu en français {french}"
+
+
+def _svg_texts(path: Path) -> list[str]:
+    """The title, description and visible labels of a drawing."""
+    return [html.unescape(t) for t in
+            re.findall(r"<(?:title|desc|text)\b[^>]*>([^<]+)<", path.read_text(encoding="utf-8"))]
+
+
+def test_turkish_tutorials_show_their_drawings_in_turkish(site):
+    """Each drawing of the tutorials has a Turkish version (image.tr.svg) that the Turkish site serves:
+    its title, description and labels are not the French ones (keys and symbols excepted)."""
+    drawings = [p for p in (CONTENT / "tutoriels" / "images").glob("*.svg") if p.suffixes == [".svg"]]
+    assert drawings, "aucun dessin dans content/tutoriels/images/"
+    for source in drawings:
+        served = site / "tr" / "tutoriels" / "images" / source.name
+        served = served if served.exists() else site / "tutoriels" / "images" / source.name
+        french = [t for t in _svg_texts(source) if re.search(r"[^\W\d_]{3}", t)]
+        shown = set(_svg_texts(served))
+        left = [t for t in french if t in shown and t not in ("Maj ⇧", "Alt Gr")]
+        assert not left, f"{source.name} : textes restés en français sur le site turc {left} ({source.stem}.tr.svg)"
 
 
 def test_arabic_contacts_are_isolated_left_to_right(site):
