@@ -43,6 +43,17 @@ def test_expliquer_une_famille_seulement_recensee_dit_ce_qui_lui_manque(coffre):
     assert f"famnum famille completer {d['id']}" in sortie
 
 
+def test_famille_voir_dit_ce_qui_manque_a_une_famille_recensee(coffre):
+    d = recensee()
+    coffre.enregistrer([d], "Recensement de test")
+    sortie = CliRunner().invoke(main, ["famille", "voir", d["id"]]).output
+    assert "Recensée" in sortie and "Il lui manque :" in sortie and "Consentement" in sortie
+    assert f"famnum famille completer {d['id']}" in sortie
+    diagnostiquee = dossier_diagnostique({d["id"]})
+    coffre.enregistrer([diagnostiquee], "Diagnostic de test")
+    assert "Il lui manque" not in CliRunner().invoke(main, ["famille", "voir", diagnostiquee["id"]]).output
+
+
 def test_proposer_ne_classe_pas_une_famille_recensee_et_le_dit(coffre):
     d = recensee()
     classee = dossier_diagnostique({d["id"]})

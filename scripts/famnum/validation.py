@@ -191,6 +191,15 @@ def parties_manquantes(dossier: dict, schema: SchemaFamille) -> list[str]:
             + [schema.titre_chemin(chemin) for chemin in naissances_manquantes(fiche)])
 
 
+def ce_qui_manque(dossier: dict, schema: SchemaFamille) -> str | None:
+    """For a family not yet interviewed: what its dossier lacks and what to type, in French; else None."""
+    if diagnostiquee(dossier):
+        return None
+    manque = parties_manquantes(dossier, schema)
+    return ((f"Il lui manque : {', '.join(manque)}.\n" if manque else "")
+            + f"À faire : faites l'entretien de diagnostic (« famnum famille completer {dossier.get('id', '')} »).")
+
+
 def _parties_du_diagnostic(dossier, schema: SchemaFamille, fichier: str) -> list[Probleme]:
     """The fiche's `x-requis-diagnostic` parts: optional for a census list, required once the family
     has been interviewed (draft-07 cannot make a field depend on the journal's content)."""

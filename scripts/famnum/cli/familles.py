@@ -263,9 +263,14 @@ def voir(identifiant: str):
     from ..affichage import Afficheur
     from ..dossiers import STATUTS, Coffre, statut
 
+    from ..validation import ce_qui_manque
+
     coffre = Coffre.ouvrir()
     dossier = coffre.lire(identifiant)
     click.secho(f"Dossier {dossier['id']} — {STATUTS[statut(dossier)]}", bold=True)
+    manque = ce_qui_manque(dossier, coffre.schema)
+    if manque:
+        click.secho(manque, fg="yellow")
     afficheur = Afficheur(coffre.schema, coffre.referentiels)
     click.echo(afficheur.fiche(dossier["fiche"]))
     click.secho("\nJournal :", bold=True)
