@@ -80,7 +80,7 @@ TEXTES: dict[str, dict[str, str]] = {
     "tr": {
         "non_traduit": "Bu sayfa henüz çevrilmedi. İşte Fransızca sürümü.",
         "pdf_fiche": "Kartı PDF olarak indir (yazdırmak için, Fransızca)",
-        "pdf_tutoriels": "Tüm dersleri tek PDF olarak indir (yazdırmak için, Fransızca)",
+        "pdf_tutoriels": "Tüm rehberleri tek PDF olarak indir (yazdırmak için, Fransızca)",
         "pdf_ateliers": "Tüm atölye kartlarını tek PDF olarak indir (yazdırmak için, Fransızca)",
         "verifie_le": "Bilgiler {date} tarihinde kontrol edildi.",
         "sources": "Kaynaklar (Fransızca resmî sayfalar):",
