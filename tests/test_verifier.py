@@ -59,7 +59,7 @@ def test_tous_les_problemes_d_un_coup(coffre, territoire, identite):
         "un autre dossier porte déjà le même identifiant",
         "l'identifiant inscrit dans le dossier ne correspond pas au nom du fichier",
         "data/families/brouillon.yaml : fichier inattendu",
-        "data/families/F-33333.json.age est abîmé ou tronqué",
+        "data/families/F-33333.json.age : abîmé ou tronqué",
     ]
     for attendu in attendus:
         assert attendu in sortie, attendu

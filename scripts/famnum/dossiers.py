@@ -62,11 +62,15 @@ class Coffre:
 
     def __init__(self, territoire: Territoire, identites=None, verifier_acces: bool = True):
         self.territoire = territoire
+        self.erreur_destinataires: FamnumError | None = None
         try:
             self.identites = identites if identites is not None else vault.charger_identites()
-            self.destinataires = vault.lire_destinataires(territoire.destinataires)
-            if verifier_acces:
-                vault.verifier_acces(self.destinataires, self.identites)
+            try:
+                self._destinataires = vault.lire_destinataires(territoire.destinataires)
+            except FamnumError as e:  # reading needs only my key: a broken list stops writing, not reading
+                self.erreur_destinataires, self._destinataires = e, None
+            if verifier_acces and self._destinataires is not None:
+                vault.verifier_acces(self._destinataires, self.identites)
         except FamnumError as e:
             if territoire.cle_de_demo is None or type(e) is not FamnumError:
                 raise
@@ -79,6 +83,21 @@ class Coffre:
     @classmethod
     def ouvrir(cls, racine: Path | None = None) -> "Coffre":
         return cls(Territoire.trouver(racine))
+
+    @property
+    def destinataires(self) -> list[vault.Destinataire]:
+        """The holders every file is encrypted to; an unreadable destinataires.txt refuses here, so that
+        nothing is encrypted to a wrong list, while dossiers can still be read and checked."""
+        if self._destinataires is None:
+            raise self.erreur_destinataires
+        return self._destinataires
+
+    @destinataires.setter
+    def destinataires(self, valeur: list[vault.Destinataire]) -> None:
+        self._destinataires, self.erreur_destinataires = valeur, None
+
+    def nombre_destinataires(self) -> int | None:
+        return None if self._destinataires is None else len(self._destinataires)
 
     @property
     def schema(self) -> SchemaFamille:
@@ -107,11 +126,26 @@ class Coffre:
                 f"Aucun dossier « {identifiant} » dans {self.territoire.relatif(self.territoire.familles)}.\n"
                 "À faire : vérifiez l'identifiant avec « famnum familles lister »."
             )
-        clair = vault.dechiffrer(chemin.read_bytes(), self.identites, self.territoire.relatif(chemin))
+        origine = self.territoire.relatif(chemin)
         try:
-            return json.loads(clair)
-        except json.JSONDecodeError:
-            raise FamnumError(f"{self.territoire.relatif(chemin)} : le contenu déchiffré n'est pas un dossier lisible.") from None
+            return vault.dechiffrer_objet(chemin.read_bytes(), self.identites, origine)
+        except vault.FichierIllisible as e:
+            if e.nature == "autre_cle" and self._un_autre_s_ouvre(chemin):
+                raise vault.illisible_cle_etrangere(origine) from None
+            raise
+
+    def _un_autre_s_ouvre(self, chemin: Path) -> bool:
+        """Whether my key opens another dossier (one is enough to tell a stranger's file from a missing key)."""
+        import pyrage
+
+        for autre in [c for c in self.chemins() if c != chemin][:5]:
+            if autre.stat().st_size <= vault.TAILLE_MAXIMALE:
+                try:
+                    pyrage.decrypt(autre.read_bytes(), self.identites)
+                    return True
+                except (pyrage.DecryptError, OSError):
+                    continue
+        return False
 
     def lire_tous(self, valider: bool = True, processus: int | None = None, valeurs: bool = False,
                   garder: bool = True) -> Lecture:

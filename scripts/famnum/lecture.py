@@ -5,14 +5,13 @@ read once, in a worker process, and only the parsed dossier and its problems com
 """
 from __future__ import annotations
 
-import json
 import multiprocessing
 from datetime import date
 from pathlib import Path
 
 from . import cache_validation, vault
 from .dossiers import Coffre, Lecture, identifiant_du_fichier, nombre_processus, texte_identite_pour_workers
-from .erreurs import FamnumError, Probleme
+from .erreurs import Probleme
 from .referentiels import Referentiels
 from .schemas import SchemaFamille
 
@@ -41,7 +40,8 @@ def _initialiser(cles: list[str], schema: dict, referentiels: Referentiels, atte
 
 def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme], list | None, str | None, list[Probleme]]:
     """(file, dossier, problems, personal values, hash of the ciphertext when the dossier is valid,
-    what a census-only dossier still lacks)."""
+    what a census-only dossier still lacks); a file that does not open as a dossier comes back as
+    (file, ("illisible", why), [its problem], None, None, [])."""
     from .fuites import valeurs_personnelles
     from .validation import a_completer, valider_dossier
 
@@ -49,20 +49,15 @@ def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme], list | None
     nom = f"data/families/{chemin.name}"
     chiffre = chemin.read_bytes()
     try:
-        clair = vault.dechiffrer(chiffre, _etat["identites"], nom)
-    except FamnumError as e:
-        return nom, None, [Probleme(nom, str(e).split("\n")[0], correction=str(e).split("À faire : ")[-1])], None, None, []
-    try:
-        dossier = json.loads(clair)
-    except json.JSONDecodeError:
-        return nom, None, [Probleme(nom, "le contenu déchiffré n'est pas du JSON", correction="restaurez le fichier depuis git")], None, None, []
-    del clair
+        dossier = vault.dechiffrer_objet(chiffre, _etat["identites"], nom)
+    except vault.FichierIllisible as e:
+        return nom, ("illisible", e.nature), [Probleme(nom, e.probleme, correction=e.correction)], None, None, []
     problemes = []
     n = vault.nombre_destinataires(chiffre)
-    if n != _etat["attendus"]:
+    if _etat["attendus"] is not None and n != _etat["attendus"]:  # None: destinataires.txt itself is unreadable
         problemes.append(Probleme(nom, f"chiffré pour {n} clé(s) alors que destinataires.txt en liste {_etat['attendus']}",
                                   correction="relancez le rechiffrement : « famnum cles rechiffrer »"))
-    if isinstance(dossier, dict) and dossier.get("id") != identifiant_du_fichier(chemin):
+    if dossier.get("id") != identifiant_du_fichier(chemin):
         problemes.append(Probleme(nom, "l'identifiant inscrit dans le dossier ne correspond pas au nom du fichier",
                                   "Identifiant du dossier", correction="renommez le fichier ou corrigez l'identifiant"))
     empreinte = None
@@ -72,9 +67,9 @@ def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme], list | None
             problemes += valider_dossier(dossier, _etat["schema"], _etat["referentiels"], nom, _etat["aujourd_hui"])
     avertissements = a_completer(dossier, _etat["schema"], nom) if _etat["valider"] else []
     valeurs = None
-    if _etat["valeurs"] and isinstance(dossier, dict):
+    if _etat["valeurs"]:
         valeurs = valeurs_personnelles(dossier, _etat["schema"].champs("x-personnel"))
-    if not _etat["garder"] and isinstance(dossier, dict):
+    if not _etat["garder"]:
         dossier = dossier.get("id")  # the caller needs only the id: don't ship the dossier back
     return nom, dossier, problemes, valeurs, None if problemes else empreinte, avertissements
 
@@ -88,7 +83,7 @@ def lire_en_parallele(coffre: Coffre, valider: bool = True, processus: int | Non
     chemins = [str(c) for c in coffre.chemins()]
     contexte_, deja_valides = cache_validation.charger(coffre.territoire) if valider else ("", frozenset())
     args = (texte_identite_pour_workers(coffre.identites), coffre.schema.schema, coffre.referentiels,
-            len(coffre.destinataires), valider, date.today(), valeurs, garder, deja_valides)
+            coffre.nombre_destinataires(), valider, date.today(), valeurs, garder, deja_valides)
     processus = processus or nombre_processus()
     if processus == 1 or len(chemins) < SEUIL_PARALLELE:
         _initialiser(*args)
@@ -104,8 +99,15 @@ def lire_en_parallele(coffre: Coffre, valider: bool = True, processus: int | Non
 def _rassembler(resultats) -> Lecture:
     lecture = Lecture()
     lecture.rapport.compteurs["dossiers"] = 0
+    pas_pour_moi = []
     for nom, dossier, problemes, valeurs, empreinte, avertissements in resultats:
         lecture.rapport.compteurs["dossiers"] += 1
+        if isinstance(dossier, tuple):  # ("illisible", why)
+            if dossier[1] == "autre_cle":
+                pas_pour_moi.append(nom)
+            else:
+                lecture.rapport.ajouter(*problemes)
+            continue
         lecture.rapport.ajouter(*problemes)
         lecture.rapport.avertir(*avertissements)
         if empreinte:
@@ -127,4 +129,9 @@ def _rassembler(resultats) -> Lecture:
             lecture.identifiants.add(identifiant)
         if valeurs is not None:
             lecture.valeurs_personnelles.append(valeurs)
+    # some dossiers open and these do not: encrypted to strangers' keys; none opens: my key was never added
+    illisible = vault.illisible_cle_etrangere if lecture.dossiers or lecture.identifiants else vault.illisible_pas_pour_moi
+    for nom in pas_pour_moi:
+        e = illisible(nom)
+        lecture.rapport.ajouter(Probleme(nom, e.probleme, correction=e.correction))
     return lecture

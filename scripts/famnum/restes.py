@@ -49,11 +49,12 @@ def _relatif(chemin: Path) -> str:
 
 
 def lire(chemin: Path, identites) -> dict:
-    reste = json.loads(vault.dechiffrer(chemin.read_bytes(), identites, _relatif(chemin)))
-    if not isinstance(reste, dict) or set(reste) - CHAMPS or set(reste.get("fiche") or {}) - CHAMPS_FICHE or any(
+    reste = vault.dechiffrer_objet(chemin.read_bytes(), identites, _relatif(chemin))
+    if set(reste) - CHAMPS or set(reste.get("fiche") or {}) - CHAMPS_FICHE or any(
             not isinstance(e, dict) or set(e) - CHAMPS_EVENEMENT for e in reste.get("journal") or []):
-        raise FamnumError(f"{_relatif(chemin)} : le contenu déchiffré n'est pas un reste anonyme (champs inattendus).\n"
-                          "À faire : restaurez le fichier depuis git ; un reste ne s'écrit qu'avec « famnum rgpd effacer ».")
+        raise vault.FichierIllisible(_relatif(chemin), "pas_objet", "le contenu déchiffré n'est pas un reste anonyme "
+                                     "(champs inattendus)", "restaurez le fichier depuis git ; un reste ne s'écrit "
+                                     "qu'avec « famnum rgpd effacer »")
     return reste
 
 
@@ -82,7 +83,7 @@ def verifier_fichiers(territoire: Territoire, rapport: Rapport) -> None:
                                          correction="restaurez-le depuis git (« git restore »)"))
 
 
-def verifier_contenus(territoire: Territoire, identites, attendus: int, rapport: Rapport) -> None:
+def verifier_contenus(territoire: Territoire, identites, attendus: int | None, rapport: Rapport) -> None:
     """With the key: each remainder opens, has the remainder's shape and is encrypted to every holder."""
     for chemin in chemins(territoire):
         chiffre = chemin.read_bytes()
@@ -90,14 +91,11 @@ def verifier_contenus(territoire: Territoire, identites, attendus: int, rapport:
             continue  # already reported by verifier_fichiers
         try:
             lire(chemin, identites)
-        except (FamnumError, json.JSONDecodeError) as e:
-            texte = str(e) if isinstance(e, FamnumError) else f"{_relatif(chemin)} : le contenu déchiffré n'est pas du JSON"
-            rapport.ajouter(Probleme(_relatif(chemin), texte.split("\n")[0].split(" : ", 1)[-1],
-                                     correction=texte.split("À faire : ")[-1] if "À faire : " in texte
-                                     else "restaurez le fichier depuis git"))
+        except vault.FichierIllisible as e:
+            rapport.ajouter(Probleme(e.fichier, e.probleme, correction=e.correction))
             continue
         n = vault.nombre_destinataires(chiffre)
-        if n != attendus:
+        if attendus is not None and n != attendus:  # None: destinataires.txt is unreadable, reported apart
             rapport.ajouter(Probleme(_relatif(chemin), f"chiffré pour {n} clé(s) alors que destinataires.txt en liste "
                                                        f"{attendus}",
                                      correction="relancez le rechiffrement : « famnum cles rechiffrer »"))

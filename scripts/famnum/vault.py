@@ -21,6 +21,16 @@ _STANZA_DESTINATAIRE = re.compile(rb"^-> X25519 ", re.MULTILINE)
 _CLE_PUBLIQUE = re.compile(r"^age1[02-9ac-hj-np-z]{58}$")
 
 
+class FichierIllisible(FamnumError):
+    """A file that does not open as what it should be. `nature` says why (pas_age, trop_gros, tronque,
+    autre_cle, pas_json, pas_objet), `probleme` and `correction` are the French texts, kept apart so
+    that a report shows them without parsing them back."""
+
+    def __init__(self, fichier: str, nature: str, probleme: str, correction: str):
+        self.fichier, self.nature, self.probleme, self.correction = fichier, nature, probleme, correction
+        super().__init__(f"{fichier} : {probleme}\nÀ faire : {correction}")
+
+
 # --- identities ---------------------------------------------------------------------------
 
 def dossier_configuration() -> Path:
@@ -116,26 +126,36 @@ def valider_cle_publique(cle: str) -> str:
 def lire_destinataires(chemin: Path) -> list[Destinataire]:
     """Reads destinataires.txt: each key line is preceded by a comment line naming the role.
 
-    The format stays readable by the reference CLI (`age -R destinataires.txt`).
-    """
+    The format stays readable by the reference CLI (`age -R destinataires.txt`). A missing, empty or
+    damaged list is a FichierIllisible: nothing may be encrypted to it, and its fix is git's."""
+    origine = f"data/families/{chemin.name}"
+    restaurer = (f"restaurez-le : « git restore {origine} » ; s'il a été commité abîmé, « git log -- {origine} » "
+                 f"puis « git restore --source=<commit> {origine} » (les détenteurs s'ajoutent avec « famnum cles ajouter »)")
     if not chemin.is_file():
-        raise FamnumError(f"Fichier des destinataires introuvable : {chemin}.")
+        raise FichierIllisible(origine, "destinataires", "fichier des destinataires introuvable : famnum ne sait pas "
+                                                         "pour quelles clés chiffrer", restaurer)
     destinataires, role = [], ""
-    for numero, ligne in enumerate(chemin.read_text(encoding="utf-8").splitlines(), 1):
+    for numero, ligne in enumerate(chemin.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
         ligne = ligne.strip()
         if not ligne:
             continue
         if ligne.startswith("#"):
             role = ligne.lstrip("#").strip()
             continue
+        if not _CLE_PUBLIQUE.match(ligne):
+            extrait = ligne if len(ligne) <= 40 else ligne[:40] + "…"
+            raise FichierIllisible(origine, "destinataires", f"ligne {numero} : « {extrait} » n'est ni une clé publique "
+                                                             "age (age1…) ni un commentaire (# rôle)", restaurer)
         try:
-            cle = valider_cle_publique(ligne)
-        except FamnumError as e:
-            raise FamnumError(f"{chemin}, ligne {numero} : {e}") from None
-        destinataires.append(Destinataire(cle, role or "rôle non précisé"))
+            pyrage.x25519.Recipient.from_str(ligne)
+        except pyrage.RecipientError:
+            raise FichierIllisible(origine, "destinataires", f"ligne {numero} : la clé publique est abîmée (somme de "
+                                                             "contrôle fausse)", restaurer) from None
+        destinataires.append(Destinataire(ligne, role or "rôle non précisé"))
         role = ""
     if not destinataires:
-        raise FamnumError(f"{chemin} ne contient aucune clé publique : personne ne pourrait lire les dossiers.")
+        raise FichierIllisible(origine, "destinataires", "ne contient aucune clé publique : personne ne pourrait lire "
+                                                         "les dossiers enregistrés avec cette liste", restaurer)
     return destinataires
 
 
@@ -172,24 +192,71 @@ def chiffrer(clair: bytes, recipients) -> bytes:
     return pyrage.encrypt(clair, recipients)
 
 
+# The largest real dossier (a family of ten children, years of journal) is a few tens of KB: a file
+# above this is refused before it is decrypted, wherever it is read (voir, verifier, every command).
+TAILLE_MAXIMALE = 1024 * 1024
+_SURCOUT_AGE = 64 * 1024  # the header and the 16-byte tag of each 64 KiB chunk, with room to spare
+
+
+def _restaurer(origine: str) -> str:
+    return (f"restaurez la dernière version saine : « git restore {origine} » si le fichier abîmé n'est pas "
+            f"commité, sinon « git log -- {origine} » puis « git restore --source=<commit> {origine} »")
+
+
+def illisible_pas_pour_moi(origine: str) -> FichierIllisible:
+    """Not for my key, and no other file is either: my key was never added (or never re-encrypted to)."""
+    return FichierIllisible(origine, "autre_cle", "votre clé ne peut pas ouvrir ce fichier (il n'a pas été chiffré pour elle)",
+                            "demandez à un détenteur actuel de lancer « famnum cles ajouter <votre clé publique> "
+                            "--role \"…\" » (ou « famnum cles rechiffrer » si votre clé est déjà dans destinataires.txt)")
+
+
+def illisible_cle_etrangere(origine: str) -> FichierIllisible:
+    """Not for my key while the territory's other files are: it was encrypted to someone else's keys."""
+    return FichierIllisible(origine, "autre_cle",
+                            "chiffré pour d'autres clés que celles du territoire (les autres dossiers s'ouvrent avec "
+                            "votre clé, celui-ci non) : il ne vient pas de famnum pour ce territoire, ou il a été remplacé",
+                            f"s'il vient d'ailleurs, retirez-le ; sinon {_restaurer(origine)}")
+
+
 def dechiffrer(chiffre: bytes, identites, origine: str) -> bytes:
     if not chiffre.startswith(ENTETE_AGE):
-        raise FamnumError(
-            f"{origine} n'est pas un fichier chiffré age.\n"
-            "À faire : retirez ce fichier de data/families/ (seuls les dossiers chiffrés et destinataires.txt y ont leur place)."
-        )
+        raise FichierIllisible(origine, "pas_age", "n'est pas un fichier chiffré age",
+                               "retirez ce fichier de data/families/ (seuls les dossiers chiffrés et destinataires.txt "
+                               "y ont leur place)")
+    if len(chiffre) > TAILLE_MAXIMALE + _SURCOUT_AGE:
+        raise _trop_gros(origine, len(chiffre))
     try:
-        return pyrage.decrypt(chiffre, identites)
+        clair = pyrage.decrypt(chiffre, identites)
     except pyrage.DecryptError as e:
         if "No matching keys" in str(e):
-            raise FamnumError(
-                f"{origine} : votre clé ne peut pas ouvrir ce dossier (il n'a pas été chiffré pour elle).\n"
-                "À faire : demandez à un détenteur de relancer « famnum cles ajouter » avec votre clé publique."
-            ) from None
-        raise FamnumError(
-            f"{origine} est abîmé ou tronqué (le déchiffrement échoue : {e}).\n"
-            "À faire : restaurez la dernière version saine avec « git restore " + origine + " » ou depuis l'historique."
-        ) from None
+            raise illisible_pas_pour_moi(origine) from None
+        raise FichierIllisible(origine, "tronque", "abîmé ou tronqué : le fichier chiffré ne se déchiffre pas jusqu'au bout",
+                               _restaurer(origine)) from None
+    if len(clair) > TAILLE_MAXIMALE:
+        raise _trop_gros(origine, len(clair))
+    return clair
+
+
+def _trop_gros(origine: str, taille: int) -> FichierIllisible:
+    return FichierIllisible(origine, "trop_gros", f"pèse {taille / 1048576:.1f} Mo, plus qu'un dossier ne peut peser "
+                                                  f"({TAILLE_MAXIMALE // 1048576} Mo au plus) : famnum ne l'ouvre pas",
+                            f"restaurez la dernière version de taille normale : « git log --stat -- {origine} » puis "
+                            f"« git restore --source=<commit> {origine} »")
+
+
+def dechiffrer_objet(chiffre: bytes, identites, origine: str) -> dict:
+    """A dossier or a remainder: decrypted (size-checked), parsed, and a JSON object."""
+    import json
+
+    try:
+        objet = json.loads(dechiffrer(chiffre, identites, origine))
+    except (ValueError, UnicodeDecodeError):
+        raise FichierIllisible(origine, "pas_json", "le contenu déchiffré n'est pas du JSON (chiffré à la main ou par un "
+                                                    "autre outil que famnum)", _restaurer(origine)) from None
+    if not isinstance(objet, dict):
+        raise FichierIllisible(origine, "pas_objet", "le contenu déchiffré n'est pas un dossier (un objet JSON est attendu)",
+                               _restaurer(origine))
+    return objet
 
 
 def nombre_destinataires(chiffre: bytes) -> int:

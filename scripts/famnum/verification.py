@@ -86,8 +86,10 @@ def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = 
     rapport = verifier_texte_clair(territoire, suivis)
     lecture = coffre.lire_tous(valider=True, processus=processus, valeurs=chercher_fuites, garder=garder)
     rapport.fusionner(lecture.rapport)
-    restes.verifier_contenus(territoire, coffre.identites, len(coffre.destinataires), rapport)
-    if len(coffre.destinataires) < 2:
+    restes.verifier_contenus(territoire, coffre.identites, coffre.nombre_destinataires(), rapport)
+    if coffre.erreur_destinataires is not None:
+        rapport.ajouter(_probleme_destinataires(coffre.erreur_destinataires))
+    elif len(coffre.destinataires) < 2:
         rapport.avertir(Probleme("data/families/destinataires.txt", "une seule clé peut ouvrir les dossiers : "
                                  "si elle est perdue, tout est perdu",
                                  correction="ajoutez une clé de secours imprimée (« famnum cles ajouter … --role \"clé de secours\" »)"))
@@ -99,3 +101,8 @@ def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = 
                                      correction="retirez-la de ce fichier ; si le fichier a été commité, "
                                                 "l'historique git la garde : prévenez le responsable des données"))
     return rapport, lecture
+
+
+def _probleme_destinataires(erreur: vault.FichierIllisible) -> Probleme:
+    return Probleme(erreur.fichier, erreur.probleme, correction=erreur.correction)
+
