@@ -168,7 +168,7 @@ def evaluation(dossiers: list[dict], n: int = 10000) -> None:
     from datetime import date, timedelta
 
     from famnum.dossiers import evenement
-    from famnum.evaluation import calcul, definitions, paquet, secret
+    from famnum.evaluation import calcul, definitions, paquet, perte, secret
     from famnum.evaluation.simulation import Simulation
 
     familles = copy.deepcopy(dossiers[:n])
@@ -191,10 +191,16 @@ def evaluation(dossiers: list[dict], n: int = 10000) -> None:
     t_secret = time.perf_counter() - debut - t_calcul
     fichiers = paquet.fichiers(res, defs, controle, "bench")
     total = time.perf_counter() - debut
+    avant_verification = time.perf_counter()
+    failles = secret.verifier(res.tableaux, controle, [p.code for p in res.periodes])
+    t_verification = time.perf_counter() - avant_verification
     print(f"\n== Évaluation : {len(familles)} familles, {suivis} suivis ==")
     print(f"famnum evaluer après lecture (calcul + secret + paquet)  : {total:6.2f} s  (objectif < 5 s ; "
           f"calcul {t_calcul:.2f} s, secret {t_secret:.2f} s, {len(res.tableaux)} tableaux, "
           f"{len(controle.masques)} cases masquées, {sum(len(v) for v in fichiers.values()) // 1024} Ko)")
+    print(f"famnum publier, contrôle des intervalles de protection (HiGHS) : {t_verification:6.2f} s  "
+          f"({len(failles)} case(s) mal protégée(s))")
+    print(perte.mesurer(res, controle).texte())
 
 
 def attribution(dossiers: list[dict]) -> None:

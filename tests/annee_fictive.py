@@ -47,7 +47,8 @@ def publier_annee_fictive(dossier: Path, ref=None, jour: date = JOUR, avec_stock
     res = calcul.calculer({d["id"]: d for d in dossiers}, ref, schema, defs, seances, jour)
     controle = secret.controler(res.tableaux, defs.seuil, [p.code for p in res.periodes])
     stock = charger_stock(Territoire(RACINE)) if avec_stock else None
-    paquet.ecrire(dossier, paquet.fichiers(res, defs, controle, "Territoire fictif (données fictives)", stock=stock))
+    paquet.ecrire(dossier, paquet.fichiers(res, defs, controle, "Territoire fictif (données fictives)", stock=stock,
+                                     fictif=True))
     return res, controle, dossiers, seances, stock
 
 

@@ -1,4 +1,4 @@
-"""An attacker of the published package.
+"""An attacker of the published package: exact solving (fractions), and linear programming (HiGHS).
 
 It reads every table of the package (indicateurs.csv, seances.csv, evaluations_ateliers.csv) and the
 indicators' definitions, writes every relation a reader knows (margins of each table, the same
@@ -179,3 +179,154 @@ def _resoudre(systeme):
                 pivots[q] = ({k: v for k, v in nouveau.items() if v}, rq - g * rhs)
         pivots[p] = (coef, rhs)
     return {p: rhs for p, (coef, rhs) in pivots.items() if len(coef) == 1}
+
+
+# --- linear programming: the protection intervals an attacker derives -----------------------
+
+LARGEUR_MINIMALE = 4
+
+
+@dataclass
+class Bornes:
+    intervalles: dict  # hidden unknown -> (lowest, highest) integer it can be; highest None when unbounded
+    cellules: list
+
+    def sous_protegees(self, vraies: dict, seuil: int) -> dict:
+        """Hidden unknowns (true value not 0) whose interval holds the true value and is narrower than 4
+        without reaching 0 nor straddling the threshold: {unknown: (low, high)}."""
+        mauvaises = {}
+        for ident, (bas, haut) in self.intervalles.items():
+            v = vraies.get(ident)
+            if not v or bas <= 0 or haut is None or haut - bas >= LARGEUR_MINIMALE or bas < seuil <= haut:
+                continue
+            if not bas <= v <= haut:
+                continue  # a monotone series assumed where it is not: a wrong guess, no disclosure
+            mauvaises[ident] = (bas, haut)
+        return mauvaises
+
+
+def _ordre_des_periodes(dossier: Path) -> dict:
+    periodes = sorted(csv.DictReader(open(dossier / "periodes.csv", encoding="utf-8")), key=lambda p: p["fin"])
+    return {p["code"]: i for i, p in enumerate(periodes)}
+
+
+def _monotonie(toutes: list, ordre: dict) -> list[tuple]:
+    """(earlier, later) unknowns of every series, consecutive periods: cumulative counts never decrease.
+    A series whose published figures do decrease is not assumed monotone."""
+    series = defaultdict(dict)
+    for c in toutes:
+        series[c.serie][ordre[c.periode]] = c
+    paires = []
+    for suite in series.values():
+        cles = sorted(suite)
+        publiees = [suite[k].valeur for k in cles if suite[k].valeur is not None]
+        if any(b < a for a, b in zip(publiees, publiees[1:])):
+            continue
+        paires += [(suite[a].ident, suite[b].ident) for a, b in zip(cles, cles[1:]) if suite[a].ident != suite[b].ident]
+    return paires
+
+
+def borner(dossier: Path, definitions) -> Bornes:
+    """Minimise and maximise every hidden count under every relation the package allows."""
+    dossier = Path(dossier)
+    toutes = cellules(dossier, definitions)
+    connu = {c.ident: c.valeur for c in toutes if c.valeur is not None}
+    tables = defaultdict(dict)
+    for c in toutes:
+        tables[c.table][(c.groupe, c.modalite)] = c.ident
+    egalites = [([*interieur], marge) for interieur, marge in _lignes(tables)]
+    inegalites = _monotonie(toutes, _ordre_des_periodes(dossier))
+    caches = sorted({c.ident for c in toutes if c.valeur is None}, key=repr)
+    voisins = defaultdict(set)
+    relations = [("=", {**{i: 0 for i in interieur}, marge: 0}, interieur, marge) for interieur, marge in egalites]
+    relations += [("<=", {a: 0, b: 0}, [a], b) for a, b in inegalites]
+    for k, (_, idents, _, _) in enumerate(relations):
+        for i in idents:
+            voisins[i].add(k)
+    intervalles, vus = {}, set()
+    for depart in caches:
+        if depart in vus:
+            continue
+        groupe, rels, pile = {depart}, set(), [depart]
+        while pile:
+            x = pile.pop()
+            for k in voisins[x]:
+                if k not in rels:
+                    rels.add(k)
+                    for y in relations[k][1]:
+                        if y not in connu and y not in groupe:
+                            groupe.add(y)
+                            pile.append(y)
+        vus |= groupe
+        groupe = sorted(groupe, key=repr)
+        intervalles.update(_programme(groupe, _compatibles(groupe, [relations[k] for k in sorted(rels)], connu), connu))
+    return Bornes(intervalles, toutes)
+
+
+def _compatibles(groupe: list, relations: list, connu: dict) -> list:
+    """The relations, less the monotone ones the published figures contradict (a series that is not
+    cumulative after all): kept one by one while the model stays feasible."""
+    if _faisable(groupe, relations, connu):
+        return relations
+    gardees = [r for r in relations if r[0] == "="]
+    for r in relations:
+        if r[0] == "<=" and _faisable(groupe, gardees + [r], connu):
+            gardees.append(r)
+    return gardees
+
+
+def _faisable(groupe, relations, connu) -> bool:
+    import highspy
+
+    h, _ = _modele(groupe, relations, connu)
+    h.run()
+    return h.getModelStatus() != highspy.HighsModelStatus.kInfeasible
+
+
+def _programme(groupe: list, relations: list, connu: dict) -> dict:
+    import math
+
+    import highspy
+
+    h, col = _modele(groupe, relations, connu)
+    resultat = {}
+    for x, i in col.items():
+        h.changeColCost(i, 1.0)
+        bornes = []
+        for sens in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            h.changeObjectiveSense(sens)
+            h.run()
+            statut = h.getModelStatus()
+            if statut == highspy.HighsModelStatus.kInfeasible:
+                raise AssertionError("modèle de l'attaque infaisable : une relation supposée est fausse")
+            ok = statut == highspy.HighsModelStatus.kOptimal
+            bornes.append(h.getInfo().objective_function_value if ok else None)
+        h.changeColCost(i, 0.0)
+        bas = max(0, math.ceil(bornes[0] - 1e-6)) if bornes[0] is not None else 0
+        haut = math.floor(bornes[1] + 1e-6) if bornes[1] is not None else None
+        resultat[x] = (bas, haut)
+    return resultat
+
+
+def _modele(groupe: list, relations: list, connu: dict):
+    import highspy
+    import numpy as np
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    inf = h.getInfinity()
+    col = {x: i for i, x in enumerate(groupe)}
+    h.addVars(len(groupe), np.zeros(len(groupe)), np.full(len(groupe), inf))
+    for sens, _, gauche, droite in relations:
+        coefs = defaultdict(float)
+        for x in gauche:
+            coefs[x] += 1.0
+        coefs[droite] -= 1.0
+        rhs = -sum(a * float(connu[x]) for x, a in coefs.items() if x not in col)
+        idx = [col[x] for x, a in coefs.items() if x in col and a]
+        if not idx:
+            continue
+        vals = [coefs[x] for x, a in coefs.items() if x in col and a]
+        h.addRow(rhs if sens == "=" else -inf, rhs, len(idx), np.array(idx, dtype=np.int32), np.array(vals))
+    return h, col

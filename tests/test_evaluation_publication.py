@@ -15,12 +15,15 @@ from fabrique import VALEURS_PLANTEES, dossier
 AU = date(2026, 11, 23)
 
 
-def _familles(coffre, n=14):
+def _familles(coffre, n=14, ailleurs=0):
+    """n families counted in May 2025; the last `ailleurs` of them live in another QPV (a small cell)."""
     from famnum.dossiers import evenement
     dossiers, ids = [], set()
     for i in range(n):
         d = dossier(ids)
         ids.add(d["id"])
+        if i >= n - ailleurs:
+            d["fiche"]["qpv"] = "epine"
         d["journal"].insert(0, evenement("recensement", "PRE", date(2025, 5, 5), {"source": "ecole"}))
         d["journal"][1]["date"] = "2025-05-20"
         dossiers.append(d)
@@ -42,9 +45,29 @@ def test_publier_ecrit_le_paquet_et_le_site(coffre, territoire):
     assert (territoire.public / "datapackage.json").is_file()
     assert (territoire.racine / "site" / "evaluation" / "donnees" / "indicateurs.csv").is_file()
     texte = (territoire.public / "indicateurs.csv").read_text(encoding="utf-8")
-    assert "situation,2025-T2,qpv,sablons-bords-huisne" in texte and ",14," in texte
+    assert "situation,2024-2025,qpv,sablons-bords-huisne" in texte and ",14," in texte  # by QPV once a school year
     assert not any(v in texte for v in VALEURS_PLANTEES)
     assert not list((territoire.racine / "build").glob("publication-*"))
+
+
+def test_publier_refuse_une_case_mal_protegee_sans_dire_sa_valeur(coffre, territoire, monkeypatch):
+    """The protection check runs on what publier is about to write: a mask that leaves a count readable
+    stops everything (here: the secondary cells forgotten)."""
+    from famnum.evaluation import secret
+
+    _familles(coffre, 16, ailleurs=2)
+    vrai = secret.controler
+
+    def sans_secondaire(tableaux, seuil, ordre, precedent=None):
+        controle = vrai(tableaux, seuil, ordre, precedent)
+        primaires = {secret.cle_case(t, c) for t in tableaux for c in t.cles() if 0 < t.comptes[c] < seuil}
+        return secret.Controle(seuil, primaires, len(primaires), 0, 1, controle.montants_masques)
+
+    monkeypatch.setattr(secret, "controler", sans_secondaire)
+    with pytest.raises(FamnumError, match="Secret statistique insuffisant") as erreur:
+        publier(aujourd_hui=AU, construire_site=_site_qui_recopie())
+    assert "retrouvée exactement" in str(erreur.value) and "À faire" in str(erreur.value)
+    assert not territoire.public.exists() and not (territoire.racine / "site").exists()
 
 
 def test_publier_echoue_sur_une_valeur_personnelle_plantee_et_ne_publie_rien(coffre, territoire):

@@ -87,11 +87,11 @@ def test_chaque_page_de_plan_montre_chaque_indicateur_avec_sa_definition(rendues
 def test_une_case_masquee_est_ecrite_secret_jamais_sa_valeur(rendues, paquet_complet):
     res, controle, dossier, _ = paquet_complet
     from famnum.evaluation import secret
-    derniere = max(lire(dossier, "periodes.csv"), key=lambda p: p["fin"])["code"]
     libelles = {(l["indicateur"], l["modalite"]): l["modalite_libelle"] for l in lire(dossier, "indicateurs.csv")}
     vues = 0
     for t in res.tableaux:
-        if (t.periode, t.par) != (derniere, "qpv") or (t.indicateur, "oui") not in libelles and t.indicateur != "situation":
+        if t.periode != derniere_de(res, t.indicateur) or t.par != t_par(res, t.indicateur) \
+                or (t.indicateur, "oui") not in libelles and t.indicateur != "situation":
             continue
         plan = next(d["plan"] for d in lire(dossier, "definitions.csv") if d["id"] == t.indicateur)
         for groupe, mod in t.cles():
@@ -105,6 +105,17 @@ def test_une_case_masquee_est_ecrite_secret_jamais_sa_valeur(rendues, paquet_com
     for texte in rendues.values():
         assert not any("s" in l[1:] for l in lignes_des_tableaux(texte))
         assert " s " not in re.sub(r"<svg.*?</svg>", "", texte, flags=re.S)
+
+
+def derniere_de(res, indicateur: str) -> str:
+    """The last period an indicator is published for (the page shows that one)."""
+    codes = {t.periode for t in res.tableaux if t.indicateur == indicateur}
+    return next(p.code for p in reversed(res.periodes) if p.code in codes)
+
+
+def t_par(res, indicateur: str) -> str:
+    """The first breakdown an indicator is published by (the page reads the territory's row there)."""
+    return next(t.par for t in res.tableaux if t.indicateur == indicateur)
 
 
 def lignes_des_tableaux(texte: str) -> list[list[str]]:
@@ -121,9 +132,42 @@ def test_le_resume_donne_les_chiffres_cles_et_mene_a_chaque_plan(rendues, paquet
     dossier = paquet_complet[2]
     derniere = max(lire(dossier, "periodes.csv"), key=lambda p: p["fin"])
     assert page._date(derniere["fin"]) in texte
+    annee = max((l["periode"] for l in lire(dossier, "indicateurs.csv") if l["indicateur"] == "situation"),
+                key=[p["code"] for p in sorted(lire(dossier, "periodes.csv"), key=lambda p: p["fin"])].index)
     equipees = next(l for l in lire(dossier, "indicateurs.csv") if (l["indicateur"], l["periode"], l["ventilation"],
-                    l["groupe"], l["modalite"]) == ("situation", derniere["code"], "qpv", "ensemble", "equipee"))
+                    l["groupe"], l["modalite"]) == ("situation", annee, "qpv", "ensemble", "equipee"))
     assert f"**{equipees['familles'] or 'secret'}** familles ont reçu leur matériel" in texte
+    # issue 14: every figure of the summary is published on the demo
+    assert "secret" not in texte.split("[Méthode et données]")[0], texte
+    assert "souvent ou toujours (T3" in texte
+
+
+def test_les_pages_faites_de_donnees_fictives_le_disent(paquet_complet, tmp_path, monkeypatch):
+    import json
+    import shutil
+    from types import SimpleNamespace
+
+    from famnum.site import hooks
+
+    class Config(dict):
+        theme = {"language": "fr"}
+
+    config = Config(site_dir=str(tmp_path / "site"), docs_dir=str(RACINE / "content"))
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="evaluation/index.md"))
+    monkeypatch.setenv("FAMNUM_PUBLIC", str(paquet_complet[2]))
+    for nom in PAGES:
+        texte = hooks.on_page_markdown((DOSSIER / f"{nom}.md").read_text(encoding="utf-8"), page, config, None)
+        titre = texte.index("\n# ") if not texte.startswith("# ") else 0
+        assert texte.index('!!! warning "Données fictives"') > titre, nom  # under the title, visible
+    assert "Données fictives" not in hooks.on_page_markdown("# Un tutoriel\n\nTexte.\n", page, config, None)
+    reel = tmp_path / "reel"  # a territory's real package: no notice
+    shutil.copytree(paquet_complet[2], reel)
+    descripteur = json.loads((reel / "datapackage.json").read_text(encoding="utf-8"))
+    del descripteur["famnum"]["donnees_fictives"]
+    (reel / "datapackage.json").write_text(json.dumps(descripteur), encoding="utf-8")
+    monkeypatch.setenv("FAMNUM_PUBLIC", str(reel))
+    texte = hooks.on_page_markdown((DOSSIER / "index.md").read_text(encoding="utf-8"), page, config, None)
+    assert "Données fictives" not in texte
 
 
 def test_la_page_equipement_montre_le_stock_a_cote_de_la_liste_d_attente(rendues, paquet_complet):
@@ -148,7 +192,8 @@ def test_la_page_utilisation_montre_les_seances_et_les_fiches_d_evaluation(rendu
     seances = {l["type"]: l for l in lire(dossier, "seances.csv") if l["periode"] == derniere}
     lignes = lignes_des_tableaux(texte)
     assert ["Ateliers CLAS", seances["atelier"]["seances"]] in [l[:2] for l in lignes]
-    reponses = [l for l in lire(dossier, "evaluations_ateliers.csv") if l["periode"] == derniere]
+    annee = max((p for p in lire(dossier, "periodes.csv") if p["nature"] == "annee_scolaire"), key=lambda p: p["fin"])["code"]
+    reponses = [l for l in lire(dossier, "evaluations_ateliers.csv") if l["periode"] == annee]  # once a school year
     fiches = {l["fiche"] for l in reponses if l["reponse"] == "ensemble" and l["personnes"] != "0"}
     assert fiches
     for fiche in fiches:
@@ -156,7 +201,7 @@ def test_la_page_utilisation_montre_les_seances_et_les_fiches_d_evaluation(rendu
     une = next(l for l in reponses if l["fiche"] in fiches)
     assert une["question"] in texte
     if any(l["secret"] == "oui" for l in reponses if l["fiche"] in fiches):
-        assert any(l[0] in ("Jamais", "Rarement", "Parfois", "Souvent", "Toujours", "Ensemble") and "secret" in l[1:]
+        assert any(l[0] in ("Jamais ou rarement", "Parfois", "Souvent ou toujours", "Ensemble") and "secret" in l[1:]
                    for l in lignes)
 
 

@@ -114,7 +114,7 @@ def test_publier_ecrit_le_stock_du_territoire(coffre, territoire):
 def test_un_montant_masque_n_est_pas_publie_mais_le_nombre_l_est(demo_publiee, defs, tmp_path):  # noqa: F811
     res, controle = demo_publiee[0], demo_publiee[1]
     periode = res.periodes[-1].code
-    t = next(t for t in res.tableaux if (t.indicateur, t.periode, t.par) == ("conventions", periode, "qpv"))
+    t = next(t for t in res.tableaux if (t.indicateur, t.periode, t.par) == ("conventions", periode, "ensemble"))
     case = ("ensemble", "location")
     assert t.montants.get(case) and secret.cle_case(t, case) not in controle.masques
     avec_montants_masques = copy.copy(controle)  # the shared fixture stays as it is
@@ -122,6 +122,6 @@ def test_un_montant_masque_n_est_pas_publie_mais_le_nombre_l_est(demo_publiee, d
     paquet.ecrire(tmp_path, paquet.fichiers(res, defs, avec_montants_masques, "x"))
     ligne = next(l for l in csv.DictReader(open(tmp_path / "indicateurs.csv", encoding="utf-8"))
                  if (l["indicateur"], l["periode"], l["ventilation"], l["groupe"], l["modalite"])
-                 == ("conventions", periode, "qpv", "ensemble", "location"))
+                 == ("conventions", periode, "ensemble", "ensemble", "location"))
     assert ligne["familles"] == str(t.comptes[case]) and ligne["secret"] == "non"
     assert ligne["cout_familles_euros"] == "" and ligne["aide_pre_euros"] == ""

@@ -23,6 +23,11 @@ SITUATIONS = {"equipee": "Équipée", "en_attente": "En attente de livraison (é
 PROGRESSIONS = {"progresse": "Progresse", "stable": "Stable", "recule": "Recule"}
 OUI_NON = {"oui": "Oui", "non": "Non"}
 NIVEAUX = {"primaire": "Primaire", "college": "Collège", "non_renseigne": "Établissement non renseigné"}
+# The five-point scale is published in three groups: the detail is too thin for a few hundred
+# families (a « toujours » of 9 would hide the summary's « souvent ou toujours »).
+ECHELLE_PUBLIEE = {"jamais_rarement": "Jamais ou rarement", "parfois": "Parfois", "souvent_toujours": "Souvent ou toujours"}
+GROUPE_ECHELLE = {"jamais": "jamais_rarement", "rarement": "jamais_rarement", "parfois": "parfois",
+                  "souvent": "souvent_toujours", "toujours": "souvent_toujours"}
 
 
 @dataclass(frozen=True)
@@ -161,7 +166,7 @@ def modalite(ind: Indicateur, etat: Etat) -> str:
         return situation(etat)
     if "suivi" in rep:
         v = etat.par_temps.get((ind.temps, rep["suivi"])) if ind.temps else etat.dernier.get(rep["suivi"])
-        return ("oui" if v else "non") if isinstance(v, bool) else v
+        return ("oui" if v else "non") if isinstance(v, bool) else GROUPE_ECHELLE.get(v, v)
     if "progression" in rep:
         q = rep["progression"]
         ecart = ECHELLE.index(etat.apres_t0[q]) - ECHELLE.index(etat.par_temps[("T0", q)])
@@ -200,7 +205,9 @@ def modalites(ind: Indicateur, schema: dict) -> dict[str, str]:
     if "suivi" in rep:
         partie, q = rep["suivi"].split(".")
         noeud = definitions["details_suivi"]["properties"][partie]["properties"][q]
-        return dict(OUI_NON) if noeud.get("type") == "boolean" else dict(noeud["x-libelles"])
+        if noeud.get("type") == "boolean":
+            return dict(OUI_NON)
+        return dict(ECHELLE_PUBLIEE) if set(noeud["x-libelles"]) == set(ECHELLE) else dict(noeud["x-libelles"])
     nom, champ = ("details_decision", rep["decision"]) if "decision" in rep else ("details_convention", rep["convention"])
     return {**definitions[nom]["properties"][champ]["x-libelles"], "non_renseigne": "Non renseigné"}
 
@@ -252,8 +259,10 @@ def calculer(dossiers: dict, referentiels, schema: dict, definitions: Definition
     tableaux = []
     for i, ind in enumerate(inds):
         for k, per in enumerate(liste):
-            for par in ("qpv", "niveau"):
-                tableaux.append(_tableau(ind, per.code, par, list(groupes[par]), list(libelles[ind.id]), cumuls[i][k]))
+            if per.nature not in ind.natures:
+                continue  # a thin table is published once a school year, not every quarter
+            for par in ind.ventilations:
+                tableaux.append(_tableau(ind, per.code, par, list(groupes.get(par, {})), list(libelles[ind.id]), cumuls[i][k]))
     tableaux += _tableaux_seances(seances, liste)
     libelles["seances"] = {"atelier": "Ateliers CLAS", "formation": "Formations des parents"}
     evaluations, questions = _tableaux_evaluations(seances, liste)
@@ -314,8 +323,8 @@ def _tableau(ind: Indicateur, periode: str, par: str, groupes: list, modalites_:
             t.montants[cle] = {"cout_familles": 0.0, "aide_pre": 0.0}
             t.dominants[cle] = {"cout_familles": [], "aide_pre": []}
     for (qpv, niveau, mod), (n, cout, aide, grands_couts, grandes_aides) in cumul.items():
-        groupe = qpv if par == "qpv" else niveau
-        if groupe not in groupes or mod not in modalites_:
+        groupe = {"qpv": qpv, "niveau": niveau}.get(par, ENSEMBLE)  # a table of the whole territory: one row
+        if groupe not in t.groupes or mod not in modalites_:
             raise ValueError(f"{ind.id} : valeur inattendue {groupe!r} / {mod!r}")
         for cle in {(groupe, mod), (groupe, ENSEMBLE), (ENSEMBLE, mod), (ENSEMBLE, ENSEMBLE)}:
             t.comptes[cle] += n
@@ -356,9 +365,11 @@ def _tableaux_evaluations(seances: list[dict], liste: list[Periode]):
             questions.setdefault((s["fiche"], f"q{n}"), bloc["question"])
     tableaux = []
     for per in liste:
+        if per.nature != "annee_scolaire":
+            continue  # a few dozen answers a quarter: published once a school year
         for fiche in sorted({f for f, _ in questions}):
             numeros = sorted((q for f, q in questions if f == fiche), key=lambda q: int(q[1:]))
-            t = Tableau(PREFIXE_EVALUATION + fiche, per.code, "question", numeros, [*ECHELLE, ENSEMBLE],
+            t = Tableau(PREFIXE_EVALUATION + fiche, per.code, "question", numeros, [*ECHELLE_PUBLIEE, ENSEMBLE],
                         f"evaluation:{fiche}")
             for cle in t.cles():
                 t.comptes[cle] = 0
@@ -368,7 +379,7 @@ def _tableaux_evaluations(seances: list[dict], liste: list[Periode]):
                 for n, bloc in enumerate(s.get("evaluation") or [], 1):
                     for reponse, nombre in (bloc.get("reponses") or {}).items():
                         if reponse in ECHELLE:
-                            t.comptes[(f"q{n}", reponse)] += int(nombre)
+                            t.comptes[(f"q{n}", GROUPE_ECHELLE[reponse])] += int(nombre)
                             t.comptes[(f"q{n}", ENSEMBLE)] += int(nombre)
             tableaux.append(t)
     return tableaux, questions

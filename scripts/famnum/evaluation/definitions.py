@@ -8,6 +8,10 @@ from ..erreurs import FamnumError
 
 PLANS = {"equipement": "Équipement", "utilisation": "Utilisation", "scolarite": "Scolarité"}
 TEMPS = {"T0": "à la livraison", "T3": "trois mois après", "T12": "un an après"}
+VENTILATIONS = ("qpv", "niveau")  # by default; "ensemble": the whole territory only, no breakdown
+CHOIX_VENTILATIONS = (*VENTILATIONS, "ensemble")
+NATURES = ("trimestre", "annee_scolaire")
+RYTHMES = {"trimestre": NATURES, "annee_scolaire": ("annee_scolaire",)}
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,8 @@ class Indicateur:
     description: str = ""
     temps: str | None = None
     montants: dict = field(default_factory=dict)
+    ventilations: tuple[str, ...] = VENTILATIONS   # the breakdowns its tables are published by
+    natures: tuple[str, ...] = NATURES              # the periods it is published for
 
     @property
     def repartition(self):
@@ -80,8 +86,24 @@ def _indicateurs(brut: dict, ou: str) -> list[Indicateur]:
     if "critere" not in brut["numerateur"] and "repartition" not in brut["numerateur"]:
         raise FamnumError(f"{ou} ({brut['id']}) : le numérateur doit avoir un « critere » ou une « repartition ».")
     commun = dict(plan=brut["plan"], unite=brut["unite"], denominateur=brut["denominateur"], numerateur=brut["numerateur"],
-                  sources=tuple(brut["sources"]), description=brut.get("description", ""), montants=brut.get("montants") or {})
+                  sources=tuple(brut["sources"]), description=brut.get("description", ""), montants=brut.get("montants") or {},
+                  **_publication(brut, ou))
     if not brut.get("par_temps"):
         return [Indicateur(brut["id"], titre=brut["titre"], **commun)]
     return [Indicateur(f"{brut['id']}_{t.lower()}", titre=f"{brut['titre']} ({TEMPS[t]}, {t})", temps=t, **commun)
             for t in brut["par_temps"]]
+
+
+def _publication(brut: dict, ou: str) -> dict:
+    """publication: {ventilations: [qpv, niveau], rythme: trimestre | annee_scolaire}: the levers
+    against thin tables (fewer crossings, one release a school year)."""
+    publication = brut.get("publication") or {}
+    ventilations = tuple(publication.get("ventilations", VENTILATIONS))
+    rythme = publication.get("rythme", "trimestre")
+    if not ventilations or set(ventilations) - set(CHOIX_VENTILATIONS):
+        raise FamnumError(f"{ou} ({brut['id']}), publication.ventilations = {list(ventilations)} : ventilation vide ou "
+                          f"inconnue. À faire : choisissez une ou plusieurs de {', '.join(CHOIX_VENTILATIONS)}.")
+    if rythme not in RYTHMES:
+        raise FamnumError(f"{ou} ({brut['id']}), publication.rythme = {rythme} : inconnu. "
+                          f"À faire : choisissez {' ou '.join(RYTHMES)}.")
+    return {"ventilations": ventilations, "natures": RYTHMES[rythme]}

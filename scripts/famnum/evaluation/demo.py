@@ -66,7 +66,7 @@ def publier_demo(coffre, lecture, dire: Callable[[str], None]) -> None:
     ev = evaluer(coffre, lecture)
     public = coffre.territoire.public
     paquet.ecrire(public, paquet.fichiers(ev.resultat, ev.definitions, ev.controle, "Territoire fictif (données fictives)",
-                                          stock=charger_stock(coffre.territoire)))
+                                          stock=charger_stock(coffre.territoire), fictif=True))
     erreurs = paquet.valider_frictionless(public)
     fuites = chercher_fuites(lecture, coffre.territoire, [public])
     if erreurs or fuites:

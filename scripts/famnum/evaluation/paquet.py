@@ -13,7 +13,8 @@ import json
 from pathlib import Path
 
 from ..attribution.stock import ETATS, TYPES, Appareil
-from .calcul import ENSEMBLE, NIVEAUX, PREFIXE_EVALUATION, Resultat
+from .calcul import ECHELLE_PUBLIEE, ENSEMBLE, NIVEAUX, PREFIXE_EVALUATION, Resultat
+from . import intervalles, perte
 from .definitions import PLANS, Definitions
 from .secret import Controle, cle_case
 
@@ -33,9 +34,13 @@ VENTILATIONS = {"qpv": "par quartier prioritaire (QPV)", "niveau": "par niveau s
 def regle_secret(seuil: int) -> str:
     return (f"Secret statistique : aucune case publiée ne compte de 1 à {seuil - 1} familles (ou personnes) ; "
             "ces cases sont masquées (secret primaire). D'autres cases sont masquées (secret secondaire) pour "
-            "qu'aucune case masquée ne puisse être recalculée par différence avec les totaux, avec les autres "
-            "tableaux, ni avec les tableaux des autres périodes (les tableaux sont cumulés depuis le début du "
-            f"programme ; une évolution de 1 à {seuil - 1} familles entre deux périodes n'est jamais lisible). "
+            "qu'aucune case masquée ne puisse être retrouvée ni trop bien encadrée en combinant tout ce qui est "
+            "publié : les totaux, les autres tableaux, les autres périodes (un chiffre cumulé ne baisse jamais) et "
+            "la publication précédente. Pour chaque case masquée, le plus petit et le plus grand nombre possibles "
+            "sont calculés par programmation linéaire (HiGHS) : l'écart est d'au moins "
+            f"{intervalles.LARGEUR} familles, ou bien l'intervalle va jusqu'à 0 ou jusqu'au seuil. Les tableaux "
+            f"sont cumulés depuis le début du programme ; une évolution de 1 à {seuil - 1} familles entre deux "
+            "périodes n'est jamais lisible. "
             "Les cases masquées en plus sont choisies au moindre coût : une case intérieure plutôt qu'un total. "
             "Une somme en euros n'est publiée que si ses familles le sont, si les deux plus gros montants n'en font "
             "pas plus de 85 % (règle de dominance) et si elle ne peut pas être recalculée par différence. "
@@ -200,7 +205,8 @@ def descripteur(resultat: Resultat, definitions: Definitions, controle: Controle
              "schema": {"fields": [
                  _champ("indicateur", "string", "Indicateur", "Voir definitions.csv", required=True, enum=indicateurs),
                  _champ("periode", "string", "Période", "Voir periodes.csv", required=True, enum=periodes or [""]),
-                 _champ("ventilation", "string", "Ventilation", "qpv, niveau", required=True, enum=["qpv", "niveau"]),
+                 _champ("ventilation", "string", "Ventilation", "qpv, niveau, ou ensemble (le territoire seul)", required=True,
+                        enum=["qpv", "niveau", ENSEMBLE]),
                  _champ("groupe", "string", "Groupe", "Code du QPV ou du niveau, ou ensemble", required=True, enum=groupes),
                  _champ("groupe_libelle", "string", "Libellé du groupe", "Nom du QPV ou du niveau"),
                  _champ("modalite", "string", "Modalité", "Réponse ou situation comptée, ou ensemble (le dénominateur)", required=True),
@@ -233,8 +239,8 @@ def descripteur(resultat: Resultat, definitions: Definitions, controle: Controle
                  _champ("fiche", "string", "Fiche atelier", "Nom de la fiche (content/ateliers/)", required=True),
                  _champ("question_numero", "integer", "N° de question", "Rang de la question sur la fiche", required=True, minimum=1),
                  _champ("question", "string", "Question", "Texte de la question"),
-                 _champ("reponse", "string", "Réponse", "jamais, rarement, parfois, souvent, toujours, ou ensemble", required=True,
-                        enum=["jamais", "rarement", "parfois", "souvent", "toujours", ENSEMBLE]),
+                 _champ("reponse", "string", "Réponse", "jamais_rarement, parfois, souvent_toujours (l'échelle en trois "
+                        "groupes), ou ensemble", required=True, enum=[*ECHELLE_PUBLIEE, ENSEMBLE]),
                  _champ("personnes", "integer", "Personnes", "Nombre de réponses ; vide si secret", minimum=0),
                  _champ("part", "number", "Part (%)", "Pour 100 réponses à la question", minimum=0, maximum=100),
                  _champ("secret", "string", "Secret statistique", "oui si la case est masquée", required=True, enum=["oui", "non"])],
@@ -246,7 +252,7 @@ def descripteur(resultat: Resultat, definitions: Definitions, controle: Controle
 
 
 def fichiers(resultat: Resultat, definitions: Definitions, controle: Controle, territoire: str,
-             stock: list[Appareil] | None = None) -> dict[str, bytes]:
+             stock: list[Appareil] | None = None, fictif: bool = False) -> dict[str, bytes]:
     """Every file of the package, as bytes (same inputs, same bytes); stock.csv when the stock is given."""
     defs = [[i.id, i.plan, i.titre, i.numerateur.get("libelle", ""), i.denominateur.get("libelle", ""), ",".join(i.sources),
              i.unite, " ".join(i.description.split())] for i in definitions.indicateurs]
@@ -265,6 +271,9 @@ def fichiers(resultat: Resultat, definitions: Definitions, controle: Controle, t
     if stock is not None:
         contenus["stock.csv"] = _texte_csv(["type", "type_libelle", "etat", "etat_libelle", "appareils"], lignes_stock(stock))
     descr = descripteur(resultat, definitions, controle, territoire, avec_stock=stock is not None)
+    descr["famnum"]["perte_information"] = perte.mesurer(resultat, controle).en_donnees()
+    if fictif:  # the site then says so on every page
+        descr["famnum"]["donnees_fictives"] = True
     contenus["datapackage.json"] = (json.dumps(descr, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return contenus
 

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from ..erreurs import FamnumError
-from . import calcul, definitions, paquet, precedent, secret
+from . import calcul, definitions, paquet, perte, precedent, secret
 from .calcul import ENSEMBLE
 
 VARIABLE_PUBLIC = "FAMNUM_PUBLIC"  # where the site's markers read the package (default build/public)
@@ -26,6 +26,7 @@ class Evaluation:
     resultat: calcul.Resultat
     controle: secret.Controle
     definitions: definitions.Definitions
+    deja_publie: dict | None = None  # the previous release's cells, read again by the protection check
 
     def publie(self, indicateur: str, periode: str, modalite: str, par: str = "qpv", groupe: str = ENSEMBLE):
         """A controlled figure, or None when it is hidden (or absent)."""
@@ -47,7 +48,7 @@ def evaluer(coffre, lecture, seuil: int | None = None, aujourd_hui: date | None 
     resultat = calcul.calculer(familles, coffre.referentiels, coffre.schema.schema, defs,
                                lire_seances(coffre.territoire.racine), aujourd_hui)
     controle = secret.controler(resultat.tableaux, defs.seuil, [p.code for p in resultat.periodes], deja_publie)
-    return Evaluation(resultat, controle, defs)
+    return Evaluation(resultat, controle, defs, deja_publie)
 
 
 def _n(v) -> str:
@@ -64,7 +65,7 @@ def resume(ev: Evaluation) -> str:
         return "Aucune période terminée : pas encore d'évaluation à publier."
     derniere = ev.resultat.periodes[-1]
     p = derniere.code
-    g = lambda ind, mod: ev.publie(ind, p, mod)  # noqa: E731
+    g = lambda ind, mod: ev.publie(ind, _periode_de(ev, ind, p), mod, par=_ventilation_de(ev, ind))  # noqa: E731
     recensees = g("situation", ENSEMBLE)
     lignes = [f"Évaluation au {derniere.fin:%d/%m/%Y} ({derniere.libelle}), tableaux cumulés depuis le début du programme.",
               f"Secret statistique : seuil de {ev.controle.seuil} familles ; {len(ev.controle.masques)} cases masquées "
@@ -79,10 +80,9 @@ def resume(ev: Evaluation) -> str:
     lignes.append(f"  autonomie depuis la livraison : progresse {_n(prog[0])}, stable {_n(prog[1])}, recule {_n(prog[2])}")
     for temps in ("t0", "t3", "t12"):
         ind = f"autonomie_{temps}"
-        souvent = [g(ind, m) for m in ("souvent", "toujours")]
         total = g(ind, ENSEMBLE)
         if total:
-            part = _part(None if None in souvent else sum(souvent), total)
+            part = _part(g(ind, "souvent_toujours"), total)
             lignes.append(f"  se débrouillent seuls souvent ou toujours ({temps.upper()}) : {part} de {_n(total)} familles")
     lignes.append("Scolarité :")
     for ind, texte in (("devoirs_en_ligne", "devoirs en ligne rendus souvent ou toujours"),
@@ -90,11 +90,20 @@ def resume(ev: Evaluation) -> str:
         for temps in ("t12", "t3", "t0"):
             total = g(f"{ind}_{temps}", ENSEMBLE)
             if total:
-                vals = [g(f"{ind}_{temps}", m) for m in ("souvent", "toujours")]
                 lignes.append(f"  {texte} ({temps.upper()}, avis de l'école) : "
-                              f"{_part(None if None in vals else sum(vals), total)} de {_n(total)} familles")
+                              f"{_part(g(f'{ind}_{temps}', 'souvent_toujours'), total)} de {_n(total)} familles")
                 break
-    return "\n".join(lignes)
+    return "\n".join(lignes + ["", perte.mesurer(ev.resultat, ev.controle).texte()])
+
+
+def _periode_de(ev: Evaluation, indicateur: str, defaut: str) -> str:
+    """The latest period the indicator is published for (a thin table: once a school year)."""
+    codes = {t.periode for t in ev.resultat.tableaux if t.indicateur == indicateur}
+    return next((p.code for p in reversed(ev.resultat.periodes) if p.code in codes), defaut)
+
+
+def _ventilation_de(ev: Evaluation, indicateur: str) -> str:
+    return next((t.par for t in ev.resultat.tableaux if t.indicateur == indicateur), "qpv")
 
 
 # --- publier ---------------------------------------------------------------------------------
@@ -121,6 +130,7 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
     ev = evaluer(coffre, lecture, aujourd_hui=aujourd_hui, deja_publie=precedent.trouver(territoire.public, dire))
     if not ev.resultat.periodes:
         dire("   Aucune période terminée : pas encore de chiffres ; les pages de l'évaluation le diront.")
+    controler_protection(ev, dire)
     territoire.racine.joinpath("build").mkdir(exist_ok=True)
     preparation = Path(tempfile.mkdtemp(prefix="publication-", dir=territoire.racine / "build"))
     try:
@@ -146,6 +156,25 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
     finally:
         shutil.rmtree(preparation, ignore_errors=True)
     return territoire.public
+
+
+def controler_protection(ev: Evaluation, dire=lambda texte: None) -> None:
+    """The attacker's linear program on what is about to be published (every table, every period,
+    the previous release): fails closed on an under-protected hidden cell, naming it and how it is
+    found, never its value."""
+    import time
+
+    debut = time.perf_counter()
+    failles = secret.verifier(ev.resultat.tableaux, ev.controle, [p.code for p in ev.resultat.periodes], ev.deja_publie)
+    if failles:
+        raise FamnumError(f"Secret statistique insuffisant : {len(failles)} case(s) masquée(s) mal protégée(s), rien n'est "
+                          "publié.\n  " + "\n  ".join(f.texte() for f in failles[:10])
+                          + "\nÀ faire : signalez-le à l'équipe famnum (le choix des cases masquées en plus doit couvrir ce "
+                          "cas) ; en attendant, publiez ces indicateurs moins souvent ou avec moins de détail "
+                          "(data/indicateurs.yaml, publication: ventilations, rythme).")
+    dire(f"   Intervalles de protection vérifiés (programmation linéaire, HiGHS) : {len(ev.controle.masques)} cases masquées, "
+         f"aucune retrouvée ni trop bien encadrée ({time.perf_counter() - debut:.1f} s).")
+    dire("   " + perte.mesurer(ev.resultat, ev.controle).texte())
 
 
 def exiger_cle() -> None:

@@ -29,11 +29,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from . import intervalles
 from .calcul import ENSEMBLE, Tableau
 
 PREMIER = (1 << 61) - 1
 POIDS = {"case": 1, "marge": 40, "total": 1_000_000}  # what hiding a figure costs, by what it is
-ESSAIS = 8  # candidates checked, cheapest first, before settling for the cheapest one
+ESSAIS = 4  # candidates checked, cheapest first, before settling for the one that helps most
 
 
 @dataclass
@@ -205,10 +206,168 @@ def controler(tableaux: list[Tableau], seuil: int, ordre_periodes: list[str], pr
     proteges = {v for v, n in enumerate(s.valeur) if 0 < n < seuil}
     primaires = len(proteges)
     proteges |= _deja_publies(s, precedent or {}, seuil)
-    caches, tours = _proteger(s, proteges, _paires_de_periodes(tableaux, s, seuil, ordre))
+    paires = _paires_de_periodes(tableaux, s, seuil, ordre)
+    # equalities first (fast, exact): then the LP adds what inequalities and narrow intervals need
+    try:
+        caches, tours = _proteger(s, set(proteges), paires)
+    except RuntimeError:  # equalities alone found no way: the LP below searches with inequalities too
+        caches, tours = set(proteges), 0
+    attaque = _Attaque(s, tableaux, ordre, seuil, _inchanges(s, precedent or {}))
+    caches, tours_lp = attaque.proteger(caches, proteges, paires)
+    tours += tours_lp
     masques = {case for v in caches for case in s.cases_de_var[v]}
     return Controle(seuil, masques, primaires, len(caches) - primaires, tours,
                     controler_montants(tableaux, masques, precedent or {}))
+
+
+@dataclass
+class Faille:
+    """A hidden cell the attacker bounds too tightly: where it is and how, never its value."""
+    case: tuple      # (indicator, period, breakdown, group, modality)
+    raison: str      # "retrouvée exactement", "encadrée dans un intervalle de largeur 2…"
+    tableaux: list   # the tables (indicator, period) whose relations give it away
+
+    def texte(self) -> str:
+        indicateur, periode, par, groupe, modalite = self.case
+        sources = ", ".join(f"{i} ({p})" for i, p in self.tableaux[:6]) + (" …" if len(self.tableaux) > 6 else "")
+        return (f"{indicateur}, période {periode}, ventilation {par}, groupe {groupe}, modalité {modalite} : {self.raison} "
+                f"en combinant les marges et les séries cumulées des tableaux {sources}")
+
+
+def verifier(tableaux: list[Tableau], controle: Controle, ordre_periodes: list[str], precedent: dict | None = None
+             ) -> list[Faille]:
+    """The protection check publier runs on what it is about to publish, with the same solver: every
+    hidden family count whose interval breaks the rule, from the mask alone."""
+    s = _Systeme(tableaux)
+    ordre = {p: i for i, p in enumerate(ordre_periodes)}
+    attaque = _Attaque(s, tableaux, ordre, controle.seuil, _inchanges(s, precedent or {}))
+    caches = {s.var_de_case[c] for c in controle.masques if c in s.var_de_case}
+    # a cell printed in two tables is one figure: published in one, it is published
+    caches = {v for v in caches if all(c in controle.masques for c in s.cases_de_var[v])}
+    failles = []
+    for v, raison in sorted(attaque.failles(caches).items()):
+        failles.append(Faille(s.cases_de_var[v][0], raison, attaque.tableaux_lies(v, caches)))
+    return failles
+
+
+def _inchanges(s: "_Systeme", precedent: dict) -> set[int]:
+    """Unknowns the previous release printed with today's value: hidden now, they are known all the same."""
+    return {v for v, cases in s.cases_de_var.items()
+            if any(precedent.get(c) is not None and precedent[c] == s.valeur[v] for c in cases)}
+
+
+class _Attaque:
+    """The attacker's linear program over the whole package, and the choice of secondary cells
+    against its protection intervals (intervalles.py)."""
+
+    def __init__(self, s: "_Systeme", tableaux: list[Tableau], ordre: dict, seuil: int, inchanges: set[int]):
+        self.s, self.seuil, self.inchanges = s, seuil, inchanges
+        self.valeurs = dict(enumerate(s.valeur))
+        contraintes = [intervalles.Contrainte(tuple(sorted(rel.items())), True) for rel in s.relations]
+        contraintes += [intervalles.Contrainte(((a, 1), (b, -1)), False) for a, b in _series_croissantes(tableaux, s, ordre)]
+        self.modele = intervalles.Modele(len(s.valeur), contraintes)
+        self.tableau_de = {}
+        for t in tableaux:
+            for cle in t.cles():
+                self.tableau_de.setdefault(s.var_de_case[cle_case(t, cle)], (t.indicateur, t.periode))
+
+    def _inconnues(self, caches: set[int]) -> set[int]:
+        """What the attacker does not know: hidden, not 0, not printed unchanged by the previous release."""
+        return {v for v in caches if self.s.valeur[v] != 0 and v not in self.inchanges}
+
+    def _connu(self, caches: set[int]) -> dict:
+        """Every value, read only for the unknowns the attacker knows (the LP takes those as constants)."""
+        return self.valeurs
+
+    def intervalles(self, caches: set[int], cibles: set[int] | None = None) -> dict:
+        return self.modele.intervalles(self._inconnues(caches), self._connu(caches), cibles)
+
+    def failles(self, caches: set[int], cibles: set[int] | None = None) -> dict[int, str]:
+        return self._failles(self.intervalles(caches, cibles), caches, cibles)
+
+    def _failles(self, bornes: dict, caches: set[int], cibles: set[int] | None) -> dict[int, str]:
+        failles = {v: intervalles.faille(b, self.s.valeur[v], self.seuil) for v, b in bornes.items()}
+        failles.update({v: "recopiée de la publication précédente" for v in caches & self.inchanges
+                        if self.s.valeur[v] and (cibles is None or v in cibles)})
+        return {v: r for v, r in failles.items() if r}
+
+    def tableaux_lies(self, v: int, caches: set[int]) -> list:
+        _, relations = self.modele.composantes(self._inconnues(caches) | {v}, {v})[0]
+        liees = {w for k in relations for w, _ in self.modele.contraintes[k].coefs}
+        return sorted({self.tableau_de[w] for w in liees if w in self.tableau_de})
+
+    def proteger(self, caches: set[int], proteges: set[int], paires: list) -> tuple[set[int], int]:
+        """From the hidden unknowns `caches`, hide secondary ones until every hidden count meets the rule."""
+        s, caches, tours = self.s, set(caches), 0
+        a_revoir: set[int] | None = None  # None: every hidden unknown
+        while True:
+            tours += 1
+            bornes = self.intervalles(caches, a_revoir)
+            exacts = lambda v: v not in caches or (v in bornes and bornes[v].largeur == 0)  # noqa: E731
+            nouveaux = {a for a, b in paires if exacts(a) and exacts(b) and a not in proteges and s.valeur[a]
+                        and a not in s.zero_connu | self.inchanges}
+            if nouveaux:  # hide the earlier figure of a small move: the latest one is what readers need
+                proteges |= nouveaux
+                caches |= nouveaux
+                bornes = self.intervalles(caches, a_revoir if a_revoir is None else a_revoir | nouveaux)
+            failles = self._failles(bornes, caches, a_revoir)
+            if not failles:
+                return caches, tours
+            ajoutes = set()
+            for v in sorted(failles):
+                if ajoutes and self._deja_aide(v, ajoutes):
+                    continue  # a cell hidden this round may be enough: seen next round
+                w = self._secondaire(v, caches)
+                if w is not None:
+                    caches.add(w)
+                    ajoutes.add(w)
+            if not ajoutes:  # nothing left to hide: fail closed rather than publish
+                raise RuntimeError("secret statistique : protection impossible, rien n'est publié")
+            touches = ajoutes | set(failles)
+            a_revoir = {w for g, _ in self.modele.composantes(self._inconnues(caches), touches) for w in g}
+
+    def _deja_aide(self, v: int, ajoutes: set[int]) -> bool:
+        liees = {w for k in self.modele.contraintes_de[v] for w, _ in self.modele.contraintes[k].coefs}
+        return bool(liees & ajoutes)
+
+    def _candidats(self, v: int, caches: set[int]) -> list[int]:
+        s = self.s
+        libre = lambda w: w not in caches and s.valeur[w] != 0 and w not in s.zero_connu and w not in self.inchanges  # noqa: E731
+        voisins = {w for k in self.modele.contraintes_de[v] for w, _ in self.modele.contraintes[k].coefs}
+        candidats = {w for w in voisins if libre(w)}
+        if not candidats:  # every relation through v is hidden: widen to its neighbours' relations
+            candidats = {x for w in voisins for k in self.modele.contraintes_de[w]
+                         for x, _ in self.modele.contraintes[k].coefs if libre(x)}
+        return sorted(candidats, key=lambda w: (s.cout(w), w))
+
+    def _secondaire(self, v: int, caches: set[int]) -> int | None:
+        """The cheapest published unknown whose hiding gives v a wide enough interval, among the
+        ESSAIS cheapest next to it; else the one of them that widens v most (the next round goes on)."""
+        candidats = self._candidats(v, caches)
+        meilleur, largeur = None, -1.0
+        for w in candidats[:ESSAIS]:
+            b = self.intervalles(caches | {w}, {v})[v]
+            if intervalles.faille(b, self.s.valeur[v], self.seuil) is None:
+                return w
+            if b.largeur > largeur:
+                meilleur, largeur = w, b.largeur
+        return meilleur
+
+
+def _series_croissantes(tableaux: list[Tableau], s: "_Systeme", ordre: dict) -> list[tuple[int, int]]:
+    """(earlier, later) unknowns of one figure in consecutive periods, where it did not decrease: a
+    reader knows cumulative counts never decrease, and may assume it wherever the data allow it."""
+    series = defaultdict(set)
+    for t in tableaux:
+        for cle in t.cles():
+            series[(t.indicateur, t.par, *cle)].add((ordre[t.periode], s.var_de_case[cle_case(t, cle)]))
+    paires = set()
+    for suite in series.values():
+        suite = sorted(suite)
+        for (_, a), (_, b) in zip(suite, suite[1:]):
+            if a != b and s.valeur[a] <= s.valeur[b]:
+                paires.add((a, b))
+    return sorted(paires)
 
 
 def _deja_publies(s: _Systeme, precedent: dict, seuil: int) -> set[int]:

@@ -28,8 +28,10 @@ from ..modele import racine as racine_modele
 from .marqueurs import marqueur
 
 ENSEMBLE = "ensemble"
-ECHELLE = ("jamais", "rarement", "parfois", "souvent", "toujours")
-COULEURS_ECHELLE = ("#b2182b", "#ef8a62", "#bababa", "#67a9cf", "#2166ac")  # diverging, readable in grey too
+# the five-point scale as the package publishes it, in three groups (evaluation/calcul.py)
+ECHELLE = ("jamais_rarement", "parfois", "souvent_toujours")
+LIBELLES_ECHELLE = {"jamais_rarement": "Jamais ou rarement", "parfois": "Parfois", "souvent_toujours": "Souvent ou toujours"}
+COULEURS_ECHELLE = ("#b2182b", "#bababa", "#2166ac")  # diverging, readable in grey too
 TEMPS = (("t0", "À la livraison (T0)"), ("t3", "Trois mois après (T3)"), ("t12", "Un an après (T12)"))
 TEMPS_COURTS = {"À la livraison (T0)": "T0 (livraison)", "Trois mois après (T3)": "T3 (3 mois)",
                 "Un an après (T12)": "T12 (1 an)"}
@@ -72,12 +74,25 @@ def charger(config) -> dict | None:
     return donnees if donnees["periodes"] else None
 
 
-def _derniere(donnees) -> dict:
-    """The period that ends last (the tables are cumulative: it holds the most)."""
-    return max(donnees["periodes"], key=lambda p: p["fin"])
+def donnees_fictives(config) -> bool:
+    """Whether the published package says its figures are made up (famnum demo, the tests' year)."""
+    donnees = charger(config)
+    return bool(donnees and (donnees["paquet"].get("famnum") or {}).get("donnees_fictives"))
 
 
-def _cases(donnees, indicateur, periode, ventilation="qpv", groupe=ENSEMBLE) -> dict[str, dict]:
+def _derniere(donnees, indicateur: str | None = None) -> dict:
+    """The period that ends last (the tables are cumulative: it holds the most); of an indicator, the
+    last one it is published for (a thin table is published once a school year)."""
+    codes = None if indicateur is None else {l["periode"] for l in donnees["indicateurs"] if l["indicateur"] == indicateur}
+    periodes = [p for p in donnees["periodes"] if codes is None or p["code"] in codes] or donnees["periodes"]
+    return max(periodes, key=lambda p: p["fin"])
+
+
+def _cases(donnees, indicateur, periode, ventilation=None, groupe=ENSEMBLE) -> dict[str, dict]:
+    """The row of a group; ventilation None: the first breakdown the indicator is published by (the
+    territory's row is the same in each)."""
+    if ventilation is None:
+        ventilation = next((l["ventilation"] for l in donnees["indicateurs"] if l["indicateur"] == indicateur), "qpv")
     return {l["modalite"]: l for l in donnees["indicateurs"]
             if (l["indicateur"], l["periode"], l["ventilation"], l["groupe"]) == (indicateur, periode, ventilation, groupe)}
 
@@ -275,9 +290,10 @@ def _bloc_distribution(donnees, base: str, periode: str, niveau: str = "##") -> 
         return entete + "Pas encore de réponses publiables.\n"
     table = ["| Réponse | " + " | ".join(TEMPS_COURTS[l] for l, _, _ in lignes) + " |", "|---|" + "---:|" * len(lignes)]
     for m in ECHELLE:
-        table.append(f"| {m.capitalize()} | " + " | ".join(_pct(c.get(m)) for _, _, c in lignes) + " |")
+        table.append(f"| {LIBELLES_ECHELLE[m]} | " + " | ".join(_pct(c.get(m)) for _, _, c in lignes) + " |")
     table.append("| Familles qui ont répondu | " + " | ".join(_n(c.get(ENSEMBLE)) for _, _, c in lignes) + " |")
-    svg = empilees(titre, [(TEMPS_COURTS[l], p) for l, p, _ in lignes], f"eval-{base}")
+    svg = empilees(titre, [(TEMPS_COURTS[l], p) for l, p, _ in lignes], f"eval-{base}",
+                   modalites=[LIBELLES_ECHELLE[m] for m in ECHELLE])
     return (entete + _figure_html(svg, f"{titre} : part des familles par réponse (%). Les mêmes chiffres sont dans le "
                                        "tableau ci-dessous.") + "\n" + _defilant(table, titre) + "\n")
 
@@ -357,9 +373,9 @@ def _blocs_du_plan(donnees, plan: str) -> list[tuple[str, bool]]:
 
 def _plan(donnees, plan: str, apres: Mapping[str, Any] | None = None) -> str:
     """Every indicator of a plane; `apres` adds a block right after one indicator's."""
-    periode = _derniere(donnees)["code"]
     morceaux = []
     for base, par_temps in _blocs_du_plan(donnees, plan):
+        periode = _derniere(donnees, f"{base}_t0" if par_temps else base)["code"]
         morceaux.append(_bloc_distribution(donnees, base, periode) if par_temps else _bloc_modalites(donnees, base, periode))
         if apres and base in apres:
             morceaux.append(apres[base](donnees))
@@ -388,11 +404,8 @@ def _avec(config, rendu, memoriser: bool = True, absent: str = AUCUNE) -> str:
 
 # --- the summary --------------------------------------------------------------------------------
 
-def _somme(lignes: list) -> str:
-    """Souvent + toujours, as a share: secret when either part is."""
-    if any(_cache(l, "part") for l in lignes):
-        return "secret"
-    return f"{sum(float(l['part']) for l in lignes):.0f} %".replace(".", ",")
+def _part_entiere(ligne) -> str:
+    return "secret" if _cache(ligne, "part") else f"{float(ligne['part']):.0f} %"
 
 
 def _dernier_temps(donnees, base: str, periode: str) -> tuple[str, dict] | None:
@@ -403,13 +416,14 @@ def _dernier_temps(donnees, base: str, periode: str) -> tuple[str, dict] | None:
     return None
 
 
-def _phrase_frequence(donnees, base: str, periode: str, texte: str) -> str:
-    trouve = _dernier_temps(donnees, base, periode)
+def _phrase_frequence(donnees, base: str, texte: str) -> str:
+    periode = _derniere(donnees, f"{base}_t0")
+    trouve = _dernier_temps(donnees, base, periode["code"])
     if trouve is None:
         return ""
     temps, c = trouve
-    return (f" {texte} souvent ou toujours ({temps}, {_n(c.get(ENSEMBLE))} familles suivies) : "
-            f"**{_somme([c.get('souvent'), c.get('toujours')])}**.")
+    return (f" {texte} souvent ou toujours ({temps}, {_n(c.get(ENSEMBLE))} familles suivies, {periode['libelle']}) : "
+            f"**{_part_entiere(c.get('souvent_toujours'))}**.")
 
 
 def _disponibles(donnees) -> str:
@@ -422,9 +436,9 @@ def resume(config) -> str:
     def rendu(d):
         p = _derniere(d)
         code = p["code"]
-        s = _cases(d, "situation", code)
-        f, a = _cases(d, "parents_formes", code), _cases(d, "ateliers_clas", code)
-        prog = _cases(d, "progression_autonomie", code)
+        s = _cases(d, "situation", _derniere(d, "situation")["code"])
+        f, a = (_cases(d, ind, _derniere(d, ind)["code"]) for ind in ("parents_formes", "ateliers_clas"))
+        prog = _cases(d, "progression_autonomie", _derniere(d, "progression_autonomie")["code"])
         seances = {l["type"]: l for l in d["seances"] if l["periode"] == code}
         return "\n".join([
             f"Chiffres au **{_date(p['fin'])}** ({p['libelle']}), depuis le début du programme.", "",
@@ -435,8 +449,8 @@ def resume(config) -> str:
             f"**{seances.get(ENSEMBLE, {}).get('seances', '0')}** séances ont eu lieu. "
             f"L'aisance avec l'ordinateur progresse pour **{_n(prog.get('progresse'))}** familles "
             f"sur {_n(prog.get(ENSEMBLE))}.",
-            "- [Scolarité](scolarite.md) :" + _phrase_frequence(d, "devoirs_en_ligne", code, "Devoirs en ligne rendus")
-            + _phrase_frequence(d, "contact_ecole", code, "Contact avec l'école par internet"),
+            "- [Scolarité](scolarite.md) :" + _phrase_frequence(d, "devoirs_en_ligne", "Devoirs en ligne rendus")
+            + _phrase_frequence(d, "contact_ecole", "Contact avec l'école par internet"),
             f"- [Méthode et données](methode.md) : « secret » remplace un chiffre caché pour qu'on ne reconnaisse "
             f"personne (moins de {d['paquet']['famnum']['seuil_secret']} familles, ou un chiffre qui permettrait de le "
             "retrouver).", ""])
@@ -457,7 +471,7 @@ def periode(config) -> str:
 
 def _bloc_stock(donnees) -> str:
     """The waiting list (situation en_attente) and the stock the PRE holds, side by side."""
-    code = _derniere(donnees)["code"]
+    code = _derniere(donnees, "situation")["code"]
     attente = _cases(donnees, "situation", code).get("en_attente")
     texte = (f"## Liste d'attente et stock\n\n**{_n(attente)}** familles attendent leur matériel (équipement accordé, "
              "pas encore livré).")
@@ -542,11 +556,11 @@ def _bloc_fiche(config, fiche: str, questions: dict[int, dict]) -> str:
     lignes = [(f"Q{n}", [None if _cache(q.get(m), "part") else float(q[m]["part"]) for m in ECHELLE])
               for n, q in sorted(questions.items())]
     svg = empilees(f"Réponses à la fiche « {titre or fiche} »", lignes, f"eval-fiche-{fiche}",
-                   unite="% des personnes qui ont répondu")
+                   modalites=[LIBELLES_ECHELLE[m] for m in ECHELLE], unite="% des personnes qui ont répondu")
     numeros = sorted(questions)
     table = ["| Réponse | " + " | ".join(f"Q{n}" for n in numeros) + " |", "|---|" + "---:|" * len(numeros)]
     for m in [*ECHELLE, ENSEMBLE]:
-        table.append(f"| {'Ensemble' if m == ENSEMBLE else m.capitalize()} | "
+        table.append(f"| {'Ensemble' if m == ENSEMBLE else LIBELLES_ECHELLE[m]} | "
                      + " | ".join(_n(questions[n].get(m), "personnes") for n in numeros) + " |")
     enonces = "\n".join(f"{n}. {questions[n]['question']}" for n in numeros)
     return (f"### {lien}\n\nLes questions (Q1, Q2…) :\n\n{enonces}\n\n" + _figure_html(svg, "Part des réponses (%) à chaque question. Le tableau ci-dessous donne "
@@ -556,7 +570,8 @@ def _bloc_fiche(config, fiche: str, questions: dict[int, dict]) -> str:
 @marqueur("evaluation-ateliers")
 def ateliers(config) -> str:
     def rendu(d):
-        fiches = _questions(d, _derniere(d)["code"])
+        annees = [p for p in d["periodes"] if p["code"] in {l["periode"] for l in d["evaluations"]}]
+        fiches = _questions(d, max(annees, key=lambda p: p["fin"])["code"]) if annees else {}
         if not fiches:
             return "Aucune fiche d'évaluation n'a encore de réponses publiables.\n"
         ordre = sorted(fiches, key=lambda f: titre_fiche(config, f) or f)
@@ -575,6 +590,21 @@ def definitions(config) -> str:
                           f"{_cellule(i['denominateur'])} | {_cellule(', '.join(i['sources'].split(',')))} |")
         return "\n".join(lignes) + "\n"
     return _avec(config, rendu)
+
+
+@marqueur("evaluation-perte")
+def perte_information(config) -> str:
+    """What the secret costs, as measured on the published package (famnum.perte_information)."""
+    def rendu(d):
+        perte = (d["paquet"].get("famnum") or {}).get("perte_information")
+        if not perte:
+            return PAS_ENCORE + "\n"
+        part = f"{100 * perte['part_publiee']:.1f}".replace(".", ",")
+        synthese = perte["synthese"]
+        return (f"Dans cette publication, **{perte['cases_non_nulles_publiees']}** cases non nulles sont publiées sur "
+                f"{perte['cases_non_nulles']}, soit **{part} %** (une case à 0 est toujours publiée). Sur la page de "
+                f"synthèse, **{synthese['publies']}** chiffres sont publiés sur {synthese['chiffres']}.\n")
+    return _avec(config, rendu, absent=PAS_ENCORE)
 
 
 @marqueur("evaluation-secret")

@@ -67,6 +67,8 @@ TEXTES: dict[str, dict[str, str]] = {
         "verifie_le": "Informations vérifiées le {date}.",
         "sources": "Sources :",
         "mois": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+        "fictif_titre": "Données fictives",
+        "fictif_texte": "Les chiffres de cette page sont inventés pour la démonstration : ils ne décrivent aucune famille réelle.",
     },
     "ar": {
         "non_traduit": "هذه الصفحة غير مترجمة بعد. إليك النسخة الفرنسية.",
@@ -76,6 +78,8 @@ TEXTES: dict[str, dict[str, str]] = {
         "verifie_le": "تم التحقق من المعلومات في {date}.",
         "sources": "المصادر (صفحات رسمية بالفرنسية):",
         "mois": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
+        "fictif_titre": "بيانات وهمية",
+        "fictif_texte": "أرقام هذه الصفحة مختلَقة للعرض التوضيحي: لا تصف أي عائلة حقيقية.",
     },
     "tr": {
         "non_traduit": "Bu sayfa henüz çevrilmedi. İşte Fransızca sürümü.",
@@ -85,6 +89,8 @@ TEXTES: dict[str, dict[str, str]] = {
         "verifie_le": "Bilgiler {date} tarihinde kontrol edildi.",
         "sources": "Kaynaklar (Fransızca resmî sayfalar):",
         "mois": "Ocak Şubat Mart Nisan Mayıs Haziran Temmuz Ağustos Eylül Ekim Kasım Aralık",
+        "fictif_titre": "Hayali veriler",
+        "fictif_texte": "Bu sayfadaki rakamlar tanıtım için uydurulmuştur: hiçbir gerçek aileyi anlatmaz.",
     },
     "en": {
         "non_traduit": "This page is not yet translated. Here is the French version.",
@@ -94,6 +100,8 @@ TEXTES: dict[str, dict[str, str]] = {
         "verifie_le": "Information checked on {date}.",
         "sources": "Sources (official pages, in French):",
         "mois": "January February March April May June July August September October November December",
+        "fictif_titre": "Fictitious data",
+        "fictif_texte": "The figures on this page are made up for the demonstration: they describe no real family.",
     },
 }
 
@@ -238,10 +246,24 @@ def on_nav(nav: Navigation, config: Any, files: Any) -> Navigation:
 # --------------------------------------------------------------------------- pages
 
 def on_page_markdown(markdown: str, page: Page, config: Any, files: Any) -> str:
+    if MARQUEUR_EVALUATION in markdown and importlib.import_module("famnum.site.evaluation").donnees_fictives(config):
+        markdown = avertir_donnees_fictives(markdown, _language(page, config))
     markdown, unknown = marqueurs.remplacer(markdown, config)
     for name in unknown:
         log.warning("%s : marqueur inconnu <!-- famnum:%s -->", page.file.src_uri, name)
     return markdown
+
+
+MARQUEUR_EVALUATION = "<!-- famnum:evaluation-"  # a page whose figures come from the published package
+
+
+def avertir_donnees_fictives(markdown: str, langue: str) -> str:
+    """A visible « Données fictives » box right under the page's title (at the top without one)."""
+    boite = (f'!!! warning "{_texte(langue, "fictif_titre")}"\n\n    {_texte(langue, "fictif_texte")}\n\n')
+    titre = re.search(r"^#\s.*\n", markdown, re.M)
+    if titre is None:
+        return boite + markdown
+    return markdown[:titre.end()] + "\n" + boite + markdown[titre.end():]
 
 
 def is_fallback(page: Page) -> bool:

@@ -1,0 +1,146 @@
+"""Protection intervals (evaluation/intervalles.py, secret.verifier) on small hand-made tables, and the
+LP attacker of tests/attaque.py on the packages written from them: the monotone-series disclosure of
+issue 14 is caught before publication, the secondary cells chosen against it hold, the attacker works."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from famnum.erreurs import FamnumError
+from famnum.evaluation import calcul, definitions, intervalles, paquet, perte, publication, secret
+from famnum.evaluation.calcul import ENSEMBLE
+
+from attaque import borner, cellules
+
+SEUIL = 11
+SITUATIONS = ["equipee", "en_attente", "ajournee_ou_refusee", "en_cours"]
+NIVEAUX = ["primaire", "college", "non_renseigne"]
+PERIODES = calcul.periodes(date(2025, 10, 1), date(2026, 7, 15))  # 2025-T4, 2026-T1, 2026-T2
+
+
+@pytest.fixture(scope="module")
+def defs():
+    return definitions.charger()
+
+
+def _situation(periode: str, lignes: dict) -> calcul.Tableau:
+    """The situation table by school level, margins added up from the inner cells."""
+    t = calcul.Tableau("situation", periode, "niveau", NIVEAUX + [ENSEMBLE], SITUATIONS + [ENSEMBLE],
+                       calcul.cle_population({"evenement": "recensement"}, None),
+                       {"equipee": calcul.cle_population({"evenement": "livraison"}, None)})
+    for g in NIVEAUX:
+        for m, n in zip(SITUATIONS, lignes.get(g, [0, 0, 0, 0])):
+            t.comptes[(g, m)] = n
+        t.comptes[(g, ENSEMBLE)] = sum(t.comptes[(g, m)] for m in SITUATIONS)
+    for m in SITUATIONS + [ENSEMBLE]:
+        t.comptes[(ENSEMBLE, m)] = sum(t.comptes[(g, m)] for g in NIVEAUX)
+    return t
+
+
+def _annee():
+    """163 primary-level families in each quarter; one family of unknown level in 2026-T1 only (its
+    school filled in afterwards): the case issue 14 found in the demo's package."""
+    primaire, college = [100, 20, 20, 23], [90, 20, 20, 25]
+    return [_situation("2025-T4", {"primaire": primaire, "college": college}),
+            _situation("2026-T1", {"primaire": primaire, "college": college, "non_renseigne": [0, 0, 1, 0]}),
+            _situation("2026-T2", {"primaire": primaire, "college": college})]
+
+
+def _masque_naif(tableaux) -> secret.Controle:
+    """What an exact-recovery check accepts: the small cell, and the primary-level cells of its row and
+    column, hidden in 2026-T1 only (no equation alone gives any of them back)."""
+    t1 = next(t for t in tableaux if t.periode == "2026-T1")
+    caches = {("non_renseigne", "ajournee_ou_refusee"), ("non_renseigne", ENSEMBLE),
+              ("primaire", "ajournee_ou_refusee"), ("primaire", ENSEMBLE)}
+    return secret.Controle(SEUIL, {secret.cle_case(t1, c) for c in caches}, 2, 2, 0)
+
+
+def _resultat(tableaux) -> calcul.Resultat:
+    return calcul.Resultat(PERIODES, tableaux, {"qpv": {}, "niveau": dict(calcul.NIVEAUX)},
+                           {"situation": dict(calcul.SITUATIONS)}, 319)
+
+
+def _ordre():
+    return [p.code for p in PERIODES]
+
+
+def test_le_masque_naif_resiste_aux_equations_seules():
+    """The control: without the monotone series, nothing hidden is exact (the old check's view)."""
+    tableaux = _annee()
+    s = secret._Systeme(tableaux)
+    controle = _masque_naif(tableaux)
+    caches = {s.var_de_case[c] for c in controle.masques}
+    assert not s.determinees(caches)
+
+
+def test_la_serie_cumulee_trahit_le_masque_naif_et_publier_le_refuse():
+    tableaux = _annee()
+    failles = secret.verifier(tableaux, _masque_naif(tableaux), _ordre())
+    trouvees = {f.case[3:] for f in failles}
+    assert ("non_renseigne", "ajournee_ou_refusee") in trouvees and ("primaire", ENSEMBLE) in trouvees
+    faille = next(f for f in failles if f.case[3:] == ("non_renseigne", "ajournee_ou_refusee"))
+    assert faille.raison == "retrouvée exactement" and ("situation", "2026-T2") in faille.tableaux
+    ev = publication.Evaluation(_resultat(tableaux), _masque_naif(tableaux), definitions.charger())
+    with pytest.raises(FamnumError) as erreur:
+        publication.controler_protection(ev)
+    message = str(erreur.value)
+    assert "rien n'est publié" in message and "non_renseigne" in message and "2026-T1" in message
+    assert "À faire" in message and "163" not in message  # the cell and the reasoning, never a value
+
+
+def test_le_secret_choisi_contre_les_intervalles_tient():
+    tableaux = _annee()
+    controle = secret.controler(tableaux, SEUIL, _ordre())
+    assert secret.verifier(tableaux, controle, _ordre()) == []
+    t1 = next(t for t in tableaux if t.periode == "2026-T1")
+    assert secret.cle_case(t1, ("non_renseigne", "ajournee_ou_refusee")) in controle.masques
+    # the latest territory's total stays published (the moved total of 2025-T4 is hidden: the one
+    # family would be the difference)
+    assert ("situation", "2026-T2", "*", ENSEMBLE, ENSEMBLE) not in {(c[0], c[1], "*", *c[3:]) for c in controle.masques}
+
+
+def test_l_attaque_lp_lit_le_masque_naif_et_pas_le_secret_choisi(defs, tmp_path):
+    tableaux = _annee()
+    res = _resultat(tableaux)
+    vraies = _vraies_valeurs(res, defs, tmp_path / "clair")
+    paquet.ecrire(tmp_path / "naif", paquet.fichiers(res, defs, _masque_naif(tableaux), "x"))
+    mauvaises = borner(tmp_path / "naif", defs).sous_protegees(vraies, SEUIL)
+    assert any(bas == haut == 1 for bas, haut in mauvaises.values()), mauvaises  # the one family, exactly
+    paquet.ecrire(tmp_path / "protege", paquet.fichiers(res, defs, secret.controler(tableaux, SEUIL, _ordre()), "x"))
+    bornes = borner(tmp_path / "protege", defs)
+    assert bornes.intervalles and not bornes.sous_protegees(vraies, SEUIL)
+
+
+def _vraies_valeurs(res, defs, dossier) -> dict:
+    """Every unknown's true value, read as the attacker names it from a package with nothing hidden."""
+    paquet.ecrire(dossier, paquet.fichiers(res, defs, secret.Controle(SEUIL, set(), 0, 0, 0), "x"))
+    return {c.ident: c.valeur for c in cellules(dossier, defs)}
+
+
+@pytest.mark.parametrize("bas, haut, valeur, attendu", [
+    (3, 3, 3, "retrouvée exactement"), (5, 7, 6, "largeur 2"), (0, 2, 1, None), (8, 12, 9, None), (8, 11, 9, None),
+    (40, 42, 41, "largeur 2"), (40, 44, 41, None), (3, 3, 0, None)])
+def test_la_regle_des_intervalles(bas, haut, valeur, attendu):
+    raison = intervalles.faille(intervalles.Intervalle(bas, haut), valeur, SEUIL)
+    assert (raison is None) if attendu is None else attendu in raison
+
+
+def test_la_perte_d_information_est_mesuree():
+    tableaux = _annee()
+    res = _resultat(tableaux)
+    mesure = perte.mesurer(res, _masque_naif(tableaux))
+    non_nulles = sum(1 for t in tableaux for c in t.cles() if t.comptes[c])
+    assert mesure.non_nulles == non_nulles and mesure.publiees == non_nulles - 4
+    assert mesure.resume == {"situation / equipee": True, "situation / en_attente": True}
+    assert "cases non nulles publiées" in mesure.texte()
+
+
+def test_une_publication_mal_ecrite_dans_indicateurs_yaml_est_refusee_en_francais(tmp_path):
+    texte = definitions.chemin_definitions(None).read_text(encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    for faux, attendu in (("{ventilations: [ensemble]}", "{ventilations: [ecole]}"),
+                          ("rythme: annee_scolaire}", "rythme: mensuel}")):
+        (tmp_path / "data/indicateurs.yaml").write_text(texte.replace(faux, attendu, 1), encoding="utf-8")
+        with pytest.raises(FamnumError, match="indicateurs.yaml, indicateur n°.*publication.*À faire : choisissez"):
+            definitions.charger(tmp_path)
