@@ -21,12 +21,13 @@ def lire_csv(chemin: Path) -> list[dict[str, str]]:
 class Referentiels:
     qpv: dict[str, dict]
     etablissements: dict[str, dict]
+    dossier: Path | None = None  # data/referentiels/, where the import finds autres_noms.csv
 
     @classmethod
     def charger(cls, territoire: Territoire) -> "Referentiels":
         qpv = {r["code"]: r for r in lire_csv(territoire.referentiels / "qpv.csv")}
         etablissements = {r["code"]: r for r in lire_csv(territoire.referentiels / "etablissements.csv")}
-        return cls(qpv=qpv, etablissements=etablissements)
+        return cls(qpv=qpv, etablissements=etablissements, dossier=territoire.referentiels)
 
     def table(self, nom: str) -> dict[str, dict]:
         return getattr(self, nom)

@@ -65,55 +65,84 @@ def _choisir_colonnes(entetes: list[str], colonnes: dict[int, str]) -> dict[int,
     return nouvelles
 
 
-def _correspondance(tableau, source: str | None, coffre, type_source: str, oui: bool) -> dict[int, str]:
-    from .. import ecriture
+def _correspondance(tableau, memoire, chemin, oui: bool) -> tuple[dict[int, str], bool]:
+    """The columns: the source's saved mapping, else the proposal the steward confirms or corrects.
+    Returns (columns, whether to keep them in the source's memory)."""
     from ..collecte import import_tableur as imp
 
-    chemin = imp.chemin_correspondance(coffre.territoire.data, source) if source else None
-    colonnes = imp.charger_correspondance(chemin, tableau.entetes) if chemin else None
+    colonnes = imp.colonnes_de_memoire(memoire, tableau.entetes)
     if colonnes is not None:
-        click.echo(f"Correspondance enregistrée pour la source « {source} » réutilisée.")
+        click.echo("Correspondance enregistrée pour cette source réutilisée.")
         _montrer_colonnes(tableau.entetes, colonnes)
-        return colonnes
+        return colonnes, False
     colonnes = imp.colonnes_proposees(tableau)
     _montrer_colonnes(tableau.entetes, colonnes)
     if not oui and not confirmer("Cette correspondance est-elle juste ?"):
         colonnes = _choisir_colonnes(tableau.entetes, colonnes)
     imp.verifier_colonnes(colonnes)
-    if chemin and (oui or confirmer(f"Garder cette correspondance pour les prochains tableurs de « {source} » ?")):
-        ecriture.enregistrer(coffre.territoire.racine, [(chemin, imp.texte_correspondance(tableau.entetes, colonnes, type_source))],
-                             "Import : correspondance de colonnes d'une source")
-        click.echo(f"Correspondance enregistrée dans {coffre.territoire.relatif(chemin)}.")
-    return colonnes
+    garder = bool(chemin) and (oui or confirmer("Garder cette correspondance pour les prochains tableurs de cette source ?"))
+    return colonnes, garder
+
+
+def _demandeur(fichier: str):
+    """Asks the steward, once per name, which school or QPV an uncertain name means."""
+    from ..collecte.import_tableur import TITRES_TABLES
+
+    def demander(table: str, texte: str, candidats, numeros: list[int]) -> str | None:
+        proposes = candidats[:3]
+        click.echo(f"\n« {texte} » ({fichier}, ligne {numeros[0]}) : quel {TITRES_TABLES[table]} ?")
+        for n, c in enumerate(proposes, 1):
+            click.echo(f"  {n}. {c.nom} ({c.code})")
+        click.echo("  0. aucun : laisser vide et le signaler dans le rapport")
+        choix = click.prompt("Votre choix (la réponse vaudra pour les prochains imports de cette source)",
+                             type=click.IntRange(0, len(proposes)), default=1)
+        return proposes[choix - 1].code if choix else None
+
+    return demander
 
 
 def _apercu(analyse, referentiels) -> None:
     from ..saisie import date_fr, telephone_lisible
 
-    click.echo(f"\nAperçu (les {min(APERCU, len(analyse.lignes))} premières lignes acceptées) :")
+    click.echo(f"\nAperçu (les {min(APERCU, len(analyse.lignes))} premières lignes lues) :")
     for ligne in analyse.lignes[:APERCU]:
         e = ligne.enfant
         ecole = referentiels.etablissements.get(e.get("etablissement", ""), {}).get("nom", "—")
         tel = telephone_lisible(ligne.contact["telephone"]) if "telephone" in ligne.contact else "—"
-        click.echo(f"  ligne {ligne.numero} : {e['nom']} {e['prenom']}, né(e) le {date_fr(e['date_naissance'])}, "
+        naissance = date_fr(e["date_naissance"]) if e.get("date_naissance") else "—"
+        click.echo(f"  ligne {ligne.numero} : {e['nom']} {e['prenom']}, né(e) le {naissance}, "
                    f"{ecole}, {e.get('classe', '—')}, tél. {tel}")
+
+
+def _ecarter_invalides(coffre, plan) -> list[str]:
+    """A dossier the rules would refuse is left out (and said), never the whole import."""
+    rapport = coffre.valider(plan.a_enregistrer)
+    fautifs = {p.fichier.split(".")[0]: p for p in rapport.problemes}
+    plan.nouveaux = [d for d in plan.nouveaux if d["id"] not in fautifs]
+    plan.completes = [d for d in plan.completes if d["id"] not in fautifs]
+    return [f"  dossier {i} non enregistré : {p.champ or 'dossier'} — {p.message}" for i, p in fautifs.items()]
 
 
 @main.command("importer")
 @click.argument("fichier", type=click.Path(path_type=Path))
-@click.option("--source", help="Nom court de la source (par exemple « ecole-albert-camus ») : sa correspondance "
-                               "de colonnes est gardée dans data/imports/<source>.yaml.")
-@click.option("--type", "type_source", default="ecole", show_default=True,
+@click.option("--source", help="Nom court de la source (par exemple « ecole-albert-camus ») : sa mémoire (type, colonnes, "
+                               "noms d'établissements tranchés) est gardée dans data/imports/<source>.yaml.")
+@click.option("--type", "type_source", default=None,
               type=click.Choice(["pre", "ecole", "college", "centre_social", "mairie", "autre"]),
-              help="Qui a fourni la liste (noté dans l'événement « recensement »).")
+              help="Qui a fourni la liste (noté dans l'événement « recensement ») ; par défaut celui gardé pour la "
+                   "source, sinon « ecole ».")
 @click.option("--par", prompt="Votre fonction (elle sera notée dans le journal, pas votre nom)",
               help="Votre fonction, par exemple « coordinatrice PRE ».")
 @click.option("--date", "jour", help="Date du recensement (jj/mm/aaaa) ; par défaut aujourd'hui.")
-@click.option("--oui", is_flag=True, help="Accepter la correspondance proposée et enregistrer sans question.")
+@click.option("--oui", is_flag=True, help="Accepter la correspondance proposée et enregistrer sans question ; "
+                                          "un nom d'établissement incertain est laissé vide et signalé.")
 @commande_sure
-def importer(fichier: Path, source: str | None, type_source: str, par: str, jour: str | None, oui: bool):
+def importer(fichier: Path, source: str | None, type_source: str | None, par: str, jour: str | None, oui: bool):
     """Importe une liste de recensement (.xlsx, .ods, .xls, .csv) : crée ou complète les dossiers en un commit."""
+    from .. import ecriture
     from ..collecte import import_tableur as imp
+    from ..collecte.rapport_import import texte_rapport
+    from ..collecte.regroupement import planifier
     from ..dossiers import Coffre
     from ..saisie import lire_date
 
@@ -121,13 +150,26 @@ def importer(fichier: Path, source: str | None, type_source: str, par: str, jour
     _exiger_schema_a_jour(coffre)
     _avertir_si_dans_le_depot(fichier, coffre.territoire.racine)
     tableau = imp.lire_tableau(fichier)
-    colonnes = _correspondance(tableau, source, coffre, type_source, oui)
-    analyse = imp.analyser(tableau, colonnes, coffre.referentiels)
-    lecture = coffre.lire_tous(valider=False)
+    chemin = imp.chemin_correspondance(coffre.territoire.data, source) if source else None
+    memoire = imp.charger_memoire(chemin)
+    avant = repr(memoire)
+    type_source = type_source or memoire.type_source or "ecole"
+    memoire.type_source = type_source
+    colonnes, garder = _correspondance(tableau, memoire, chemin, oui)
+    if garder:
+        imp.memoriser_colonnes(memoire, tableau.entetes, colonnes)
     jour_iso = date.fromisoformat(lire_date(jour)) if jour else date.today()
-    plan = imp.planifier(analyse, lecture.dossiers, type_source, par, jour_iso)
+    analyse = imp.analyser(tableau, colonnes, coffre.referentiels, memoire, None if oui else _demandeur(fichier.name),
+                           fichier.name)
+    plan = planifier(analyse, coffre.lire_tous(valider=False).dossiers, type_source, par, jour_iso)
+    ecartes = _ecarter_invalides(coffre, plan)
     _apercu(analyse, coffre.referentiels)
-    click.echo("\nRapport :\n" + "\n".join(imp.texte_rapport(analyse, plan)))
+    noms = {t: {c: l["nom"] for c, l in coffre.referentiels.table(t).items()} for t in imp.TITRES_TABLES}
+    click.echo("\nRapport :\n" + "\n".join(texte_rapport(analyse, plan, noms) + ecartes))
+    if chemin and repr(memoire) != avant:
+        ecriture.enregistrer(coffre.territoire.racine, [(chemin, imp.texte_memoire(memoire))],
+                             "Import : mémoire d'une source (type, colonnes, noms tranchés)")
+        click.echo(f"Mémoire de la source enregistrée dans {coffre.territoire.relatif(chemin)}.")
     if not plan.a_enregistrer:
         click.echo("\nRien de nouveau : aucun dossier n'est modifié.")
         return

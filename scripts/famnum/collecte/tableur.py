@@ -11,6 +11,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
 
@@ -32,25 +33,34 @@ CHAMPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "classe": ("Classe", ("classe", "niveau", "niv", "classe eleve", "division", "eleve classe")),
     "responsable": ("Responsable (nom et prénom)", ("responsable", "responsable legal", "representant legal",
                                                     "parent", "parents", "nom du responsable", "responsable nom",
-                                                    "famille", "nom responsable", "representant")),
+                                                    "famille", "nom responsable", "representant", "parent responsable",
+                                                    "nom du parent", "nom prenom du responsable", "parent referent")),
+    "lien": ("Lien avec l'enfant (mère, père, tuteur…)", ("lien de parente", "lien", "lien parente", "parente",
+                                                         "qualite", "qualite du responsable", "lien avec l enfant",
+                                                         "responsable lien", "lien familial")),
     "telephone": ("Téléphone", ("tel", "telephone", "tel fixe", "telephone domicile", "tel domicile",
                                 "responsable tel", "responsable telephone", "numero", "tel responsable")),
     "telephone_2": ("Autre téléphone", ("portable", "mobile", "tel portable", "gsm", "tel 2", "telephone 2",
                                         "responsable portable", "autre telephone")),
     "courriel": ("Adresse e-mail", ("mail", "e mail", "courriel", "email", "adresse mail", "adresse e mail",
                                     "responsable mail", "mel")),
-    "qpv": ("Quartier (QPV)", ("qpv", "quartier", "quartier prioritaire")),
+    "qpv": ("Quartier (QPV)", ("qpv", "quartier", "quartier prioritaire", "quartier de residence", "secteur", "quartier qpv")),
     "besoin_declare": ("Besoin numérique déclaré (oui/non)", ("besoin", "besoin numerique", "besoin equipement",
                                                              "sans ordinateur", "besoin informatique", "pas d ordinateur")),
+    "accepte_formation": ("Accepterait une formation (oui/non)", ("accepte une formation", "formation", "accepte formation",
+                                                                  "interesse par une formation", "souhaite une formation",
+                                                                  "formation accompagnement", "accompagnement")),
 }
 SEUIL_COLONNE = 78  # below this, a header is left unmapped for the steward to choose
-EPOQUE_EXCEL = date(1899, 12, 30)  # serial day 1 is 1900-01-01 (with Excel's 1900 leap-year bug)
+EPOQUE_EXCEL = date(1899, 12, 30)
+_MOTS = re.compile(r"[a-z0-9]+")  # serial day 1 is 1900-01-01 (with Excel's 1900 leap-year bug)
 
 
+@lru_cache(maxsize=1 << 16)
 def cle_texte(texte) -> str:
     """Lower case, no accent, words only: 'Né(e) le' → 'ne e le'."""
     sans_accent = unicodedata.normalize("NFKD", str(texte)).encode("ascii", "ignore").decode()
-    return " ".join(re.findall(r"[a-z0-9]+", sans_accent.lower()))
+    return " ".join(_MOTS.findall(sans_accent.lower()))
 
 
 def texte_cellule(valeur) -> str:
@@ -110,13 +120,32 @@ def decoder(octets: bytes, nom: str) -> str:
 
 
 def _lire_csv(octets: bytes, nom: str) -> list[list[str]]:
+    """Fields in double quotes may hold the separator, doubled quotes ("") and line breaks: the
+    separator is the one that cuts the first records into a steady number of columns, read with
+    csv's own quoting rules (csv.Sniffer guesses doublequote=False on such files)."""
     texte = decoder(octets, nom)
-    try:
-        dialecte = csv.Sniffer().sniff(texte[:8192], delimiters=";,\t|")
-    except csv.Error:
-        dialecte = csv.excel
-        dialecte.delimiter = ";" if texte[:8192].count(";") >= texte[:8192].count(",") else ","
-    return [[c.strip() for c in ligne] for ligne in csv.reader(io.StringIO(texte), dialecte)]
+    separateur = _separateur(texte)
+    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur, quotechar='"', doublequote=True,
+                         skipinitialspace=False, strict=False)
+    return [[c.strip() for c in ligne] for ligne in lecteur]
+
+
+def _separateur(texte: str) -> str:
+    """The candidate giving the most records of the same width (at least two columns)."""
+    from collections import Counter
+
+    echantillon = texte[:65536]
+    meilleur, score_max = ";", (-1, 0)
+    for candidat in ";,\t|":
+        lignes = list(csv.reader(io.StringIO(echantillon, newline=""), delimiter=candidat, quotechar='"', doublequote=True))[:60]
+        largeurs = Counter(len(l) for l in lignes if any(c.strip() for c in l))
+        if not largeurs:
+            continue
+        largeur, nombre = max(largeurs.items(), key=lambda p: (p[1] if p[0] > 1 else 0, p[0]))
+        score = (nombre if largeur > 1 else 0, largeur)
+        if score > score_max:
+            meilleur, score_max = candidat, score
+    return meilleur
 
 
 # --- the header and the columns ---------------------------------------------------------------
@@ -136,6 +165,13 @@ class Tableau:
                 yield i + 1, ligne + [""] * (len(self.entetes) - len(ligne))
 
 
+# a header word that names its field whatever surrounds it (« Tél. parent », « Mail des parents »)
+_MOTS_CLES = (({"tel", "telephone", "fixe"}, "telephone"), ({"portable", "mobile", "gsm"}, "telephone_2"),
+              ({"mail", "courriel", "email", "mel"}, "courriel"), ({"naissance", "ddn"}, "date_naissance"),
+              ({"lien", "parente", "qualite"}, "lien"), ({"formation"}, "accepte_formation"),
+              ({"classe", "niveau"}, "classe"), ({"qpv", "quartier"}, "qpv"))
+
+
 def _meilleur_champ(texte: str) -> tuple[str, float]:
     from rapidfuzz import fuzz, process
 
@@ -144,7 +180,13 @@ def _meilleur_champ(texte: str) -> tuple[str, float]:
         return IGNORER, 0.0
     choix = {(champ, s): s for champ, (_, synonymes) in CHAMPS.items() for s in synonymes}
     trouve = process.extractOne(cle, choix, scorer=fuzz.ratio)
-    return (trouve[2][0], trouve[1]) if trouve else (IGNORER, 0.0)
+    champ, score = (trouve[2][0], trouve[1]) if trouve else (IGNORER, 0.0)
+    if score < 95:
+        mots = set(cle.split())
+        cle_mot = next((c for mots_cles, c in _MOTS_CLES if mots & mots_cles), None)
+        if cle_mot:
+            return cle_mot, 90.0
+    return champ, score
 
 
 def _score_entete(ligne: list[str]) -> int:
