@@ -217,7 +217,7 @@ def test_un_index_lock_etranger_est_explique_sans_trace(copie):
 def test_import_tue_au_k_ieme_renommage(copie, k):
     """An import killed after its intent is finished: the typed list is not lost."""
     liste = copie / "liste.csv"  # outside the territory's repository
-    liste.write_text("Nom;Prénom;Né le;École\nQuillembois;Anatole;02/09/2018;Molière\n"
+    liste.write_text("Nom;Prénom;Né le;École\nAbadie;Lina;01/01/2015;Molière\n"  # not a child of the dossiers there
                      "Ferrandou;Éloïse;03/02/2016;Molière\n", encoding="utf-8")
     avant = len(list((copie / "territoire" / "data" / "families").glob("*.json.age")))
     tuee = _famnum(copie, "importer", str(liste), "--par", "coordinatrice PRE", "--oui", avant=_tuer_au_renommage(k))
