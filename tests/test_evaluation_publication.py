@@ -105,6 +105,9 @@ def test_evaluer_affiche_un_resume_sous_secret(coffre):
     r = CliRunner().invoke(main, ["evaluer", "--au", "23/11/2026"])
     assert r.exit_code == 0, r.output
     assert "familles recensées : 14" in r.output and "seuil de 11 familles" in r.output
+    # the information loss, after the figures (every non-zero cell counts 14 families: all published)
+    assert "Perte d'information :" in r.output and "(100.0 %, objectif 75 %)" in r.output
+    assert "Running HiGHS" not in r.output  # the solver's banner never reaches the person
     r = CliRunner().invoke(main, ["evaluer", "--au", "23/11/2026", "--seuil", "15"])
     assert "familles recensées : secret" in r.output
     r = CliRunner().invoke(main, ["evaluer", "--seuil", "2"])
