@@ -7,7 +7,6 @@ from pathlib import Path
 from . import depot, ecriture, restes, vault
 from .dossiers import Coffre, compte
 from .erreurs import FamnumError
-from .workspace import Territoire
 
 
 def ajouter(coffre: Coffre, cle: str, role: str) -> int:

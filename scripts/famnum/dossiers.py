@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from . import depot, ecriture, vault
-from .erreurs import ErreurRapport, FamnumError, Probleme, Rapport
+from .erreurs import ErreurRapport, FamnumError, Rapport
 from .referentiels import Referentiels
 from .schemas import SchemaFamille
 from .workspace import SUFFIXE_DOSSIER, Territoire

@@ -13,7 +13,7 @@ import secrets
 from pathlib import Path
 
 from . import vault
-from .erreurs import FamnumError, Probleme, Rapport
+from .erreurs import Probleme, Rapport
 from .workspace import SUFFIXE_DOSSIER, Territoire
 
 NOM_DOSSIER = "effaces"
