@@ -210,6 +210,13 @@ def test_la_methode_donne_le_seuil_du_paquet_et_les_liens_de_telechargement(site
     texte = rendues["methode"]
     seuil = paquet_complet[1].seuil
     assert f"de 1 à {seuil - 1} familles" in texte and "Licence Ouverte" in texte
+    # the choices made against thin tables, and what the secret costs, measured on this package
+    from famnum.evaluation import perte
+    mesure = perte.mesurer(paquet_complet[0], paquet_complet[1])
+    assert "souvent ou toujours" in texte and "une fois par année scolaire" in texte
+    part = f"{100 * mesure.part_publiee:.1f}".replace(".", ",")
+    assert f"**{mesure.publiees}** cases non nulles sont publiées sur {mesure.non_nulles}, soit **{part} %**" in texte
+    assert "programmation linéaire" in texte
     for nom in ("indicateurs.csv", "stock.csv", "evaluations_ateliers.csv", "datapackage.json"):
         assert f'href="../donnees/{nom}"' in texte  # methode.md is evaluation/methode/ with directory URLs
         assert (tmp_path / "site" / "evaluation" / "donnees" / nom).is_file()
