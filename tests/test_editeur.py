@@ -142,7 +142,7 @@ def test_voir_et_evenement(coffre, territoire):
     assert journal[-1] == {"type": "preconisation", "date": "2025-06-03", "par": "référente PRE",
                            "details": {"materiels": ["ordinateur_fixe", "imprimante"], "mode": "location_aidee"}}
     liste = CliRunner().invoke(main, ["familles", "lister", "--statut", "preconise"])
-    assert d["id"] in liste.output and "1 famille(s)" in liste.output
+    assert d["id"] in liste.output and "1 famille." in liste.output
     vide = CliRunner().invoke(main, ["familles", "lister", "--qpv", "epine"])
     assert "Aucune famille" in vide.output
 

@@ -117,3 +117,11 @@ def test_un_port_deja_pris_est_dit_en_francais(territoire):
     sortie = resultat.output
     assert f"Le port {port} est déjà pris par un autre programme" in sortie and "relancez sans --port" in sortie
     assert "in use" not in sortie and "Address already" not in sortie
+
+
+def test_lister_accorde_le_nombre_de_familles(coffre, territoire):
+    from fabrique import dossier
+
+    coffre.enregistrer([dossier()], "Nouvelle fiche")
+    sortie = CliRunner().invoke(main, ["familles", "lister"]).output
+    assert sortie.rstrip().endswith("\n1 famille.") and "(s)" not in sortie

@@ -327,4 +327,6 @@ def lister(qpv: str | None, etablissement: str | None, statut_: str | None):
         lignes.append(f"{identifiant}  {coffre.referentiels.qpv.get(fiche.get('qpv'), {}).get('nom', '?'):<32}  "
                       f"{nom_ecole:<40}  {STATUTS[statut(dossier)]}")
     click.echo("\n".join(lignes) if lignes else "Aucune famille ne correspond.")
-    click.echo(f"\n{len(lignes)} famille(s).")
+    from ..saisie import accorder
+
+    click.echo(f"\n{accorder(len(lignes), 'famille')}.")
