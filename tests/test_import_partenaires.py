@@ -294,3 +294,33 @@ def test_un_telephone_de_structure_ne_regroupe_personne(coffre, tableurs):
     assert r.exit_code == 0, r.output
     assert len(Coffre(coffre.territoire).lire_tous().dossiers) == 5
     assert any("sans doute celui d'une structure" in l for l in rapport(r.output))
+
+
+def test_colonnes_du_responsable_en_deux_et_nom_complet_dans_la_colonne_nom(coffre, tableurs):
+    f = ecrire_xlsx(tableurs / "centre.xlsx", [
+        ["Nom", "Prénom", "Né le", "École", "Nom du responsable", "Prénom du responsable", "Tél. parent"],
+        ["VASSEUR Noé", "", "03/05/2016", "Descartes", "Vasseur", "Inès", "06 39 98 73 60"],
+    ])
+    r = importer(f, "--oui")
+    assert r.exit_code == 0, r.output
+    (d,) = Coffre(coffre.territoire).lire_tous().dossiers.values()
+    assert d["fiche"]["enfants"] == [{"prenom": "Noé", "nom": "VASSEUR", "date_naissance": "2016-05-03"}]
+    assert d["fiche"]["contact_recensement"] == {"responsable": "Vasseur Inès", "telephone": "+33639987360"}
+    # « Descartes » is one of two schools (école and école élémentaire René Descartes), both out of the QPVs:
+    # the school stays empty and flagged, the family's QPV is theirs
+    assert d["fiche"]["qpv"] == "hors-qpv"
+    assert any("« Descartes » — établissement incertain" in l for l in rapport(r.output))
+
+
+def test_titres_de_colonnes_des_partenaires():
+    from famnum.collecte.tableur import proposer_correspondance
+
+    entetes = ["N°", "Nom de l'élève", "Prénom de l'élève", "Né(e) le", "Niveau", "Etablissement scolaire",
+               "Parent / responsable", "Lien de parenté", "Tél. parent", "Portable", "Mail parent", "Quartier de résidence",
+               "Besoin ordi", "Accepte une formation", "Observations"]
+    colonnes = proposer_correspondance(entetes)
+    assert {entetes[i]: c for i, c in colonnes.items()} == {
+        "Nom de l'élève": "nom", "Prénom de l'élève": "prenom", "Né(e) le": "date_naissance", "Niveau": "classe",
+        "Etablissement scolaire": "etablissement", "Parent / responsable": "responsable", "Lien de parenté": "lien",
+        "Tél. parent": "telephone", "Portable": "telephone_2", "Mail parent": "courriel", "Quartier de résidence": "qpv",
+        "Besoin ordi": "besoin_declare", "Accepte une formation": "accepte_formation"}

@@ -59,6 +59,7 @@ class Ligne:
     besoin_declare: bool | None = None
     accepte_formation: str | None = None
     signalements: list[Signalement] = field(default_factory=list)
+    ecoles_possibles: list[Candidat] = field(default_factory=list)  # an uncertain school's candidates
 
 
 @dataclass
@@ -207,7 +208,12 @@ class Lecteur:
         }
 
     def lire(self, numero: int, cellules: list[str], analyse: Analyse) -> Ligne | None:
-        brutes = {champ: cellules[i].strip() for i, champ in self.colonnes.items() if i < len(cellules)}
+        brutes: dict[str, str] = {}
+        for i, champ in self.colonnes.items():
+            if i < len(cellules) and not est_vide(cellules[i], champ in _CASES_A_COCHER):
+                brutes[champ] = " ".join(filter(None, (brutes.get(champ, ""), cellules[i].strip())))
+            elif i < len(cellules):
+                brutes.setdefault(champ, "")
         valeurs = {c: v for c, v in brutes.items() if not est_vide(v, c in _CASES_A_COCHER) or c in _CASES_A_COCHER}
         if self._a_ignorer(cellules, valeurs):
             analyse.ignorees += 1
@@ -239,6 +245,8 @@ class Lecteur:
         nom, prenom = valeurs.get("nom", ""), valeurs.get("prenom", "")
         if valeurs.get("nom_complet") and not (nom and prenom):
             nom, prenom = separer_nom_complet(valeurs["nom_complet"])
+        elif bool(nom) != bool(prenom) and len((nom or prenom).split()) > 1:  # « DUPONT Marie » in one of the two
+            nom, prenom = separer_nom_complet(nom or prenom)
         notes = []
         for champ, texte in (("nom", nom), ("prenom", prenom)):
             propre, change = nettoyer_nom(texte)
@@ -281,9 +289,14 @@ class Lecteur:
             ligne.enfant["etablissement"] = code
 
     def _qpv(self, texte: str, ligne: Ligne, analyse: Analyse) -> None:
+        """The QPV column, else the school's QPV, else the one QPV of all the schools the name could be."""
         code = self.resoudre("qpv", texte, "", ligne, analyse) if texte else None
         ecole = ligne.enfant.get("etablissement")
-        ligne.qpv = code or (self.referentiels.etablissements[ecole]["qpv"] if ecole else "")
+        ligne.qpv = code or (self.referentiels.etablissements[ecole]["qpv"] if ecole else "") or self._qpv_des_possibles(ligne)
+
+    def _qpv_des_possibles(self, ligne: Ligne) -> str:
+        quartiers = {self.referentiels.etablissements[c.code]["qpv"] for c in ligne.ecoles_possibles}
+        return quartiers.pop() if len(quartiers) == 1 else ""
 
     def resoudre(self, table: str, texte: str, niveau: str, ligne: Ligne, analyse: Analyse) -> str | None:
         """The code for a name as written: the source's earlier answer, a sure match, or the
@@ -312,12 +325,14 @@ class Lecteur:
 
     def _inconnu(self, ligne: Ligne, analyse: Analyse, champ: str, texte: str, candidats: list[Candidat], raison: str) -> None:
         table = "etablissements" if champ == "etablissement" else "qpv"
+        if table == "etablissements":
+            ligne.ecoles_possibles = [c for c in candidats if c.score >= resolution.BAS]
         proches = [f"{c.nom} ({c.code})" for c in candidats if c.score >= 50]
         if proches:
             suggestion = "le plus proche : " + " ; ".join(proches[:3]) + " — répondez à la question sans --oui, ou ajoutez ce nom dans data/referentiels/autres_noms.csv"
         else:
             suggestion = f"aucun nom proche : ajoutez-le dans data/referentiels/autres_noms.csv (referentiel {table}, code, autre_nom)"
-        raison = raison or (f"{TITRES_TABLES[table]} incertain" if proches and proches and candidats[0].score >= resolution.BAS
+        raison = raison or (f"{TITRES_TABLES[table]} incertain" if proches and candidats[0].score >= resolution.BAS
                             else f"{TITRES_TABLES[table]} inconnu")
         ligne.signalements.append(Signalement(analyse.titre(champ), texte, raison, suggestion))
         return None

@@ -23,7 +23,7 @@ CHAMPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "nom": ("Nom de l'enfant", ("nom", "nom enfant", "nom de l enfant", "nom eleve", "nom de l eleve",
                                 "nom de famille", "eleve nom", "enfant nom", "nom naissance")),
     "prenom": ("Prénom de l'enfant", ("prenom", "prenom enfant", "prenom eleve", "prenom de l enfant",
-                                      "eleve prenom", "enfant prenom", "prenoms")),
+                                      "eleve prenom", "enfant prenom", "prenoms", "prenom de l eleve")),
     "nom_complet": ("Élève (nom et prénom dans une colonne)", ("eleve", "enfant", "nom prenom", "nom et prenom",
                                                                "nom prenom eleve", "identite", "eleves")),
     "date_naissance": ("Date de naissance", ("date de naissance", "ne le", "nee le", "ne e le", "naissance",
@@ -169,7 +169,10 @@ class Tableau:
 _MOTS_CLES = (({"tel", "telephone", "fixe"}, "telephone"), ({"portable", "mobile", "gsm"}, "telephone_2"),
               ({"mail", "courriel", "email", "mel"}, "courriel"), ({"naissance", "ddn"}, "date_naissance"),
               ({"lien", "parente", "qualite"}, "lien"), ({"formation"}, "accepte_formation"),
-              ({"classe", "niveau"}, "classe"), ({"qpv", "quartier"}, "qpv"))
+              ({"classe", "niveau"}, "classe"), ({"qpv", "quartier"}, "qpv"),
+              ({"responsable", "parent", "parents", "representant", "legal", "tuteur"}, "responsable"),
+              ({"besoin", "ordi", "ordinateur"}, "besoin_declare"), ({"prenom", "prenoms"}, "prenom"))
+CHAMPS_MULTIPLES = {"responsable": 2}  # « Nom du responsable » and « Prénom du responsable »
 
 
 def _meilleur_champ(texte: str) -> tuple[str, float]:
@@ -180,12 +183,25 @@ def _meilleur_champ(texte: str) -> tuple[str, float]:
         return IGNORER, 0.0
     choix = {(champ, s): s for champ, (_, synonymes) in CHAMPS.items() for s in synonymes}
     trouve = process.extractOne(cle, choix, scorer=fuzz.ratio)
-    champ, score = (trouve[2][0], trouve[1]) if trouve else (IGNORER, 0.0)
-    if score < 95:
-        mots = set(cle.split())
-        cle_mot = next((c for mots_cles, c in _MOTS_CLES if mots & mots_cles), None)
-        if cle_mot:
-            return cle_mot, 90.0
+    return (trouve[2][0], trouve[1]) if trouve else (IGNORER, 0.0)
+
+
+def _mot_cle(texte: str) -> str | None:
+    mots = set(cle_texte(texte).split())
+    return next((champ for mots_cles, champ in _MOTS_CLES if mots & mots_cles), None)
+
+
+def _champ_de_colonne(texte: str, bas: str) -> tuple[str, float]:
+    """A header spelt like a synonym (whole, or its lower row); else a key word in it (« Tél. parent »
+    is a phone, not the parent's name); else its last word."""
+    champ, score = max((_meilleur_champ(e) for e in dict.fromkeys((texte, bas)) if e), key=lambda p: p[1],
+                       default=(IGNORER, 0.0))
+    if score >= 95:
+        return champ, score
+    if _mot_cle(texte):
+        return _mot_cle(texte), 90.0
+    if score < SEUIL_COLONNE and texte.split():
+        return _meilleur_champ(texte.split()[-1])
     return champ, score
 
 
@@ -225,17 +241,12 @@ def proposer_correspondance(entetes: list[str], bas: list[str] | None = None) ->
     bas = bas or entetes
     scores = []
     for i, texte in enumerate(entetes):
-        essais = [texte, bas[i], texte.split()[-1] if texte.split() else ""]
-        champ, score = IGNORER, 0.0
-        for essai in dict.fromkeys(e for e in essais if e):
-            champ, score = _meilleur_champ(essai)
-            if score >= SEUIL_COLONNE:
-                break
+        champ, score = _champ_de_colonne(texte, bas[i])
         if score >= SEUIL_COLONNE:
             scores.append((score, -i, champ))
-    correspondance, pris = {}, set()
+    correspondance, pris = {}, {}
     for score, moins_i, champ in sorted(scores, reverse=True):
-        if champ not in pris:
+        if pris.get(champ, 0) < CHAMPS_MULTIPLES.get(champ, 1):
             correspondance[-moins_i] = champ
-            pris.add(champ)
+            pris[champ] = pris.get(champ, 0) + 1
     return dict(sorted(correspondance.items()))
