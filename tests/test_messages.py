@@ -85,7 +85,7 @@ def test_verifier_accorde_le_nombre_de_dossiers(coffre, territoire):
 def test_l_aide_de_click_est_en_francais():
     sortie = CliRunner().invoke(main, ["famille", "--help"]).output
     assert "Afficher cette aide et quitter." in sortie and "Show this message" not in sortie
-    assert "Utilisation :" in sortie
+    assert "Utilisation : " in sortie and "[OPTIONS] COMMANDE [ARGUMENTS]..." in sortie and "COMMAND " not in sortie
 
 
 def test_une_interruption_a_une_question_de_click_est_dite_en_francais(territoire):

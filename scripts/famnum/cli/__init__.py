@@ -11,6 +11,7 @@ import sys
 import click
 
 from ..erreurs import FamnumError
+from .francais import GroupeFrancais
 from .francais import installer as _en_francais
 
 _en_francais()  # before the decorators below: click computes some help texts when they run
@@ -78,7 +79,7 @@ def confirmer(question: str, defaut: bool = True, err: bool = False) -> bool:
             click.echo(f"  ⚠ {e}", err=err)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=GroupeFrancais, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="famnum", message="famnum %(version)s")
 def main():
     """famnum : les dossiers chiffrés des familles, l'attribution du matériel, l'évaluation et le site.

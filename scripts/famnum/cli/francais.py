@@ -7,6 +7,8 @@ without a translation (a new click version must be checked before its pin is rai
 """
 from __future__ import annotations
 
+import click
+
 
 TRADUCTIONS = {
     "%(prog)s, version %(version)s": "%(prog)s, version %(version)s",
@@ -120,3 +122,14 @@ def installer() -> None:
         if hasattr(module, "ngettext"):
             module.ngettext = traduire_pluriel
 
+
+
+class GroupeFrancais(click.Group):
+    """A command group whose usage line says « COMMANDE [ARGUMENTS]… » (click writes it in English,
+    outside gettext); its sub-groups are of the same class."""
+
+    group_class = type
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("subcommand_metavar", "COMMANDE [ARGUMENTS]...")
+        super().__init__(*args, **kwargs)
