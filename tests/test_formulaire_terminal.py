@@ -249,6 +249,8 @@ def test_la_logique_du_formulaire(territoire):
     assert resultat.exit_code == 0, resultat.output[-2000:]
     sortie = resultat.output
     assert "→ Ecole élémentaire Gaston Bachelard" in sortie  # says which school it picked
+    assert sortie.count("Collège Alain Fournier") == 1  # the list of schools is printed once, not for each child
+    assert "numéro ou début du nom ; ? pour revoir la liste" in sortie
     assert "classe inconnue « college alain »" in sortie
     assert "0, alors que la fiche compte 2 enfants" in sortie
     assert "Âge de l'enfant n°1" in sortie and "Âge de l'enfant n°3" not in sortie and "Ajouter un « Âge »" not in sortie

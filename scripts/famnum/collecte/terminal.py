@@ -116,6 +116,7 @@ class Questionnaire:
         self.racine: tuple = ("fiche",)
         self.suggestions: dict[str, str] = {}  # path → a value Entrée accepts (the census list's phone)
         self._entetes: list[list] = []  # group titles, printed only before a question is asked inside
+        self._listes_montrees: set[str] = set()  # a long list (the schools) is printed once, « ? » shows it again
 
     @property
     def fiche(self) -> dict:
@@ -303,10 +304,16 @@ class Questionnaire:
             self._erreur(f"la liste « {noeud.get('title')} » du territoire est vide : question passée "
                          "(le coordinateur la remplit dans data/referentiels/)", niveau)
             return None
-        for i, nom in enumerate(noms.values(), 1):
-            self._ecrire(f"{'  ' * niveau}  {i:>2}. {nom}")
+        deja_vue = noeud["x-reference"] in self._listes_montrees
+        if not deja_vue:
+            self._montrer_liste(noms, niveau)
+            self._listes_montrees.add(noeud["x-reference"])
         while True:
-            reponse = self._question(noeud, obligatoire, niveau, "numéro ou début du nom")
+            reponse = self._question(noeud, obligatoire, niveau,
+                                     "numéro ou début du nom" + (" ; ? pour revoir la liste" if deja_vue else ""))
+            if reponse == "?":
+                self._montrer_liste(noms, niveau)
+                continue
             if not reponse:
                 return None
             try:
@@ -316,6 +323,10 @@ class Questionnaire:
                 continue
             self._ecrire(f"{'  ' * niveau}  → {noms[code]}")
             return code
+
+    def _montrer_liste(self, noms: dict[str, str], niveau: int) -> None:
+        for i, nom in enumerate(noms.values(), 1):
+            self._ecrire(f"{'  ' * niveau}  {i:>2}. {nom}")
 
     # --- helpers --------------------------------------------------------------------------
 
