@@ -306,6 +306,7 @@ def test_completer_ne_demande_que_ce_qui_manque(territoire, coffre):
     assert "Recensée" in sortie and "Seules les questions qui manquent sont posées" in sortie
     assert "Prénom de l'enfant" not in sortie and "QPV [" not in sortie
     assert "Téléphone [Entrée : 06 39 98 73 51" in sortie and "Lien avec l'enfant [numéro ; Entrée : Mère]" in sortie
+    assert "Prénom [Entrée : Noémie]" in sortie and "Nom [Entrée : Quillembois]" in sortie  # « Quillembois Noémie »
     assert sortie.count("Date de naissance [jj/mm/aaaa]:") == 2  # only Anatole's, and it is not optional
     d = Coffre(territoire).lire(recensee["id"])
     assert statut(d) == "diagnostique" and [e["type"] for e in d["journal"]] == ["recensement", "diagnostic"]

@@ -114,7 +114,22 @@ def _suggestions(fiche: dict) -> dict[str, str]:
         suggestions["capacites.formation"] = fiche["accepte_formation"]
     if fiche.get("enfants"):
         suggestions["foyer.nb_enfants"] = str(len(fiche["enfants"]))
+    suggestions.update(_nom_du_responsable(contact.get("responsable", ""), fiche.get("enfants") or []))
     return suggestions
+
+
+def _nom_du_responsable(responsable: str, enfants: list[dict]) -> dict[str, str]:
+    """« Maud Ormeval » or « ORMEVAL Maud » split into first name and name, only when one of its words
+    is a child's name (a list writes them in either order): otherwise nothing is guessed."""
+    from ..saisie import sans_accents
+
+    mots = responsable.split()
+    noms = {sans_accents(e.get("nom", "")) for e in enfants}
+    communs = [m for m in mots if sans_accents(m) in noms]
+    if len(mots) < 2 or len(communs) != 1:
+        return {}
+    prenom = " ".join(m for m in mots if m != communs[0])
+    return {"representants_legaux.0.prenom": prenom, "representants_legaux.0.nom": communs[0].title() if communs[0].isupper() else communs[0]}
 
 
 def _mener_entretien(coffre, entretien, par: str, existant: dict | None = None, brouillon=None) -> None:
