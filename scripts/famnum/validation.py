@@ -187,8 +187,10 @@ def parties_manquantes(dossier: dict, schema: SchemaFamille) -> list[str]:
     """The French titles of what the diagnostic still has to bring to this dossier (empty once complete)."""
     fiche = dossier.get("fiche") or {}
     requis = schema.schema["properties"]["fiche"].get("x-requis-diagnostic", [])
-    return ([schema.titre_chemin(("fiche", partie)) for partie in requis if partie not in fiche]
-            + [schema.titre_chemin(chemin) for chemin in naissances_manquantes(fiche)])
+    titres = ([schema.titre_chemin(("fiche", partie)) for partie in requis if partie not in fiche]
+              + [schema.titre_chemin(chemin) for chemin in naissances_manquantes(fiche)])
+    racine = schema.titre_chemin(("fiche",)) + " › "  # « Fiche nominative de diagnostic › » on each: said once
+    return [titre.removeprefix(racine) for titre in titres]
 
 
 def ce_qui_manque(dossier: dict, schema: SchemaFamille) -> str | None:
