@@ -138,7 +138,7 @@ def importer_tableur(dossiers: list[dict], base: Path, n: int = 5000) -> None:
     subprocess.run(["git", "init", "-q", str(racine)], check=True)
     for cle, valeur in (("user.name", "bench"), ("user.email", "bench@example.org")):
         subprocess.run(["git", "-C", str(racine), "config", cle, valeur], check=True)
-    initialiser(racine)
+    initialiser(racine, vierge=False)  # the list names Le Mans schools: the demo's reference tables
     env = {**os.environ, "FAMNUM_IDENTITE_FICHIER": str(base / "identite.txt")}
     commande = [sys.executable, "-m", "famnum", "importer", str(fichier), "--oui", "--par", "bench"]
     print(f"\n== Import d'un tableur de {len(lignes)} lignes (.xlsx) ==")

@@ -324,3 +324,58 @@ def test_titres_de_colonnes_des_partenaires():
         "Etablissement scolaire": "etablissement", "Parent / responsable": "responsable", "Lien de parenté": "lien",
         "Tél. parent": "telephone", "Portable": "telephone_2", "Mail parent": "courriel", "Quartier de résidence": "qpv",
         "Besoin ordi": "besoin_declare", "Accepte une formation": "accepte_formation"}
+
+
+def test_un_dossier_que_les_regles_refusent_est_laisse_de_cote_pas_tout_l_import(coffre, tableurs, monkeypatch):
+    from famnum.collecte import regroupement
+
+    vrai = regroupement.planifier
+
+    def planifier_avec_un_dossier_fautif(*args, **kwargs):
+        plan = vrai(*args, **kwargs)
+        plan.nouveaux[0]["fiche"]["qpv"] = "quartier-inconnu"  # what a bug or a hand-edited table could give
+        return plan
+
+    monkeypatch.setattr(regroupement, "planifier", planifier_avec_un_dossier_fautif)
+    f = ecrire_csv(tableurs / "liste.csv", [["Nom", "Prénom", "Né le", "École"],
+                                            ["Quillembois", "Anatole", "02/09/2018", "Molière"],
+                                            ["Ferrandou", "Éloïse", "03/02/2016", "Jules Ferry"]], "utf-8")
+    r = importer(f, "--oui")
+    assert r.exit_code == 0, r.output
+    assert "laissé de côté : Fiche nominative de diagnostic › QPV — code inconnu du référentiel qpv" in r.output
+    assert familles(coffre) == [[("Éloïse", "2016-02-03")]]
+
+
+def test_un_territoire_neuf_a_ses_propres_autres_noms(tmp_path, identite, monkeypatch):
+    """A territory made by `famnum init` starts without Le Mans's other names; the coordinator adds
+    its own (a street, a sub-district) and the import reads them."""
+    import subprocess
+
+    from famnum.territoire import initialiser
+
+    from fabrique import git_init
+    from territoire_neuf import remplir
+
+    racine = tmp_path / "val-fleuri"
+    racine.mkdir()
+    git_init(racine)
+    initialiser(racine)
+    autres = racine / "data" / "referentiels" / "autres_noms.csv"
+    assert autres.read_text(encoding="utf-8") == "referentiel,code,autre_nom\n"
+    remplir(racine)
+    autres.write_text("referentiel,code,autre_nom\netablissements,ee-jean-zay,Rue des Lilas\n"
+                      "qpv,les-tisserands,Résidence du Moulin\n", encoding="utf-8")
+    subprocess.run(["git", "commit", "-q", "--no-verify", "-am", "Autres noms"], cwd=racine, check=True)
+    monkeypatch.chdir(racine)
+    dossier = tmp_path / "listes"
+    dossier.mkdir()
+    f = ecrire_csv(dossier / "centre.csv", [["Nom", "Prénom", "Né le", "École", "Quartier", "Tél"],
+                                            ["Quillembois", "Anatole", "02/09/2018", "école rue des Lilas", "", "06 39 98 73 51"],
+                                            ["Ferrandou", "Éloïse", "03/02/2014", "", "Résidence du Moulin", "06 39 98 73 52"]],
+                   "utf-8")
+    r = importer(f, "--oui", "--type", "centre_social")
+    assert r.exit_code == 0, r.output
+    dossiers = {d["fiche"]["enfants"][0]["prenom"]: d for d in Coffre.ouvrir().lire_tous().dossiers.values()}
+    assert dossiers["Anatole"]["fiche"]["enfants"][0]["etablissement"] == "ee-jean-zay"
+    assert dossiers["Anatole"]["fiche"]["qpv"] == "val-fleuri"
+    assert dossiers["Éloïse"]["fiche"]["qpv"] == "les-tisserands"

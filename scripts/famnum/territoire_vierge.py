@@ -25,7 +25,7 @@ def _entete(chemin: Path) -> str:
 def vider(racine: Path) -> None:
     """Blanks the territory's own data in a freshly copied model (nothing is committed yet)."""
     referentiels = racine / "data" / "referentiels"
-    for nom in ("etablissements.csv", "materiels.csv"):
+    for nom in ("etablissements.csv", "materiels.csv", "autres_noms.csv"):
         (referentiels / nom).write_text(_entete(referentiels / nom), encoding="utf-8")
     qpv = referentiels / "qpv.csv"
     qpv.write_text(_entete(qpv) + HORS_QPV + "\n", encoding="utf-8")

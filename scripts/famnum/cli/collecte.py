@@ -114,13 +114,22 @@ def _apercu(analyse, referentiels) -> None:
                    f"{ecole}, {e.get('classe', '—')}, tél. {tel}")
 
 
-def _ecarter_invalides(coffre, plan) -> list[str]:
-    """A dossier the rules would refuse is left out (and said), never the whole import."""
-    rapport = coffre.valider(plan.a_enregistrer)
-    fautifs = {p.fichier.split(".")[0]: p for p in rapport.problemes}
-    plan.nouveaux = [d for d in plan.nouveaux if d["id"] not in fautifs]
-    plan.completes = [d for d in plan.completes if d["id"] not in fautifs]
-    return [f"  dossier {i} non enregistré : {p.champ or 'dossier'} — {p.message}" for i, p in fautifs.items()]
+def _enregistrer(coffre, plan) -> None:
+    """Saves in one commit. A dossier the rules refuse is left out and said, never the whole import
+    (validated once, by the save itself: 5,000 rows must stay fast)."""
+    from ..dossiers import ErreurValidation
+
+    try:
+        coffre.enregistrer(plan.a_enregistrer, "Import d'une liste de recensement")
+    except ErreurValidation as e:
+        fautifs = {p.fichier.split(".")[0]: p for p in e.rapport.problemes}
+        plan.nouveaux = [d for d in plan.nouveaux if d["id"] not in fautifs]
+        plan.completes = [d for d in plan.completes if d["id"] not in fautifs]
+        for identifiant, p in fautifs.items():
+            click.secho(f"Dossier {identifiant} laissé de côté : {p.champ or 'dossier'} — {p.message}", fg="yellow", err=True)
+        if not plan.a_enregistrer:
+            raise
+        coffre.enregistrer(plan.a_enregistrer, "Import d'une liste de recensement")
 
 
 @main.command("importer")
@@ -162,10 +171,9 @@ def importer(fichier: Path, source: str | None, type_source: str | None, par: st
     analyse = imp.analyser(tableau, colonnes, coffre.referentiels, memoire, None if oui else _demandeur(fichier.name),
                            fichier.name)
     plan = planifier(analyse, coffre.lire_tous(valider=False).dossiers, type_source, par, jour_iso)
-    ecartes = _ecarter_invalides(coffre, plan)
     _apercu(analyse, coffre.referentiels)
     noms = {t: {c: l["nom"] for c, l in coffre.referentiels.table(t).items()} for t in imp.TITRES_TABLES}
-    click.echo("\nRapport :\n" + "\n".join(texte_rapport(analyse, plan, noms) + ecartes))
+    click.echo("\nRapport :\n" + "\n".join(texte_rapport(analyse, plan, noms)))
     if chemin and repr(memoire) != avant:
         ecriture.enregistrer(coffre.territoire.racine, [(chemin, imp.texte_memoire(memoire))],
                              "Import : mémoire d'une source (type, colonnes, noms tranchés)")
@@ -176,7 +184,7 @@ def importer(fichier: Path, source: str | None, type_source: str | None, par: st
     if not oui and not confirmer(f"\nCréer {len(plan.nouveaux)} et compléter {len(plan.completes)} dossier(s) ?"):
         click.echo("Rien n'a été enregistré.")
         return
-    coffre.enregistrer(plan.a_enregistrer, "Import d'une liste de recensement")
+    _enregistrer(coffre, plan)
     click.secho(f"{len(plan.nouveaux)} dossier(s) créé(s), {len(plan.completes)} complété(s), chiffrés et commités en un seul commit.",
                 fg="green")
 

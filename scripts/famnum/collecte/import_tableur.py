@@ -272,6 +272,8 @@ class Lecteur:
         if not texte:
             return
         lu = lire_classe(texte)
+        if lu.valeur and len(lu.valeur) > 20:  # the schema's limit
+            lu = Lu(probleme="classe de plus de 20 signes", suggestion="écrivez un seul niveau, par exemple CM1")
         if lu.valeur:
             ligne.enfant["classe"] = lu.valeur
             if lu.valeur != texte.strip():
