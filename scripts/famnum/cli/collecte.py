@@ -84,8 +84,10 @@ def _correspondance(tableau, memoire, chemin, oui: bool) -> tuple[dict[int, str]
     return colonnes, garder
 
 
-def _demandeur(fichier: str):
+def _demandeur(fichier: str, avec_source: bool):
     """Asks the steward, once per name, which school or QPV an uncertain name means."""
+    suite = " (la réponse vaudra pour les prochains imports de cette source)" if avec_source else \
+        " (sans --source, la réponse ne vaut que pour cet import)"
     from ..collecte.import_tableur import TITRES_TABLES
 
     def demander(table: str, texte: str, candidats, numeros: list[int]) -> str | None:
@@ -94,7 +96,7 @@ def _demandeur(fichier: str):
         for n, c in enumerate(proposes, 1):
             click.echo(f"  {n}. {c.nom} ({c.code})")
         click.echo("  0. aucun : laisser vide et le signaler dans le rapport")
-        choix = click.prompt("Votre choix (la réponse vaudra pour les prochains imports de cette source)",
+        choix = click.prompt(f"Votre choix{suite}",
                              type=click.IntRange(0, len(proposes)), default=1)
         return proposes[choix - 1].code if choix else None
 
@@ -168,7 +170,7 @@ def importer(fichier: Path, source: str | None, type_source: str | None, par: st
     if garder:
         imp.memoriser_colonnes(memoire, tableau.entetes, colonnes)
     jour_iso = date.fromisoformat(lire_date(jour)) if jour else date.today()
-    analyse = imp.analyser(tableau, colonnes, coffre.referentiels, memoire, None if oui else _demandeur(fichier.name),
+    analyse = imp.analyser(tableau, colonnes, coffre.referentiels, memoire, None if oui else _demandeur(fichier.name, bool(chemin)),
                            fichier.name)
     plan = planifier(analyse, coffre.lire_tous(valider=False).dossiers, type_source, par, jour_iso)
     _apercu(analyse, coffre.referentiels)
