@@ -74,7 +74,7 @@ def test_une_classe_illisible_reste_vide():
     assert lu.valeur is None and lu.probleme == "classe non reconnue"
 
 
-@pytest.mark.parametrize("texte", ["pas de mail", "x", "-", "néant", "?", "NC", "Non communiqué", "  ", "/"])
+@pytest.mark.parametrize("texte", ["pas de mail", "x", "-", "néant", "?", "NC", "Non communiqué", "  ", "/", "#N/A", "#REF!"])
 def test_bouche_trous_vides(texte):
     assert est_vide(texte)
 

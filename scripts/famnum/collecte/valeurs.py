@@ -20,6 +20,7 @@ _VIDES = {"", "nc", "n c", "nr", "n r", "na", "n a", "neant", "aucun", "aucune",
           "sans", "ras", "pas connu", "ne sait pas", "nsp", "a completer", "a voir", "idem", "xx", "xxx"}
 _VIDE_DEBUTS = ("pas de ", "pas d ", "sans ", "non communique", "aucun ", "aucune ")
 _SIGNES = re.compile(r"[\s\-–—_.?!/*]*")
+_ERREUR_EXCEL = re.compile(r"#(REF|N/?A|VALEUR|VALUE|DIV/0|NOM|NAME|NUL|NULL|NOMBRE|NUM|CHAMP|SPILL|CALC)[!?]?", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -27,7 +28,7 @@ def est_vide(texte: str, case_a_cocher: bool = False) -> bool:
     """« pas de mail », « x », « - », « néant », « ? », « NC »… : an empty cell, without a warning.
     In a yes/no column (`case_a_cocher`) a cross « x » or a « 0 » is an answer, not an empty cell."""
     brut = str(texte).strip()
-    if _SIGNES.fullmatch(brut):
+    if _SIGNES.fullmatch(brut) or _ERREUR_EXCEL.fullmatch(brut):
         return True
     if not case_a_cocher and re.fullmatch(r"[xX\s]+|0+", brut):
         return True
