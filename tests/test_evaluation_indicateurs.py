@@ -83,7 +83,8 @@ def resultat(ref, schema, defs):
     import dataclasses
 
     complets = dataclasses.replace(defs, indicateurs=tuple(
-        dataclasses.replace(i, ventilations=definitions.VENTILATIONS, natures=definitions.NATURES) for i in defs.indicateurs))
+        dataclasses.replace(i, ventilations=definitions.VENTILATIONS, natures=definitions.NATURES, natures_par=())
+        for i in defs.indicateurs))
     return calcul.calculer({d["id"]: d for d in (A, B, C, D)}, ref, schema, complets, [], AUJOURD_HUI)
 
 
@@ -91,6 +92,7 @@ def test_les_tableaux_minces_sont_publies_moins_ventiles_et_moins_souvent(ref, s
     res = calcul.calculer({d["id"]: d for d in (A, B, C, D)}, ref, schema, defs, [], AUJOURD_HUI)
     par = {(t.indicateur, t.par, t.periode) for t in res.tableaux}
     assert ("situation", "qpv", "2025-2026") in par and ("situation", "qpv", "2026-T1") not in par
+    assert ("situation", "ensemble", "2026-T1") in par and not {p for i, v, p in par if i == "situation" and v == "niveau"}
     assert ("autonomie_t0", "ensemble", "2025-2026") in par
     assert not {p for i, v, p in par if i == "autonomie_t0" and (v != "ensemble" or "T" in p)}
     assert ("parents_formes", "ensemble", "2026-T1") in par

@@ -50,6 +50,22 @@ def test_publier_ecrit_le_paquet_et_le_site(coffre, territoire):
     assert not list((territoire.racine / "build").glob("publication-*"))
 
 
+def test_publier_dit_donnees_fictives_seulement_pour_un_territoire_de_demo(coffre, territoire):
+    import json
+    import subprocess
+
+    from famnum.demo import CLE_FICTIVE
+
+    _familles(coffre)
+    publier(aujourd_hui=AU, construire_site=_site_qui_recopie())
+    descripteur = json.loads((territoire.public / "datapackage.json").read_text(encoding="utf-8"))
+    assert "donnees_fictives" not in descripteur["famnum"]
+    subprocess.run(["git", "-C", str(territoire.racine), "config", CLE_FICTIVE, "true"], check=True)  # famnum demo's mark
+    publier(aujourd_hui=AU, construire_site=_site_qui_recopie())
+    descripteur = json.loads((territoire.public / "datapackage.json").read_text(encoding="utf-8"))
+    assert descripteur["famnum"]["donnees_fictives"] is True
+
+
 def test_publier_refuse_une_case_mal_protegee_sans_dire_sa_valeur(coffre, territoire, monkeypatch):
     """The protection check runs on what publier is about to write: a mask that leaves a count readable
     stops everything (here: the secondary cells forgotten)."""

@@ -134,8 +134,8 @@ def test_le_resume_donne_les_chiffres_cles_et_mene_a_chaque_plan(rendues, paquet
     assert page._date(derniere["fin"]) in texte
     annee = max((l["periode"] for l in lire(dossier, "indicateurs.csv") if l["indicateur"] == "situation"),
                 key=[p["code"] for p in sorted(lire(dossier, "periodes.csv"), key=lambda p: p["fin"])].index)
-    equipees = next(l for l in lire(dossier, "indicateurs.csv") if (l["indicateur"], l["periode"], l["ventilation"],
-                    l["groupe"], l["modalite"]) == ("situation", annee, "qpv", "ensemble", "equipee"))
+    equipees = next(l for l in lire(dossier, "indicateurs.csv") if (l["indicateur"], l["periode"], l["groupe"],
+                    l["modalite"]) == ("situation", annee, "ensemble", "equipee"))
     assert f"**{equipees['familles'] or 'secret'}** familles ont reçu leur matériel" in texte
     # issue 14: every figure of the summary is published on the demo
     assert "secret" not in texte.split("[Méthode et données]")[0], texte

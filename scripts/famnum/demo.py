@@ -188,13 +188,25 @@ def _ascii(texte: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", texte.lower()) if c.isalnum() and c.isascii())
 
 
+CLE_FICTIVE = "famnum.donneesfictives"  # the demo territory's git setting that marks its data as made up
+
+
+def donnees_fictives(racine: Path) -> bool:
+    """Whether the territory is a demo one (its repository's local setting famnum.donneesfictives)."""
+    fait = subprocess.run(["git", "-C", str(racine), "config", "--local", "--get", CLE_FICTIVE],
+                          capture_output=True, text=True)
+    return fait.returncode == 0 and fait.stdout.strip() == "true"
+
+
 def preparer_depot(dossier: Path) -> Path:
     if dossier.exists():
         shutil.rmtree(dossier)
     racine = dossier / "territoire"
     racine.mkdir(parents=True)
     subprocess.run(["git", "init", "-q", "-b", "main", str(racine)], check=True)
-    for cle, valeur in (("user.name", "famnum démo"), ("user.email", "demo@example.org"), ("commit.gpgsign", "false")):
+    # famnum.donneesfictives: every `famnum publier` of this territory says « Données fictives » on its pages
+    for cle, valeur in (("user.name", "famnum démo"), ("user.email", "demo@example.org"), ("commit.gpgsign", "false"),
+                        (CLE_FICTIVE, "true")):
         subprocess.run(["git", "-C", str(racine), "config", cle, valeur], check=True)
     return racine
 

@@ -259,9 +259,9 @@ def calculer(dossiers: dict, referentiels, schema: dict, definitions: Definition
     tableaux = []
     for i, ind in enumerate(inds):
         for k, per in enumerate(liste):
-            if per.nature not in ind.natures:
-                continue  # a thin table is published once a school year, not every quarter
             for par in ind.ventilations:
+                if not ind.publie(par, per.nature):
+                    continue  # a thin table is published once a school year, not every quarter
                 tableaux.append(_tableau(ind, per.code, par, list(groupes.get(par, {})), list(libelles[ind.id]), cumuls[i][k]))
     tableaux += _tableaux_seances(seances, liste)
     libelles["seances"] = {"atelier": "Ateliers CLAS", "formation": "Formations des parents"}

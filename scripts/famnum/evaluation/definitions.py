@@ -28,6 +28,11 @@ class Indicateur:
     montants: dict = field(default_factory=dict)
     ventilations: tuple[str, ...] = VENTILATIONS   # the breakdowns its tables are published by
     natures: tuple[str, ...] = NATURES              # the periods it is published for
+    natures_par: tuple = ()                         # ((breakdown, periods), ...) where a breakdown has its own
+
+    def publie(self, par: str, nature: str) -> bool:
+        """Whether its table by `par` is published for a period of this nature."""
+        return nature in dict(self.natures_par).get(par, self.natures)
 
     @property
     def repartition(self):
@@ -98,12 +103,19 @@ def _publication(brut: dict, ou: str) -> dict:
     """publication: {ventilations: [qpv, niveau], rythme: trimestre | annee_scolaire}: the levers
     against thin tables (fewer crossings, one release a school year)."""
     publication = brut.get("publication") or {}
-    ventilations = tuple(publication.get("ventilations", VENTILATIONS))
+    ventilations = publication.get("ventilations", VENTILATIONS)
     rythme = publication.get("rythme", "trimestre")
+    propres = {}
+    if isinstance(ventilations, dict):  # {ensemble: trimestre, qpv: annee_scolaire}: a rhythm per breakdown
+        propres = {par: RYTHMES.get(r) for par, r in ventilations.items()}
+        if None in propres.values():
+            raise FamnumError(f"{ou} ({brut['id']}), publication.ventilations = {dict(ventilations)} : rythme inconnu. "
+                              f"À faire : choisissez {' ou '.join(RYTHMES)} pour chaque ventilation.")
+    ventilations = tuple(ventilations)
     if not ventilations or set(ventilations) - set(CHOIX_VENTILATIONS):
         raise FamnumError(f"{ou} ({brut['id']}), publication.ventilations = {list(ventilations)} : ventilation vide ou "
                           f"inconnue. À faire : choisissez une ou plusieurs de {', '.join(CHOIX_VENTILATIONS)}.")
     if rythme not in RYTHMES:
         raise FamnumError(f"{ou} ({brut['id']}), publication.rythme = {rythme} : inconnu. "
                           f"À faire : choisissez {' ou '.join(RYTHMES)}.")
-    return {"ventilations": ventilations, "natures": RYTHMES[rythme]}
+    return {"ventilations": ventilations, "natures": RYTHMES[rythme], "natures_par": tuple(propres.items())}

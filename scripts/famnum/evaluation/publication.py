@@ -65,7 +65,7 @@ def resume(ev: Evaluation) -> str:
         return "Aucune période terminée : pas encore d'évaluation à publier."
     derniere = ev.resultat.periodes[-1]
     p = derniere.code
-    g = lambda ind, mod: ev.publie(ind, _periode_de(ev, ind, p), mod, par=_ventilation_de(ev, ind))  # noqa: E731
+    g = lambda ind, mod: ev.publie(ind, _periode_de(ev, ind, p), mod, par=_ventilation_de(ev, ind, _periode_de(ev, ind, p)))  # noqa: E731
     recensees = g("situation", ENSEMBLE)
     lignes = [f"Évaluation au {derniere.fin:%d/%m/%Y} ({derniere.libelle}), tableaux cumulés depuis le début du programme.",
               f"Secret statistique : seuil de {ev.controle.seuil} familles ; {len(ev.controle.masques)} cases masquées "
@@ -102,8 +102,8 @@ def _periode_de(ev: Evaluation, indicateur: str, defaut: str) -> str:
     return next((p.code for p in reversed(ev.resultat.periodes) if p.code in codes), defaut)
 
 
-def _ventilation_de(ev: Evaluation, indicateur: str) -> str:
-    return next((t.par for t in ev.resultat.tableaux if t.indicateur == indicateur), "qpv")
+def _ventilation_de(ev: Evaluation, indicateur: str, periode: str) -> str:
+    return next((t.par for t in ev.resultat.tableaux if (t.indicateur, t.periode) == (indicateur, periode)), "qpv")
 
 
 # --- publier ---------------------------------------------------------------------------------
@@ -112,6 +112,7 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
             construire_site=None) -> Path:
     """Everything CI does; returns the published package folder. Raises FamnumError, publishing nothing."""
     from ..attribution.stock import charger_stock
+    from ..demo import donnees_fictives
     from ..dossiers import Coffre
     from ..verification import verifier_tout
 
@@ -136,7 +137,7 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
     try:
         public, site = preparation / "public", preparation / "site"
         paquet.ecrire(public, paquet.fichiers(ev.resultat, ev.definitions, ev.controle, nom_territoire(territoire.racine),
-                                              stock=charger_stock(territoire)))
+                                              stock=charger_stock(territoire), fictif=donnees_fictives(territoire.racine)))
         dire("3. Contrôle du paquet de données ouvertes (frictionless)…")
         erreurs = paquet.valider_frictionless(public)
         if erreurs:

@@ -92,7 +92,8 @@ def _cases(donnees, indicateur, periode, ventilation=None, groupe=ENSEMBLE) -> d
     """The row of a group; ventilation None: the first breakdown the indicator is published by (the
     territory's row is the same in each)."""
     if ventilation is None:
-        ventilation = next((l["ventilation"] for l in donnees["indicateurs"] if l["indicateur"] == indicateur), "qpv")
+        ventilation = next((l["ventilation"] for l in donnees["indicateurs"]
+                            if (l["indicateur"], l["periode"]) == (indicateur, periode)), "qpv")
     return {l["modalite"]: l for l in donnees["indicateurs"]
             if (l["indicateur"], l["periode"], l["ventilation"], l["groupe"]) == (indicateur, periode, ventilation, groupe)}
 
