@@ -91,8 +91,7 @@ def resultat(ref, schema, defs):
 def test_les_tableaux_minces_sont_publies_moins_ventiles_et_moins_souvent(ref, schema, defs):
     res = calcul.calculer({d["id"]: d for d in (A, B, C, D)}, ref, schema, defs, [], AUJOURD_HUI)
     par = {(t.indicateur, t.par, t.periode) for t in res.tableaux}
-    assert ("situation", "qpv", "2025-2026") in par and ("situation", "qpv", "2026-T1") not in par
-    assert ("situation", "ensemble", "2026-T1") in par and not {p for i, v, p in par if i == "situation" and v == "niveau"}
+    assert ("situation", "ensemble", "2026-T1") in par and not {p for i, v, p in par if i == "situation" and v != "ensemble"}
     assert ("autonomie_t0", "ensemble", "2025-2026") in par
     assert not {p for i, v, p in par if i == "autonomie_t0" and (v != "ensemble" or "T" in p)}
     assert ("parents_formes", "ensemble", "2026-T1") in par

@@ -144,3 +144,15 @@ def test_une_publication_mal_ecrite_dans_indicateurs_yaml_est_refusee_en_francai
         (tmp_path / "data/indicateurs.yaml").write_text(texte.replace(faux, attendu, 1), encoding="utf-8")
         with pytest.raises(FamnumError, match="indicateurs.yaml, indicateur n°.*publication.*À faire : choisissez"):
             definitions.charger(tmp_path)
+
+
+def test_un_rythme_par_ventilation(tmp_path):
+    texte = definitions.chemin_definitions(None).read_text(encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/indicateurs.yaml").write_text(texte.replace(
+        "publication: {ventilations: [ensemble]}", "publication: {ventilations: {ensemble: trimestre, qpv: annee_scolaire}}", 1),
+        encoding="utf-8")
+    situation = definitions.charger(tmp_path)["situation"]
+    assert situation.ventilations == ("ensemble", "qpv")
+    assert situation.publie("ensemble", "trimestre") and situation.publie("qpv", "annee_scolaire")
+    assert not situation.publie("qpv", "trimestre")

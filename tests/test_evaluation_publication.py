@@ -16,16 +16,16 @@ AU = date(2026, 11, 23)
 
 
 def _familles(coffre, n=14, ailleurs=0):
-    """n families counted in May 2025; the last `ailleurs` of them live in another QPV (a small cell)."""
+    """n families counted in May 2025; the last `ailleurs` of them had a training in May 2025 (a small cell)."""
     from famnum.dossiers import evenement
     dossiers, ids = [], set()
     for i in range(n):
         d = dossier(ids)
         ids.add(d["id"])
-        if i >= n - ailleurs:
-            d["fiche"]["qpv"] = "epine"
         d["journal"].insert(0, evenement("recensement", "PRE", date(2025, 5, 5), {"source": "ecole"}))
         d["journal"][1]["date"] = "2025-05-20"
+        if i >= n - ailleurs:
+            d["journal"].append(evenement("formation", "PRE", date(2025, 5, 21), {"fiche": "educonnect-et-ent"}))
         dossiers.append(d)
     coffre.enregistrer(dossiers, "Familles de test")
     return dossiers
@@ -45,7 +45,7 @@ def test_publier_ecrit_le_paquet_et_le_site(coffre, territoire):
     assert (territoire.public / "datapackage.json").is_file()
     assert (territoire.racine / "site" / "evaluation" / "donnees" / "indicateurs.csv").is_file()
     texte = (territoire.public / "indicateurs.csv").read_text(encoding="utf-8")
-    assert "situation,2024-2025,qpv,sablons-bords-huisne" in texte and ",14," in texte  # by QPV once a school year
+    assert "situation,2025-T2,ensemble,ensemble" in texte and ",14," in texte  # the whole territory, each quarter
     assert not any(v in texte for v in VALEURS_PLANTEES)
     assert not list((territoire.racine / "build").glob("publication-*"))
 
