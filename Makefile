@@ -24,7 +24,7 @@ demo: $(STAMP)
 
 ## Toute la suite de tests, navigateur compris.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=10
 
 ## Mesures de vitesse (imprime des chiffres, n'échoue pas sur un seuil).
 bench: $(STAMP)
