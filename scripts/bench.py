@@ -72,7 +72,7 @@ def mesurer(n: int, dossiers: list[dict], base: Path) -> None:
     os.environ["FAMNUM_IDENTITE_FICHIER"] = str(base / "identite.txt")
     if not (base / "identite.txt").exists():
         vault.enregistrer_identite(vault.generer_identite(), base / "identite.txt", "bench")
-    initialiser(racine)
+    initialiser(racine, vierge=False)  # the fictitious dossiers name Le Mans schools and QPV
     coffre = Coffre(Territoire(racine))
     debut = time.perf_counter()
     coffre.enregistrer(dossiers[:n], "Bench")
