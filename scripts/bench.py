@@ -156,7 +156,7 @@ def site() -> None:
     print("\n== Site public ==")
     for nom, m in chronometrer_site().items():
         par_page = m["secondes"] / max(1, m["pages_html"])
-        print(f"construction {nom:<9}: {m['secondes']:6.2f} s, {m['pages_html']} pages HTML "
+        print(f"construction {nom:<17}: {m['secondes']:6.2f} s, {m['pages_html']} pages HTML "
               f"({par_page * 1000:.0f} ms/page), {m['pdf']} PDF (code {m['code']})")
 
 

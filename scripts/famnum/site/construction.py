@@ -27,10 +27,14 @@ def environnement(**variables: str) -> dict:
     return {**os.environ, "FAMNUM_CROCHETS": str(crochets_du_site()), "NO_MKDOCS_2_WARNING": "1", **variables}
 
 
-def construire(site_dir: Path, *, pdf: bool = True, strict: bool = True) -> dict:
-    """Build ``content/`` into ``site_dir``; never raises on a failed build."""
+def construire(site_dir: Path, *, pdf: bool = True, strict: bool = True,
+               cache_pdf: Path | None = None) -> dict:
+    """Build ``content/`` into ``site_dir``; never raises on a failed build. ``cache_pdf``: the
+    folder of the PDF cache instead of ``build/cache/pdf`` (``famnum.site.cache_pdf``)."""
     env = environnement()
     env.pop("FAMNUM_SANS_PDF", None)
+    if cache_pdf is not None:
+        env["FAMNUM_CACHE_PDF"] = str(cache_pdf)
     if not pdf:
         env["FAMNUM_SANS_PDF"] = "1"
     command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(CONFIG),

@@ -20,7 +20,8 @@ What they do, in build order:
   (phone numbers, addresses, French words) in a left-to-right isolate (``famnum.site.bidi``);
   the footer's accessibility link;
 - ``on_post_template``: one French 404 page at the root, with absolute links;
-- ``on_post_build``: the PDFs (``famnum.site.pdf``), once, after every language is built.
+- ``on_post_build``: the PDFs (``famnum.site.pdf``), once, after every language is built; a PDF
+  whose source did not change is copied from ``build/cache/pdf/`` (``famnum.site.cache_pdf``).
 
 Hooks read only ``content/``, ``mkdocs.yml`` and the built site: never a dossier.
 """
@@ -40,7 +41,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from famnum.site import bidi, marqueurs, pdf, sources, tableaux  # famnum must be installed where mkdocs runs (make installer)
+from famnum.site import bidi, cache_pdf, marqueurs, pdf, sources, tableaux  # famnum must be installed where mkdocs runs (make installer)
 
 # Modules that render data files into pages: importing one registers its markers
 # (``@marqueur("name")``). Add a module here, not an import line above.
@@ -415,5 +416,7 @@ def on_post_build(config: Any) -> None:
     if not pdf_enabled():
         log.info("PDF non générés (FAMNUM_SANS_PDF=1)")
         return
-    report = pdf.build_all(Path(config.site_dir), _MENU_ORDER)
-    log.info("PDF : %d fichiers en %.1f s", len(report["fichiers"]), report["secondes"])
+    cache = cache_pdf.dossier_par_defaut(Path(config.config_file_path).parent)
+    report = pdf.build_all(Path(config.site_dir), _MENU_ORDER, cache=cache)
+    log.info("PDF : %d fichiers en %.1f s (%d inchangés, repris de %s)", len(report["fichiers"]),
+             report["secondes"], len(report["repris"]), cache)

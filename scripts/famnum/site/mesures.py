@@ -1,8 +1,10 @@
 """Time the public site's build, for ``make bench`` (``scripts/bench.py``).
 
-``chronometrer_site()`` builds the site twice into temporary directories, as
-``make site`` does (a fresh ``mkdocs build --strict`` process each time): once
-without the PDFs (``FAMNUM_SANS_PDF=1``), once in full (every language + PDFs).
+``chronometrer_site()`` builds the site into temporary directories, as ``make site`` does
+(a fresh ``mkdocs build --strict`` process each time): without the PDFs
+(``FAMNUM_SANS_PDF=1``); in full (every language + PDFs) with an empty PDF cache; and in
+full again, every PDF then taken from the cache (``famnum.site.cache_pdf``), which is what
+``make site`` costs after a change to a page that is in no PDF.
 """
 
 from __future__ import annotations
@@ -26,12 +28,13 @@ def _compter(site_dir: Path) -> dict:
 
 
 def chronometrer_site() -> dict:
-    """Seconds for a build without PDFs and a full build, with what each produced."""
+    """Seconds for a build without PDFs, a full build, a full build from the PDF cache."""
     mesures: dict = {}
     with tempfile.TemporaryDirectory(prefix="famnum-bench-site-") as tmp:
-        for nom, pdf in (("sans_pdf", False), ("complet", True)):
+        cache = Path(tmp) / "cache-pdf"
+        for nom, pdf in (("sans_pdf", False), ("complet", True), ("complet_cache_pdf", True)):
             site_dir = Path(tmp) / nom
-            fait = construire(site_dir, pdf=pdf)
+            fait = construire(site_dir, pdf=pdf, cache_pdf=cache)
             mesures[nom] = {"secondes": fait["secondes"], "code": fait["code"],
                             **_compter(site_dir)}
     return mesures

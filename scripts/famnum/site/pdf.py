@@ -48,6 +48,7 @@ def site_only_fetcher(site_dir: Path):
 
     class SiteOnlyFetcher(URLFetcher):
         refused: list[str] = []
+        read: list[str] = []  # the site's files WeasyPrint read (the PDF cache checks them)
 
         def fetch(self, url, headers=None):
             if url.startswith("data:"):
@@ -56,11 +57,14 @@ def site_only_fetcher(site_dir: Path):
             if parts.scheme == "file":
                 path = Path(unquote(parts.path)).resolve()
                 if path.is_relative_to(root) and path.is_file():
+                    self.read.append(url)
                     return super().fetch(url, headers)
             self.refused.append(url)
             raise ValueError(f"URL refusée (hors du site construit) : {url}")
 
-    return SiteOnlyFetcher(timeout=1, allowed_protocols={"file", "data"})
+    fetcher = SiteOnlyFetcher(timeout=1, allowed_protocols={"file", "data"})
+    fetcher.refused, fetcher.read = [], []
+    return fetcher
 
 
 # --------------------------------------------------------------------------- HTML
@@ -164,19 +168,26 @@ def document(site_dir: Path, pages: list[Path], title: str, cover: bool) -> str:
             f'<div class="md-typeset">{"".join(parts)}</div></div></body></html>')
 
 
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}  # tagged PDF: structure for screen readers
+
+
 def write_pdf(site_dir: Path, pages: list[Path], target: Path, title: str,
               cover: bool = False) -> Path:
+    _render(site_dir, document(site_dir, pages, title, cover), target)
+    return target
+
+
+def _render(site_dir: Path, source: str, target: Path):
+    """WeasyPrint makes ``target`` from the document ``source``; returns the fetcher it used."""
     from weasyprint import HTML
 
-    source = document(site_dir, pages, title, cover)
     target.parent.mkdir(parents=True, exist_ok=True)
     fetcher = site_only_fetcher(site_dir)
     HTML(string=source, base_url=site_dir.resolve().as_uri() + "/",
-         url_fetcher=fetcher, media_type="print").write_pdf(
-        target, pdf_variant="pdf/ua-1")  # tagged PDF: structure for screen readers
+         url_fetcher=fetcher, media_type="print").write_pdf(target, **PDF_OPTIONS)
     if fetcher.refused:
         raise RuntimeError(f"{target.name} : URL refusées {sorted(set(fetcher.refused))}")
-    return target
+    return fetcher
 
 
 # --------------------------------------------------------------------------- the set
@@ -203,21 +214,44 @@ def plan(site_dir: Path, menu_order: list[str] | None = None) -> list[tuple[str,
     return jobs
 
 
-def _run(job: tuple[str, str, list[str], str, bool]) -> str:
-    site, target, sources, title, cover = job
-    site_dir = Path(site)
+def _document(site_dir: Path, job: tuple[str, list[str], str, bool]) -> str:
+    """The printable document of one planned PDF."""
+    target, sources, title, cover = job
     pages = [built_html(site_dir, src) for src in sources]
     if not title:
         title = page_title(pages[0].read_text(encoding="utf-8")) or Path(target).stem
-    write_pdf(site_dir, pages, site_dir / target, title, cover)
+    return document(site_dir, pages, title, cover)
+
+
+def _run(job: tuple[str, str, str, str | None, str]) -> str:
+    """Make one PDF (in a worker process) and store it in the cache when there is one."""
+    site, target, source, cache, key = job
+    site_dir = Path(site)
+    fetcher = _render(site_dir, source, site_dir / target)
+    if cache:
+        from famnum.site import cache_pdf
+
+        cache_pdf.ranger(Path(cache), key, site_dir / target, cache_pdf.dependances(site_dir, fetcher.read))
     return target
 
 
 def build_all(site_dir: Path, menu_order: list[str] | None = None,
-              workers: int | None = None) -> dict:
-    """Write every PDF under ``site_dir/pdf``; return the files made and the time taken."""
+              workers: int | None = None, cache: Path | None = None) -> dict:
+    """Write every PDF under ``site_dir/pdf``. With a ``cache`` folder (``famnum.site.cache_pdf``),
+    a PDF whose document and files are unchanged is copied from there instead of made again.
+    Returns the files (``fichiers``), those copied (``repris``) and the seconds taken."""
+    from famnum.site import cache_pdf
+
     started = time.perf_counter()
-    jobs = [(str(site_dir), *job) for job in plan(site_dir, menu_order)]
+    site_uri = site_dir.resolve().as_uri() + "/"
+    jobs, repris = [], []
+    for job in plan(site_dir, menu_order):
+        source = _document(site_dir, job)
+        key = cache_pdf.cle(source, site_uri, repr(sorted(PDF_OPTIONS.items()))) if cache else ""
+        if cache and cache_pdf.reprendre(cache, key, site_dir, site_dir / job[0]):
+            repris.append(job[0])
+        else:
+            jobs.append((str(site_dir), job[0], source, str(cache) if cache else None, key))
     # The two packs are the longest jobs: start them first.
     jobs.sort(key=lambda job: -len(job[2]))
     workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
@@ -226,4 +260,6 @@ def build_all(site_dir: Path, menu_order: list[str] | None = None,
             made = list(pool.map(_run, jobs))
     else:
         made = [_run(job) for job in jobs]
-    return {"fichiers": made, "secondes": time.perf_counter() - started}
+    if cache:
+        cache_pdf.elaguer(cache)
+    return {"fichiers": repris + made, "repris": repris, "secondes": time.perf_counter() - started}
