@@ -2,8 +2,8 @@
 
 What they do, in build order:
 
-- ``on_nav``: orders the menu as a course (home, programme, tutorials by level, workshop
-  sheets, accessibility) and names each section after its index page's title;
+- ``on_nav``: orders the menu as a course (home, programme, tutorials by level, the phone
+  guides that go with them, workshop sheets, accessibility) and names each section after its index page's title;
 - ``on_page_markdown``: replaces ``<!-- famnum:NAME -->`` markers (see ``marqueurs``),
   e.g. the territory's contacts, so no page hard-codes them; later pages rendered from
   data files register their own markers there (``famnum.site.evaluation`` does);
@@ -107,7 +107,7 @@ TEXTES: dict[str, dict[str, str]] = {
 }
 
 # Top-level order of the menu; anything else comes after, in its usual order.
-TOP_ORDER = ["index.md", "programme", "tutoriels", "ateliers", "evaluation", "accessibilite.md",
+TOP_ORDER = ["index.md", "programme", "tutoriels", "guides-appel", "ateliers", "evaluation", "accessibilite.md",
              "mentions-legales.md"]
 
 TITLE_RE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)

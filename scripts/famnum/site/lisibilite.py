@@ -1,7 +1,8 @@
 """Reading level of the French pages written for parents.
 
-``python -m famnum.site.lisibilite`` measures every French page of ``content/tutoriels/``
-and ``content/programme/`` (not the ``.ar.md``, ``.tr.md``, ``.en.md`` translations), prints
+``python -m famnum.site.lisibilite`` measures every French page of ``content/tutoriels/``,
+``content/guides-appel/`` (their sentences are said to parents on the phone) and
+``content/programme/`` (not the ``.ar.md``, ``.tr.md``, ``.en.md`` translations), prints
 a table, and exits with 1 when a page scores under the threshold.
 
 The score is Flesch's reading ease adapted to French by Kandel and Moles (1958), as
@@ -47,7 +48,7 @@ from pathlib import Path
 from famnum.modele import racine as racine_modele
 
 SEUIL = 70.0
-DOSSIERS = ("tutoriels", "programme")
+DOSSIERS = ("tutoriels", "guides-appel", "programme")
 RACINE = racine_modele()
 CONTENT = RACINE / "content"
 

@@ -1,7 +1,7 @@
 """When each tutorial and workshop sheet was last checked, and the public pages it relies on.
 
-A French tutorial (`content/tutoriels/<niveau>/<page>.md`) or workshop sheet
-(`content/ateliers/<fiche>.md`) states in its front matter:
+A French tutorial (`content/tutoriels/<niveau>/<page>.md`), phone guide
+(`content/guides-appel/<page>.md`) or workshop sheet (`content/ateliers/<fiche>.md`) states in its front matter:
 
     ---
     verifie_le: 2026-12-03
@@ -63,10 +63,14 @@ def lire(page: Path) -> Verification:
     return Verification(_date(donnees.get("verifie_le")), sources)
 
 
+# The sections whose pages state facts: tutorials, phone guides (one per tutorial) and workshop sheets.
+SECTIONS_DATEES = ("tutoriels", "guides-appel", "ateliers")
+
+
 def est_fiche_ou_tutoriel(page: Path, content: Path) -> bool:
-    """True for a tutorial or workshop sheet page (not a section's index page)."""
+    """True for a tutorial, phone guide or workshop sheet page (not a section's index page)."""
     parties = page.relative_to(content).parts
-    return parties[0] in ("tutoriels", "ateliers") and len(parties) >= 2 and page.name != "index.md"
+    return parties[0] in SECTIONS_DATEES and len(parties) >= 2 and page.name != "index.md"
 
 
 def pages_a_verifier(content: Path) -> list[Path]:
