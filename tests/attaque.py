@@ -73,10 +73,9 @@ def cellules(dossier: Path, definitions) -> list[Cellule]:
         resultat.append(Cellule(("seances", l["periode"]), ENSEMBLE, l["type"], l["periode"], ("seances", l["type"]),
                                 ("seances", l["periode"], l["type"]), _valeur(l["participants"])))
     for l in csv.DictReader(open(dossier / "evaluations_ateliers.csv", encoding="utf-8")):
-        q = l["question_numero"]
-        resultat.append(Cellule(("evaluations", l["fiche"], l["periode"]), q, l["reponse"], l["periode"],
-                                ("evaluations", l["fiche"], q, l["reponse"]),
-                                ("evaluations", l["fiche"], l["periode"], q, l["reponse"]), _valeur(l["personnes"])))
+        resultat.append(Cellule(("evaluations", l["periode"]), l["fiche"], l["reponse"], l["periode"],
+                                ("evaluations", l["fiche"], l["reponse"]),
+                                ("evaluations", l["periode"], l["fiche"], l["reponse"]), _valeur(l["reponses"])))
     return resultat
 
 

@@ -237,7 +237,6 @@ class Resultat:
     groupes: dict[str, dict[str, str]]       # par -> code -> label
     modalites: dict[str, dict[str, str]]     # indicator -> code -> label
     familles: int
-    questions: dict = field(default_factory=dict)  # (sheet, "q1"...) -> question of the evaluation form
 
 
 def calculer(dossiers: dict, referentiels, schema: dict, definitions: Definitions, seances: list[dict] = (),
@@ -265,8 +264,7 @@ def calculer(dossiers: dict, referentiels, schema: dict, definitions: Definition
                 tableaux.append(_tableau(ind, per.code, par, list(groupes.get(par, {})), list(libelles[ind.id]), cumuls[i][k]))
     tableaux += _tableaux_seances(seances, liste)
     libelles["seances"] = {"atelier": "Ateliers CLAS", "formation": "Formations des parents"}
-    evaluations, questions = _tableaux_evaluations(seances, liste)
-    return Resultat(liste, tableaux + evaluations, groupes, libelles, len(profils), questions)
+    return Resultat(liste, tableaux + _tableaux_evaluations(seances, liste), groupes, libelles, len(profils))
 
 
 def _balayer(p: Profil, inds, liste, fins, cumuls) -> None:
@@ -354,32 +352,36 @@ def _tableaux_seances(seances: list[dict], liste: list[Periode]) -> list[Tableau
     return tableaux
 
 
-PREFIXE_EVALUATION = "evaluation-atelier:"
+EVALUATIONS = "evaluations_ateliers"  # the table of the anonymous workshop evaluation forms
 
 
-def _tableaux_evaluations(seances: list[dict], liste: list[Periode]):
-    """The anonymous evaluation forms, counted per sheet and question (people, not families), cumulated."""
-    questions = {}
-    for s in seances:
-        for n, bloc in enumerate(s.get("evaluation") or [], 1):
-            questions.setdefault((s["fiche"], f"q{n}"), bloc["question"])
+def _tableaux_evaluations(seances: list[dict], liste: list[Periode]) -> list[Tableau]:
+    """The anonymous evaluation forms, once a school year, cumulated: one row per workshop sheet, its
+    answers to every question of the form counted on the scale in three groups (answers, not people:
+    a person who answers five questions gives five answers), and the row of every sheet together.
+
+    Question by question, a sheet's twenty-odd forms make cells of 2 to 10 answers almost everywhere
+    (nine in ten hidden on the demo); summed over its questions, a sheet's row is published."""
+    fiches = sorted({s["fiche"] for s in seances if s.get("evaluation")})
     tableaux = []
     for per in liste:
-        if per.nature != "annee_scolaire":
-            continue  # a few dozen answers a quarter: published once a school year
-        for fiche in sorted({f for f, _ in questions}):
-            numeros = sorted((q for f, q in questions if f == fiche), key=lambda q: int(q[1:]))
-            t = Tableau(PREFIXE_EVALUATION + fiche, per.code, "question", numeros, [*ECHELLE_PUBLIEE, ENSEMBLE],
-                        f"evaluation:{fiche}")
-            for cle in t.cles():
-                t.comptes[cle] = 0
-            for s in seances:
-                if s["fiche"] != fiche or s["date"] > per.fin:
-                    continue
-                for n, bloc in enumerate(s.get("evaluation") or [], 1):
-                    for reponse, nombre in (bloc.get("reponses") or {}).items():
-                        if reponse in ECHELLE:
-                            t.comptes[(f"q{n}", GROUPE_ECHELLE[reponse])] += int(nombre)
-                            t.comptes[(f"q{n}", ENSEMBLE)] += int(nombre)
-            tableaux.append(t)
-    return tableaux, questions
+        if per.nature != "annee_scolaire" or not fiches:
+            continue  # a few dozen forms a quarter: published once a school year
+        t = Tableau(EVALUATIONS, per.code, "fiche", [*fiches, ENSEMBLE], [*ECHELLE_PUBLIEE, ENSEMBLE], EVALUATIONS)
+        for cle in t.cles():
+            t.comptes[cle] = 0
+        for s in seances:
+            if s["date"] <= per.fin:
+                _compter_formulaires(t, s)
+        tableaux.append(t)
+    return tableaux
+
+
+def _compter_formulaires(t: Tableau, seance: dict) -> None:
+    """Adds a session's counted answers to its sheet's row and to every margin."""
+    for bloc in seance.get("evaluation") or []:
+        for reponse, nombre in (bloc.get("reponses") or {}).items():
+            if reponse in ECHELLE:
+                for cle in {(seance["fiche"], GROUPE_ECHELLE[reponse]), (seance["fiche"], ENSEMBLE),
+                            (ENSEMBLE, GROUPE_ECHELLE[reponse]), (ENSEMBLE, ENSEMBLE)}:
+                    t.comptes[cle] += int(nombre)

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from ..attribution.stock import ETATS, TYPES, Appareil
-from .calcul import ECHELLE_PUBLIEE, ENSEMBLE, NIVEAUX, PREFIXE_EVALUATION, Resultat
+from .calcul import ECHELLE_PUBLIEE, ENSEMBLE, EVALUATIONS, NIVEAUX, Resultat
 from . import intervalles, perte
 from .definitions import PLANS, Definitions
 from .secret import Controle, cle_case
@@ -67,7 +67,7 @@ def lignes_indicateurs(resultat: Resultat, controle: Controle) -> list[list]:
     # euro amounts the disclosure control hides while the count stays published (absent: none)
     montants_masques = getattr(controle, "montants_masques", set())
     for t in resultat.tableaux:
-        if t.indicateur == "seances" or t.indicateur.startswith(PREFIXE_EVALUATION):
+        if t.indicateur in ("seances", EVALUATIONS):
             continue
         libelles_groupes = {**resultat.groupes.get(t.par, {}), ENSEMBLE: "Ensemble"}
         libelles_mod = {**resultat.modalites[t.indicateur], ENSEMBLE: "Ensemble"}
@@ -102,17 +102,16 @@ def lignes_seances(resultat: Resultat, controle: Controle) -> list[list]:
 def lignes_evaluations(resultat: Resultat, controle: Controle) -> list[list]:
     lignes = []
     for t in resultat.tableaux:
-        if not t.indicateur.startswith(PREFIXE_EVALUATION):
+        if t.indicateur != EVALUATIONS:
             continue
-        fiche = t.indicateur[len(PREFIXE_EVALUATION):]
-        for q, reponse in t.cles():
-            masque = cle_case(t, (q, reponse)) in controle.masques
-            base = cle_case(t, (q, ENSEMBLE))
+        for fiche, reponse in t.cles():
+            masque = cle_case(t, (fiche, reponse)) in controle.masques
+            base = (fiche, ENSEMBLE)
             part = ""
-            if reponse != ENSEMBLE and not masque and base not in controle.masques and t.comptes[(q, ENSEMBLE)]:
-                part = f"{100 * t.comptes[(q, reponse)] / t.comptes[(q, ENSEMBLE)]:.1f}"
-            lignes.append([t.periode, fiche, int(q[1:]), resultat.questions[(fiche, q)], reponse,
-                           "" if masque else t.comptes[(q, reponse)], part, "oui" if masque else "non"])
+            if reponse != ENSEMBLE and not masque and cle_case(t, base) not in controle.masques and t.comptes[base]:
+                part = f"{100 * t.comptes[(fiche, reponse)] / t.comptes[base]:.1f}"
+            lignes.append([t.periode, fiche, reponse, "" if masque else t.comptes[(fiche, reponse)], part,
+                           "oui" if masque else "non"])
     return lignes
 
 
@@ -233,18 +232,21 @@ def descripteur(resultat: Resultat, definitions: Definitions, controle: Controle
                  "foreignKeys": [{"fields": ["periode"], "reference": {"resource": "periodes", "fields": ["code"]}}]}},
             {"name": "evaluations_ateliers", "path": "evaluations_ateliers.csv", "format": "csv", "mediatype": "text/csv",
              "encoding": "utf-8", "title": "Fiches d'évaluation anonymes des ateliers et formations",
-             "description": "Réponses comptées (personnes) par fiche atelier et par question, sur l'échelle de fréquence, cumulées.",
+             "description": ("Réponses comptées par fiche atelier, toutes ses questions ensemble, sur l'échelle de fréquence "
+                             "en trois groupes, cumulées, une fois par année scolaire ; la ligne « ensemble » réunit toutes "
+                             "les fiches. Une personne qui répond aux cinq questions d'une fiche donne cinq réponses. Les "
+                             "questions de chaque fiche sont sur sa page (content/ateliers/)."),
              "schema": {"fields": [
                  _champ("periode", "string", "Période", "Voir periodes.csv", required=True),
-                 _champ("fiche", "string", "Fiche atelier", "Nom de la fiche (content/ateliers/)", required=True),
-                 _champ("question_numero", "integer", "N° de question", "Rang de la question sur la fiche", required=True, minimum=1),
-                 _champ("question", "string", "Question", "Texte de la question"),
+                 _champ("fiche", "string", "Fiche atelier", "Nom de la fiche (content/ateliers/), ou ensemble (toutes les "
+                        "fiches)", required=True),
                  _champ("reponse", "string", "Réponse", "jamais_rarement, parfois, souvent_toujours (l'échelle en trois "
                         "groupes), ou ensemble", required=True, enum=[*ECHELLE_PUBLIEE, ENSEMBLE]),
-                 _champ("personnes", "integer", "Personnes", "Nombre de réponses ; vide si secret", minimum=0),
-                 _champ("part", "number", "Part (%)", "Pour 100 réponses à la question", minimum=0, maximum=100),
+                 _champ("reponses", "integer", "Réponses", "Nombre de réponses, toutes les questions de la fiche ensemble ; "
+                        "vide si secret", minimum=0),
+                 _champ("part", "number", "Part (%)", "Pour 100 réponses à la fiche", minimum=0, maximum=100),
                  _champ("secret", "string", "Secret statistique", "oui si la case est masquée", required=True, enum=["oui", "non"])],
-                 "primaryKey": ["periode", "fiche", "question_numero", "reponse"],
+                 "primaryKey": ["periode", "fiche", "reponse"],
                  "foreignKeys": [{"fields": ["periode"], "reference": {"resource": "periodes", "fields": ["code"]}}]}},
             *([ressource_stock()] if avec_stock else []),
         ],
@@ -265,8 +267,8 @@ def fichiers(resultat: Resultat, definitions: Definitions, controle: Controle, t
                                       lignes_indicateurs(resultat, controle)),
         "seances.csv": _texte_csv(["periode", "type", "type_libelle", "seances", "participants", "secret"],
                                   lignes_seances(resultat, controle)),
-        "evaluations_ateliers.csv": _texte_csv(["periode", "fiche", "question_numero", "question", "reponse", "personnes",
-                                                "part", "secret"], lignes_evaluations(resultat, controle)),
+        "evaluations_ateliers.csv": _texte_csv(["periode", "fiche", "reponse", "reponses", "part", "secret"],
+                                                lignes_evaluations(resultat, controle)),
     }
     if stock is not None:
         contenus["stock.csv"] = _texte_csv(["type", "type_libelle", "etat", "etat_libelle", "appareils"], lignes_stock(stock))

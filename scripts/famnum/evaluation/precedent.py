@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 from ..erreurs import FamnumError
-from .calcul import ENSEMBLE, PREFIXE_EVALUATION
+from .calcul import ENSEMBLE, EVALUATIONS
 
 VARIABLE = "FAMNUM_PUBLICATION_PRECEDENTE"
 FICHIERS = ("indicateurs.csv", "seances.csv", "evaluations_ateliers.csv")
@@ -43,8 +43,8 @@ def cases_publiees(textes: dict[str, str]) -> dict[tuple, int | None]:
     for l in csv.DictReader(io.StringIO(textes.get("seances.csv", ""))):
         cases[("seances", l["periode"], ENSEMBLE, ENSEMBLE, l["type"])] = _valeur(l["participants"], l["secret"])
     for l in csv.DictReader(io.StringIO(textes.get("evaluations_ateliers.csv", ""))):
-        cases[(PREFIXE_EVALUATION + l["fiche"], l["periode"], "question", f"q{l['question_numero']}", l["reponse"])] = \
-            _valeur(l["personnes"], l["secret"])
+        if "reponses" in l:  # a release before December 2026 counted them question by question: other cells
+            cases[(EVALUATIONS, l["periode"], "fiche", l["fiche"], l["reponse"])] = _valeur(l["reponses"], l["secret"])
     return cases
 
 

@@ -541,42 +541,48 @@ def titre_fiche(config, fiche: str) -> str | None:
     return trouve.group(1) if trouve else fiche
 
 
-def _questions(donnees, periode: str) -> dict[str, dict[int, dict]]:
-    """sheet → question number → {"question": text, answer: row}, for the answered questions."""
-    fiches: dict[str, dict[int, dict]] = {}
+def _fiches(donnees, periode: str) -> dict[str, dict[str, dict]]:
+    """sheet (then « ensemble », every sheet together) → answer → row, for the sheets with answers."""
+    fiches: dict[str, dict[str, dict]] = {}
     for l in donnees["evaluations"]:
         if l["periode"] == periode:
-            q = fiches.setdefault(l["fiche"], {}).setdefault(int(l["question_numero"]), {"question": l["question"]})
-            q[l["reponse"]] = l
-    return {f: qs for f, qs in fiches.items() if any(q[ENSEMBLE]["personnes"] != "0" for q in qs.values())}
+            fiches.setdefault(l["fiche"], {})[l["reponse"]] = l
+    return {f: r for f, r in fiches.items() if r.get(ENSEMBLE, {}).get("reponses") != "0"}
 
 
-def _bloc_fiche(config, fiche: str, questions: dict[int, dict]) -> str:
-    titre = titre_fiche(config, fiche)
-    lien = f"[{titre}](../ateliers/{fiche}.md)" if titre else fiche
-    lignes = [(f"Q{n}", [None if _cache(q.get(m), "part") else float(q[m]["part"]) for m in ECHELLE])
-              for n, q in sorted(questions.items())]
-    svg = empilees(f"Réponses à la fiche « {titre or fiche} »", lignes, f"eval-fiche-{fiche}",
-                   modalites=[LIBELLES_ECHELLE[m] for m in ECHELLE], unite="% des personnes qui ont répondu")
-    numeros = sorted(questions)
-    table = ["| Réponse | " + " | ".join(f"Q{n}" for n in numeros) + " |", "|---|" + "---:|" * len(numeros)]
-    for m in [*ECHELLE, ENSEMBLE]:
-        table.append(f"| {'Ensemble' if m == ENSEMBLE else LIBELLES_ECHELLE[m]} | "
-                     + " | ".join(_n(questions[n].get(m), "personnes") for n in numeros) + " |")
-    enonces = "\n".join(f"{n}. {questions[n]['question']}" for n in numeros)
-    return (f"### {lien}\n\nLes questions (Q1, Q2…) :\n\n{enonces}\n\n" + _figure_html(svg, "Part des réponses (%) à chaque question. Le tableau ci-dessous donne "
-                                                    "le nombre de personnes.") + "\n" + _defilant(table, titre or fiche) + "\n")
+def _nom_fiche(config, fiche: str) -> str:
+    return "Toutes les fiches" if fiche == ENSEMBLE else titre_fiche(config, fiche) or fiche
+
+
+def _bloc_fiches(config, fiches: dict[str, dict[str, dict]]) -> str:
+    """Every sheet's answers, its questions together: one stacked bar each, the table, then the links
+    to the sheets (a link inside the table's HTML region would not be checked by MkDocs)."""
+    ordre = sorted((f for f in fiches if f != ENSEMBLE), key=lambda f: _nom_fiche(config, f))
+    ordre += [ENSEMBLE] if ENSEMBLE in fiches else []
+    lignes = [(_replier(_nom_fiche(config, f), 24), [None if _cache(fiches[f].get(m), "part") else float(fiches[f][m]["part"])
+                                                     for m in ECHELLE]) for f in ordre]
+    titre = "Réponses aux fiches d'évaluation des ateliers"
+    svg = empilees(titre, lignes, "eval-fiches", modalites=[LIBELLES_ECHELLE[m] for m in ECHELLE], unite="% des réponses")
+    table = ["| Fiche | " + " | ".join(LIBELLES_ECHELLE[m] for m in ECHELLE) + " | Réponses |", "|---|" + "---:|" * 4]
+    for f in ordre:
+        table.append(f"| {_cellule(_nom_fiche(config, f))} | " + " | ".join(_pct(fiches[f].get(m)) for m in ECHELLE)
+                     + f" | {_n(fiches[f].get(ENSEMBLE), 'reponses')} |")
+    liens = "".join(f"- [{_nom_fiche(config, f)}](../ateliers/{f}.md)\n" for f in ordre
+                    if f != ENSEMBLE and titre_fiche(config, f))
+    return (_figure_html(svg, "Part des réponses (%), toutes les questions de chaque fiche ensemble. Le tableau "
+                              "ci-dessous donne les mêmes parts et le nombre de réponses.") + "\n" + _defilant(table, titre)
+            + "\n" + ("Les fiches et leurs questions :\n\n" + liens if liens else ""))
 
 
 @marqueur("evaluation-ateliers")
 def ateliers(config) -> str:
     def rendu(d):
         annees = [p for p in d["periodes"] if p["code"] in {l["periode"] for l in d["evaluations"]}]
-        fiches = _questions(d, max(annees, key=lambda p: p["fin"])["code"]) if annees else {}
+        fiches = _fiches(d, max(annees, key=lambda p: p["fin"])["code"]) if annees else {}
         if not fiches:
             return "Aucune fiche d'évaluation n'a encore de réponses publiables.\n"
-        ordre = sorted(fiches, key=lambda f: titre_fiche(config, f) or f)
-        return "\n".join(_bloc_fiche(config, f, fiches[f]) for f in ordre)
+        return ("Chaque personne répond à toutes les questions de la fiche : une réponse est une case cochée. Les "
+                "questions sont sur la page de chaque fiche.\n\n" + _bloc_fiches(config, fiches))
     return _avec(config, rendu, absent=PAS_ENCORE)
 
 
