@@ -3,6 +3,9 @@ LP attacker of tests/attaque.py on the packages written from them: the monotone-
 issue 14 is caught before publication, the secondary cells chosen against it hold, the attacker works."""
 from __future__ import annotations
 
+import json
+import re
+import time
 from datetime import date
 
 import pytest
@@ -156,3 +159,32 @@ def test_un_rythme_par_ventilation(tmp_path):
     assert situation.ventilations == ("ensemble", "qpv")
     assert situation.publie("ensemble", "trimestre") and situation.publie("qpv", "annee_scolaire")
     assert not situation.publie("qpv", "trimestre")
+
+
+def test_un_indicateurs_yaml_sans_publication_est_publie_au_plus_sur_et_vite(tmp_path):
+    """An older territory's file, without `publication`: the whole territory once a school year (the full
+    crossing every quarter took minutes of linear programming), and a French warning saying what to add."""
+    from annee_fictive import RACINE, annee_fictive
+    from famnum.referentiels import Referentiels
+    from famnum.workspace import Territoire
+
+    texte = definitions.chemin_definitions(None).read_text(encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/indicateurs.yaml").write_text(re.sub(r"(?m)^    publication: .*$", "", texte), encoding="utf-8")
+    defs = definitions.charger(tmp_path)
+    assert {(i.ventilations, i.natures) for i in defs.indicateurs} == {(("ensemble",), ("annee_scolaire",))}
+    [avertissement] = defs.avertissements
+    assert "data/indicateurs.yaml" in avertissement and "« publication »" in avertissement and "À faire" in avertissement
+    assert "situation" in avertissement
+    ref = Referentiels.charger(Territoire(RACINE))
+    dossiers, seances = annee_fictive(ref)
+    schema = json.loads((RACINE / "data/schemas/famille.schema.json").read_text(encoding="utf-8"))
+    res = calcul.calculer({d["id"]: d for d in dossiers}, ref, schema, defs, seances, date(2026, 11, 23))
+    debut = time.process_time()
+    controle = secret.controler(res.tableaux, defs.seuil, [p.code for p in res.periodes])
+    assert secret.verifier(res.tableaux, controle, [p.code for p in res.periodes]) == []
+    assert time.process_time() - debut < 30  # 135 s of CPU with the full crossing every quarter
+
+
+def test_le_modele_donne_une_publication_a_chaque_indicateur():
+    assert definitions.charger().avertissements == ()

@@ -108,7 +108,10 @@ def evaluer(seuil: int | None, au: str | None):
         afficher_rapport(lecture.rapport)
         raise SystemExit(1)
     deja = precedent.trouver(coffre.territoire.public)  # the figures publier would print, secrets kept
-    click.echo(resume(calculer(coffre, lecture, seuil, _jour(au) if au else None, deja)))
+    ev = calculer(coffre, lecture, seuil, _jour(au) if au else None, deja)
+    for avertissement in ev.definitions.avertissements:
+        click.secho(f"Attention : {avertissement}", fg="yellow", err=True)
+    click.echo(resume(ev))
 
 
 @main.command("publier")

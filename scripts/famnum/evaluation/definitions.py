@@ -8,10 +8,14 @@ from ..erreurs import FamnumError
 
 PLANS = {"equipement": "Équipement", "utilisation": "Utilisation", "scolarite": "Scolarité"}
 TEMPS = {"T0": "à la livraison", "T3": "trois mois après", "T12": "un an après"}
-VENTILATIONS = ("qpv", "niveau")  # by default; "ensemble": the whole territory only, no breakdown
+VENTILATIONS = ("qpv", "niveau")  # the full crossing; "ensemble": the whole territory only, no breakdown
 CHOIX_VENTILATIONS = (*VENTILATIONS, "ensemble")
 NATURES = ("trimestre", "annee_scolaire")
 RYTHMES = {"trimestre": NATURES, "annee_scolaire": ("annee_scolaire",)}
+# An indicator without `publication` (a file written before the key existed): the safest tables, the
+# whole territory once a school year. Crossing every indicator by QPV and level every quarter makes
+# hundreds of thin cells, and the protection's linear programs take minutes instead of a second.
+PUBLICATION_PAR_DEFAUT = {"ventilations": ["ensemble"], "rythme": "annee_scolaire"}
 
 
 @dataclass(frozen=True)
@@ -26,8 +30,8 @@ class Indicateur:
     description: str = ""
     temps: str | None = None
     montants: dict = field(default_factory=dict)
-    ventilations: tuple[str, ...] = VENTILATIONS   # the breakdowns its tables are published by
-    natures: tuple[str, ...] = NATURES              # the periods it is published for
+    ventilations: tuple[str, ...] = ("ensemble",)   # the breakdowns its tables are published by
+    natures: tuple[str, ...] = ("annee_scolaire",)  # the periods it is published for
     natures_par: tuple = ()                         # ((breakdown, periods), ...) where a breakdown has its own
 
     def publie(self, par: str, nature: str) -> bool:
@@ -44,6 +48,7 @@ class Definitions:
     seuil: int
     indicateurs: tuple[Indicateur, ...]
     chemin: str
+    avertissements: tuple[str, ...] = ()  # French sentences for the person who publishes
 
     def __getitem__(self, identifiant: str) -> Indicateur:
         return next(i for i in self.indicateurs if i.id == identifiant)
@@ -79,7 +84,18 @@ def charger(racine: Path | None = None, seuil: int | None = None) -> Definitions
     doublons = sorted({i for i in ids if ids.count(i) > 1})
     if doublons:
         raise FamnumError(f"{chemin.name} : identifiants en double {', '.join(doublons)}. À faire : renommez-les.")
-    return Definitions(seuil, tuple(indicateurs), str(chemin))
+    return Definitions(seuil, tuple(indicateurs), str(chemin), _sans_publication(brut, chemin))
+
+
+def _sans_publication(brut: dict, chemin: Path) -> tuple[str, ...]:
+    """The warning for indicators without `publication`: what famnum does instead, and what to type."""
+    sans = [b.get("id", "?") for b in brut.get("indicateurs") or [] if "publication" not in b]
+    if not sans:
+        return ()
+    return (f"data/{chemin.name} : {len(sans)} indicateur(s) sans clé « publication » ({', '.join(sans[:6])}"
+            f"{' …' if len(sans) > 6 else ''}) sont publiés pour tout le territoire, une fois par année scolaire (le plus "
+            "sûr). À faire : ajoutez à chacun une ligne « publication: {ventilations: [ensemble]} » pour le publier "
+            "chaque trimestre (ou recopiez les lignes « publication » du data/indicateurs.yaml de famnum).",)
 
 
 def _indicateurs(brut: dict, ou: str) -> list[Indicateur]:
@@ -102,7 +118,7 @@ def _indicateurs(brut: dict, ou: str) -> list[Indicateur]:
 def _publication(brut: dict, ou: str) -> dict:
     """publication: {ventilations: [qpv, niveau], rythme: trimestre | annee_scolaire}: the levers
     against thin tables (fewer crossings, one release a school year)."""
-    publication = brut.get("publication") or {}
+    publication = brut.get("publication") or PUBLICATION_PAR_DEFAUT
     ventilations = publication.get("ventilations", VENTILATIONS)
     rythme = publication.get("rythme", "trimestre")
     propres = {}

@@ -129,6 +129,8 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
     dire(f"   {n} dossier{'s' if n > 1 else ''} valide{'s' if n > 1 else ''}.")
     dire("2. Calcul des indicateurs et secret statistique…")
     ev = evaluer(coffre, lecture, aujourd_hui=aujourd_hui, deja_publie=precedent.trouver(territoire.public, dire))
+    for avertissement in ev.definitions.avertissements:
+        dire(f"   Attention : {avertissement}")
     if not ev.resultat.periodes:
         dire("   Aucune période terminée : pas encore de chiffres ; les pages de l'évaluation le diront.")
     controler_protection(ev, dire)
