@@ -188,3 +188,13 @@ def test_un_indicateurs_yaml_sans_publication_est_publie_au_plus_sur_et_vite(tmp
 
 def test_le_modele_donne_une_publication_a_chaque_indicateur():
     assert definitions.charger().avertissements == ()
+
+
+def test_une_seule_recherche_des_cases_liees():
+    """intervalles.composante serves the exact check (secret._Systeme) and the LP (intervalles.Modele)."""
+    relations = {0: {1, 2}, 1: {2, 3}, 2: {4, 5}}
+    relations_de = {v: [k for k, membres in relations.items() if v in membres] for v in range(6)}
+    assert intervalles.composante(1, relations_de, relations.__getitem__, {1, 2, 3, 4}) == ({1, 2, 3}, {0, 1})
+    assert intervalles.composante(4, relations_de, relations.__getitem__, {1, 2, 3, 4}) == ({4}, {2})
+    modele = intervalles.Modele(6, [intervalles.Contrainte(tuple((v, 1) for v in sorted(m)), True) for m in relations.values()])
+    assert modele.composantes({1, 2, 3, 4}) == [([1, 2, 3], [0, 1]), ([4], [2])]

@@ -145,3 +145,19 @@ def test_les_configurations_de_ci_lancent_famnum_publier_avec_la_cle_secrete():
     script = gitlab["pages"]["script"]
     assert any("famnum publier" in ligne for ligne in script) and gitlab["pages"]["artifacts"]["paths"] == ["public"]
     assert script.index(next(l for l in script if "famnum publier" in l)) < script.index("rm -rf public && mv site public")
+
+
+def test_publier_dechiffre_chaque_reste_anonyme_une_seule_fois(coffre, territoire, monkeypatch):
+    """The full check reads the erased families' remainders; the evaluation reuses them."""
+    from famnum import restes
+
+    familles = _familles(coffre)
+    r = CliRunner().invoke(main, ["rgpd", "effacer", familles[0]["id"]], input="o\n")
+    assert r.exit_code == 0, r.output
+    lus = []
+    lire = restes.lire
+    monkeypatch.setattr(restes, "lire", lambda chemin, identites: lus.append(chemin) or lire(chemin, identites))
+    publier(aujourd_hui=AU, construire_site=_site_qui_recopie())
+    assert len(lus) == 1
+    texte = (territoire.public / "indicateurs.csv").read_text(encoding="utf-8")
+    assert "situation,2025-T2,ensemble,ensemble,Ensemble,ensemble,Ensemble,14," in texte  # the erased family still counts

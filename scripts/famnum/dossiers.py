@@ -55,6 +55,7 @@ class Lecture:
     valeurs_personnelles: list[list[tuple[str, str]]] = field(default_factory=list)
     identifiants: set[str] = field(default_factory=set)  # read but not kept (garder=False)
     empreintes_valides: set[str] = field(default_factory=set)  # ciphertext hashes of valid dossiers (cache_validation)
+    restes: dict[str, dict] | None = None  # erased families' remainders (restes.lire_tous) once read, for the evaluation
 
 
 class Coffre:

@@ -83,14 +83,16 @@ def verifier_fichiers(territoire: Territoire, rapport: Rapport) -> None:
                                          correction="restaurez-le depuis git (« git restore »)"))
 
 
-def verifier_contenus(territoire: Territoire, identites, attendus: int | None, rapport: Rapport) -> None:
-    """With the key: each remainder opens, has the remainder's shape and is encrypted to every holder."""
+def verifier_contenus(territoire: Territoire, identites, attendus: int | None, rapport: Rapport) -> dict[str, dict]:
+    """With the key: each remainder opens, has the remainder's shape and is encrypted to every holder.
+    Returns the remainders read, keyed as lire_tous keys them (the evaluation then reads none again)."""
+    lus = {}
     for chemin in chemins(territoire):
         chiffre = chemin.read_bytes()
         if not chiffre.startswith(vault.ENTETE_AGE):
             continue  # already reported by verifier_fichiers
         try:
-            lire(chemin, identites)
+            lus[PREFIXE_CLE + chemin.name[: -len(SUFFIXE_DOSSIER)]] = lire(chemin, identites)
         except vault.FichierIllisible as e:
             rapport.ajouter(Probleme(e.fichier, e.probleme, correction=e.correction))
             continue
@@ -99,3 +101,4 @@ def verifier_contenus(territoire: Territoire, identites, attendus: int | None, r
             rapport.ajouter(Probleme(_relatif(chemin), f"chiffré pour {n} clé(s) alors que destinataires.txt en liste "
                                                        f"{attendus}",
                                      correction="relancez le rechiffrement : « famnum cles rechiffrer »"))
+    return lus

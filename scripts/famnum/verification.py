@@ -86,7 +86,9 @@ def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = 
     rapport = verifier_texte_clair(territoire, suivis)
     lecture = coffre.lire_tous(valider=True, processus=processus, valeurs=chercher_fuites, garder=garder)
     rapport.fusionner(lecture.rapport)
-    restes.verifier_contenus(territoire, coffre.identites, coffre.nombre_destinataires(), rapport)
+    lus = restes.verifier_contenus(territoire, coffre.identites, coffre.nombre_destinataires(), rapport)
+    if garder:
+        lecture.restes = lus  # the evaluation that follows (famnum publier) decrypts them no second time
     if coffre.erreur_destinataires is not None:
         rapport.ajouter(_probleme_destinataires(coffre.erreur_destinataires))
     elif len(coffre.destinataires) < 2:

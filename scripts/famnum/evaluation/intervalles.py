@@ -51,6 +51,22 @@ def faille(intervalle: Intervalle, valeur: int, seuil: int) -> str | None:
     return f"encadrée dans un intervalle de largeur {int(intervalle.largeur)} (il en faut au moins {LARGEUR})"
 
 
+def composante(depart, relations_de, membres, dans) -> tuple[set, set]:
+    """The unknowns of `dans` linked to `depart` by relations, each relation reached from one of them
+    (relations_de: unknown -> its relations; membres: relation -> its unknowns), and those relations."""
+    groupe, relations, pile = {depart}, set(), [depart]
+    while pile:
+        for k in relations_de[pile.pop()]:
+            if k in relations:
+                continue
+            relations.add(k)
+            for w in membres(k):
+                if w in dans and w not in groupe:
+                    groupe.add(w)
+                    pile.append(w)
+    return groupe, relations
+
+
 class Modele:
     """The linear relations between unknowns, and what is published, for the attacker's LP."""
 
@@ -66,23 +82,12 @@ class Modele:
         """Groups of unknowns linked by a relation, each with the relations that touch it (only the
         groups of `departs` when given)."""
         vus, groupes = set(), []
+        membres = lambda k: (w for w, _ in self.contraintes[k].coefs)  # noqa: E731
         for depart in sorted(inconnues if departs is None else departs & inconnues):
-            if depart in vus:
-                continue
-            groupe, relations, pile = [depart], set(), [depart]
-            vus.add(depart)
-            while pile:
-                v = pile.pop()
-                for k in self.contraintes_de[v]:
-                    if k in relations:
-                        continue
-                    relations.add(k)
-                    for w, _ in self.contraintes[k].coefs:
-                        if w in inconnues and w not in vus:
-                            vus.add(w)
-                            groupe.append(w)
-                            pile.append(w)
-            groupes.append((sorted(groupe), sorted(relations)))
+            if depart not in vus:
+                groupe, relations = composante(depart, self.contraintes_de, membres, inconnues)
+                vus |= groupe
+                groupes.append((sorted(groupe), sorted(relations)))
         return groupes
 
     def intervalles(self, inconnues: set[int], connu: dict[int, float], cibles: set[int] | None = None

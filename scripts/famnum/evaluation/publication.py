@@ -44,7 +44,8 @@ def evaluer(coffre, lecture, seuil: int | None = None, aujourd_hui: date | None 
 
     defs = definitions.charger(coffre.territoire.racine, seuil)
     # erased families still count, through their anonymous remainders: published figures never move
-    familles = {**lecture.dossiers, **restes.lire_tous(coffre.territoire, coffre.identites)}
+    lus = lecture.restes if lecture.restes is not None else restes.lire_tous(coffre.territoire, coffre.identites)
+    familles = {**lecture.dossiers, **lus}
     resultat = calcul.calculer(familles, coffre.referentiels, coffre.schema.schema, defs,
                                lire_seances(coffre.territoire.racine), aujourd_hui)
     controle = secret.controler(resultat.tableaux, defs.seuil, [p.code for p in resultat.periodes], deja_publie)

@@ -126,17 +126,7 @@ class _Systeme:
         return POIDS[self.genre[w]] * (self.familles[w] + 1) * len(self.cases_de_var[w])
 
     def _composante(self, depart: int, caches: set[int]):
-        groupe, relations, pile = {depart}, set(), [depart]
-        while pile:
-            v = pile.pop()
-            for r in self.relations_de_var[v]:
-                if r in relations:
-                    continue
-                relations.add(r)
-                for w in self.relations[r]:
-                    if w in caches and w not in groupe:
-                        groupe.add(w)
-                        pile.append(w)
+        groupe, relations = intervalles.composante(depart, self.relations_de_var, self.relations.__getitem__, caches)
         return groupe, sorted(relations)
 
 
