@@ -22,8 +22,9 @@ installer: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/famnum demo
 
-## Toute la suite de tests, navigateur compris.
+## Toute la suite de tests, navigateur compris, après ruff (les règles choisies dans pyproject.toml).
 test: $(STAMP)
+	$(BIN)/ruff check scripts tests
 	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=10
 
 ## Mesures de vitesse (imprime des chiffres, n'échoue pas sur un seuil).

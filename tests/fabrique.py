@@ -5,6 +5,7 @@ Every personal value here is invented; phone numbers come from ARCEP's fiction r
 from __future__ import annotations
 
 import copy
+import re
 import subprocess
 from pathlib import Path
 
@@ -56,6 +57,12 @@ def git_init(racine: Path) -> None:
     subprocess.run(["git", "init", "-q", "-b", "main", str(racine)], check=True)
     for cle, valeur in (("user.name", "Test"), ("user.email", "test@example.org"), ("commit.gpgsign", "false")):
         subprocess.run(["git", "-C", str(racine), "config", cle, valeur], check=True)
+
+
+def lignes_du_tableau(sortie: str) -> list[list[str]]:
+    """The printed table's rows as lists of cells (columns are set apart by two spaces or more), so that a
+    test reads what a row says, not how wide its columns are."""
+    return [re.split(r" {2,}", ligne.strip()) for ligne in sortie.splitlines() if ligne.strip()]
 
 
 def git_log(racine: Path) -> str:

@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from famnum.attribution.bareme import CRITERES, detail, situation, total
-from famnum.attribution.decisions import DecisionsInvalides
 from famnum.attribution.grille import Grille, GrilleInvalide, charger_grille, lire_yaml
 from famnum.attribution.proposition import besoin, proposer
 from famnum.attribution.stock import Appareil, StockInvalide, charger_stock

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import stat
 import sys
 import textwrap
 from pathlib import Path
@@ -13,7 +12,6 @@ from click.testing import CliRunner
 from famnum.cli import main
 from famnum.collecte import editeur
 from famnum.dossiers import Coffre
-from famnum.erreurs import FamnumError
 
 from fabrique import dossier, git_log
 

@@ -168,8 +168,6 @@ def _console_interrompue(reponses: list[str], apres: int):
 
 def _traces_en_clair(*racines) -> list[str]:
     """Files under these folders (and git's objects, unpacked) holding a planted value in clear."""
-    import subprocess
-
     from fabrique import VALEURS_PLANTEES
 
     trouves = []
@@ -189,7 +187,6 @@ def test_ctrl_c_garde_un_brouillon_chiffre_que_reprendre_termine(territoire, mon
     import tempfile
 
     import famnum.cli.familles as familles
-    from famnum.collecte import brouillons
 
     from fabrique import VALEURS_PLANTEES
 

@@ -390,7 +390,7 @@ def test_le_formulaire_web_suit_les_conditions_du_schema(client, coffre):
 
 
 def test_la_liste_des_dossiers_a_une_recherche(client, coffre):
-    from fabrique import FICHE, fiche
+    from fabrique import FICHE
 
     autres = [dict(e, prenom=p, nom=n) for e, p, n in zip(FICHE["enfants"], ("Barnabé", "Clémence"), ("Ormeval", "Ormeval"))]
     dossiers = [dossier(), dossier(enfants=autres, representants_legaux=[dict(FICHE["representants_legaux"][0], nom="Ormeval")])]

@@ -187,7 +187,7 @@ def _ecole(dossier):
     ], "cp1252", separateur=";")
 
 
-def test_trois_partenaires_famille_par_famille(coffre, tableurs):
+def test_trois_partenaires_famille_par_famille(coffre, tableurs):  # noqa: F811 (fixture)
     r = importer(_college(tableurs), "--oui", "--type", "college")
     assert r.exit_code == 0, r.output
     lignes = rapport(r.output)
@@ -260,7 +260,7 @@ def test_trois_partenaires_famille_par_famille(coffre, tableurs):
         assert "Rien de nouveau : aucun dossier n'est modifié." in r.output, r.output  # idempotent
 
 
-def test_un_nom_incertain_est_demande_une_fois_et_garde_pour_la_source(coffre, tableurs):
+def test_un_nom_incertain_est_demande_une_fois_et_garde_pour_la_source(coffre, tableurs):  # noqa: F811 (fixture)
     f = ecrire_csv(tableurs / "liste.csv", [["Nom", "Prénom", "Né le", "École", "Quartier"],
                                             ["Quillembois", "Anatole", "02/09/2018", "Albert Camus", "Carnac"],
                                             ["Ferrandou", "Éloïse", "03/02/2016", "Albert Camus", "Carnac"]], "utf-8")
@@ -286,7 +286,7 @@ def test_un_nom_incertain_est_demande_une_fois_et_garde_pour_la_source(coffre, t
     assert [[e["details"]["source"] for e in d["journal"]] for d in journal.values()] == [["ecole", "centre_social"]] * 2
 
 
-def test_un_telephone_de_structure_ne_regroupe_personne(coffre, tableurs):
+def test_un_telephone_de_structure_ne_regroupe_personne(coffre, tableurs):  # noqa: F811 (fixture)
     lignes = [["Nom", "Prénom", "Né le", "École", "Tél"]]
     lignes += [[nom, "Sam", f"0{i + 1}/01/2015", "Jules Ferry", "01 99 00 00 01"]
                for i, nom in enumerate(["Aubert", "Blanc", "Carre", "Dumas", "Eyraud"])]
@@ -296,7 +296,7 @@ def test_un_telephone_de_structure_ne_regroupe_personne(coffre, tableurs):
     assert any("sans doute celui d'une structure" in l for l in rapport(r.output))
 
 
-def test_colonnes_du_responsable_en_deux_et_nom_complet_dans_la_colonne_nom(coffre, tableurs):
+def test_colonnes_du_responsable_en_deux_et_nom_complet_dans_la_colonne_nom(coffre, tableurs):  # noqa: F811 (fixture)
     f = ecrire_xlsx(tableurs / "centre.xlsx", [
         ["Nom", "Prénom", "Né le", "École", "Nom du responsable", "Prénom du responsable", "Tél. parent"],
         ["VASSEUR Noé", "", "03/05/2016", "Descartes", "Vasseur", "Inès", "06 39 98 73 60"],
@@ -326,7 +326,7 @@ def test_titres_de_colonnes_des_partenaires():
         "Besoin ordi": "besoin_declare", "Accepte une formation": "accepte_formation"}
 
 
-def test_un_dossier_que_les_regles_refusent_est_laisse_de_cote_pas_tout_l_import(coffre, tableurs, monkeypatch):
+def test_un_dossier_que_les_regles_refusent_est_laisse_de_cote_pas_tout_l_import(coffre, tableurs, monkeypatch):  # noqa: F811 (fixture)
     from famnum.collecte import regroupement
 
     vrai = regroupement.planifier

@@ -13,9 +13,9 @@ import random
 import shutil
 import subprocess
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable
 
 from .dossiers import Coffre, evenement, nouvel_identifiant
 from .referentiels import Referentiels

@@ -82,7 +82,7 @@ class Coffre:
         self._referentiels: Referentiels | None = None
 
     @classmethod
-    def ouvrir(cls, racine: Path | None = None) -> "Coffre":
+    def ouvrir(cls, racine: Path | None = None) -> Coffre:
         return cls(Territoire.trouver(racine))
 
     @property

@@ -22,10 +22,10 @@ import fcntl
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from . import depot
 from .vault import synchroniser_dossier

@@ -48,13 +48,13 @@ class Rapport:
     def avertir(self, *problemes: Probleme) -> None:
         self.avertissements.extend(problemes)
 
-    def fusionner(self, autre: "Rapport") -> None:
+    def fusionner(self, autre: Rapport) -> None:
         self.problemes.extend(autre.problemes)
         self.avertissements.extend(autre.avertissements)
         for cle, n in autre.compteurs.items():
             self.compteurs[cle] = self.compteurs.get(cle, 0) + n
 
-    def masquer(self, remplacer) -> "Rapport":
+    def masquer(self, remplacer) -> Rapport:
         """The same report with `remplacer(text)` applied to every text: used to swap family ids for
         keyed pseudonyms when the report is printed where others read it (a CI log)."""
         def m(p: Probleme) -> Probleme:

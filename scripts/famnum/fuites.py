@@ -81,7 +81,7 @@ class Aiguilles:
         self._premiers_mots: dict[str, set[str]] = {}
 
     @classmethod
-    def depuis_dossiers(cls, dossiers, schema: SchemaFamille) -> "Aiguilles":
+    def depuis_dossiers(cls, dossiers, schema: SchemaFamille) -> Aiguilles:
         aiguilles = cls()
         champs = schema.champs("x-personnel")
         for numero, dossier in enumerate(dossiers):

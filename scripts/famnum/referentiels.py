@@ -24,7 +24,7 @@ class Referentiels:
     dossier: Path | None = None  # data/referentiels/, where the import finds autres_noms.csv
 
     @classmethod
-    def charger(cls, territoire: Territoire) -> "Referentiels":
+    def charger(cls, territoire: Territoire) -> Referentiels:
         qpv = {r["code"]: r for r in lire_csv(territoire.referentiels / "qpv.csv")}
         etablissements = {r["code"]: r for r in lire_csv(territoire.referentiels / "etablissements.csv")}
         return cls(qpv=qpv, etablissements=etablissements, dossier=territoire.referentiels)

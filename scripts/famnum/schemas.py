@@ -38,7 +38,7 @@ class SchemaFamille:
         self._champs: dict[str, list] = {}
 
     @classmethod
-    def charger(cls, chemin: Path) -> "SchemaFamille":
+    def charger(cls, chemin: Path) -> SchemaFamille:
         try:
             return cls(json.loads(chemin.read_text(encoding="utf-8")), str(chemin))
         except FileNotFoundError:

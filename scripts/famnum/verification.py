@@ -10,7 +10,6 @@ tables, and searches the repository for any of their personal values in clear.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from . import depot, restes, vault
 from .erreurs import Probleme, Rapport

@@ -17,7 +17,7 @@ class Territoire:
     racine: Path
 
     @classmethod
-    def trouver(cls, depart: Path | None = None) -> "Territoire":
+    def trouver(cls, depart: Path | None = None) -> Territoire:
         """The territory containing `depart` (default: FAMNUM_TERRITOIRE or the current folder)."""
         depart = Path(depart or os.environ.get("FAMNUM_TERRITOIRE") or Path.cwd()).resolve()
         for dossier in (depart, *depart.parents):

@@ -3,8 +3,8 @@ the commission's dossier is written to build/private/, and a simulated commissio
 proposal except for one refusal with its reason; decisions are committed in one commit."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Callable
 
 SEANCE_DEMO = date(2026, 11, 16)
 

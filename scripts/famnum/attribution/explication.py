@@ -5,9 +5,9 @@ their sources, the criteria and weights as applied to the family, the operations
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 from ..erreurs import FamnumError
 from .bareme import nombre

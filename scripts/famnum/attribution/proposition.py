@@ -8,9 +8,9 @@ are drawn by state (available before in preparation) then by asset tag."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable
 
 from ..dossiers import statut
 from ..erreurs import FamnumError
@@ -74,7 +74,7 @@ class Proposition:
     stock_restant: dict[str, int]
     plan: dict[int, dict[str, dict[str, float]]]  # phase → type → {stock, achats, cout}
     avertissements: list[str] = field(default_factory=list)
-    reserve: "Reserve | None" = None  # what is left after the proposal, for the commission's amendments
+    reserve: Reserve | None = None  # what is left after the proposal, for the commission's amendments
     sources: dict[str, str] = field(default_factory=dict)  # asset tag → source (dsi, donateur, achat)
 
     @property

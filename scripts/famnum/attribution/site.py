@@ -2,8 +2,9 @@
 data/attribution.yaml (and its schema), the only file it reads. Never a dossier."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..referentiels import Referentiels
 from ..site.marqueurs import marqueur

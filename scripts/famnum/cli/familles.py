@@ -31,7 +31,6 @@ def familles():
 @commande_sure
 def nouvelle(par: str | None, reprendre: bool):
     """Remplit la fiche de diagnostic question par question, puis l'enregistre chiffrée."""
-    from ..collecte import brouillons
     from ..collecte.terminal import Entretien
     from ..dossiers import Coffre
 

@@ -14,9 +14,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
 
 from ..erreurs import FamnumError, Probleme
 from ..saisie import date_fr, normaliser_saisie, telephone_lisible

@@ -14,11 +14,11 @@ answers). Importing the same file twice changes nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from ..erreurs import FamnumError
 from ..referentiels import Referentiels

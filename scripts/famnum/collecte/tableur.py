@@ -245,7 +245,7 @@ def proposer_correspondance(entetes: list[str], bas: list[str] | None = None) ->
         if score >= SEUIL_COLONNE:
             scores.append((score, -i, champ))
     correspondance, pris = {}, {}
-    for score, moins_i, champ in sorted(scores, reverse=True):
+    for _score, moins_i, champ in sorted(scores, reverse=True):
         if pris.get(champ, 0) < CHAMPS_MULTIPLES.get(champ, 1):
             correspondance[-moins_i] = champ
             pris[champ] = pris.get(champ, 0) + 1

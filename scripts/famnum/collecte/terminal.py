@@ -16,9 +16,9 @@ end, asks again only the questions it names, every other answer kept.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..erreurs import Probleme
 from ..referentiels import Referentiels
@@ -47,7 +47,7 @@ class Entretien:
         return {"fiche": self.fiche, "passees": sorted(self.passees), "oui_non": self.oui_non}
 
     @classmethod
-    def depuis(cls, donnees: dict) -> "Entretien":
+    def depuis(cls, donnees: dict) -> Entretien:
         return cls(donnees.get("fiche", {}), set(donnees.get("passees", [])), dict(donnees.get("oui_non", {})))
 
     def nombre_de_reponses(self) -> int:

@@ -113,7 +113,6 @@ _NIVEAUX_MOTS = [("toute petite section", "TPS"), ("petite section", "PS"), ("mo
                  ("grande section", "GS"), ("cours preparatoire", "CP"), ("cours elementaire 1", "CE1"),
                  ("cours elementaire 2", "CE2"), ("cours moyen 1", "CM1"), ("cours moyen 2", "CM2"),
                  ("sixieme", "6e"), ("cinquieme", "5e"), ("quatrieme", "4e"), ("troisieme", "3e")]
-_NIVEAUX_PRIMAIRE = ("TPS", "PS", "MS", "GS", "CP", "CE1", "CE2", "CM1", "CM2")
 _DISPOSITIFS = ("ULIS", "SEGPA", "UPE2A", "CLIS", "UEE", "UEMA")
 COLLEGE_NIVEAUX = ("6e", "5e", "4e", "3e")
 _NIVEAU = re.compile(r"^(tps|ps|ms|gs|cp|ce ?[12]|cm ?[12]|[3-6] ?(?:eme|em|ieme|e)?)(?:\b|(?=[a-z0-9]))")

@@ -9,7 +9,6 @@ Nothing here leaves memory: secret.py decides what may be published.
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -221,7 +220,7 @@ class Profil:
     evenements: list  # sorted by date
 
 
-def profil(identifiant: str, dossier: dict, niveaux_ecoles: dict[str, str]) -> Profil:
+def profil(dossier: dict, niveaux_ecoles: dict[str, str]) -> Profil:
     fiche = dossier.get("fiche", {})
     ecole = (fiche.get("enfants") or [{}])[0].get("etablissement")
     evenements = sorted(dossier.get("journal", []), key=lambda e: e["date"])
@@ -243,7 +242,7 @@ def calculer(dossiers: dict, referentiels, schema: dict, definitions: Definition
              aujourd_hui: date | None = None) -> Resultat:
     aujourd_hui = aujourd_hui or date.today()
     niveaux_ecoles = {c: e.get("niveau") or "non_renseigne" for c, e in referentiels.etablissements.items()}
-    profils = [profil(i, d, niveaux_ecoles) for i, d in sorted(dossiers.items())]
+    profils = [profil(d, niveaux_ecoles) for _, d in sorted(dossiers.items())]
     dates = [p.evenements[0]["date"] for p in profils if p.evenements] + [s["date"].isoformat() for s in seances]
     liste = periodes(date.fromisoformat(min(dates)), aujourd_hui) if dates else []
     inds = definitions.indicateurs

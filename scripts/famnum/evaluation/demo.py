@@ -4,8 +4,8 @@ Every value is fictitious (données fictives); nothing is dated after FIN_DEMO."
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from .seances import fiches_ateliers, texte_yaml
 

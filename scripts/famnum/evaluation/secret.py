@@ -240,7 +240,7 @@ def verifier(tableaux: list[Tableau], controle: Controle, ordre_periodes: list[s
     return failles
 
 
-def _inchanges(s: "_Systeme", precedent: dict) -> set[int]:
+def _inchanges(s: _Systeme, precedent: dict) -> set[int]:
     """Unknowns the previous release printed with today's value: hidden now, they are known all the same."""
     return {v for v, cases in s.cases_de_var.items()
             if any(precedent.get(c) is not None and precedent[c] == s.valeur[v] for c in cases)}
@@ -250,7 +250,7 @@ class _Attaque:
     """The attacker's linear program over the whole package, and the choice of secondary cells
     against its protection intervals (intervalles.py)."""
 
-    def __init__(self, s: "_Systeme", tableaux: list[Tableau], ordre: dict, seuil: int, inchanges: set[int]):
+    def __init__(self, s: _Systeme, tableaux: list[Tableau], ordre: dict, seuil: int, inchanges: set[int]):
         self.s, self.seuil, self.inchanges = s, seuil, inchanges
         self.valeurs = dict(enumerate(s.valeur))
         contraintes = [intervalles.Contrainte(tuple(sorted(rel.items())), True) for rel in s.relations]
@@ -344,7 +344,7 @@ class _Attaque:
         return meilleur
 
 
-def _series_croissantes(tableaux: list[Tableau], s: "_Systeme", ordre: dict) -> list[tuple[int, int]]:
+def _series_croissantes(tableaux: list[Tableau], s: _Systeme, ordre: dict) -> list[tuple[int, int]]:
     """(earlier, later) unknowns of one figure in consecutive periods, where it did not decrease: a
     reader knows cumulative counts never decrease, and may assume it wherever the data allow it."""
     series = defaultdict(set)

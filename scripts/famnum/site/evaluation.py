@@ -21,8 +21,9 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..modele import racine as racine_modele
 from .marqueurs import marqueur
@@ -240,7 +241,7 @@ def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: st
 def _empiler(ax, yi: float, parts: list[float | None], couleurs, pourcent: bool, largeur: float) -> None:
     gauche = 0.0
     seuil_texte = 0.08 * largeur  # a figure fits inside its piece of bar
-    for k, (part, couleur) in enumerate(zip(parts, couleurs)):
+    for part, couleur in zip(parts, couleurs):
         if part:
             ax.barh(yi, part, left=gauche, color=couleur)
             if part >= seuil_texte:

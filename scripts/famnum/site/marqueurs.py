@@ -18,7 +18,8 @@ warning, so ``mkdocs build --strict`` fails on a misspelled marker.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 Renderer = Callable[[Mapping[str, Any]], str]
 

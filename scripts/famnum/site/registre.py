@@ -4,8 +4,9 @@ retention periods from data/conservation.yaml. It reads no dossier."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .marqueurs import marqueur
 

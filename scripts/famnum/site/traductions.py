@@ -22,7 +22,7 @@ LANGUES = ("ar", "tr", "en")
 CLE = "traduction_de"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 _CLE_LIGNE = re.compile(rf"^{CLE}:.*$", re.M)
-_SUFFIXE = re.compile(r"\.(?:%s)\.md$" % "|".join(LANGUES))
+_SUFFIXE = re.compile(rf"\.(?:{'|'.join(LANGUES)})\.md$")
 
 
 def corps(texte: str) -> str:
