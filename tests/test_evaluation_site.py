@@ -10,6 +10,7 @@ import pytest
 
 from famnum.site import evaluation as page
 from famnum.site import lisibilite
+from famnum.site.libelles import FRANCAIS
 from famnum.site.marqueurs import remplacer
 
 from test_evaluation_indicateurs import AUJOURD_HUI, RACINE, ref  # noqa: F401  (shared fixtures)
@@ -215,8 +216,8 @@ def test_la_methode_donne_le_seuil_du_paquet_et_les_liens_de_telechargement(site
     from famnum.evaluation import perte
     mesure = perte.mesurer(paquet_complet[0], paquet_complet[1])
     assert "souvent ou toujours" in texte and "une fois par année scolaire" in texte
-    part = f"{100 * mesure.part_publiee:.1f}".replace(".", ",")
-    assert f"**{mesure.publiees}** cases non nulles sont publiées sur {mesure.non_nulles}, soit **{part} %**" in texte
+    part = FRANCAIS.pourcent(f"{100 * mesure.part_publiee:.1f}")  # « 78,6 % », a no-break space before %
+    assert f"**{mesure.publiees}** cases non nulles sont publiées sur {mesure.non_nulles}, soit **{part}**" in texte
     assert "programmation linéaire" in texte
     for nom in ("indicateurs.csv", "stock.csv", "evaluations_ateliers.csv", "datapackage.json"):
         assert f'href="../donnees/{nom}"' in texte  # methode.md is evaluation/methode/ with directory URLs

@@ -7,19 +7,20 @@ from pathlib import Path
 from typing import Any
 
 from ..referentiels import Referentiels
+from ..site.libelles import FRANCAIS, Libelles, N_, pour
 from ..site.marqueurs import marqueur
 from ..workspace import Territoire
 from .bareme import nombre
 from .grille import Grille, charger_grille
 
-VALEURS = {"aucun": "aucun abonnement", "mobile": "forfait mobile seulement", "box": "box internet", "oui": "oui",
-           "partiellement": "en partie", "non": "non", "ne_sait_pas": "ne sait pas"}
-ETATS_IMPRIMANTE = {"aucune": "pas d'imprimante", "non": "une imprimante qui ne marche pas",
-                    "sans_encre": "une imprimante sans encre", "oui": "une imprimante qui marche"}
+VALEURS = {"aucun": N_("aucun abonnement"), "mobile": N_("forfait mobile seulement"), "box": N_("box internet"),
+           "oui": N_("oui"), "partiellement": N_("en partie"), "non": N_("non"), "ne_sait_pas": N_("ne sait pas")}
+ETATS_IMPRIMANTE = {"aucune": N_("pas d'imprimante"), "non": N_("une imprimante qui ne marche pas"),
+                    "sans_encre": N_("une imprimante sans encre"), "oui": N_("une imprimante qui marche")}
 
 
-def euros(x) -> str:
-    return f"{nombre(x)} €"
+def euros(x, t: Libelles = FRANCAIS) -> str:
+    return t("{montant} €", montant=nombre(x))
 
 
 def racine_du_site(config: Mapping[str, Any]) -> Path:
@@ -27,83 +28,102 @@ def racine_du_site(config: Mapping[str, Any]) -> Path:
     return Path(chemin).resolve().parent if chemin else Path.cwd()
 
 
-def _poids(critere: dict) -> str:
+def _poids(critere: dict, t: Libelles) -> str:
     if "points_par_valeur" in critere:
-        return "<br>".join(f"{VALEURS.get(v, v)} : **{nombre(p)}**" for v, p in critere["points_par_valeur"].items())
+        return "<br>".join(t("{valeur} : **{points}**", valeur=t.brut(VALEURS.get(v, v)), points=nombre(p))
+                           for v, p in critere["points_par_valeur"].items())
     texte = f"**{nombre(critere['points'])}**"
-    return texte + (f" par enfant (au plus {critere['plafond']} enfants comptés)" if "plafond" in critere else "")
+    if "plafond" in critere:
+        texte += " " + t("par enfant (au plus {plafond} enfants comptés)", plafond=critere["plafond"])
+    return texte
 
 
-def markdown_grille(grille: Grille, noms_qpv: Mapping[str, str] = {}) -> str:
+def _materiel(g: dict, regle: dict, t: Libelles) -> list[str]:
+    """Which devices a family gets, from the grid's age and household rules."""
+    second = regle["second_ordinateur"]
+    return [
+        "- " + t("Tous les enfants ont moins de {age} ans : un **ordinateur fixe**.", age=regle["age_portable"]),
+        "- " + t("Un enfant a {age} ans ou plus : un **ordinateur portable**.", age=regle["age_portable"]),
+        "- " + t("Un seul ordinateur par famille.")
+        + (" " + t("Deux (un fixe et un portable) si le foyer compte au moins {personnes} personnes, sans ordinateur, "
+                   "avec des petits et des grands enfants.", personnes=second["personnes_min"]) if second["autorise"] else ""),
+        "- " + t("Une **imprimante** si vous la demandez, si vous avez un ordinateur, et si chez vous il y a : {etats}.",
+                 etats=t(" ou ").join(t.brut(ETATS_IMPRIMANTE[e]) for e in g["imprimante"]["si_etat"])),
+        "- " + t("Une **aide pour Internet** ({montant} par mois pendant {mois} mois) si vous la demandez et si vous "
+                 "avez : {abonnements}.", montant=euros(g["connexion"]["aide_mensuelle"], t),
+                 mois=g["connexion"]["duree_mois"],
+                 abonnements=t(" ou ").join(t.brut(VALEURS[a]) for a in g["connexion"]["si_abonnement"])),
+    ]
+
+
+def markdown_grille(grille: Grille, noms_qpv: Mapping[str, str] = {}, t: Libelles = FRANCAIS) -> str:
+    """The grid's public page, in `t`'s language (its labels through the site's catalog)."""
     g = grille.donnees
     regle, location = g["regle_age"], g["location"]
     modes = g["modes"]["selon_capacite"]
-    lignes = ["| Ce que regarde la grille | Points | D'où vient l'information |", "| --- | --- | --- |"]
-    lignes += [f"| {c['libelle']} | {_poids(c)} | {c['source']} |" for c in g["criteres"].values()]
-    loyers = ["| Matériel | Loyer par mois | Payé par le PRE en location aidée |", "| --- | --- | --- |"]
-    loyers += [f"| {g['materiels'][t]['libelle']} | {euros(v)} | {euros(round(v * location['taux_aide_pre'], 2))} |"
-               for t, v in location["loyer_mensuel"].items()]
-    phases = [f"- **{p['libelle']}** : " + ", ".join(noms_qpv.get(q, q) for q in p["qpv"]) for p in g["phases"]]
-    second = regle["second_ordinateur"]
+    entetes = (t("Ce que regarde la grille"), t("Points"), t("D'où vient l'information"))
+    lignes = ["| " + " | ".join(entetes) + " |", "| --- | --- | --- |"]
+    lignes += [f"| {t.brut(c['libelle'])} | {_poids(c, t)} | {t.brut(c['source'])} |" for c in g["criteres"].values()]
+    loyers = [f"| {t('Matériel')} | {t('Loyer par mois')} | {t('Payé par le PRE en location aidée')} |", "| --- | --- | --- |"]
+    loyers += [f"| {t.brut(g['materiels'][ty]['libelle'])} | {euros(v, t)} | "
+               f"{euros(round(v * location['taux_aide_pre'], 2), t)} |" for ty, v in location["loyer_mensuel"].items()]
+    phases = [f"- **{t.brut(p['libelle'])}** : " + ", ".join(noms_qpv.get(q, q) for q in p["qpv"]) for p in g["phases"]]
+    mode = lambda capacite: t.brut(grille.libelle_mode(modes[capacite]))  # noqa: E731
     return "\n".join([
-        f"*{g['territoire']} — grille en vigueur, tirée du fichier public `data/attribution.yaml`.*",
+        "*" + t("{territoire} — grille en vigueur, tirée du fichier public `data/attribution.yaml`.",
+                territoire=g["territoire"]) + "*",
         "",
-        "## Les points",
+        "## " + t("Les points"),
         "",
-        "Chaque ligne donne des points. On additionne les points. Plus il y a de points, plus la demande passe tôt.",
+        t("Chaque ligne donne des points. On additionne les points. Plus il y a de points, plus la demande passe tôt."),
         "",
         *lignes,
         "",
-        f"Les enfants comptent de {g['age_scolaire']['min']} à {g['age_scolaire']['max']} ans. "
-        f"Un ordinateur est « partagé » quand il sert à plus de {g['seuils']['personnes_par_ordinateur']} personnes.",
+        t("Les enfants comptent de {min} à {max} ans. Un ordinateur est « partagé » quand il sert à plus de {personnes} "
+          "personnes.", min=g["age_scolaire"]["min"], max=g["age_scolaire"]["max"],
+          personnes=g["seuils"]["personnes_par_ordinateur"]),
         "",
-        g["departage"],
+        t.brut(g["departage"]),
         "",
-        "## Quel matériel ?",
+        "## " + t("Quel matériel ?"),
         "",
-        f"- Tous les enfants ont moins de {regle['age_portable']} ans : un **ordinateur fixe**.",
-        f"- Un enfant a {regle['age_portable']} ans ou plus : un **ordinateur portable**.",
-        "- Un seul ordinateur par famille."
-        + (f" Deux (un fixe et un portable) si le foyer compte au moins {second['personnes_min']} personnes, "
-           "sans ordinateur, avec des petits et des grands enfants." if second["autorise"] else ""),
-        "- Une **imprimante** si vous la demandez, si vous avez un ordinateur, et si chez vous il y a : "
-        + " ou ".join(ETATS_IMPRIMANTE[e] for e in g["imprimante"]["si_etat"]) + ".",
-        f"- Une **aide pour Internet** ({euros(g['connexion']['aide_mensuelle'])} par mois pendant {g['connexion']['duree_mois']} mois) "
-        "si vous la demandez et si vous avez : " + " ou ".join(VALEURS[a] for a in g["connexion"]["si_abonnement"]) + ".",
+        *_materiel(g, regle, t),
         "",
-        "## Don, prêt ou location ?",
+        "## " + t("Don, prêt ou location ?"),
         "",
-        "Pendant l'entretien, on vous demande si vous pouvez payer une petite location chaque mois.",
+        t("Pendant l'entretien, on vous demande si vous pouvez payer une petite location chaque mois."),
         "",
-        f"- Oui : **{grille.libelle_mode(modes['oui'])}**.",
-        f"- En partie : **{grille.libelle_mode(modes['partiellement'])}**.",
-        f"- Non : **{grille.libelle_mode(modes['non'])}**. Un ordinateur remis à neuf est **donné**.",
+        "- " + t("Oui : **{mode}**.", mode=mode("oui")),
+        "- " + t("En partie : **{mode}**.", mode=mode("partiellement")),
+        "- " + t("Non : **{mode}**. Un ordinateur remis à neuf est **donné**.", mode=mode("non")),
         "",
-        f"Un prêt dure {g['durees']['pret_mois']} mois, une location {g['durees']['location_mois']} mois. On peut renouveler.",
+        t("Un prêt dure {pret} mois, une location {location} mois. On peut renouveler.",
+          pret=g["durees"]["pret_mois"], location=g["durees"]["location_mois"]),
         "",
         *loyers,
         "",
-        "## Le budget et les étapes",
+        "## " + t("Le budget et les étapes"),
         "",
-        f"Budget pour acheter du matériel : **{euros(g['budget']['achats'])}** (budget total de l'action : {euros(g['budget']['total'])}). "
-        "On donne d'abord le matériel en stock (ordinateurs remis à neuf, dons), puis on achète, tant que le budget le permet. "
-        "Quand il ne suffit plus, les demandes suivantes passent sur une liste d'attente.",
+        t("Budget pour acheter du matériel : **{achats}** (budget total de l'action : {total}). On donne d'abord le "
+          "matériel en stock (ordinateurs remis à neuf, dons), puis on achète, tant que le budget le permet. Quand il ne "
+          "suffit plus, les demandes suivantes passent sur une liste d'attente.",
+          achats=euros(g["budget"]["achats"], t), total=euros(g["budget"]["total"], t)),
         "",
-        "Le matériel est remis quartier par quartier :",
+        t("Le matériel est remis quartier par quartier :"),
         "",
         *phases,
         "",
-        "## Qui décide ?",
+        "## " + t("Qui décide ?"),
         "",
-        g["portee"],
+        t.brut(g["portee"]),
         "",
-        "La commission d'attribution réunit :",
+        t("La commission d'attribution réunit :"),
         "",
-        *[f"- {m}" for m in g["commission"]["membres"]],
+        *[f"- {t.brut(m)}" for m in g["commission"]["membres"]],
         "",
-        "Vous pouvez demander comment votre demande a été examinée : vos points, critère par critère, "
-        "et votre place dans le classement (article L311-3-1 du code des relations entre le public et l'administration). "
-        "Demandez-le à votre référent.",
+        t("Vous pouvez demander comment votre demande a été examinée : vos points, critère par critère, et votre place "
+          "dans le classement (article L311-3-1 du code des relations entre le public et l'administration). "
+          "Demandez-le à votre référent."),
         "",
     ])
 
@@ -112,4 +132,4 @@ def markdown_grille(grille: Grille, noms_qpv: Mapping[str, str] = {}) -> str:
 def grille_attribution(config: Mapping[str, Any]) -> str:
     territoire = Territoire(racine_du_site(config))
     noms = {code: ligne["nom"] for code, ligne in Referentiels.charger(territoire).qpv.items()}
-    return markdown_grille(charger_grille(territoire, set(noms)), noms)
+    return markdown_grille(charger_grille(territoire, set(noms)), noms, pour(config))

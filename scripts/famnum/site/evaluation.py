@@ -26,18 +26,20 @@ from pathlib import Path
 from typing import Any
 
 from ..modele import racine as racine_modele
+from .libelles import FRANCAIS, Libelles, N_, pour
 from .marqueurs import marqueur
 
 ENSEMBLE = "ensemble"
 # the five-point scale as the package publishes it, in three groups (evaluation/calcul.py)
 ECHELLE = ("jamais_rarement", "parfois", "souvent_toujours")
-LIBELLES_ECHELLE = {"jamais_rarement": "Jamais ou rarement", "parfois": "Parfois", "souvent_toujours": "Souvent ou toujours"}
+LIBELLES_ECHELLE = {"jamais_rarement": N_("Jamais ou rarement"), "parfois": N_("Parfois"),
+                    "souvent_toujours": N_("Souvent ou toujours")}
 COULEURS_ECHELLE = ("#b2182b", "#bababa", "#2166ac")  # diverging, readable in grey too
 TEMPS = (("t0", "À la livraison (T0)"), ("t3", "Trois mois après (T3)"), ("t12", "Un an après (T12)"))
-TEMPS_COURTS = {"À la livraison (T0)": "T0 (livraison)", "Trois mois après (T3)": "T3 (3 mois)",
-                "Un an après (T12)": "T12 (1 an)"}
+TEMPS_COURTS = {"À la livraison (T0)": N_("T0 (livraison)"), "Trois mois après (T3)": N_("T3 (3 mois)"),
+                "Un an après (T12)": N_("T12 (1 an)")}
 SUFFIXE_TEMPS = re.compile(r"_t(?:0|3|12)$")
-PLANS = {"equipement": "Équipement", "utilisation": "Utilisation", "scolarite": "Scolarité"}
+PLANS = {"equipement": N_("Équipement"), "utilisation": N_("Utilisation"), "scolarite": N_("Scolarité")}
 ETATS_STOCK = ("disponible", "en_preparation", "hors_service", "reforme")
 COULEURS_STOCK = ("#2166ac", "#67a9cf", "#bababa", "#636363")
 PAS_ENCORE = "Pas encore de chiffres publiés."
@@ -103,25 +105,24 @@ def _cache(ligne, champ="familles") -> bool:
     return not ligne or ligne["secret"] == "oui" or ligne[champ] == ""
 
 
-def _n(ligne, champ="familles") -> str:
-    return "secret" if _cache(ligne, champ) else ligne[champ]
+def _n(ligne, champ="familles", t: Libelles = FRANCAIS) -> str:
+    return t("secret") if _cache(ligne, champ) else ligne[champ]
 
 
 def _valeur(ligne, champ="familles") -> float | None:
     return None if _cache(ligne, champ) else float(ligne[champ])
 
 
-def _pct(ligne) -> str:
-    return "secret" if not ligne or not ligne["part"] else f"{ligne['part'].replace('.', ',')} %"
+def _pct(ligne, t: Libelles = FRANCAIS) -> str:
+    return t("secret") if not ligne or not ligne["part"] else t.pourcent(ligne["part"])
 
 
 def _cellule(texte: str) -> str:
     return str(texte).replace("|", "\\|")
 
 
-def _date(iso: str) -> str:
-    a, m, j = iso.split("-")
-    return f"{j}/{m}/{a}"
+def _date(iso: str, t: Libelles = FRANCAIS) -> str:
+    return t.date(iso)
 
 
 # --- charts ----------------------------------------------------------------------------------
@@ -140,7 +141,10 @@ def _svg(figure, titre: str, alternative: str, ident: str) -> str:
     svg = _ids_propres(_METADONNEES.sub("", svg[svg.index("<svg"):]), ident)
     # fluid: the viewBox keeps the proportions, the width follows the page (no sideways scroll on a phone)
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', svg, count=1)
-    svg = re.sub(r"<svg ", f'<svg role="img" aria-labelledby="{ident}-t {ident}-d" style="max-width:26rem;height:auto" ', svg, count=1)
+    # direction:ltr: matplotlib anchors its labels left to right; an Arabic page's rtl would move them
+    # over the bars (the Arabic words themselves still read right to left).
+    svg = re.sub(r"<svg ", f'<svg role="img" aria-labelledby="{ident}-t {ident}-d" '
+                 'style="max-width:26rem;height:auto;direction:ltr" ', svg, count=1)
     svg = re.sub(r"(<svg[^>]*>)", lambda m: f'{m.group(1)}<title id="{ident}-t">{_xml(titre)}</title>'
                  f'<desc id="{ident}-d">{_xml(alternative)}</desc>', svg, count=1)
     return "\n".join(l for l in svg.splitlines() if l.strip())
@@ -161,8 +165,9 @@ def _figure():
     import matplotlib
 
     matplotlib.use("Agg")
+    # Arabic labels are measured with an Arabic font (fonts-noto-core), the others with DejaVu Sans.
     matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "famnum", "font.size": TAILLE_TEXTE,
-                                "font.family": "sans-serif"})
+                                "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans", "Noto Sans Arabic"]})
     import matplotlib.pyplot as plt
 
     return plt
@@ -180,33 +185,33 @@ def _court(libelle: str) -> str:
     return libelle.split(" (")[0]
 
 
-def _chiffre(v: float) -> str:
-    return f"{v:g}".replace(".", ",")
-
-
-def barres(titre: str, libelles: list[str], valeurs: list[float | None], ident: str, unite: str = "familles") -> str:
-    """Horizontal bars; a hidden value is drawn as nothing and written « secret »."""
+def barres(titre: str, libelles: list[str], valeurs: list[float | None], ident: str, unite: str = "familles",
+           t: Libelles = FRANCAIS) -> str:
+    """Horizontal bars; a hidden value is drawn as nothing and written « secret » (in `t`'s language:
+    the caller gives the title, labels and unit already in it)."""
     plt = _figure()
     fig, ax = plt.subplots(figsize=(6, 0.8 * len(libelles) + 1.6))
     y = list(range(len(libelles)))[::-1]
     ax.barh(y, [v or 0 for v in valeurs], color="#2166ac")
     for yi, v in zip(y, valeurs):
-        ax.text((v or 0), yi, f" {_chiffre(v)}" if v is not None else " secret", va="center")
+        ax.text((v or 0), yi, f" {t.decimal(v)}" if v is not None else f" {t('secret')}", va="center")
     ax.set_yticks(y, [_replier(l) for l in libelles])
     ax.set_xlabel(unite)
     ax.margins(x=0.12)  # room for the figure written after the longest bar
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(_replier(titre, 30), loc="left")
     fig.tight_layout()
-    alternative = f"{titre} : " + " ; ".join(f"{l}, {('secret' if v is None else f'{_chiffre(v)} {unite}')}"
-                                             for l, v in zip(libelles, valeurs)) + "."
+    alternative = t("{titre} : {valeurs}.", titre=titre, valeurs=t(" ; ").join(
+        t("{libelle}, {valeur}", libelle=l, valeur=t("secret") if v is None else f"{t.decimal(v)} {unite}")
+        for l, v in zip(libelles, valeurs)))
     svg = _svg(fig, titre, alternative, ident)
     plt.close(fig)
     return svg
 
 
 def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: str, *, modalites=ECHELLE,
-             couleurs=COULEURS_ECHELLE, unite: str = "% des familles ayant répondu", pourcent: bool = True) -> str:
+             couleurs=COULEURS_ECHELLE, unite: str = "% des familles ayant répondu", pourcent: bool = True,
+             t: Libelles = FRANCAIS) -> str:
     """One stacked bar per line: shares on the five-point scale (%), or counts by modality."""
     plt = _figure()
     fig, ax = plt.subplots(figsize=(6, 0.7 * len(lignes) + 2.6))
@@ -221,7 +226,7 @@ def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: st
 
     poignees = [Patch(color=c, label=m) for m, c in zip(modalites, couleurs)]
     if pourcent:
-        poignees.append(Patch(facecolor="white", edgecolor="#555555", hatch="//", label="secret"))
+        poignees.append(Patch(facecolor="white", edgecolor="#555555", hatch="//", label=t("secret")))
     colonnes = 3 if len(poignees) > 4 else 2
     fig.legend(handles=poignees, ncols=colonnes, loc="lower center", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
@@ -229,10 +234,11 @@ def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: st
     # the legend's rows under the axis, never over its label
     rangs = -(-len(poignees) // colonnes)
     fig.tight_layout(rect=(0, (0.35 * rangs + 0.2) / fig.get_figheight(), 1, 1))
-    mesure = (lambda p: f"{p:.0f} %") if pourcent else _chiffre
-    alternative = titre + " : " + " ; ".join(
-        f"{l} : " + ", ".join(f"{modalites[k]} {'secret' if p is None else mesure(p)}" for k, p in enumerate(parts))
-        for l, parts in lignes) + "."
+    mesure = (lambda p: t.pourcent(p, decimales=False)) if pourcent else t.decimal
+    alternative = t("{titre} : {valeurs}.", titre=titre, valeurs=t(" ; ").join(
+        t("{libelle} : {valeurs}", libelle=l, valeurs=", ".join(
+            f"{modalites[k]} {t('secret') if p is None else mesure(p)}" for k, p in enumerate(parts)))
+        for l, parts in lignes))
     svg = _svg(fig, titre, alternative, ident)
     plt.close(fig)
     return svg
@@ -258,12 +264,14 @@ def _figure_html(svg: str, legende: str) -> str:
 
 # --- one indicator ----------------------------------------------------------------------------
 
-def _definition(i: dict, par_temps: bool = False) -> str:
+def _definition(i: dict, t: Libelles, par_temps: bool = False) -> str:
     """The definition, written once in data/indicateurs.yaml, as the package publishes it."""
-    compte = f"Question posée : {i['numerateur']}" if par_temps else f"Ce qui est compté : {i['numerateur']}"
-    texte = f"*Définition.* {compte}. Parmi : {i['denominateur']}. Sources : {', '.join(i['sources'].split(','))}."
+    gabarit = "Question posée : {numerateur}" if par_temps else "Ce qui est compté : {numerateur}"
+    texte = t("*Définition.* {compte}. Parmi : {denominateur}. Sources : {sources}.",
+              compte=t(gabarit, numerateur=t.brut(i["numerateur"])), denominateur=t.brut(i["denominateur"]),
+              sources=", ".join(t.brut(s) for s in i["sources"].split(",")))
     if i.get("description"):
-        texte += f" {i['description']}"
+        texte += f" {t.brut(i['description'])}"
     return texte + "\n"
 
 
@@ -271,79 +279,95 @@ def _titre_sans_temps(titre: str) -> str:
     return titre.rsplit(" (", 1)[0]
 
 
-def _distribution(donnees, base: str, periode: str) -> list[tuple[str, list, dict]]:
+def _titre(i: dict, t: Libelles) -> str:
+    """An indicator's title in the page's language; a question asked at several times is translated
+    once, its time (« à la livraison, T0 ») apart."""
+    if not SUFFIXE_TEMPS.search(i["id"]) or " (" not in i["titre"]:
+        return t.brut(i["titre"])
+    base, temps = i["titre"].rsplit(" (", 1)
+    return f"{t.brut(base)} ({t.brut(temps.removesuffix(')'))})"
+
+
+def _distribution(donnees, base: str, periode: str, t: Libelles) -> list[tuple[str, list, dict]]:
     resultat = []
     for temps, libelle in TEMPS:
         c = _cases(donnees, f"{base}_{temps}", periode)
         if not c or c.get(ENSEMBLE, {}).get("familles") == "0":
             continue  # nobody asked yet at this time
         parts = [None if _cache(c.get(m), "part") else float(c[m]["part"]) for m in ECHELLE]
-        resultat.append((libelle, parts, c))
+        resultat.append((t.brut(TEMPS_COURTS[libelle]), parts, c))
     return resultat
 
 
-def _bloc_distribution(donnees, base: str, periode: str, niveau: str = "##") -> str:
+def _echelle(t: Libelles) -> list[str]:
+    return [t.brut(LIBELLES_ECHELLE[m]) for m in ECHELLE]
+
+
+def _bloc_distribution(donnees, base: str, periode: str, t: Libelles, niveau: str = "##") -> str:
     """A follow-up question asked at T0, T3 and T12: the five-point scale at each time."""
     definition = donnees["definitions"][f"{base}_t0"]
-    titre = _titre_sans_temps(definition["titre"])
-    entete = f"{niveau} {titre}\n\n" + _definition(definition, par_temps=True) + "\n"
-    lignes = _distribution(donnees, base, periode)
+    titre = t.brut(_titre_sans_temps(definition["titre"]))
+    entete = f"{niveau} {titre}\n\n" + _definition(definition, t, par_temps=True) + "\n"
+    lignes = _distribution(donnees, base, periode, t)
     if not lignes:
-        return entete + "Pas encore de réponses publiables.\n"
-    table = ["| Réponse | " + " | ".join(TEMPS_COURTS[l] for l, _, _ in lignes) + " |", "|---|" + "---:|" * len(lignes)]
-    for m in ECHELLE:
-        table.append(f"| {LIBELLES_ECHELLE[m]} | " + " | ".join(_pct(c.get(m)) for _, _, c in lignes) + " |")
-    table.append("| Familles qui ont répondu | " + " | ".join(_n(c.get(ENSEMBLE)) for _, _, c in lignes) + " |")
-    svg = empilees(titre, [(TEMPS_COURTS[l], p) for l, p, _ in lignes], f"eval-{base}",
-                   modalites=[LIBELLES_ECHELLE[m] for m in ECHELLE])
-    return (entete + _figure_html(svg, f"{titre} : part des familles par réponse (%). Les mêmes chiffres sont dans le "
-                                       "tableau ci-dessous.") + "\n" + _defilant(table, titre) + "\n")
+        return entete + t("Pas encore de réponses publiables.") + "\n"
+    table = [f"| {t('Réponse')} | " + " | ".join(l for l, _, _ in lignes) + " |", "|---|" + "---:|" * len(lignes)]
+    for m, nom in zip(ECHELLE, _echelle(t)):
+        table.append(f"| {nom} | " + " | ".join(_pct(c.get(m), t) for _, _, c in lignes) + " |")
+    table.append(f"| {t('Familles qui ont répondu')} | " + " | ".join(_n(c.get(ENSEMBLE), t=t) for _, _, c in lignes) + " |")
+    svg = empilees(titre, [(l, p) for l, p, _ in lignes], f"eval-{base}", modalites=_echelle(t),
+                   unite=t("% des familles ayant répondu"), t=t)
+    legende = t("{titre} : part des familles par réponse (%). Les mêmes chiffres sont dans le tableau ci-dessous.",
+                titre=titre)
+    return entete + _figure_html(svg, legende) + "\n" + _defilant(table, titre, t) + "\n"
 
 
-def _bloc_modalites(donnees, ident: str, periode: str, niveau: str = "##") -> str:
+def _bloc_modalites(donnees, ident: str, periode: str, t: Libelles, niveau: str = "##") -> str:
     """An indicator with a few answers (oui / non, a situation, a mode): bars, then the table."""
     i = donnees["definitions"][ident]
+    titre = t.brut(i["titre"])
     c = _cases(donnees, ident, periode)
-    entete = f"{niveau} {i['titre']}\n\n" + _definition(i) + "\n"
+    entete = f"{niveau} {titre}\n\n" + _definition(i, t) + "\n"
     modalites = [m for m in c if m != ENSEMBLE]
     if not modalites:
-        return entete + "Pas encore de chiffres publiables.\n"
-    unite = i["unite"] or "familles"
-    svg = barres(i["titre"], [c[m]["modalite_libelle"] for m in modalites], [_valeur(c[m]) for m in modalites],
-                 f"eval-{ident}", unite)
+        return entete + t("Pas encore de chiffres publiables.") + "\n"
+    unite = t.brut(i["unite"] or "familles")
+    libelles = [t.brut(c[m]["modalite_libelle"]) for m in modalites]
+    svg = barres(titre, libelles, [_valeur(c[m]) for m in modalites], f"eval-{ident}", unite, t)
     euros = any(c[m]["cout_familles_euros"] or c[m]["aide_pre_euros"] for m in c)
-    table = [f"| Réponse | {unite.capitalize()} | Part |" + (" Coût pour les familles (€) | Aide du PRE (€) |" if euros else ""),
+    table = [f"| {t('Réponse')} | {unite[:1].upper() + unite[1:]} | {t('Part')} |"
+             + (f" {t('Coût pour les familles (€)')} | {t('Aide du PRE (€)')} |" if euros else ""),
              "|---|---:|---:|" + ("---:|---:|" if euros else "")]
-    for m in [*modalites, ENSEMBLE]:
+    for m, libelle in zip([*modalites, ENSEMBLE], [*libelles, t("Ensemble")]):
         ligne = c.get(m)
-        libelle = "Ensemble" if m == ENSEMBLE else _cellule(ligne["modalite_libelle"])
-        cellules = [libelle, _n(ligne), "100 %" if m == ENSEMBLE and not _cache(ligne) else _pct(ligne)]
+        cellules = [_cellule(libelle), _n(ligne, t=t),
+                    t.pourcent(100) if m == ENSEMBLE and not _cache(ligne) else _pct(ligne, t)]
         if euros:
-            cellules += [_euros(ligne, "cout_familles_euros"), _euros(ligne, "aide_pre_euros")]
+            cellules += [_euros(ligne, "cout_familles_euros", t), _euros(ligne, "aide_pre_euros", t)]
         table.append("| " + " | ".join(cellules) + " |")
-    legende = f"{i['titre']}, ensemble du territoire. Les mêmes chiffres sont dans le tableau ci-dessous."
-    return (entete + _figure_html(svg, legende) + "\n" + _defilant(table, i["titre"]) + "\n\n"
-            + _details_groupes(donnees, ident, periode, modalites))
+    legende = t("{titre}, ensemble du territoire. Les mêmes chiffres sont dans le tableau ci-dessous.", titre=titre)
+    return (entete + _figure_html(svg, legende) + "\n" + _defilant(table, titre, t) + "\n\n"
+            + _details_groupes(donnees, ident, periode, modalites, t))
 
 
-def _defilant(table: list[str], titre: str) -> str:
+def _defilant(table: list[str], titre: str, t: Libelles = FRANCAIS) -> str:
     """A table of figures in a region that scrolls sideways on a phone, reachable with the keyboard
     (tabindex: axe's scrollable-region-focusable), named for screen readers. Numbers never break
     inside a cell (« secr/et »): the region scrolls instead."""
     import markdown
 
-    nom = html.escape(f"Tableau : {titre}", quote=True)
+    nom = html.escape(t("Tableau : {titre}", titre=titre), quote=True)
     corps = markdown.markdown("\n".join(table), extensions=["tables"])
     return f'<div class="famnum-defile" role="region" tabindex="0" aria-label="{nom}">\n{corps}\n</div>\n'
 
 
-def _euros(ligne, champ: str) -> str:
-    if not ligne:
-        return "secret"
-    return "secret" if ligne["secret"] == "oui" or ligne[champ] == "" else f"{ligne[champ]} €"
+def _euros(ligne, champ: str, t: Libelles = FRANCAIS) -> str:
+    if not ligne or ligne["secret"] == "oui" or ligne[champ] == "":
+        return t("secret")
+    return t("{montant} €", montant=t.decimal(ligne[champ]))
 
 
-def _details_groupes(donnees, ident: str, periode: str, modalites: list[str]) -> str:
+def _details_groupes(donnees, ident: str, periode: str, modalites: list[str], t: Libelles = FRANCAIS) -> str:
     """The same indicator by QPV and by school level, folded (a <details> block)."""
     groupes = []
     for ventilation in ("qpv", "niveau"):
@@ -353,14 +377,16 @@ def _details_groupes(donnees, ident: str, periode: str, modalites: list[str]) ->
     if not groupes:
         return ""
     c0 = _cases(donnees, ident, periode)
-    lignes = ["| Quartier ou niveau | " + " | ".join(_cellule(_court(c0[m]["modalite_libelle"])) for m in modalites) + " | Ensemble |",
+    lignes = [f"| {t('Quartier ou niveau')} | " + " | ".join(_cellule(_court(t.brut(c0[m]["modalite_libelle"])))
+                                                     for m in modalites) + f" | {t('Ensemble')} |",
               "|---|" + "---:|" * (len(modalites) + 1)]
     for ventilation, code, nom in groupes:
         c = _cases(donnees, ident, periode, ventilation, code)
-        lignes.append(f"| {_cellule(nom)} | " + " | ".join(_n(c.get(m)) for m in [*modalites, ENSEMBLE]) + " |")
+        lignes.append(f"| {_cellule(t.brut(nom))} | " + " | ".join(_n(c.get(m), t=t) for m in [*modalites, ENSEMBLE]) + " |")
+    resume = t("Par quartier et par niveau scolaire")
     # Raw HTML, not pymdownx.details: Markdown would wrap the indented table region in a <p>.
-    return (f'<details class="note">\n<summary>Par quartier et par niveau scolaire</summary>\n'
-            f'{_defilant(lignes, "par quartier et par niveau scolaire")}</details>\n')
+    return (f'<details class="note">\n<summary>{_xml(resume)}</summary>\n'
+            f'{_defilant(lignes, resume, t)}</details>\n')
 
 
 def _blocs_du_plan(donnees, plan: str) -> list[tuple[str, bool]]:
@@ -373,14 +399,15 @@ def _blocs_du_plan(donnees, plan: str) -> list[tuple[str, bool]]:
     return list(blocs.items())
 
 
-def _plan(donnees, plan: str, apres: Mapping[str, Any] | None = None) -> str:
+def _plan(donnees, plan: str, t: Libelles, apres: Mapping[str, Any] | None = None) -> str:
     """Every indicator of a plane; `apres` adds a block right after one indicator's."""
     morceaux = []
     for base, par_temps in _blocs_du_plan(donnees, plan):
         periode = _derniere(donnees, f"{base}_t0" if par_temps else base)["code"]
-        morceaux.append(_bloc_distribution(donnees, base, periode) if par_temps else _bloc_modalites(donnees, base, periode))
+        morceaux.append(_bloc_distribution(donnees, base, periode, t) if par_temps
+                        else _bloc_modalites(donnees, base, periode, t))
         if apres and base in apres:
-            morceaux.append(apres[base](donnees))
+            morceaux.append(apres[base](donnees, t))
     return "\n".join(morceaux)
 
 
@@ -388,26 +415,28 @@ _RENDUS: dict[tuple, str] = {}
 
 
 def _avec(config, rendu, memoriser: bool = True, absent: str = AUCUNE) -> str:
-    """The marker's Markdown, or the "nothing published" sentence (`absent`: the page's first marker
-    explains, the next ones say it in a few words). Each language of the site renders the same French
-    pages again: the charts are drawn once per package (same package, same Markdown)."""
+    """The marker's Markdown, `rendu(donnees, t)` in the page's language, or the "nothing published"
+    sentence (`absent`: the page's first marker explains, the next ones say it in a few words). A
+    page of the site may be rendered more than once in a build: the charts are drawn once per package
+    and language (same package, same Markdown)."""
+    t = pour(config)
     donnees = charger(config)
     if donnees is None:
-        return absent + "\n"
+        return t(absent) + "\n"
     if not memoriser:
-        return rendu(donnees)
+        return rendu(donnees, t)
     dossier = dossier_public(config)
     cle = (rendu.__code__, str(dossier.resolve()), (dossier / "datapackage.json").stat().st_mtime_ns,
-           str(config.get("docs_dir")))
+           str(config.get("docs_dir")), t.code)
     if cle not in _RENDUS:
-        _RENDUS[cle] = rendu(donnees)
+        _RENDUS[cle] = rendu(donnees, t)
     return _RENDUS[cle]
 
 
 # --- the summary --------------------------------------------------------------------------------
 
-def _part_entiere(ligne) -> str:
-    return "secret" if _cache(ligne, "part") else f"{float(ligne['part']):.0f} %"
+def _part_entiere(ligne, t: Libelles) -> str:
+    return t("secret") if _cache(ligne, "part") else t.pourcent(ligne["part"], decimales=False)
 
 
 def _dernier_temps(donnees, base: str, periode: str) -> tuple[str, dict] | None:
@@ -418,115 +447,139 @@ def _dernier_temps(donnees, base: str, periode: str) -> tuple[str, dict] | None:
     return None
 
 
-def _phrase_frequence(donnees, base: str, texte: str) -> str:
+def _phrase_frequence(donnees, base: str, texte: str, t: Libelles) -> str:
     periode = _derniere(donnees, f"{base}_t0")
     trouve = _dernier_temps(donnees, base, periode["code"])
     if trouve is None:
         return ""
     temps, c = trouve
-    return (f" {texte} souvent ou toujours ({temps}, {_n(c.get(ENSEMBLE))} familles suivies, {periode['libelle']}) : "
-            f"**{_part_entiere(c.get('souvent_toujours'))}**.")
+    return " " + t("{question} souvent ou toujours ({temps}, {familles} familles suivies, {periode}) : **{part}**.",
+                   question=t(texte), temps=temps, familles=_n(c.get(ENSEMBLE), t=t), periode=_periode(periode, t),
+                   part=_part_entiere(c.get("souvent_toujours"), t))
 
 
-def _disponibles(donnees) -> str:
+def _periode(periode: dict, t: Libelles) -> str:
+    """A period's name in the page's language, from its code (« 2026-T1 », « 2025-2026 »): the
+    package's own label (« 1er trimestre 2026 ») is French."""
+    if periode.get("nature") == "trimestre":
+        annee, rang = periode["code"].split("-T")
+        if rang == "1":
+            return t("1er trimestre {annee}", annee=annee)
+        return t("{rang}e trimestre {annee}", rang=rang, annee=annee)
+    if periode.get("nature") == "annee_scolaire":
+        rentree, ete = periode["code"].split("-")
+        return t("année scolaire {rentree}-{ete}", rentree=rentree, ete=ete)
+    return t.brut(periode["libelle"])
+
+
+def _disponibles(donnees, t: Libelles) -> str:
     ligne = next((l for l in donnees["stock"] or [] if (l["type"], l["etat"]) == (ENSEMBLE, "disponible")), None)
-    return f" **{ligne['appareils']}** appareils sont prêts à être remis." if ligne else ""
+    return " " + t("**{appareils}** appareils sont prêts à être remis.", appareils=ligne["appareils"]) if ligne else ""
+
+
+def _date_et_periode(donnees, t: Libelles) -> str:
+    p = _derniere(donnees)
+    return t("Chiffres au **{date}** ({periode}), depuis le début du programme.", date=_date(p["fin"], t),
+             periode=_periode(p, t))
 
 
 @marqueur("evaluation-resume")
 def resume(config) -> str:
-    def rendu(d):
-        p = _derniere(d)
-        code = p["code"]
+    def rendu(d, t):
+        code = _derniere(d)["code"]
         s = _cases(d, "situation", _derniere(d, "situation")["code"])
         f, a = (_cases(d, ind, _derniere(d, ind)["code"]) for ind in ("parents_formes", "ateliers_clas"))
         prog = _cases(d, "progression_autonomie", _derniere(d, "progression_autonomie")["code"])
         seances = {l["type"]: l for l in d["seances"] if l["periode"] == code}
         return "\n".join([
-            f"Chiffres au **{_date(p['fin'])}** ({p['libelle']}), depuis le début du programme.", "",
-            f"- [Équipement](equipement.md) : **{_n(s.get('equipee'))}** familles ont reçu leur matériel. "
-            f"**{_n(s.get('en_attente'))}** l'attendent encore.{_disponibles(d)}",
-            f"- [Utilisation](utilisation.md) : **{_n(f.get('oui'))}** familles ont suivi une formation. "
-            f"**{_n(a.get('oui'))}** sont venues à un atelier CLAS. "
-            f"**{seances.get(ENSEMBLE, {}).get('seances', '0')}** séances ont eu lieu. "
-            f"L'aisance avec l'ordinateur progresse pour **{_n(prog.get('progresse'))}** familles "
-            f"sur {_n(prog.get(ENSEMBLE))}.",
-            "- [Scolarité](scolarite.md) :" + _phrase_frequence(d, "devoirs_en_ligne", "Devoirs en ligne rendus")
-            + _phrase_frequence(d, "contact_ecole", "Contact avec l'école par internet"),
-            f"- [Méthode et données](methode.md) : « secret » remplace un chiffre caché pour qu'on ne reconnaisse "
-            f"personne (moins de {d['paquet']['famnum']['seuil_secret']} familles, ou un chiffre qui permettrait de le "
-            "retrouver).", ""])
+            _date_et_periode(d, t), "",
+            "- " + t("[Équipement](equipement.md) : **{equipees}** familles ont reçu leur matériel. **{attente}** "
+                     "l'attendent encore.", equipees=_n(s.get("equipee"), t=t), attente=_n(s.get("en_attente"), t=t))
+            + _disponibles(d, t),
+            "- " + t("[Utilisation](utilisation.md) : **{formees}** familles ont suivi une formation. **{clas}** sont "
+                     "venues à un atelier CLAS. **{seances}** séances ont eu lieu. L'aisance avec l'ordinateur "
+                     "progresse pour **{progresse}** familles sur {suivies}.",
+                     formees=_n(f.get("oui"), t=t), clas=_n(a.get("oui"), t=t),
+                     seances=seances.get(ENSEMBLE, {}).get("seances", "0"),
+                     progresse=_n(prog.get("progresse"), t=t), suivies=_n(prog.get(ENSEMBLE), t=t)),
+            "- " + t("[Scolarité](scolarite.md) :") + _phrase_frequence(d, "devoirs_en_ligne", "Devoirs en ligne rendus", t)
+            + _phrase_frequence(d, "contact_ecole", "Contact avec l'école par internet", t),
+            "- " + t("[Méthode et données](methode.md) : « secret » remplace un chiffre caché pour qu'on ne reconnaisse "
+                     "personne (moins de {seuil} familles, ou un chiffre qui permettrait de le retrouver).",
+                     seuil=d["paquet"]["famnum"]["seuil_secret"]), ""])
     return _avec(config, rendu)
 
 
 @marqueur("evaluation-periode")
 def periode(config) -> str:
-    def rendu(d):
-        p = _derniere(d)
-        return (f"Chiffres au **{_date(p['fin'])}** ({p['libelle']}), depuis le début du programme. Le mot « secret » "
-                f"remplace un chiffre caché pour qu'on ne reconnaisse aucune famille "
-                f"([la règle](methode.md#le-secret-statistique)).\n")
+    def rendu(d, t):
+        return (_date_et_periode(d, t) + " " + t("Le mot « secret » remplace un chiffre caché pour qu'on ne reconnaisse "
+                                                 "aucune famille ([la règle](methode.md#le-secret-statistique)).") + "\n")
     return _avec(config, rendu)
 
 
 # --- the planes -------------------------------------------------------------------------------
 
-def _bloc_stock(donnees) -> str:
+def _bloc_stock(donnees, t: Libelles) -> str:
     """The waiting list (situation en_attente) and the stock the PRE holds, side by side."""
     code = _derniere(donnees, "situation")["code"]
     attente = _cases(donnees, "situation", code).get("en_attente")
-    texte = (f"## Liste d'attente et stock\n\n**{_n(attente)}** familles attendent leur matériel (équipement accordé, "
-             "pas encore livré).")
+    texte = ("## " + t("Liste d'attente et stock") + "\n\n"
+             + t("**{familles}** familles attendent leur matériel (équipement accordé, pas encore livré).",
+                 familles=_n(attente, t=t)))
     if not donnees["stock"]:
-        return texte + " L'état du stock n'est pas encore publié.\n"
+        return texte + " " + t("L'état du stock n'est pas encore publié.") + "\n"
     cases = {(l["type"], l["etat"]): l for l in donnees["stock"]}
-    types = [t for t in dict.fromkeys(l["type"] for l in donnees["stock"]) if t != ENSEMBLE]
+    types = [ty for ty in dict.fromkeys(l["type"] for l in donnees["stock"]) if ty != ENSEMBLE]
     etats = [e for e in ETATS_STOCK if (ENSEMBLE, e) in cases]
-    noms_etats = [_court(cases[(ENSEMBLE, e)]["etat_libelle"]) for e in etats]
-    lignes = [(cases[(t, ENSEMBLE)]["type_libelle"], [float(cases[(t, e)]["appareils"]) for e in etats]) for t in types]
-    svg = empilees("Matériel détenu par le PRE", lignes, "eval-stock", modalites=noms_etats,
-                   couleurs=COULEURS_STOCK[:len(etats)], unite="appareils", pourcent=False)
-    table = ["| État | " + " | ".join(_cellule(cases[(t, ENSEMBLE)]["type_libelle"]) for t in [*types, ENSEMBLE]) + " |",
+    noms_etats = [t.brut(_court(cases[(ENSEMBLE, e)]["etat_libelle"])) for e in etats]
+    noms_types = [t.brut(cases[(ty, ENSEMBLE)]["type_libelle"]) for ty in [*types, ENSEMBLE]]
+    lignes = [(nom, [float(cases[(ty, e)]["appareils"]) for e in etats]) for ty, nom in zip(types, noms_types)]
+    titre = t("Matériel détenu par le PRE")
+    svg = empilees(titre, lignes, "eval-stock", modalites=noms_etats, couleurs=COULEURS_STOCK[:len(etats)],
+                   unite=t("appareils"), pourcent=False, t=t)
+    table = [f"| {t('État')} | " + " | ".join(_cellule(nom) for nom in noms_types) + " |",
              "|---|" + "---:|" * (len(types) + 1)]
-    for e, nom in zip([*etats, ENSEMBLE], [*noms_etats, "Ensemble"]):
-        table.append(f"| {_cellule(nom)} | " + " | ".join(cases[(t, e)]["appareils"] for t in [*types, ENSEMBLE]) + " |")
-    return (texte + " Le stock compte les appareils que le PRE garde : disponibles (prêts à être remis), en "
-            "préparation (à remettre en état), hors service ou réformés (sortis du parc). Les appareils déjà remis aux "
-            "familles n'y sont pas. C'est l'état du stock au jour de la publication.\n\n"
-            + _figure_html(svg, "Matériel détenu par le PRE, par type et par état. Les mêmes chiffres sont dans le "
-                                "tableau ci-dessous.") + "\n" + _defilant(table, "matériel détenu par le PRE") + "\n")
+    for e, nom in zip([*etats, ENSEMBLE], [*noms_etats, t("Ensemble")]):
+        table.append(f"| {_cellule(nom)} | " + " | ".join(cases[(ty, e)]["appareils"] for ty in [*types, ENSEMBLE]) + " |")
+    return (texte + " " + t("Le stock compte les appareils que le PRE garde : disponibles (prêts à être remis), en "
+                            "préparation (à remettre en état), hors service ou réformés (sortis du parc). Les appareils "
+                            "déjà remis aux familles n'y sont pas. C'est l'état du stock au jour de la publication.")
+            + "\n\n" + _figure_html(svg, t("Matériel détenu par le PRE, par type et par état. Les mêmes chiffres sont "
+                                          "dans le tableau ci-dessous.")) + "\n" + _defilant(table, titre, t) + "\n")
 
 
 @marqueur("evaluation-equipement")
 def equipement(config) -> str:
-    return _avec(config, lambda d: _plan(d, "equipement", apres={"situation": _bloc_stock}), absent=PAS_ENCORE)
+    return _avec(config, lambda d, t: _plan(d, "equipement", t, apres={"situation": _bloc_stock}), absent=PAS_ENCORE)
 
 
 @marqueur("evaluation-utilisation")
 def utilisation(config) -> str:
-    return _avec(config, lambda d: _plan(d, "utilisation"), absent=PAS_ENCORE)
+    return _avec(config, lambda d, t: _plan(d, "utilisation", t), absent=PAS_ENCORE)
 
 
 @marqueur("evaluation-scolarite")
 def scolarite(config) -> str:
-    return _avec(config, lambda d: _plan(d, "scolarite"), absent=PAS_ENCORE)
+    return _avec(config, lambda d, t: _plan(d, "scolarite", t), absent=PAS_ENCORE)
 
 
 @marqueur("evaluation-seances")
 def seances(config) -> str:
-    def rendu(d):
+    def rendu(d, t):
         code = _derniere(d)["code"]
         lignes = [l for l in d["seances"] if l["periode"] == code and l["type"] != ENSEMBLE]
         if not lignes:
-            return "Aucune séance publiée.\n"
+            return t("Aucune séance publiée.") + "\n"
         total = next((l for l in d["seances"] if (l["periode"], l["type"]) == (code, ENSEMBLE)), None)
-        svg = barres("Séances tenues", [l["type_libelle"] for l in lignes], [float(l["seances"]) for l in lignes],
-                     "eval-seances", "séances")
-        table = ["| Type | Séances | Participations |", "|---|---:|---:|"]
+        titre = t("Séances tenues")
+        svg = barres(titre, [t.brut(l["type_libelle"]) for l in lignes], [float(l["seances"]) for l in lignes],
+                     "eval-seances", t("séances"), t)
+        table = [f"| {t('Type')} | {t('Séances')} | {t('Participations')} |", "|---|---:|---:|"]
         for l in [*lignes, *([total] if total else [])]:
-            table.append(f"| {_cellule(l['type_libelle'])} | {l['seances']} | {_n(l, 'participants')} |")
-        return (_figure_html(svg, "Séances tenues depuis le début du programme. Le tableau ci-dessous donne aussi "
-                                  "les participations.") + "\n" + _defilant(table, "séances tenues") + "\n")
+            table.append(f"| {_cellule(t.brut(l['type_libelle']))} | {l['seances']} | {_n(l, 'participants', t)} |")
+        return (_figure_html(svg, t("Séances tenues depuis le début du programme. Le tableau ci-dessous donne aussi "
+                                    "les participations.")) + "\n" + _defilant(table, titre, t) + "\n")
     return _avec(config, rendu, absent=PAS_ENCORE)
 
 
@@ -551,39 +604,52 @@ def _fiches(donnees, periode: str) -> dict[str, dict[str, dict]]:
     return {f: r for f, r in fiches.items() if r.get(ENSEMBLE, {}).get("reponses") != "0"}
 
 
-def _nom_fiche(config, fiche: str) -> str:
-    return "Toutes les fiches" if fiche == ENSEMBLE else titre_fiche(config, fiche) or fiche
+def _titre_traduit(config, fiche: str, code: str) -> str | None:
+    """The title of a sheet's translation (content/ateliers/<fiche>.<code>.md, kept by its translators)."""
+    chemin = Path(str(config.get("docs_dir") or racine_modele() / "content")) / "ateliers" / f"{fiche}.{code}.md"
+    if code == "fr" or not chemin.is_file():
+        return None
+    trouve = re.search(r"^#\s+(.+?)\s*$", chemin.read_text(encoding="utf-8"), re.M)
+    return trouve.group(1) if trouve else None
 
 
-def _bloc_fiches(config, fiches: dict[str, dict[str, dict]]) -> str:
+def _nom_fiche(config, fiche: str, t: Libelles = FRANCAIS) -> str:
+    if fiche == ENSEMBLE:
+        return t("Toutes les fiches")
+    titre = titre_fiche(config, fiche)
+    return (titre and _titre_traduit(config, fiche, t.code)) or titre or fiche
+
+
+def _bloc_fiches(config, fiches: dict[str, dict[str, dict]], t: Libelles) -> str:
     """Every sheet's answers, its questions together: one stacked bar each, the table, then the links
     to the sheets (a link inside the table's HTML region would not be checked by MkDocs)."""
     ordre = sorted((f for f in fiches if f != ENSEMBLE), key=lambda f: _nom_fiche(config, f))
     ordre += [ENSEMBLE] if ENSEMBLE in fiches else []
-    lignes = [(_replier(_nom_fiche(config, f), 24), [None if _cache(fiches[f].get(m), "part") else float(fiches[f][m]["part"])
-                                                     for m in ECHELLE]) for f in ordre]
-    titre = "Réponses aux fiches d'évaluation des ateliers"
-    svg = empilees(titre, lignes, "eval-fiches", modalites=[LIBELLES_ECHELLE[m] for m in ECHELLE], unite="% des réponses")
-    table = ["| Fiche | " + " | ".join(LIBELLES_ECHELLE[m] for m in ECHELLE) + " | Réponses |", "|---|" + "---:|" * 4]
+    noms = {f: _nom_fiche(config, f, t) for f in ordre}
+    lignes = [(_replier(noms[f], 24), [None if _cache(fiches[f].get(m), "part") else float(fiches[f][m]["part"])
+                                       for m in ECHELLE]) for f in ordre]
+    titre = t("Réponses aux fiches d'évaluation des ateliers")
+    svg = empilees(titre, lignes, "eval-fiches", modalites=_echelle(t), unite=t("% des réponses"), t=t)
+    table = [f"| {t('Fiche')} | " + " | ".join(_echelle(t)) + f" | {t('Réponses')} |", "|---|" + "---:|" * 4]
     for f in ordre:
-        table.append(f"| {_cellule(_nom_fiche(config, f))} | " + " | ".join(_pct(fiches[f].get(m)) for m in ECHELLE)
-                     + f" | {_n(fiches[f].get(ENSEMBLE), 'reponses')} |")
-    liens = "".join(f"- [{_nom_fiche(config, f)}](../ateliers/{f}.md)\n" for f in ordre
-                    if f != ENSEMBLE and titre_fiche(config, f))
-    return (_figure_html(svg, "Part des réponses (%), toutes les questions de chaque fiche ensemble. Le tableau "
-                              "ci-dessous donne les mêmes parts et le nombre de réponses.") + "\n" + _defilant(table, titre)
-            + "\n" + ("Les fiches et leurs questions :\n\n" + liens if liens else ""))
+        table.append(f"| {_cellule(noms[f])} | " + " | ".join(_pct(fiches[f].get(m), t) for m in ECHELLE)
+                     + f" | {_n(fiches[f].get(ENSEMBLE), 'reponses', t)} |")
+    liens = "".join(f"- [{noms[f]}](../ateliers/{f}.md)\n" for f in ordre if f != ENSEMBLE and titre_fiche(config, f))
+    legende = t("Part des réponses (%), toutes les questions de chaque fiche ensemble. Le tableau ci-dessous donne les "
+                "mêmes parts et le nombre de réponses.")
+    return (_figure_html(svg, legende) + "\n" + _defilant(table, titre, t)
+            + "\n" + (t("Les fiches et leurs questions :") + "\n\n" + liens if liens else ""))
 
 
 @marqueur("evaluation-ateliers")
 def ateliers(config) -> str:
-    def rendu(d):
+    def rendu(d, t):
         annees = [p for p in d["periodes"] if p["code"] in {l["periode"] for l in d["evaluations"]}]
         fiches = _fiches(d, max(annees, key=lambda p: p["fin"])["code"]) if annees else {}
         if not fiches:
-            return "Aucune fiche d'évaluation n'a encore de réponses publiables.\n"
-        return ("Chaque personne répond à toutes les questions de la fiche : une réponse est une case cochée. Les "
-                "questions sont sur la page de chaque fiche.\n\n" + _bloc_fiches(config, fiches))
+            return t("Aucune fiche d'évaluation n'a encore de réponses publiables.") + "\n"
+        return (t("Chaque personne répond à toutes les questions de la fiche : une réponse est une case cochée. Les "
+                  "questions sont sur la page de chaque fiche.") + "\n\n" + _bloc_fiches(config, fiches, t))
     return _avec(config, rendu, absent=PAS_ENCORE)
 
 
@@ -591,11 +657,13 @@ def ateliers(config) -> str:
 
 @marqueur("evaluation-definitions")
 def definitions(config) -> str:
-    def rendu(d):
-        lignes = ["| Plan | Indicateur | Numérateur | Dénominateur | Sources |", "|---|---|---|---|---|"]
+    def rendu(d, t):
+        entetes = (t("Plan"), t("Indicateur"), t("Numérateur"), t("Dénominateur"), t("Sources"))
+        lignes = ["| " + " | ".join(entetes) + " |", "|---|---|---|---|---|"]
         for i in d["definitions"].values():
-            lignes.append(f"| {PLANS.get(i['plan'], i['plan'])} | {_cellule(i['titre'])} | {_cellule(i['numerateur'])} | "
-                          f"{_cellule(i['denominateur'])} | {_cellule(', '.join(i['sources'].split(',')))} |")
+            cellules = (t.brut(PLANS.get(i["plan"], i["plan"])), _titre(i, t), t.brut(i["numerateur"]),
+                        t.brut(i["denominateur"]), ", ".join(t.brut(s) for s in i["sources"].split(",")))
+            lignes.append("| " + " | ".join(_cellule(c) for c in cellules) + " |")
         return "\n".join(lignes) + "\n"
     return _avec(config, rendu)
 
@@ -603,21 +671,22 @@ def definitions(config) -> str:
 @marqueur("evaluation-perte")
 def perte_information(config) -> str:
     """What the secret costs, as measured on the published package (famnum.perte_information)."""
-    def rendu(d):
+    def rendu(d, t):
         perte = (d["paquet"].get("famnum") or {}).get("perte_information")
         if not perte:
-            return PAS_ENCORE + "\n"
-        part = f"{100 * perte['part_publiee']:.1f}".replace(".", ",")
+            return t(PAS_ENCORE) + "\n"
         synthese = perte["synthese"]
-        return (f"Dans cette publication, **{perte['cases_non_nulles_publiees']}** cases non nulles sont publiées sur "
-                f"{perte['cases_non_nulles']}, soit **{part} %** (une case à 0 est toujours publiée). Sur la page de "
-                f"synthèse, **{synthese['publies']}** chiffres sont publiés sur {synthese['chiffres']}.\n")
+        return t("Dans cette publication, **{publiees}** cases non nulles sont publiées sur {cases}, soit **{part}** "
+                 "(une case à 0 est toujours publiée). Sur la page de synthèse, **{chiffres_publies}** chiffres sont "
+                 "publiés sur {chiffres}.", publiees=perte["cases_non_nulles_publiees"], cases=perte["cases_non_nulles"],
+                 part=t.pourcent(f"{100 * perte['part_publiee']:.1f}"), chiffres_publies=synthese["publies"],
+                 chiffres=synthese["chiffres"]) + "\n"
     return _avec(config, rendu, absent=PAS_ENCORE)
 
 
 @marqueur("evaluation-secret")
 def regle_secret(config) -> str:
-    return _avec(config, lambda d: _en_liste(d["paquet"]["famnum"]["regle_secret"]), absent=PAS_ENCORE)
+    return _avec(config, lambda d, t: _en_liste(t.brut(d["paquet"]["famnum"]["regle_secret"])), absent=PAS_ENCORE)
 
 
 def _en_liste(regle: str) -> str:
@@ -640,15 +709,17 @@ def _vers_donnees(config) -> str:
 
 @marqueur("evaluation-telechargement")
 def telechargement(config) -> str:
-    def rendu(d):
+    def rendu(d, t):
         source = dossier_public(config)
         cible = Path(str(config.get("site_dir"))) / "evaluation" / "donnees"
         cible.mkdir(parents=True, exist_ok=True)  # the package travels with the page that links to it
         for ressource in ["datapackage.json", *(r["path"] for r in d["paquet"]["resources"])]:
             shutil.copy2(source / ressource, cible / ressource)
         base = _vers_donnees(config)
-        liens = "".join(f'<li><a href="{base}{r["path"]}">{_xml(r["title"])}</a> (CSV)</li>\n' for r in d["paquet"]["resources"])
-        return (f'<ul>\n<li><a href="{base}datapackage.json">Description du paquet (datapackage.json)</a></li>\n{liens}</ul>\n\n'
-                f"Licence : {d['paquet']['licenses'][0]['title']}. Les fichiers se lisent avec un tableur "
-                "(séparateur virgule, encodage UTF-8).\n")
+        liens = "".join(f'<li><a href="{base}{r["path"]}">{_xml(t.brut(r["title"]))}</a> (CSV)</li>\n'
+                        for r in d["paquet"]["resources"])
+        description = t("Description du paquet (datapackage.json)")
+        return (f'<ul>\n<li><a href="{base}datapackage.json">{_xml(description)}</a></li>\n{liens}</ul>\n\n'
+                + t("Licence : {licence}. Les fichiers se lisent avec un tableur (séparateur virgule, encodage UTF-8).",
+                    licence=t.brut(d["paquet"]["licenses"][0]["title"])) + "\n")
     return _avec(config, rendu, memoriser=False, absent=PAS_ENCORE)  # copies the files into this build's site_dir

@@ -21,6 +21,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from . import libelles
+
 Renderer = Callable[[Mapping[str, Any]], str]
 
 MARQUEURS: dict[str, Renderer] = {}
@@ -58,32 +60,28 @@ def _cell(value: Any) -> str:
     return text.replace("|", "\\|").replace("\n", " ").strip()
 
 
-CONTACT_LABELS = {
-    "fr": ("Qui", "Comment nous joindre", "Téléphone", "Courriel", "Où", "Quand"),
-    "en": ("Who", "How to reach us", "Phone", "E-mail", "Where", "When"),
-    "tr": ("Kim", "Bize nasıl ulaşılır", "Telefon", "E-posta", "Nerede", "Ne zaman"),
-    "ar": ("مَن", "كيف تتصلون بنا", "الهاتف", "البريد الإلكتروني", "أين", "متى"),
-}
+CONTACT_LABELS = ("Téléphone", "Courriel", "Où", "Quand")
 
 
 @marqueur("contacts")
 def contacts(config: Mapping[str, Any]) -> str:
-    """The territory's contacts (``extra.contacts`` in mkdocs.yml) as a table.
+    """The territory's contacts (``extra.contacts`` in mkdocs.yml) as a table, in the page's language
+    (who they are, where and when, through the catalog of ``famnum.site.libelles``).
 
     Two columns, who and how to reach them, so that it reads on a 360 px phone.
     """
+    t = libelles.pour(config)
     rows = (config.get("extra") or {}).get("contacts") or []
     if not rows:
-        return "*Contacts à compléter dans `mkdocs.yml` (`extra.contacts`).*"
-    language = str((config.get("theme") or {}).get("language") or "fr")
-    who, how, *labels = CONTACT_LABELS.get(language, CONTACT_LABELS["fr"])
-    lines = [f"| {who} | {how} |", "| --- | --- |"]
+        return t("*Contacts à compléter dans `mkdocs.yml` (`extra.contacts`).*")
+    lines = [f"| {t('Qui')} | {t('Comment nous joindre')} |", "| --- | --- |"]
     for row in rows:
         details = "<br>".join(
-            f"{label} : {_cell(row.get(key))}"
-            for label, key in zip(labels, ("telephone", "courriel", "lieu", "horaires"))
+            t("{libelle} : {valeur}", libelle=t(label),
+              valeur=_cell(t.brut(row.get(key)) if key in ("lieu", "horaires") else row.get(key)))
+            for label, key in zip(CONTACT_LABELS, ("telephone", "courriel", "lieu", "horaires"))
             if _cell(row.get(key)))
-        lines.append(f"| **{_cell(row.get('role'))}** | {details} |")
+        lines.append(f"| **{_cell(t.brut(row.get('role')))}** | {details} |")
     return "\n".join(lines) + "\n"
 
 
@@ -94,10 +92,11 @@ def _territoire(config: Mapping[str, Any]) -> Mapping[str, Any]:
 @marqueur("territoire-nom")
 def territoire_nom(config: Mapping[str, Any]) -> str:
     """The territory's name (``extra.territoire.nom``), inline."""
-    return _cell(_territoire(config).get("nom")) or "*territoire à compléter*"
+    return _cell(_territoire(config).get("nom")) or libelles.pour(config)("*territoire à compléter*")
 
 
 @marqueur("contact-accessibilite")
 def contact_accessibilite(config: Mapping[str, Any]) -> str:
     """Who answers accessibility requests (``extra.territoire.contact_accessibilite``)."""
-    return _cell(_territoire(config).get("contact_accessibilite")) or "*à compléter*"
+    return (_cell(libelles.pour(config).brut(_territoire(config).get("contact_accessibilite")))
+            or libelles.pour(config)("*à compléter*"))
