@@ -19,7 +19,8 @@ import functools
 import string
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
+from collections.abc import Iterator, Mapping
 
 DOSSIER = Path(__file__).with_name("libelles")
 SOURCE = "fr"
