@@ -183,6 +183,7 @@ def _resoudre(systeme):
 # --- linear programming: the protection intervals an attacker derives -----------------------
 
 LARGEUR_MINIMALE = 4
+LARGEUR_MINIMALE_EUROS = 150  # a sum of euros: the price of the cheapest device, more than a year of rent
 
 
 @dataclass
@@ -196,7 +197,11 @@ class Bornes:
         mauvaises = {}
         for ident, (bas, haut) in self.intervalles.items():
             v = vraies.get(ident)
-            if not v or bas <= 0 or haut is None or haut - bas >= LARGEUR_MINIMALE or bas < seuil <= haut:
+            if not v or bas <= 0 or haut is None:
+                continue
+            if ident[0] == "euros" and haut - bas >= LARGEUR_MINIMALE_EUROS:
+                continue
+            if ident[0] != "euros" and (haut - bas >= LARGEUR_MINIMALE or bas < seuil <= haut):
                 continue
             if not bas <= v <= haut:
                 continue  # a monotone series assumed where it is not: a wrong guess, no disclosure
@@ -225,10 +230,17 @@ def _monotonie(toutes: list, ordre: dict) -> list[tuple]:
     return paires
 
 
+def _sommes(toutes: list) -> list[Cellule]:
+    """Each euro column of a cell as a cell of its own: its table, its series, its unknown."""
+    return [Cellule(c.table + (nom,), c.groupe, c.modalite, c.periode, c.serie + (nom,), ident, v)
+            for c in toutes for nom, ident, v in c.montants]
+
+
 def borner(dossier: Path, definitions) -> Bornes:
-    """Minimise and maximise every hidden count under every relation the package allows."""
+    """Minimise and maximise every hidden count and sum of euros under every relation the package allows."""
     dossier = Path(dossier)
-    toutes = cellules(dossier, definitions)
+    publiees = cellules(dossier, definitions)
+    toutes = publiees + _sommes(publiees)
     connu = {c.ident: c.valeur for c in toutes if c.valeur is not None}
     tables = defaultdict(dict)
     for c in toutes:
@@ -259,7 +271,7 @@ def borner(dossier: Path, definitions) -> Bornes:
         vus |= groupe
         groupe = sorted(groupe, key=repr)
         intervalles.update(_programme(groupe, _compatibles(groupe, [relations[k] for k in sorted(rels)], connu), connu))
-    return Bornes(intervalles, toutes)
+    return Bornes(intervalles, publiees)
 
 
 def _compatibles(groupe: list, relations: list, connu: dict) -> list:

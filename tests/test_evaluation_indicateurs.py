@@ -180,7 +180,7 @@ def vraies(demo_publiee, defs, tmp_path_factory):
     res = demo_publiee[0]
     dossier = tmp_path_factory.mktemp("clair")
     paquet.ecrire(dossier, paquet.fichiers(res, defs, secret.Controle(defs.seuil, set(), 0, 0, 0), "x"))
-    return {c.ident: c.valeur for c in cellules(dossier, defs)}
+    return _vraies(dossier, defs)
 
 
 def test_aucune_case_publiee_sous_le_seuil(demo_publiee, defs):
@@ -196,10 +196,11 @@ def test_aucune_case_publiee_sous_le_seuil(demo_publiee, defs):
 
 def test_l_attaque_lp_ne_trouve_aucune_case_mal_protegee(bornes, vraies, defs):
     """The whole package, every period, equalities, non-negativity, monotone series: no hidden count is
-    recovered, none is bounded narrower than 4 without reaching 0 or the threshold."""
+    recovered, none is bounded narrower than 4 without reaching 0 or the threshold; no hidden sum of
+    euros narrower than 150 € without reaching 0."""
     assert {c.table[0] for c in bornes.cellules} == {"indicateurs", "seances", "evaluations"}
     caches = [i for i in bornes.intervalles if vraies[i]]
-    assert len(caches) > 20  # there is something to attack
+    assert len(caches) > 20 and [i for i in caches if i[0] == "euros"]  # there is something to attack
     assert not bornes.sous_protegees(vraies, defs.seuil)
 
 
@@ -332,8 +333,8 @@ def test_regle_de_dominance():
     assert not secret.domine(0.0, [])                  # nothing paid, nothing to protect
 
 
-def _conventions(comptes: dict, euros: dict, plus_grands: dict) -> calcul.Tableau:
-    t = calcul.Tableau("conventions", "2026-T1", "qpv", ["a", "b", ENSEMBLE], ["don", "location", ENSEMBLE], "pop")
+def _conventions(comptes: dict, euros: dict, plus_grands: dict, periode: str = "2026-T1") -> calcul.Tableau:
+    t = calcul.Tableau("conventions", periode, "qpv", ["a", "b", ENSEMBLE], ["don", "location", ENSEMBLE], "pop")
     for cle in t.cles():
         t.comptes[cle] = comptes.get(cle, 0)
         t.montants[cle] = {"cout_familles": euros.get(cle, 0.0), "aide_pre": 0.0}
@@ -369,6 +370,45 @@ def test_des_sommes_sans_payeur_dominant_sont_publiees():
                      {("a", "location"): 1200.0, ("b", "location"): 2000.0},
                      {("a", "location"): [110.0, 100.0], ("b", "location"): [110.0, 100.0]})
     assert secret.controler([t], 11, ["2026-T1"]).montants_masques == set()
+
+
+def test_une_somme_masquee_n_est_pas_encadree_par_les_series_cumulees(defs, tmp_path):
+    """Rents of group a: 1,000 € at the end of 2025, 1,000 € in mid-2026, and in between a sum that one
+    family dominates (hidden). A mask that resists the equations is read exactly by the monotone series;
+    publier refuses it, and the sums chosen against the LP hold for the attacker of tests/attaque.py."""
+    comptes = {("a", "don"): 11, ("a", "location"): 12, ("b", "don"): 15, ("b", "location"): 20}
+    euros = {("a", "location"): 1000.0, ("b", "location"): 2000.0}
+    normal = {("a", "location"): [110.0, 100.0], ("b", "location"): [110.0, 100.0]}
+    tableaux = [_conventions(comptes, euros, normal, "2025-T4"),
+                _conventions(comptes, euros, {**normal, ("a", "location"): [900.0, 10.0]}, "2026-T1"),
+                _conventions(comptes, euros, normal, "2026-T2")]
+    ordre = ["2025-T4", "2026-T1", "2026-T2"]
+    naif = secret.Controle(11, set(), 0, 0, 0, montants_masques={
+        ("conventions", "2026-T1", "qpv", g, m) for g in ("a", "b") for m in ("location", ENSEMBLE)})
+    failles = secret.verifier(tableaux, naif, ordre)
+    assert [(f.case[3:], f.raison) for f in failles if f.case[1] == "2026-T1" and f.case[3:] == ("a", "location")] == \
+        [(("a", "location"), "somme en euros retrouvée exactement (cout_familles)")]
+    controle = secret.controler(tableaux, 11, ordre)
+    assert ("conventions", "2026-T1", "qpv", "a", "location") in controle.montants_masques
+    assert secret.verifier(tableaux, controle, ordre) == []
+    res = calcul.Resultat(calcul.periodes(date(2025, 10, 1), date(2026, 7, 15)), tableaux, {"qpv": {"a": "A", "b": "B"}},
+                          {"conventions": {"don": "Don", "location": "Location"}}, 52)
+    paquet.ecrire(tmp_path / "clair", paquet.fichiers(res, defs, secret.Controle(11, set(), 0, 0, 0), "x"))
+    paquet.ecrire(tmp_path / "naif", paquet.fichiers(res, defs, naif, "x"))
+    paquet.ecrire(tmp_path / "protege", paquet.fichiers(res, defs, controle, "x"))
+    vraies = _vraies(tmp_path / "clair", defs)
+    assert borner(tmp_path / "naif", defs).sous_protegees(vraies, 11)  # the attacker reads the naive mask
+    bornes = borner(tmp_path / "protege", defs)
+    assert {i for i in bornes.intervalles if i[0] == "euros"} and not bornes.sous_protegees(vraies, 11)
+
+
+def _vraies(dossier, defs) -> dict:
+    """Every figure's true value, families and euros, as the attacker names it (a package with nothing hidden)."""
+    vraies = {}
+    for c in cellules(dossier, defs):
+        vraies[c.ident] = c.valeur
+        vraies.update({ident: v for _, ident, v in c.montants})
+    return vraies
 
 
 # --- two releases ---------------------------------------------------------------------------

@@ -18,6 +18,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 LARGEUR = 4      # the narrowest interval that protects a hidden count
+# The narrowest interval that protects a hidden sum of euros: 150 €, the price of the cheapest device
+# (a printer, data/attribution.yaml), more than a family pays in a year of renting (10 € a month at most,
+# 120 €) or receives in a year of PRE aid. Narrower, a sum could tell what one family paid.
+LARGEUR_EUROS = 150
 TOLERANCE = 1e-6
 
 
@@ -65,6 +69,17 @@ def composante(depart, relations_de, membres, dans) -> tuple[set, set]:
                     groupe.add(w)
                     pile.append(w)
     return groupe, relations
+
+
+def faille_euros(intervalle: Intervalle, valeur: float) -> str | None:
+    """Why a hidden sum of `valeur` euros is under-protected (None when it is not): its interval is
+    narrower than LARGEUR_EUROS and does not reach 0. Never names the value."""
+    if valeur == 0 or intervalle.bas <= 0 or intervalle.largeur >= LARGEUR_EUROS:
+        return None
+    if intervalle.largeur < 1:
+        return "somme en euros retrouvée exactement"
+    return (f"somme en euros encadrée dans un intervalle de {int(intervalle.largeur)} € "
+            f"(il en faut au moins {LARGEUR_EUROS} €)")
 
 
 class Modele:

@@ -26,6 +26,7 @@ denominator are.
 """
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -104,6 +105,14 @@ class _Systeme:
         # hidden or not; hiding such a cell would protect nothing
         self.zero_connu = {w for rel in self.relations for m, c in rel.items() if c == -1 and self.valeur[m] == 0
                            for w in rel}
+
+    def avec_valeurs(self, valeurs: list) -> _Systeme:
+        """The same unknowns and lines with other values (a sum of euros instead of families), every
+        zero known (a gift costs no rent: a reader assumes it)."""
+        autre = copy.copy(self)
+        autre.valeur = valeurs
+        autre.zero_connu = {v for v, x in enumerate(valeurs) if x == 0}
+        return autre
 
     def determinees(self, caches: set[int]) -> set[int]:
         """Hidden unknowns that the published values and the relations still pin down."""
@@ -207,7 +216,7 @@ def controler(tableaux: list[Tableau], seuil: int, ordre_periodes: list[str], pr
     tours += tours_lp
     masques = {case for v in caches for case in s.cases_de_var[v]}
     return Controle(seuil, masques, primaires, len(caches) - primaires, tours,
-                    controler_montants(tableaux, masques, precedent or {}))
+                    controler_montants(tableaux, masques, ordre_periodes, precedent or {}))
 
 
 @dataclass
@@ -237,7 +246,7 @@ def verifier(tableaux: list[Tableau], controle: Controle, ordre_periodes: list[s
     failles = []
     for v, raison in sorted(attaque.failles(caches).items()):
         failles.append(Faille(s.cases_de_var[v][0], raison, attaque.tableaux_lies(v, caches)))
-    return failles
+    return failles + verifier_montants(tableaux, controle, ordre_periodes, precedent)
 
 
 def _inchanges(s: _Systeme, precedent: dict) -> set[int]:
@@ -250,8 +259,11 @@ class _Attaque:
     """The attacker's linear program over the whole package, and the choice of secondary cells
     against its protection intervals (intervalles.py)."""
 
-    def __init__(self, s: _Systeme, tableaux: list[Tableau], ordre: dict, seuil: int, inchanges: set[int]):
+    def __init__(self, s: _Systeme, tableaux: list[Tableau], ordre: dict, seuil: int, inchanges: set[int],
+                 regle=None):
+        """regle(interval, value) -> why it is under-protected, or None: families' rule by default."""
         self.s, self.seuil, self.inchanges = s, seuil, inchanges
+        self.regle = regle or (lambda intervalle, valeur: intervalles.faille(intervalle, valeur, seuil))
         self.valeurs = dict(enumerate(s.valeur))
         contraintes = [intervalles.Contrainte(tuple(sorted(rel.items())), True) for rel in s.relations]
         contraintes += [intervalles.Contrainte(((a, 1), (b, -1)), False) for a, b in _series_croissantes(tableaux, s, ordre)]
@@ -276,7 +288,7 @@ class _Attaque:
         return self._failles(self.intervalles(caches, cibles), caches, cibles)
 
     def _failles(self, bornes: dict, caches: set[int], cibles: set[int] | None) -> dict[int, str]:
-        failles = {v: intervalles.faille(b, self.s.valeur[v], self.seuil) for v, b in bornes.items()}
+        failles = {v: self.regle(b, self.s.valeur[v]) for v, b in bornes.items()}
         failles.update({v: "recopiée de la publication précédente" for v in caches & self.inchanges
                         if self.s.valeur[v] and (cibles is None or v in cibles)})
         return {v: r for v, r in failles.items() if r}
@@ -337,7 +349,7 @@ class _Attaque:
         meilleur, largeur = None, -1.0
         for w in candidats[:ESSAIS]:
             b = self.intervalles(caches | {w}, {v})[v]
-            if intervalles.faille(b, self.s.valeur[v], self.seuil) is None:
+            if self.regle(b, self.s.valeur[v]) is None:
                 return w
             if b.largeur > largeur:
                 meilleur, largeur = w, b.largeur
@@ -418,27 +430,77 @@ def inconnue_montant(t: Tableau, cle) -> tuple:
     return ("euros", t.indicateur, t.periode, t.par if groupe != ENSEMBLE else "*", *cle)
 
 
-def controler_montants(tableaux: list[Tableau], masques: set, precedent: dict | None = None) -> set:
+NOMS_EUROS = ("cout_familles", "aide_pre")  # the package prints both, hidden together
+
+
+def controler_montants(tableaux: list[Tableau], masques: set, ordre_periodes: list[str], precedent: dict | None = None) -> set:
     """Cells whose euros are not published: hidden families, dominated sums, sums the previous release
     kept secret or printed otherwise, and secondary sums.
 
-    Euro sums add up along the same lines as families; an attacker is assumed to know every sum of 0
-    (a gift costs no rent), so a zero never protects. A sum is hidden when its families are, when it
-    fails the dominance rule, or when it differs from the previous release's (the difference would be
-    what one or two families paid); then secondary sums, exactly as for families.
+    Euro sums add up along the same lines as families (the lines are built once, for both amounts); an
+    attacker is assumed to know every sum of 0 (a gift costs no rent), so a zero never protects. A sum
+    is hidden when its families are, when it fails the dominance rule, or when it differs from the
+    previous release's (the difference would be what one or two families paid); then secondary sums,
+    first against exact recomputation, then against the attacker's linear program: every hidden sum
+    not 0 has an interval at least intervalles.LARGEUR_EUROS wide, or reaching 0.
     """
     precedent = precedent or {}
     avec_euros = [t for t in tableaux if t.montants]
-    resultat = set()
-    for nom in ("cout_familles", "aide_pre"):
-        s = _Systeme(avec_euros, inconnue_montant, nom)
-        s.zero_connu = {v for v, x in enumerate(s.valeur) if x == 0}
-        proteges = {s.var_de_case[cle_case(t, cle)] for t in avec_euros for cle in t.cles()
-                    if t.montants[cle][nom] and (cle_case(t, cle) in masques or domine(t.montants[cle][nom], t.dominants[cle][nom])
-                                                 or _somme_changee(precedent, cle_case(t, cle), nom, t.montants[cle][nom]))}
-        caches, _ = _proteger(s, proteges, [])
-        resultat |= {case for v in caches for case in s.cases_de_var[v]}
-    return resultat
+    if not avec_euros:
+        return set()
+    lignes = _Systeme(avec_euros, inconnue_montant)
+    ordre = {p: i for i, p in enumerate(ordre_periodes)}
+    par_case = {cle_case(t, cle): (t, cle) for t in avec_euros for cle in t.cles()}
+    caches = {v for v, cases in lignes.cases_de_var.items() for nom in NOMS_EUROS
+              if any(_somme_a_cacher(*par_case[c], nom, masques, precedent) for c in cases)}
+    for nom in NOMS_EUROS:  # hiding more only widens the other amount's intervals: one pass each
+        s = _sommes(lignes, avec_euros, nom)
+        attaque = _Attaque(s, avec_euros, ordre, 0, _inchanges_euros(s, precedent, nom), intervalles.faille_euros)
+        a_proteger = {v for v in caches if s.valeur[v]}  # a hidden 0 is known: it protects nothing
+        try:
+            a_proteger, _ = _proteger(s, a_proteger, [])
+        except RuntimeError:  # equalities alone found no way: the LP searches with inequalities too
+            pass
+        caches |= attaque.proteger(a_proteger, set(a_proteger), [])[0]
+    return {case for v in caches for case in lignes.cases_de_var[v]}
+
+
+def verifier_montants(tableaux: list[Tableau], controle: Controle, ordre_periodes: list[str],
+                      precedent: dict | None = None) -> list[Faille]:
+    """The euro sums publier is about to hide (with their families, or alone), checked with the LP."""
+    avec_euros = [t for t in tableaux if t.montants]
+    if not avec_euros:
+        return []
+    lignes = _Systeme(avec_euros, inconnue_montant)
+    masques = controle.masques | controle.montants_masques
+    caches = {v for v, cases in lignes.cases_de_var.items() if all(c in masques for c in cases)}
+    ordre = {p: i for i, p in enumerate(ordre_periodes)}
+    failles = []
+    for nom in NOMS_EUROS:
+        s = _sommes(lignes, avec_euros, nom)
+        attaque = _Attaque(s, avec_euros, ordre, 0, _inchanges_euros(s, precedent or {}, nom), intervalles.faille_euros)
+        for v, raison in sorted(attaque.failles(caches).items()):
+            failles.append(Faille(s.cases_de_var[v][0], f"{raison} ({nom})", attaque.tableaux_lies(v, caches)))
+    return failles
+
+
+def _sommes(lignes: _Systeme, tableaux: list[Tableau], nom: str) -> _Systeme:
+    """The lines of the euro cells with the values of one amount."""
+    montants = {cle_case(t, cle): t.montants[cle][nom] for t in tableaux for cle in t.cles()}
+    return lignes.avec_valeurs([montants[cases[0]] for _, cases in sorted(lignes.cases_de_var.items())])
+
+
+def _somme_a_cacher(t: Tableau, cle, nom: str, masques: set, precedent: dict) -> bool:
+    somme = t.montants[cle][nom]
+    return bool(somme) and (cle_case(t, cle) in masques or domine(somme, t.dominants[cle][nom])
+                            or _somme_changee(precedent, cle_case(t, cle), nom, somme))
+
+
+def _inchanges_euros(s: _Systeme, precedent: dict, nom: str) -> set[int]:
+    """Sums the previous release printed with today's value: hidden now, they are known all the same."""
+    return {v for v, cases in s.cases_de_var.items()
+            if any(precedent.get(("euros", *c, nom)) is not None and abs(precedent[("euros", *c, nom)] - s.valeur[v]) < 0.005
+                   for c in cases)}
 
 
 def _secondaire(s: _Systeme, v: int, caches: set[int]) -> int:
