@@ -194,3 +194,32 @@ def test_d_autres_regles_font_tout_revalider(coffre, territoire, monkeypatch):
     etablissements.write_text(etablissements.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     coffre.lire_tous(processus=1)
     assert len(appels) == 2  # the reference tables changed: the cached answer no longer holds
+
+
+# --- what the full check costs (issue 19) ------------------------------------------------------
+
+def test_un_fichier_qui_n_est_pas_du_age_est_signale_une_fois(coffre, territoire):
+    coffre.enregistrer([dossier()], "Recensement")
+    (territoire.familles / "F-44444.json.age").write_text('{"id": "F-44444"}')
+    rapport = json.loads(_verifier("--json")[1])
+    assert [p["message"] for p in rapport["problemes"] if p["fichier"] == "data/families/F-44444.json.age"] == [
+        "n'est pas un fichier chiffré age"]  # the reading reports it: the header is not read twice
+
+
+def test_le_schema_est_compile_une_fois_avant_les_processus(coffre, territoire):
+    from famnum.dossiers import Coffre
+    from famnum.lecture import SEUIL_PARALLELE
+
+    coffre.enregistrer([dossier() for _ in range(SEUIL_PARALLELE)], "Recensement")
+    lecteur = Coffre(territoire)  # a fresh one, as `famnum verifier` opens it
+    assert lecteur.lire_tous(processus=2).rapport.valide
+    assert "valide_vite" in vars(lecteur.schema)  # compiled in this process, inherited by every worker
+
+
+def test_la_garde_contre_les_fuites_se_construit_pendant_la_lecture(coffre, territoire):
+    d = dossier()
+    d["fiche"]["enfants"][0].update(prenom="Claude", nom="Bernard")  # also a school's name: public
+    coffre.enregistrer([d], "Recensement")
+    lecture = coffre.lire_tous(valeurs=True, garder=False)
+    assert lecture.aiguilles.chercher("Zéphirine… non : Anatole Quillembois, 06 39 98 73 51", "x.md")
+    assert not lecture.aiguilles.chercher("École maternelle Claude Bernard", "x.md")

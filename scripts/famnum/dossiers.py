@@ -52,7 +52,7 @@ class Lecture:
 
     dossiers: dict[str, dict] = field(default_factory=dict)
     rapport: Rapport = field(default_factory=Rapport)
-    valeurs_personnelles: list[list[tuple[str, str]]] = field(default_factory=list)
+    aiguilles: object | None = None  # fuites.Aiguilles gathered while reading (lire_tous(valeurs=True))
     identifiants: set[str] = field(default_factory=set)  # read but not kept (garder=False)
     empreintes_valides: set[str] = field(default_factory=set)  # ciphertext hashes of valid dossiers (cache_validation)
     restes: dict[str, dict] | None = None  # erased families' remainders (restes.lire_tous) once read, for the evaluation
@@ -131,12 +131,13 @@ class Coffre:
         try:
             return vault.dechiffrer_objet(chemin.read_bytes(), self.identites, origine)
         except vault.FichierIllisible as e:
-            if e.nature == "autre_cle" and self._un_autre_s_ouvre(chemin):
+            if e.nature == "autre_cle" and self.un_autre_s_ouvre(chemin):
                 raise vault.illisible_cle_etrangere(origine) from None
             raise
 
-    def _un_autre_s_ouvre(self, chemin: Path) -> bool:
-        """Whether my key opens another dossier (one is enough to tell a stranger's file from a missing key)."""
+    def un_autre_s_ouvre(self, chemin: Path) -> bool:
+        """Whether my key opens another dossier than `chemin` (one is enough to tell a stranger's file
+        from a missing key)."""
         import pyrage
 
         for autre in [c for c in self.chemins() if c != chemin][:5]:

@@ -5,51 +5,64 @@ read once, in a worker process, and only the parsed dossier and its problems com
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
+import os
 from datetime import date
-from pathlib import Path
 
 from . import cache_validation, vault
-from .dossiers import Coffre, Lecture, identifiant_du_fichier, nombre_processus, texte_identite_pour_workers
+from .dossiers import Coffre, Lecture, nombre_processus, texte_identite_pour_workers
 from .erreurs import Probleme
 from .referentiels import Referentiels
 from .schemas import SchemaFamille
+from .workspace import SUFFIXE_DOSSIER
 
 SEUIL_PARALLELE = 64  # below this, starting processes costs more than it saves
 
 _etat: dict = {}
 
 
-def _initialiser(cles: list[str], schema: dict, referentiels: Referentiels, attendus: int, valider: bool,
-                 aujourd_hui: date, valeurs: bool = False, garder: bool = True,
+def _initialiser(cles: list[str], schema: SchemaFamille, referentiels: Referentiels, attendus: int, valider: bool,
+                 aujourd_hui: date, plan: dict | None = None, garder: bool = True,
                  deja_valides: frozenset = frozenset()) -> None:
+    """`plan`: fuites.plan_personnel when the personal values are wanted. Arguments reach a forked
+    process without being copied: a schema compiled before the fork is compiled once for all."""
     import pyrage
 
     _etat.update(
         identites=[pyrage.x25519.Identity.from_str(c) for c in cles],
-        schema=SchemaFamille(schema),
+        schema=schema,
         referentiels=referentiels,
         attendus=attendus,
         valider=valider,
         aujourd_hui=aujourd_hui,
-        valeurs=valeurs,
+        plan=plan,
         garder=garder,
         deja_valides=deja_valides,
     )
 
 
-def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme], list | None, str | None, list[Probleme]]:
-    """(file, dossier, problems, personal values, hash of the ciphertext when the dossier is valid,
-    what a census-only dossier still lacks); a file that does not open as a dossier comes back as
-    (file, ("illisible", why), [its problem], None, None, [])."""
+def _initialiser_processus(*args) -> None:
+    gc.freeze()  # what a forked process inherited is never its garbage: its collections skip it
+    _initialiser(*args)
+
+
+def _lire_un(chemin: str) -> tuple[str, dict | str | tuple, list[Probleme], list | None, str | None, list[Probleme]]:
+    """(file, dossier (only its id without `garder`), problems, personal values, hash of the
+    ciphertext when the dossier is valid, what a census-only dossier still lacks); a file that does
+    not open as a dossier comes back as (file, ("illisible", why), [its problem], None, None, [])."""
+    with open(chemin, "rb") as f:
+        return _examiner(os.path.basename(chemin), f.read())
+
+
+def _examiner(fichier: str, chiffre: bytes) -> tuple:
+    """_lire_un for the ciphertext `chiffre` of data/families/`fichier`."""
     from .fuites import valeurs_personnelles
     from .validation import a_completer, valider_dossier
 
-    chemin = Path(chemin)
-    nom = f"data/families/{chemin.name}"
-    chiffre = chemin.read_bytes()
+    nom = "data/families/" + fichier
     try:
-        dossier = vault.dechiffrer_objet(chiffre, _etat["identites"], nom)
+        texte, dossier = vault.dechiffrer_texte_et_objet(chiffre, _etat["identites"], nom)
     except vault.FichierIllisible as e:
         return nom, ("illisible", e.nature), [Probleme(nom, e.probleme, correction=e.correction)], None, None, []
     problemes = []
@@ -57,18 +70,16 @@ def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme], list | None
     if _etat["attendus"] is not None and n != _etat["attendus"]:  # None: destinataires.txt itself is unreadable
         problemes.append(Probleme(nom, f"chiffré pour {n} clé(s) alors que destinataires.txt en liste {_etat['attendus']}",
                                   correction="relancez le rechiffrement : « famnum cles rechiffrer »"))
-    if dossier.get("id") != identifiant_du_fichier(chemin):
+    if dossier.get("id") != fichier[: -len(SUFFIXE_DOSSIER)]:
         problemes.append(Probleme(nom, "l'identifiant inscrit dans le dossier ne correspond pas au nom du fichier",
                                   "Identifiant du dossier", correction="renommez le fichier ou corrigez l'identifiant"))
-    empreinte = None
+    empreinte, avertissements = None, []
     if _etat["valider"]:
         empreinte = cache_validation.empreinte(chiffre)
         if empreinte not in _etat["deja_valides"]:  # the same ciphertext was valid under the same rules
-            problemes += valider_dossier(dossier, _etat["schema"], _etat["referentiels"], nom, _etat["aujourd_hui"])
-    avertissements = a_completer(dossier, _etat["schema"], nom) if _etat["valider"] else []
-    valeurs = None
-    if _etat["valeurs"]:
-        valeurs = valeurs_personnelles(dossier, _etat["schema"].champs("x-personnel"))
+            problemes += valider_dossier(dossier, _etat["schema"], _etat["referentiels"], nom, _etat["aujourd_hui"], texte)
+        avertissements = a_completer(dossier, _etat["schema"], nom)
+    valeurs = None if _etat["plan"] is None else valeurs_personnelles(dossier, _etat["plan"])
     if not _etat["garder"]:
         dossier = dossier.get("id")  # the caller needs only the id: don't ship the dossier back
     return nom, dossier, problemes, valeurs, None if problemes else empreinte, avertissements
@@ -76,48 +87,71 @@ def _lire_un(chemin: str) -> tuple[str, dict | None, list[Probleme], list | None
 
 def lire_en_parallele(coffre: Coffre, valider: bool = True, processus: int | None = None,
                       valeurs: bool = False, garder: bool = True) -> Lecture:
-    """Every dossier, its problems, and (with `valeurs`) the personal values the leak guard looks for.
+    """Every dossier, its problems, and (with `valeurs`) the leak guard's needles (`lecture.aiguilles`),
+    indexed as the workers send them while the others still decrypt.
 
     With `garder=False` (a check that needs no dossier afterwards) only ids come back from the
     workers: sending 10,000 dossiers between processes costs more than validating them."""
+    from .fuites import Aiguilles, noms_publics_du_territoire, plan_personnel
+
     chemins = [str(c) for c in coffre.chemins()]
     contexte_, deja_valides = cache_validation.charger(coffre.territoire) if valider else ("", frozenset())
-    args = (texte_identite_pour_workers(coffre.identites), coffre.schema.schema, coffre.referentiels,
-            coffre.nombre_destinataires(), valider, date.today(), valeurs, garder, deja_valides)
+    schema = coffre.schema
+    if valider and len(deja_valides) < len(chemins):
+        _ = schema.valide_vite  # compiled once here, before the fork, rather than in every process
+    plan = plan_personnel(schema.champs("x-personnel")) if valeurs else None
+    args = (texte_identite_pour_workers(coffre.identites), schema, coffre.referentiels,
+            coffre.nombre_destinataires(), valider, date.today(), plan, garder, deja_valides)
+    aiguilles = Aiguilles(noms_publics_du_territoire(coffre.territoire)) if valeurs else None
     processus = processus or nombre_processus()
-    if processus == 1 or len(chemins) < SEUIL_PARALLELE:
-        _initialiser(*args)
-        lecture = _rassembler(map(_lire_un, chemins))
-    else:
-        with multiprocessing.get_context("fork").Pool(processus, initializer=_initialiser, initargs=args) as pool:
-            lecture = _rassembler(pool.imap(_lire_un, chemins, chunksize=max(1, len(chemins) // (processus * 8))))
+    gc.disable()  # the reading builds 100,000s of small objects and none is ever garbage
+    try:
+        if processus == 1 or len(chemins) < SEUIL_PARALLELE:
+            _initialiser(*args)
+            lecture = _rassembler(map(_lire_un, chemins), aiguilles)
+        else:
+            with multiprocessing.get_context("fork").Pool(processus, initializer=_initialiser_processus, initargs=args) as pool:
+                taille = max(1, len(chemins) // (processus * 8))
+                lecture = _rassembler(pool.imap(_lire_un, chemins, chunksize=taille), aiguilles)
+    finally:
+        gc.enable()
     if valider and lecture.empreintes_valides != deja_valides:
         cache_validation.enregistrer(coffre.territoire, contexte_, lecture.empreintes_valides)
     return lecture
 
 
-def _rassembler(resultats) -> Lecture:
-    lecture = Lecture()
-    lecture.rapport.compteurs["dossiers"] = 0
+def lire_contenus(coffre: Coffre, contenus: dict[str, bytes]) -> Lecture:
+    """The dossiers given as {file name in data/families/: ciphertext} (the files a commit changes), checked
+    in this process exactly as lire_en_parallele checks each file, with the validation cache."""
+    _, deja_valides = cache_validation.charger(coffre.territoire)
+    _initialiser(texte_identite_pour_workers(coffre.identites), coffre.schema, coffre.referentiels,
+                 coffre.nombre_destinataires(), True, date.today(), None, False, deja_valides)
+    resultats = (_examiner(fichier, chiffre) for fichier, chiffre in sorted(contenus.items()))
+    un = coffre.territoire.familles / next(iter(contenus), "")
+    return _rassembler(resultats, autres_ouverts=lambda: coffre.un_autre_s_ouvre(un))
+
+
+def _rassembler(resultats, aiguilles=None, autres_ouverts=lambda: False) -> Lecture:
+    """`autres_ouverts`: whether dossiers not among these open with my key (a file none of mine opens
+    is then a stranger's, not a sign that my key was never added)."""
+    lecture = Lecture(aiguilles=aiguilles)
     pas_pour_moi = []
+    lus = 0
     for nom, dossier, problemes, valeurs, empreinte, avertissements in resultats:
-        lecture.rapport.compteurs["dossiers"] += 1
+        lus += 1
         if isinstance(dossier, tuple):  # ("illisible", why)
             if dossier[1] == "autre_cle":
                 pas_pour_moi.append(nom)
             else:
                 lecture.rapport.ajouter(*problemes)
             continue
-        lecture.rapport.ajouter(*problemes)
-        lecture.rapport.avertir(*avertissements)
+        if problemes:
+            lecture.rapport.ajouter(*problemes)
+        if avertissements:
+            lecture.rapport.avertir(*avertissements)
         if empreinte:
             lecture.empreintes_valides.add(empreinte)
-        if isinstance(dossier, str):
-            identifiant = dossier
-        elif isinstance(dossier, dict):
-            identifiant = dossier.get("id")
-        else:
-            continue
+        identifiant = dossier if isinstance(dossier, str) else dossier.get("id")
         if identifiant in lecture.dossiers or identifiant in lecture.identifiants:
             lecture.rapport.ajouter(Probleme(nom, "un autre dossier porte déjà le même identifiant",
                                              "Identifiant du dossier",
@@ -127,10 +161,12 @@ def _rassembler(resultats) -> Lecture:
             lecture.dossiers[identifiant] = dossier
         else:
             lecture.identifiants.add(identifiant)
-        if valeurs is not None:
-            lecture.valeurs_personnelles.append(valeurs)
+        if aiguilles is not None and valeurs is not None:
+            aiguilles.ajouter_valeurs(lus, valeurs)
+    lecture.rapport.compteurs["dossiers"] = lus
     # some dossiers open and these do not: encrypted to strangers' keys; none opens: my key was never added
-    illisible = vault.illisible_cle_etrangere if lecture.dossiers or lecture.identifiants else vault.illisible_pas_pour_moi
+    ouverts = lecture.dossiers or lecture.identifiants or (pas_pour_moi and autres_ouverts())
+    illisible = vault.illisible_cle_etrangere if ouverts else vault.illisible_pas_pour_moi
     for nom in pas_pour_moi:
         e = illisible(nom)
         lecture.rapport.ajouter(Probleme(nom, e.probleme, correction=e.correction))

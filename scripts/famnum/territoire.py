@@ -32,8 +32,9 @@ __pycache__/
 
 CROCHET_PRE_COMMIT = """#!/bin/sh
 # Installé par « famnum init » : refuse un commit qui mettrait des données personnelles en clair
-# (fichier non chiffré dans data/families/, clé privée, dossier en clair ailleurs).
-exec "{python}" -m famnum verifier --texte-clair
+# (fichier non chiffré dans data/families/, clé privée, dossier en clair ailleurs) ; avec votre clé, contrôle
+# aussi chaque dossier changé et cherche dans chaque texte changé les données des dossiers.
+exec "{python}" -m famnum verifier --indexe
 """
 
 

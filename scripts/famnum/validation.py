@@ -116,7 +116,8 @@ def _date(valeur) -> date | None:
 
 
 def erreurs_metier(dossier: dict, schema: SchemaFamille, referentiels: Referentiels, fichier: str,
-                   aujourd_hui: date) -> list[Probleme]:
+                   aujourd_hui: date, texte: str | None = None) -> list[Probleme]:
+    """The rules a schema cannot say; `texte`: the dossier's JSON as decrypted, when the caller has it."""
     problemes: list[Probleme] = []
     fiche = dossier.get("fiche", {}) if isinstance(dossier, dict) else {}
     for i, enfant in enumerate(fiche.get("enfants", []) or []):
@@ -142,7 +143,7 @@ def erreurs_metier(dossier: dict, schema: SchemaFamille, referentiels: Referenti
     problemes += _nombres_coherents(fiche, schema, fichier)
     problemes += _parties_du_diagnostic(dossier, schema, fichier)
     problemes += _references_inconnues(dossier, schema, referentiels, fichier)
-    problemes += _mots_de_passe(dossier, schema, fichier)
+    problemes += _mots_de_passe(dossier, schema, fichier, texte)
     return problemes
 
 
@@ -261,9 +262,10 @@ def _chaines(valeur, chemin=()):
             yield from _chaines(v, chemin + (i,))
 
 
-def _mots_de_passe(dossier, schema: SchemaFamille, fichier: str) -> list[Probleme]:
-    """No credentials, ever: a référent acting online for a family uses Aidants Connect's mandate."""
-    texte = json.dumps(dossier, ensure_ascii=False).lower()
+def _mots_de_passe(dossier, schema: SchemaFamille, fichier: str, texte: str | None = None) -> list[Probleme]:
+    """No credentials, ever: a référent acting online for a family uses Aidants Connect's mandate.
+    `texte`: the dossier's JSON, when decryption has just given it (no need to serialise it again)."""
+    texte = (json.dumps(dossier, ensure_ascii=False) if texte is None else texte).lower()
     if not any(mot in texte for mot in _MOTS_DECLENCHEURS) or not _RESSEMBLE_MOT_DE_PASSE.search(texte):
         return []  # a few substring tests over the whole text; the walk below only runs to locate a hit
     return [
@@ -275,6 +277,8 @@ def _mots_de_passe(dossier, schema: SchemaFamille, fichier: str) -> list[Problem
 
 
 def valider_dossier(dossier: dict, schema: SchemaFamille, referentiels: Referentiels, fichier: str,
-                    aujourd_hui: date | None = None) -> list[Probleme]:
+                    aujourd_hui: date | None = None, texte: str | None = None) -> list[Probleme]:
+    """Every problem of one dossier; `texte`: its JSON as decrypted, if the caller has it."""
     aujourd_hui = aujourd_hui or date.today()
-    return erreurs_schema(dossier, schema, fichier) + erreurs_metier(dossier, schema, referentiels, fichier, aujourd_hui)
+    return (erreurs_schema(dossier, schema, fichier)
+            + erreurs_metier(dossier, schema, referentiels, fichier, aujourd_hui, texte))

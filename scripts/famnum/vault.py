@@ -246,17 +246,24 @@ def _trop_gros(origine: str, taille: int) -> FichierIllisible:
 
 def dechiffrer_objet(chiffre: bytes, identites, origine: str) -> dict:
     """A dossier or a remainder: decrypted (size-checked), parsed, and a JSON object."""
+    return dechiffrer_texte_et_objet(chiffre, identites, origine)[1]
+
+
+def dechiffrer_texte_et_objet(chiffre: bytes, identites, origine: str) -> tuple[str, dict]:
+    """dechiffrer_objet, with the decrypted JSON text as well (searching it costs less than
+    serialising the object again)."""
     import json
 
     try:
-        objet = json.loads(dechiffrer(chiffre, identites, origine))
+        clair = dechiffrer(chiffre, identites, origine)
+        objet = json.loads(clair)
     except (ValueError, UnicodeDecodeError):
         raise FichierIllisible(origine, "pas_json", "le contenu déchiffré n'est pas du JSON (chiffré à la main ou par un "
                                                     "autre outil que famnum)", _restaurer(origine)) from None
     if not isinstance(objet, dict):
         raise FichierIllisible(origine, "pas_objet", "le contenu déchiffré n'est pas un dossier (un objet JSON est attendu)",
                                _restaurer(origine))
-    return objet
+    return clair.decode("utf-8", "replace"), objet
 
 
 def nombre_destinataires(chiffre: bytes) -> int:

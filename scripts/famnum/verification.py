@@ -9,10 +9,12 @@ tables, and searches the repository for any of their personal values in clear.
 """
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from . import depot, restes, vault
-from .erreurs import Probleme, Rapport
+from .erreurs import FamnumError, Probleme, Rapport
 from .workspace import NOM_DESTINATAIRES, SUFFIXE_DOSSIER, Territoire
 
 # The prefix is split so that a grep of the tree for private keys finds none in famnum itself.
@@ -25,54 +27,71 @@ _IGNORES_CLAIR = ("data/schemas/", ".git/", ".venv/", "build/", "site/")
 def fichiers_du_depot(territoire: Territoire) -> list[str]:
     """Tracked files plus untracked ones that are not ignored: what a commit could carry. Encrypted
     files (*.json.age) are left out: they are checked apart, and with 10,000 of them a stat each costs."""
-    depot_git = depot.ouvrir(territoire.racine)
-    sortie = depot_git.git.ls_files("-z", "--cached", "--others", "--exclude-standard")
+    sortie = depot.lire(territoire.racine, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
     return sorted({f for f in sortie.split("\0")
                    if f and not f.endswith(SUFFIXE_DOSSIER) and (territoire.racine / f).is_file()})
 
 
-def verifier_texte_clair(territoire: Territoire, fichiers: list[str] | None = None) -> Rapport:
-    """The checks that need no key (the pre-commit hook's); `fichiers`: fichiers_du_depot, if already listed."""
+def verifier_texte_clair(territoire: Territoire, fichiers: list[str] | None = None, entetes: bool = True) -> Rapport:
+    """The checks that need no key (`famnum verifier --texte-clair`); `fichiers`: fichiers_du_depot, if
+    already listed; `entetes=False` when the reading that follows opens every dossier anyway (it reports a
+    file that is not age-encrypted), so that nothing reads 10,000 headers before the processes start."""
     rapport = Rapport()
-    _verifier_dossier_familles(territoire, rapport)
+    _verifier_dossier_familles(territoire, rapport, entetes)
     restes.verifier_fichiers(territoire, rapport)
     for relatif in fichiers_du_depot(territoire) if fichiers is None else fichiers:
         if relatif.startswith(_IGNORES_CLAIR):
             continue
-        chemin = territoire.racine / relatif
         try:
-            texte = chemin.read_text(encoding="utf-8", errors="ignore")
+            texte = (territoire.racine / relatif).read_text(encoding="utf-8", errors="ignore")
         except OSError:
             continue
-        if _CLE_PRIVEE.search(texte):  # a .md too: content/ is the public site's source
-            rapport.ajouter(Probleme(relatif, "contient une clé privée age (AGE-SECRET-KEY-…)",
-                                     correction="retirez ce fichier du dépôt et gardez la clé hors du dépôt (~/.config/famnum/)"))
-        if _DOSSIER_EN_CLAIR.search(texte) and _DONNEE_PERSONNELLE.search(texte):
-            rapport.ajouter(Probleme(relatif, "ressemble à un dossier de famille en clair",
-                                     correction="supprimez ce fichier (et videz la corbeille) : les dossiers ne "
-                                                "s'écrivent que chiffrés, avec les commandes famnum"))
+        rapport.ajouter(*_problemes_texte(relatif, texte))
     return rapport
 
 
-def _verifier_dossier_familles(territoire: Territoire, rapport: Rapport) -> None:
+def _problemes_texte(relatif: str, texte: str) -> list[Probleme]:
+    """A private key or a dossier in clear in a file of the repository."""
+    problemes = []
+    if _CLE_PRIVEE.search(texte):  # a .md too: content/ is the public site's source
+        problemes.append(Probleme(relatif, "contient une clé privée age (AGE-SECRET-KEY-…)",
+                                  correction="retirez ce fichier du dépôt et gardez la clé hors du dépôt (~/.config/famnum/)"))
+    if _DOSSIER_EN_CLAIR.search(texte) and _DONNEE_PERSONNELLE.search(texte):
+        problemes.append(Probleme(relatif, "ressemble à un dossier de famille en clair",
+                                  correction="supprimez ce fichier (et videz la corbeille) : les dossiers ne "
+                                             "s'écrivent que chiffrés, avec les commandes famnum"))
+    return problemes
+
+
+def _verifier_dossier_familles(territoire: Territoire, rapport: Rapport, entetes: bool = True) -> None:
     if not territoire.familles.is_dir():
         rapport.ajouter(Probleme("data/families", "dossier absent", correction="restaurez-le depuis git"))
         return
-    for chemin in sorted(territoire.familles.iterdir(), key=lambda c: c.name):  # names sort 10× faster than paths
-        relatif = f"data/families/{chemin.name}"
-        if chemin.name == NOM_DESTINATAIRES:
+    with os.scandir(territoire.familles) as entrees:  # the kind of each entry comes without a stat
+        fichiers = sorted(entrees, key=lambda e: e.name)
+    for entree in fichiers:
+        if entree.name == NOM_DESTINATAIRES:
             continue
-        if chemin.is_dir() or not chemin.name.endswith(SUFFIXE_DOSSIER):
-            rapport.ajouter(Probleme(relatif, "fichier inattendu dans data/families/ (seuls les dossiers chiffrés "
-                                              "*.json.age et destinataires.txt y ont leur place)",
-                                     correction="déplacez-le hors du dépôt ; s'il contient des données en clair, "
-                                                "supprimez-le définitivement"))
-            continue
-        with chemin.open("rb") as f:
-            entete = f.read(len(vault.ENTETE_AGE))
-        if entete != vault.ENTETE_AGE:
-            rapport.ajouter(Probleme(relatif, "n'est pas un fichier chiffré age",
-                                     correction="supprimez-le ; recréez le dossier avec « famnum famille nouvelle »"))
+        attendu = not entree.is_dir() and entree.name.endswith(SUFFIXE_DOSSIER)
+        entete = None
+        if attendu and entetes:
+            with open(entree.path, "rb") as f:
+                entete = f.read(len(vault.ENTETE_AGE))
+        rapport.ajouter(*_problemes_familles(f"data/families/{entree.name}", attendu, entete))
+
+
+def _problemes_familles(relatif: str, attendu: bool, entete: bytes | None) -> list[Probleme]:
+    """One entry of data/families/ without a key: `attendu`, a file named *.json.age; `entete`, its first
+    bytes (None: not read)."""
+    if not attendu:
+        return [Probleme(relatif, "fichier inattendu dans data/families/ (seuls les dossiers chiffrés "
+                                  "*.json.age et destinataires.txt y ont leur place)",
+                         correction="déplacez-le hors du dépôt ; s'il contient des données en clair, "
+                                    "supprimez-le définitivement")]
+    if entete is not None and entete != vault.ENTETE_AGE:
+        return [Probleme(relatif, "n'est pas un fichier chiffré age",
+                         correction="supprimez-le ; recréez le dossier avec « famnum famille nouvelle »")]
+    return []
 
 
 def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = True, garder: bool = True):
@@ -82,7 +101,7 @@ def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = 
 
     territoire = coffre.territoire
     suivis = fichiers_du_depot(territoire)
-    rapport = verifier_texte_clair(territoire, suivis)
+    rapport = verifier_texte_clair(territoire, suivis, entetes=False)
     lecture = coffre.lire_tous(valider=True, processus=processus, valeurs=chercher_fuites, garder=garder)
     rapport.fusionner(lecture.rapport)
     lus = restes.verifier_contenus(territoire, coffre.identites, coffre.nombre_destinataires(), rapport)
@@ -97,13 +116,106 @@ def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = 
     if chercher_fuites and (lecture.dossiers or lecture.identifiants):
         aiguilles = aiguilles_de_la_lecture(lecture, territoire)
         fichiers = fichiers_texte(territoire.racine, suivis, exclure=("build/", "site/"))
-        for fuite in scanner(aiguilles, territoire.racine, fichiers):
-            rapport.ajouter(Probleme(fuite.fichier, f"contient en clair une donnée personnelle d'un dossier ({fuite.nature})",
-                                     correction="retirez-la de ce fichier ; si le fichier a été commité, "
-                                                "l'historique git la garde : prévenez le responsable des données"))
+        rapport.ajouter(*map(_probleme_fuite, scanner(aiguilles, territoire.racine, fichiers)))
     return rapport, lecture
 
 
 def _probleme_destinataires(erreur: vault.FichierIllisible) -> Probleme:
     return Probleme(erreur.fichier, erreur.probleme, correction=erreur.correction)
 
+
+
+# --- the incremental check: what a commit changes (pre-commit hook, famnum verifier --depuis) ---------
+
+# A change to one of these can make any dossier wrong (rules, reference tables, holders, remainders):
+# the incremental check then runs the full one.
+_TOUT_REVERIFIER = ("data/schemas/", "data/referentiels/", f"data/families/{NOM_DESTINATAIRES}", "data/effaces/")
+_ARBRE_VIDE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's empty tree: what a first commit is compared with
+
+
+def changements(territoire: Territoire, depuis: str | None = None) -> dict[str, bytes]:
+    """{relative path: content} of the files changed since the commit `depuis`, as they are in the working
+    tree (untracked files included); with `depuis=None`, those staged for the next commit, as staged
+    (the pre-commit hook). Deleted files are not listed: nothing is left to check in them."""
+    racine = territoire.racine
+    if depuis is not None:
+        noms = depot.lire(racine, "diff", "--name-only", "--no-renames", "--diff-filter=d", "-z", depuis, "--").split("\0")
+        noms += depot.lire(racine, "ls-files", "-z", "--others", "--exclude-standard").split("\0")
+        return {nom: (racine / nom).read_bytes() for nom in sorted(set(noms)) if nom and (racine / nom).is_file()}
+    noms = [n for n in depot.lire(racine, "diff", "--cached", "--name-only", "--no-renames", "--diff-filter=d", "-z",
+                                  _base_du_commit(racine), "--").split("\0") if n]
+    return _contenus_de_l_index(racine, noms)
+
+
+def _base_du_commit(racine: Path) -> str:
+    """HEAD, or git's empty tree before the first commit."""
+    try:
+        return depot.lire(racine, "rev-parse", "--verify", "-q", "HEAD^{commit}").strip()
+    except FamnumError:
+        return _ARBRE_VIDE
+
+
+def _contenus_de_l_index(racine: Path, noms: list[str]) -> dict[str, bytes]:
+    """The staged content of each file, in one `git cat-file --batch`."""
+    if not noms:
+        return {}
+    sortie = depot.lire_octets(racine, "cat-file", "--batch", entree="".join(f":{n}\n" for n in noms).encode())
+    contenus, position = {}, 0
+    for nom in noms:
+        fin = sortie.index(b"\n", position)
+        entete = sortie[position:fin].split()
+        position = fin + 1
+        if len(entete) == 3 and entete[1] == b"blob":
+            taille = int(entete[2])
+            contenus[nom] = sortie[position:position + taille]
+            position += taille + 1
+    return contenus
+
+
+def verifier_changements(territoire: Territoire, contenus: dict[str, bytes], coffre=None) -> Rapport:
+    """The checks of the changed files only (`contenus`: changements()): what the full check would find in
+    them, at the cost of what changed. Without a key (`coffre` None), the checks that need none.
+
+    A changed dossier is decrypted and checked alone; a changed text file is searched for the personal
+    values of every dossier (all are then decrypted, without being validated again). A change to the
+    rules, the reference tables, the holders or the remainders runs the full check."""
+    if any(nom.startswith(_TOUT_REVERIFIER) for nom in contenus):
+        return verifier_tout(coffre, garder=False)[0] if coffre is not None else verifier_texte_clair(territoire)
+    rapport = Rapport()
+    dossiers, textes = {}, {}
+    for relatif, contenu in sorted(contenus.items()):
+        if relatif.startswith("data/families/"):
+            nom = relatif[len("data/families/"):]
+            attendu = "/" not in nom and nom.endswith(SUFFIXE_DOSSIER)
+            problemes = _problemes_familles(relatif, attendu, contenu[:len(vault.ENTETE_AGE)])
+            rapport.ajouter(*problemes)
+            if attendu and not problemes:
+                dossiers[nom] = contenu
+        elif not relatif.endswith(SUFFIXE_DOSSIER) and not relatif.startswith(_IGNORES_CLAIR):
+            texte = contenu.decode("utf-8", "ignore")
+            rapport.ajouter(*_problemes_texte(relatif, texte))
+            textes[relatif] = texte
+    if coffre is not None:
+        _verifier_avec_la_cle(coffre, dossiers, textes, rapport)
+    return rapport
+
+
+def _verifier_avec_la_cle(coffre, dossiers: dict[str, bytes], textes: dict[str, str], rapport: Rapport) -> None:
+    from .fuites import EXTENSIONS_TEXTE, aiguilles_de_la_lecture
+    from .lecture import lire_contenus
+
+    if dossiers:
+        lecture = lire_contenus(coffre, dossiers)
+        rapport.fusionner(lecture.rapport)
+    a_fouiller = {r: t for r, t in textes.items() if Path(r).suffix.lower() in EXTENSIONS_TEXTE}
+    if a_fouiller:  # a changed text may hold any family's values: every dossier's are needed
+        aiguilles = aiguilles_de_la_lecture(coffre.lire_tous(valider=False, valeurs=True, garder=False), coffre.territoire)
+        for relatif, texte in a_fouiller.items():
+            for fuite in aiguilles.chercher(texte, relatif):
+                rapport.ajouter(_probleme_fuite(fuite))
+
+
+def _probleme_fuite(fuite) -> Probleme:
+    return Probleme(fuite.fichier, f"contient en clair une donnée personnelle d'un dossier ({fuite.nature})",
+                    correction="retirez-la de ce fichier ; si le fichier a été commité, "
+                               "l'historique git la garde : prévenez le responsable des données")

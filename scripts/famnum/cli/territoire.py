@@ -52,17 +52,25 @@ def afficher_a_completer(racine: Path) -> None:
 
 
 @main.command()
-@click.option("--texte-clair", is_flag=True, help="Seulement les contrôles sans clé (ceux du crochet git pre-commit).")
+@click.option("--texte-clair", is_flag=True, help="Seulement les contrôles sans clé.")
+@click.option("--depuis", metavar="COMMIT", default=None,
+              help="Seulement les fichiers changés depuis ce commit (HEAD, HEAD~3, une branche…), fichiers non suivis "
+                   "compris : un dossier changé est déchiffré seul ; un texte changé est comparé à tous les dossiers.")
+@click.option("--indexe", is_flag=True,
+              help="Seulement les fichiers prêts à être commités (« git add ») : le contrôle du crochet git pre-commit, "
+                   "avec votre clé si elle est trouvée, sans elle sinon.")
 @click.option("--json", "en_json", is_flag=True, help="Le rapport en JSON, pour une machine.")
 @click.option("--processus", type=int, default=None, help="Nombre de processus (par défaut : un par cœur).")
 @commande_sure
-def verifier(texte_clair: bool, en_json: bool, processus: int | None):
+def verifier(texte_clair: bool, depuis: str | None, indexe: bool, en_json: bool, processus: int | None):
     """Déchiffre et contrôle tous les dossiers ; signale chaque problème ; code de sortie non nul s'il y en a."""
     from ..dossiers import Coffre
     from ..verification import verifier_texte_clair, verifier_tout
     from ..workspace import Territoire
 
-    if texte_clair:
+    if depuis is not None or indexe:
+        rapport = verifier_les_changements(depuis, indexe, texte_clair)
+    elif texte_clair:
         rapport = verifier_texte_clair(Territoire.trouver())
     else:
         from ..territoire_vierge import a_completer
@@ -74,6 +82,31 @@ def verifier(texte_clair: bool, en_json: bool, processus: int | None):
             rapport = rapport.masquer(masque_identifiants(coffre))
     afficher_rapport(rapport, en_json)
     sys.exit(0 if rapport.valide else 1)
+
+
+def verifier_les_changements(depuis: str | None, indexe: bool, texte_clair: bool):
+    """--depuis / --indexe: the files changed, with the key unless --texte-clair; the hook (--indexe)
+    checks without a key when none opens the dossiers here."""
+    from ..dossiers import Coffre
+    from ..erreurs import FamnumError
+    from ..verification import changements, verifier_changements
+    from ..workspace import Territoire
+
+    if indexe and depuis is not None:
+        raise FamnumError("--indexe et --depuis ne vont pas ensemble.\nÀ faire : gardez --indexe pour ce qui va être "
+                          "commité, ou --depuis COMMIT pour tout ce qui a changé depuis ce commit.")
+    territoire = Territoire.trouver()
+    coffre = None
+    if not texte_clair:
+        try:
+            coffre = Coffre(territoire)
+        except FamnumError:
+            if not indexe:
+                raise
+    rapport = verifier_changements(territoire, changements(territoire, None if indexe else depuis), coffre)
+    if coffre is not None and os.environ.get("CI"):
+        rapport = rapport.masquer(masque_identifiants(coffre))
+    return rapport
 
 
 def masque_identifiants(coffre):

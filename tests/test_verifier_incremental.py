@@ -1,0 +1,120 @@
+"""The incremental check (pre-commit hook, `famnum verifier --indexe` and `--depuis`): it decrypts only the
+dossiers a commit changes, and finds in the changed files every problem the full check finds there."""
+from __future__ import annotations
+
+import json
+import subprocess
+
+from click.testing import CliRunner
+
+from famnum import vault
+from famnum.cli import main
+from famnum.dossiers import canonique
+
+from fabrique import dossier
+
+
+def _verifier(*options) -> tuple[int, str]:
+    resultat = CliRunner().invoke(main, ["verifier", *options])
+    return resultat.exit_code, resultat.output
+
+
+def _problemes(*options) -> set[tuple[str, str]]:
+    rapport = json.loads(_verifier("--json", *options)[1])
+    return {(p["fichier"], p["message"]) for p in rapport["problemes"]}
+
+
+def _git(territoire, *arguments) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *arguments], cwd=territoire.racine, capture_output=True, text=True)
+
+
+def _deposer(coffre, territoire, d) -> None:
+    """A dossier written around famnum's checks, as a careless script would."""
+    territoire.chemin_dossier(d["id"]).write_bytes(vault.chiffrer(canonique(d), vault.destinataires_age(coffre.destinataires)))
+
+
+def _compter_dechiffrements(monkeypatch) -> list:
+    appels, vrai = [], vault.dechiffrer
+    monkeypatch.setattr(vault, "dechiffrer", lambda chiffre, identites, origine: appels.append(origine) or vrai(chiffre, identites, origine))
+    return appels
+
+
+def _un_commit_plein_de_problemes(coffre, territoire) -> dict:
+    """Staged together: a leak in a page, a truncated ciphertext, a dossier in clear, a private key, a
+    dossier with a date in the future."""
+    bon = dossier()
+    coffre.enregistrer([bon], "Recensement")
+    futur = dossier(existants={bon["id"]})
+    futur["fiche"]["enfants"][1]["date_naissance"] = "2099-01-01"
+    _deposer(coffre, territoire, futur)
+    (territoire.familles / "F-33333.json.age").write_bytes(b"age-encryption.org/v1\ntronque")
+    (territoire.familles / "brouillon.yaml").write_text("nom: Quillembois\n")
+    (territoire.racine / "content" / "notes.md").write_text("Rappeler Noémie Quillembois au 06.39.98.73.51.\n")
+    (territoire.racine / "cle.txt").write_text(str(vault.charger_identites()[0]))
+    _git(territoire, "add", "-A")
+    return {"bon": bon, "futur": futur}
+
+
+def test_le_crochet_trouve_dans_un_commit_tout_ce_que_trouve_la_verification_complete(coffre, territoire):
+    _un_commit_plein_de_problemes(coffre, territoire)
+    incremental, complet = _problemes("--indexe"), _problemes()
+    assert incremental == complet  # nothing unchanged has a problem: the full check finds nothing more
+    for attendu in ("date de naissance dans le futur", "abîmé ou tronqué", "fichier inattendu dans data/families/",
+                    "contient en clair une donnée personnelle d'un dossier (nom)", "(telephone)", "clé privée age"):
+        assert any(attendu in probleme for _, probleme in incremental), attendu
+    commit = _git(territoire, "commit", "-m", "notes")
+    assert commit.returncode != 0 and "abîmé ou tronqué" in commit.stdout + commit.stderr
+    assert "Quillembois" not in commit.stdout + commit.stderr
+
+
+def test_un_commit_qui_change_un_dossier_ne_dechiffre_que_lui(coffre, territoire, monkeypatch):
+    lot = [dossier() for _ in range(5)]
+    coffre.enregistrer(lot, "Recensement")
+    modifie = coffre.lire(lot[2]["id"])
+    modifie["fiche"]["enfants"][0]["date_naissance"] = "2099-01-01"
+    _deposer(coffre, territoire, modifie)
+    _git(territoire, "add", "-A")
+    appels = _compter_dechiffrements(monkeypatch)
+    code, sortie = _verifier("--indexe")
+    assert code == 1 and f"data/families/{lot[2]['id']}.json.age" in sortie and "dans le futur" in sortie
+    assert appels == [f"data/families/{lot[2]['id']}.json.age"]
+
+
+def test_depuis_un_commit_seulement_ce_qui_a_change_depuis(coffre, territoire):
+    bon = dossier()
+    coffre.enregistrer([bon], "Recensement")
+    ancien = dossier(existants={bon["id"]})
+    ancien["fiche"]["enfants"][0]["etablissement"] = "col-alain-fourniere"
+    _deposer(coffre, territoire, ancien)
+    _git(territoire, "add", "-A")
+    _git(territoire, "commit", "-q", "--no-verify", "-m", "ancien")
+    nouveau = dossier(existants={bon["id"], ancien["id"]})
+    nouveau["fiche"]["enfants"][1]["date_naissance"] = "2099-01-01"
+    _deposer(coffre, territoire, nouveau)  # not even staged: --depuis reads the working tree
+    problemes = _problemes("--depuis", "HEAD")
+    assert problemes == {(f"data/families/{nouveau['id']}.json.age", "date de naissance dans le futur")}
+    assert any("code inconnu" in p for _, p in _problemes("--depuis", "HEAD~1"))  # the older commit's dossier too
+
+
+def test_le_crochet_sans_cle_garde_les_controles_sans_cle(coffre, territoire, monkeypatch, tmp_path):
+    _un_commit_plein_de_problemes(coffre, territoire)
+    monkeypatch.setenv("FAMNUM_IDENTITE_FICHIER", str(tmp_path / "aucune-cle.txt"))
+    problemes = {p for _, p in _problemes("--indexe")}
+    assert "contient une clé privée age (AGE-SECRET-KEY-…)" in problemes
+    assert any("fichier inattendu" in p for p in problemes)
+    assert not any("donnée personnelle" in p or "dans le futur" in p for p in problemes)  # these need the key
+
+
+def test_un_changement_des_referentiels_fait_tout_reverifier(coffre, territoire):
+    d = dossier()
+    coffre.enregistrer([d], "Recensement")
+    etablissements = territoire.referentiels / "etablissements.csv"
+    lignes = etablissements.read_text(encoding="utf-8").splitlines(keepends=True)
+    etablissements.write_text("".join(l for l in lignes if not l.startswith("col-alain-fournier,")), encoding="utf-8")
+    _git(territoire, "add", "-A")
+    assert any("code inconnu du référentiel etablissements" in p for _, p in _problemes("--indexe"))
+
+
+def test_depuis_une_reference_inconnue(coffre):
+    code, sortie = _verifier("--depuis", "pas-une-branche")
+    assert code != 0 and "git a refusé" in sortie and "HEAD~1" in sortie and "Traceback" not in sortie
