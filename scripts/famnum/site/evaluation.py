@@ -686,14 +686,15 @@ def perte_information(config) -> str:
 
 @marqueur("evaluation-secret")
 def regle_secret(config) -> str:
-    return _avec(config, lambda d, t: _en_liste(t.brut(d["paquet"]["famnum"]["regle_secret"])), absent=PAS_ENCORE)
+    return _avec(config, lambda d, t: _en_liste(d["paquet"]["famnum"]["regle_secret"], t), absent=PAS_ENCORE)
 
 
-def _en_liste(regle: str) -> str:
-    """The package's one-paragraph rule, a sentence per bullet: easier to read on the page."""
+def _en_liste(regle: str, t: Libelles = FRANCAIS) -> str:
+    """The package's one-paragraph rule (French), a sentence per bullet: easier to read on the page.
+    Each sentence is translated on its own, so that a change to one leaves the others translated."""
     regle = regle.removeprefix("Secret statistique : ")
     phrases = re.split(r"(?<=\.) (?=[A-ZÀ-Ý])", regle[:1].upper() + regle[1:])
-    return "\n".join(f"- {phrase}" for phrase in phrases) + "\n"
+    return "\n".join(f"- {t.brut(phrase)}" for phrase in phrases) + "\n"
 
 
 def _vers_donnees(config) -> str:
