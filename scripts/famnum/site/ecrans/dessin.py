@@ -1,0 +1,425 @@
+"""Laying out one screen description as SVG text, for one language.
+
+Coordinates are those of a 360-wide drawing, the width of a phone: text of 14 units or more stays at
+least 12 px tall once the page scales the drawing to its column (about 328 px at 360 px). Text widths are
+estimated from the number of characters (wide on purpose), so that the layout is the same everywhere.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from famnum.site.ecrans.description import Ecran, Element
+
+LARGEUR = 360
+MARGE = 38  # on the left, room for the badges
+MARGE_DROITE = 24
+ECART = 14
+TAILLE = 15  # on-screen labels
+TAILLE_GLOSE = 14  # their meaning in the page's language; notes
+TAILLE_TITRE = 18
+ENCRE = "#263238"
+BLEU = "#283593"
+GRIS = "#eceff1"
+BORD = "#546e7a"
+# A run of Latin letters, digits and signs inside Arabic text: isolated left to right (LRI … PDI) so that
+# « FranceConnect+ » or « 6 » keep their order and their brackets.
+LATIN = re.compile(r"[0-9A-Za-zÀ-ÿ][0-9A-Za-zÀ-ÿ+.@/'’_ -]*[0-9A-Za-zÀ-ÿ+]|[0-9A-Za-zÀ-ÿ]")
+
+# A 24-unit drawing per icon, stroked.
+ICONES = {
+    "fleche": "M20 12H5M11 6l-6 6 6 6",
+    "plus": "M12 4v16M4 12h16",
+    "croix": "M6 6l12 12M18 6L6 18",
+    "etoile": "M12 3l2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9z",
+    "loupe": "M10.5 4a6.5 6.5 0 1 0 .01 0zM15.5 15.5L21 21",
+    "trombone": "M16 7l-7.5 7.5a2.5 2.5 0 0 0 3.5 3.5L19 11a4.5 4.5 0 0 0-6.4-6.4L5.5 11.7a6.5 6.5 0 0 0 9.2 9.2L20 15.6",
+    "micro": "M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM6 11a6 6 0 0 0 12 0M12 17v4M8 21h8",
+    "camera": "M3 7h12v10H3zM15 10l6-3v10l-6-3z",
+    "raccrocher": "M2 14c5-6 15-6 20 0l-3 3-4-2v-3c-2-1-4-1-6 0v3l-4 2z",
+    "telecharger": "M12 4v11M7 10l5 5 5-5M5 20h14",
+    "bouclier": "M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zM8 12l3 3 5-6",
+    "oeil": "M2 12s4-7 10-7 10 7 10 7-4 7-10 7S2 12 2 12zM12 9a3 3 0 1 0 .01 0z",
+    "partager": "M18 3a2.5 2.5 0 1 0 .01 0zM6 9.5a2.5 2.5 0 1 0 .01 0zM18 16a2.5 2.5 0 1 0 .01 0zM8.2 10.8l7.6-4.6M8.2 13.2l7.6 4.6",
+    "qr": "M3 3h7v7H3zM14 3h7v7h-7zM3 14h7v7H3zM14 14h3v3h-3zM18 18h3v3h-3zM5.5 5.5h2v2h-2zM16.5 5.5h2v2h-2zM5.5 16.5h2v2h-2z",
+    "grille": "M4 4h4v4H4zM10 4h4v4h-4zM16 4h4v4h-4zM4 10h4v4H4zM10 10h4v4h-4zM16 10h4v4h-4zM4 16h4v4H4zM10 16h4v4h-4zM16 16h4v4h-4z",
+    "declencheur": "M12 2a10 10 0 1 0 .01 0zM12 6a6 6 0 1 0 .01 0z",
+    "dossier": "M3 6h6l2 2h10v11H3z",
+    "fichier": "M6 3h8l4 4v14H6zM14 3v4h4",
+    "crayon": "M4 20l1-5L16 4l4 4L9 19zM14 6l4 4",
+}
+
+
+@dataclass
+class Boite:
+    x: float
+    y: float
+    l: float
+    h: float
+
+
+@dataclass
+class Pose:
+    """What an item draws, its height and the box a badge points at."""
+    formes: list[str] = field(default_factory=list)
+    hauteur: float = 0
+    boite: Boite | None = None
+
+
+def _n(v: float) -> str:
+    return f"{v:.1f}".rstrip("0").rstrip(".")
+
+
+def largeur_texte(texte: str, taille: float, gras: bool = False) -> float:
+    """A generous estimate of a line's width, the same on every machine."""
+    total = 0.0
+    for c in texte:
+        if "\u0600" <= c <= "\u06ff":
+            total += 0.52
+        elif c in "mwMW@":
+            total += 0.88
+        elif c in "iljtfrI.,;:'!|/ ()":
+            total += 0.32
+        elif c.isupper():
+            total += 0.7
+        else:
+            total += 0.58
+    return total * taille * (1.08 if gras else 1.0)
+
+
+_MOTS = re.compile(r" +(?![?!:;»])")  # a French « ? » or « : » stays with the word before it
+
+
+class TropLarge(ValueError):
+    """A word wider than the room it is given: the description must give it a wider cell."""
+
+
+def couper(texte: str, largeur: float, taille: float, gras: bool = False) -> list[str]:
+    """`texte` in lines no wider than `largeur`."""
+    lignes: list[str] = []
+    for mot in _MOTS.split(texte.strip()):
+        if largeur_texte(mot, taille, gras) > largeur:
+            raise TropLarge(f"« {mot} » ne tient pas dans {largeur:.0f} unités")
+        essai = f"{lignes[-1]} {mot}" if lignes else mot
+        if lignes and largeur_texte(essai, taille, gras) <= largeur:
+            lignes[-1] = essai
+        else:
+            lignes.append(mot)
+    return lignes
+
+
+def texte(x: float, y: float, contenu: str, taille: float = TAILLE, couleur: str = ENCRE, *,
+          langue: str | None = None, gras: bool = False, italique: bool = False, ancre: str = "start",
+          classe: str | None = None) -> str:
+    attributs = [f'x="{_n(x)}"', f'y="{_n(y)}"', f'font-size="{_n(taille)}"', f'fill="{couleur}"']
+    if gras:
+        attributs.append('font-weight="bold"')
+    if italique:
+        attributs.append('font-style="italic"')
+    if langue == "ar":
+        attributs.append('direction="rtl"')
+        ancre = {"start": "end", "end": "start"}.get(ancre, ancre)  # right-to-left: keep the same edge
+    if ancre != "start":
+        attributs.append(f'text-anchor="{ancre}"')
+    if langue == "fr":
+        attributs.append('xml:lang="fr"')
+    if classe:
+        attributs.append(f'class="{classe}"')
+    corps = escape(contenu)
+    if langue == "ar":
+        corps = LATIN.sub(lambda m: f"&#x2066;{m.group(0)}&#x2069;", corps)
+    return f"<text {' '.join(attributs)}>{corps}</text>"
+
+
+def a_une_glose(libelle: dict[str, str], langue: str) -> bool:
+    """A translated drawing says what a French word means, unless it is the same word in that language."""
+    return langue != "fr" and libelle[langue].casefold() != libelle["fr"].casefold()
+
+
+def bloc(libelle: dict[str, str], langue: str, x: float, y: float, largeur: float, *,
+         taille: float = TAILLE, gras: bool = False, couleur: str = ENCRE, couleur_glose: str = ENCRE,
+         ancre: str = "start") -> Pose:
+    """An on-screen French label, and beneath it, on a translated drawing, its meaning in brackets."""
+    formes, haut = [], y
+    for ligne in couper(libelle["fr"], largeur, taille, gras):
+        haut += taille * 1.3
+        formes.append(texte(x, haut - taille * 0.3, ligne, taille, couleur, langue="fr", gras=gras, ancre=ancre))
+    if a_une_glose(libelle, langue):
+        for ligne in couper(f"({libelle[langue]})", largeur, TAILLE_GLOSE):
+            haut += TAILLE_GLOSE * 1.3
+            formes.append(texte(x, haut - TAILLE_GLOSE * 0.3, ligne, TAILLE_GLOSE, couleur_glose, langue=langue,
+                                italique=True, ancre=ancre, classe="glose"))
+    return Pose([f'<g class="libelle">{"".join(formes)}</g>'], haut - y)
+
+
+def note(contenu: str, langue: str, x: float, y: float, largeur: float) -> Pose:
+    """A remark of the drawing itself (not on the screen), in the page's language."""
+    formes, haut = [], y
+    for ligne in couper(contenu, largeur, TAILLE_GLOSE):
+        haut += TAILLE_GLOSE * 1.3
+        formes.append(texte(x, haut - TAILLE_GLOSE * 0.3, ligne, TAILLE_GLOSE, ENCRE, langue=langue,
+                            italique=True, classe="note"))
+    return Pose(formes, haut - y)
+
+
+def icone(nom: str, x: float, y: float, taille: float = 28, couleur: str = ENCRE) -> str:
+    echelle = taille / 24
+    return (f'<path transform="translate({_n(x)} {_n(y)}) scale({_n(echelle)})" d="{ICONES[nom]}" '
+            f'fill="none" stroke="{couleur}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>')
+
+
+def cadre_rect(x: float, y: float, l: float, h: float, *, fond: str = "#ffffff", bord: str = BORD,
+               epaisseur: float = 1.5, arrondi: float = 4, extra: str = "") -> str:
+    return (f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(l)}" height="{_n(h)}" rx="{_n(arrondi)}" '
+            f'fill="{fond}" stroke="{bord}" stroke-width="{_n(epaisseur)}"{extra}/>')
+
+
+def code(x: float, y: float, contenu: str, taille: float = TAILLE) -> str:
+    """A text that is the same in every language (an address, dots, a number)."""
+    return texte(x, y, contenu, taille, ENCRE, classe="code")
+
+
+def _lignes_bloc(libelle: dict[str, str], langue: str, largeur: float, taille: float, gras: bool) -> list[str]:
+    lignes = couper(libelle["fr"], largeur, taille, gras)
+    return lignes + (couper(f"({libelle[langue]})", largeur, TAILLE_GLOSE) if a_une_glose(libelle, langue) else [])
+
+
+def _etiquette(e: Element, langue: str, x: float, y: float, l: float, **style) -> Pose:
+    """The item's label (French with its meaning) or, without one, its text the same in every language."""
+    if e.libelle:
+        return bloc(e.libelle, langue, x, y, l, **style)
+    if e.valeur:
+        taille = style.get("taille", TAILLE)
+        ancre = style.get("ancre", "start")
+        return Pose([texte(x, y + taille, e.valeur, taille, style.get("couleur", ENCRE), ancre=ancre, classe="code")],
+                    taille * 1.3)
+    return Pose()
+
+
+def poser_titre(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
+    return _etiquette(e, langue, x, y, l, taille=TAILLE_TITRE, gras=True)
+
+
+def poser_texte(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
+    pose = _etiquette(e, langue, x, y, l)
+    pose.boite = Boite(x, y, l, pose.hauteur)
+    return pose
+
+
+def poser_lien(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
+    pose = _etiquette(e, langue, x, y, l, couleur=BLEU)
+    pose.formes = [f'<g text-decoration="underline">{"".join(pose.formes)}</g>']
+    pose.boite = Boite(x, y, l, pose.hauteur)
+    return pose
+
+
+def poser_champ(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
+    """A label, then the box to type in (with what is typed, and an icon at its end)."""
+    pose = _etiquette(e, langue, x, y, l) if e.libelle else Pose()
+    haut = y + pose.hauteur + (7 if e.libelle else 0)
+    pose.formes.append(cadre_rect(x, haut, l, 36))
+    if e.valeur:
+        pose.formes.append(code(x + 10, haut + 23, e.valeur))
+    if e.icone:
+        pose.formes.append(icone(e.icone, x + l - 32, haut + 6, 24, BORD))
+    pose.boite = Boite(x, haut, l, 36)
+    pose.hauteur = haut + 36 - y
+    return pose
+
+
+def poser_bouton(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
+    """A button as wide as its words (at most the cell), the words centred; filled unless secondaire."""
+    decalage = 30 if e.icone else 0
+    interieur = l - 16 - decalage
+    if e.libelle:
+        lignes = _lignes_bloc(e.libelle, langue, interieur, TAILLE, True)
+        mots = max(largeur_texte(t, TAILLE, True) for t in lignes)
+    else:
+        mots = largeur_texte(e.valeur or "", TAILLE)
+    largeur = min(l, mots + 24 + decalage)
+    fond, encre, glose = ("#ffffff", BLEU, ENCRE) if e.secondaire else (BLEU, "#ffffff", "#ffffff")
+    centre = x + decalage + (largeur - decalage) / 2
+    interne = _etiquette(e, langue, centre, y + 8, interieur, gras=True, couleur=encre,
+                         couleur_glose=glose, ancre="middle")
+    hauteur = max(40, interne.hauteur + 16)
+    formes = [cadre_rect(x, y, largeur, hauteur, fond=fond, bord=BLEU, epaisseur=2, arrondi=6)]
+    if e.icone:
+        formes.append(icone(e.icone, x + 10, y + hauteur / 2 - 11, 22, encre))
+    decale = (hauteur - 16 - interne.hauteur) / 2
+    formes.append(f'<g transform="translate(0 {_n(decale)})">{"".join(interne.formes)}</g>' if decale else
+                  "".join(interne.formes))
+    return Pose(formes, hauteur, Boite(x, y, largeur, hauteur))
+
+
+def poser_case(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
+    """A tick-box (or a round choice) and its label."""
+    pose = _etiquette(e, langue, x + 28, y, l - 28)
+    forme = (f'<circle cx="{_n(x + 9)}" cy="{_n(y + 12)}" r="9" fill="#ffffff" stroke="{BORD}" stroke-width="2"/>'
+             if e.rond else cadre_rect(x, y + 3, 18, 18, epaisseur=2, arrondi=2))
+    pose.formes.insert(0, forme)
+    pose.hauteur = max(pose.hauteur, 24)
+    pose.boite = Boite(x, y, l, pose.hauteur)
+    return pose
+
+
+def poser_onglet(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
+    """A browser tab: its name and its little cross."""
+    pose = _etiquette(e, langue, x + 10, y + 6, l - 40)
+    hauteur = max(34, pose.hauteur + 10)
+    pose.formes.insert(0, cadre_rect(x, y, l, hauteur, arrondi=8))
+    pose.formes.append(icone("croix", x + l - 24, y + hauteur / 2 - 7, 14))
+    return Pose(pose.formes, hauteur, Boite(x, y, l, hauteur))
+
+
+def poser_icone(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
+    """An icon alone (a square to press) or followed by its label (a folder, a file)."""
+    if not e.libelle and not e.valeur:
+        return Pose([icone(e.icone, x + 6, y + 6)], 40, Boite(x, y, 40, 40))
+    pose = _etiquette(e, langue, x + 36, y + 3, l - 36)
+    pose.formes.insert(0, icone(e.icone, x, y + 2, 26))
+    pose.hauteur = max(pose.hauteur + 3, 30)
+    pose.boite = Boite(x, y, l, pose.hauteur)
+    return pose
+
+
+def poser_bulle(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
+    """A message bubble (an SMS, a notification)."""
+    pose = _etiquette(e, langue, x + 12, y + 8, l - 24)
+    hauteur = pose.hauteur + 18
+    pose.formes.insert(0, cadre_rect(x, y, l, hauteur, fond=GRIS, arrondi=12))
+    return Pose(pose.formes, hauteur, Boite(x, y, l, hauteur))
+
+
+def poser_note(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
+    return note(e.libelle[langue], langue, x, y, l)
+
+
+def poser_vide(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
+    return Pose()
+
+
+POSEURS = {"vide": poser_vide, "titre": poser_titre, "texte": poser_texte, "lien": poser_lien, "champ": poser_champ,
+           "bouton": poser_bouton, "case": poser_case, "onglet": poser_onglet, "icone": poser_icone,
+           "bulle": poser_bulle, "note": poser_note}
+
+
+def poser_ligne(ligne: tuple[Element, ...], langue: str, x: float, y: float, l: float
+                ) -> tuple[list[str], float, list[tuple[Element, Boite]]]:
+    """Items side by side: a lone icon takes 40 units, the others share the rest by their `largeur`."""
+    fixes = [e for e in ligne if e.genre == "icone" and not (e.libelle or e.valeur)]
+    reste = l - 40 * len(fixes) - 10 * (len(ligne) - 1)
+    poids = sum(e.largeur for e in ligne if e not in fixes) or 1
+    formes, hauteur, cibles = [], 0.0, []
+    for e in ligne:
+        largeur = 40 if e in fixes else reste * e.largeur / poids
+        pose = POSEURS[e.genre](e, langue, x, y, largeur)
+        formes.extend(pose.formes)
+        hauteur = max(hauteur, pose.hauteur)
+        if e.etape is not None and pose.boite:
+            cibles.append((e, pose.boite))
+        x += largeur + 10
+    return formes, hauteur, cibles
+
+
+def place_pastille(boite: Boite, x_contenu: float) -> tuple[float, float]:
+    """In the margin for an item at the start of its line, on the outline's corner otherwise."""
+    if boite.x == x_contenu:
+        return boite.x - 19, boite.y + min(boite.h / 2, 20)
+    return max(boite.x - 5, 15), max(boite.y - 5, 15)
+
+
+def pastille(numero: int, boite: Boite, centre: tuple[float, float]) -> str:
+    """The dashed outline of the item to use and the black badge with the step's number."""
+    cx, cy = centre
+    return (cadre_rect(boite.x - 5, boite.y - 5, boite.l + 10, boite.h + 10, fond="none", bord="#000000",
+                       epaisseur=2.5, arrondi=7, extra=' stroke-dasharray="6 4"')
+            + f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="13" fill="#000000" stroke="#ffffff" stroke-width="2"/>'
+            + texte(cx, cy + 5.5, str(numero), 15, "#ffffff", gras=True, ancre="middle", classe="pastille"))
+
+
+@dataclass
+class Cadre:
+    """The window around the screen: where its content goes, and how it is drawn once its height is known."""
+    x: float
+    l: float
+    y: float
+    haut: list[str] = field(default_factory=list)
+    cibles: list[tuple[int, Boite, tuple[float, float]]] = field(default_factory=list)  # step, box, badge
+    bas: float = 18
+    arrondi: float = 8
+    retrait: float = 1
+
+
+def cadre_navigateur(ecran: Ecran, langue: str) -> Cadre:
+    """A browser: its tab (when named) with its cross and a +, the back arrow, the address bar, the star.
+    The badges of the browser's own parts sit beside them, or in a band just under the bar."""
+    haut, y = [], 2.0
+    reperes = ecran.reperes or {}
+    if ecran.onglet:
+        haut += ['<rect x="2" y="2" width="356" height="40" fill="#cfd8dc"/>',
+                 cadre_rect(10, 8, 170, 36, bord="#90a4ae", arrondi=8), code(22, 30, ecran.onglet),
+                 icone("croix", 156, 17, 14), icone("plus", 190, 12, 24)]
+        y = 42
+    bande = y + 44 + 17
+    parties = {"onglet": (Boite(150, 11, 26, 26), (134, 24)), "nouvel_onglet": (Boite(187, 11, 30, 30), (233, 25)),
+               "retour": (Boite(8, y + 9, 28, 28), (22, bande)), "adresse": (Boite(44, y + 9, 266, 28), (96, bande)),
+               "etoile": (Boite(314, y + 9, 28, 28), (328, bande))}
+    haut += [f'<rect x="2" y="{_n(y)}" width="356" height="44" fill="{GRIS}"/>',
+             f'<path d="M2 {_n(y + 44)}h356" stroke="{BORD}" stroke-width="1.5"/>', icone("fleche", 10, y + 11, 24),
+             cadre_rect(44, y + 9, 302, 28, bord="#90a4ae", arrondi=14)]
+    if ecran.adresse:
+        haut.append(code(58, y + 28, ecran.adresse))
+    if "etoile" in reperes:
+        haut.append(icone("etoile", 318, y + 13, 20))
+    cibles = [(n, *parties[partie]) for partie, n in reperes.items()]
+    dessous = 18 if set(reperes) & {"retour", "adresse", "etoile"} else 0
+    return Cadre(MARGE, LARGEUR - MARGE - MARGE_DROITE, y + 44 + 20 + dessous, haut, cibles)
+
+
+def cadre_fenetre(ecran: Ecran, langue: str) -> Cadre:
+    """A window of the computer: its title bar and its cross."""
+    titre = bloc(ecran.entete, langue, 14, 8, 290, gras=True) if ecran.entete else Pose(hauteur=20)
+    barre = titre.hauteur + 16
+    haut = [f'<rect x="2" y="2" width="356" height="{_n(barre - 2)}" fill="{GRIS}"/>',
+            f'<path d="M2 {_n(barre)}h356" stroke="{BORD}" stroke-width="1.5"/>',
+            icone("croix", 326, barre / 2 - 8, 16), *titre.formes]
+    return Cadre(MARGE, LARGEUR - MARGE - MARGE_DROITE, barre + 20, haut)
+
+
+def cadre_telephone(ecran: Ecran, langue: str) -> Cadre:
+    """A phone: narrow, rounded, its speaker on top; an application bar when the screen has a title."""
+    haut = [f'<path d="M160 14h40" stroke="{BORD}" stroke-width="4" stroke-linecap="round"/>']
+    y = 34
+    if ecran.entete:
+        titre = bloc(ecran.entete, langue, 60, y + 6, 240, gras=True)
+        haut += [f'<rect x="46" y="{y}" width="268" height="{_n(titre.hauteur + 12)}" fill="{GRIS}"/>',
+                 *titre.formes]
+        y += titre.hauteur + 12
+    return Cadre(72, 220, y + 16, haut, bas=34, arrondi=26, retrait=44)
+
+
+CADRES = {"navigateur": cadre_navigateur, "fenetre": cadre_fenetre, "telephone": cadre_telephone}
+
+
+def svg(ecran: Ecran, langue: str) -> str:
+    """The whole drawing of `ecran` in `langue`, as SVG text."""
+    cadre = CADRES[ecran.cadre](ecran, langue)
+    contenu, cibles, y = [], list(cadre.cibles), cadre.y
+    for ligne in ecran.lignes:
+        formes, hauteur, poses = poser_ligne(ligne, langue, cadre.x, y, cadre.l)
+        contenu.extend(formes)
+        cibles.extend((e.etape, boite, place_pastille(boite, cadre.x)) for e, boite in poses)
+        y += hauteur + ECART
+    hauteur = round(y - ECART + cadre.bas)
+    r = cadre.retrait
+    contour = (f'<rect x="{_n(r)}" y="1" width="{_n(LARGEUR - 2 * r)}" height="{hauteur - 2}" '
+               f'rx="{_n(cadre.arrondi)}" fill="none" stroke="{ENCRE}" stroke-width="2.5"/>')
+    fond = (f'<rect x="{_n(r)}" y="1" width="{_n(LARGEUR - 2 * r)}" height="{hauteur - 2}" '
+            f'rx="{_n(cadre.arrondi)}" fill="#ffffff"/>')
+    entete = (f'<svg xmlns="http://www.w3.org/2000/svg" xml:lang="{langue}" viewBox="0 0 {LARGEUR} {hauteur}" '
+              f'width="{LARGEUR}" height="{hauteur}" role="img" aria-labelledby="t d" font-family="sans-serif">')
+    corps = [entete, f'<title id="t">{escape(ecran.titre[langue])}</title>',
+             f'<desc id="d">{escape(ecran.description[langue])}</desc>', fond, *cadre.haut, *contenu, contour,
+             *(pastille(n, b, c) for n, b, c in cibles), "</svg>"]
+    return "\n".join(corps) + "\n"
