@@ -18,7 +18,7 @@ from famnum.site.ecrans.pages import chemin_page, placer
 RACINE = Path(__file__).resolve().parents[1]
 TUTORIELS = RACINE / "content" / "tutoriels"
 DESSINS = TUTORIELS / "images" / "ecrans"
-NIVEAUX = ("au-quotidien", "ecole-en-ligne", "demarches")
+NIVEAUX = ("au-quotidien", "ecole-en-ligne", "demarches", "securite")
 SVG = "{http://www.w3.org/2000/svg}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 IMAGE = re.compile(r"!\[([^\]]+)\]\(\.\./images/ecrans/([a-z0-9-]+)\.svg\)")
@@ -56,7 +56,7 @@ def _tous_les_dessins() -> list[tuple[str, str]]:
 @pytest.mark.parametrize("langue", LANGUES)
 def test_chaque_tutoriel_des_niveaux_2_a_5_montre_un_ecran(langue):
     pages = _tutoriels(langue)
-    assert len(pages) >= 19, pages
+    assert len(pages) >= 22, pages
     sans = [p.relative_to(TUTORIELS) for p in pages if not IMAGE.search(p.read_text(encoding="utf-8"))]
     assert not sans, f"tutoriels sans dessin d'écran ({langue}) : {sans}"
 
