@@ -81,3 +81,9 @@ def test_les_guides_sont_dates_sources_et_faciles_a_lire():
     assert all(g in a_verifier for g in guides), "les guides d'appel échappent à famnum.site.sources"
     mesures = set(lisibilite.pages_francaises())
     assert all(g in mesures for g in guides), "les guides d'appel échappent à famnum.site.lisibilite"
+
+
+@pytest.mark.parametrize("langue", LANGUES)
+def test_la_page_des_tutoriels_mene_aux_guides_d_appel(langue):
+    accueil = en_langue(CONTENT / "tutoriels" / "index.md", langue)
+    assert GUIDES / "index.md" in cibles(accueil), f"{accueil.name} : aucun lien vers les guides d'appel"
