@@ -217,11 +217,42 @@ def test_la_methode_donne_le_seuil_du_paquet_et_les_liens_de_telechargement(site
     mesure = perte.mesurer(paquet_complet[0], paquet_complet[1])
     assert "souvent ou toujours" in texte and "une fois par année scolaire" in texte
     part = FRANCAIS.pourcent(f"{100 * mesure.part_publiee:.1f}")  # « 78,6 % », a no-break space before %
+    assert re.fullmatch(r"\d+(,\d)?\s%", part), part  # never « 90,59999999999999 % »
     assert f"**{mesure.publiees}** cases non nulles sont publiées sur {mesure.non_nulles}, soit **{part}**" in texte
     assert "programmation linéaire" in texte
     for nom in ("indicateurs.csv", "stock.csv", "evaluations_ateliers.csv", "datapackage.json"):
         assert f'href="../donnees/{nom}"' in texte  # methode.md is evaluation/methode/ with directory URLs
         assert (tmp_path / "site" / "evaluation" / "donnees" / nom).is_file()
+
+
+def test_la_methode_dit_ce_qui_est_publie_et_a_quel_rythme(rendues):
+    """Issue 14: the method page is true to the package (no « par QPV et par niveau » when nothing is)."""
+    texte = rendues["methode"]
+    assert "- Chaque trimestre et chaque année scolaire, pour tout le territoire : Situation des familles recensées" in texte
+    assert "- Une fois par année scolaire, pour tout le territoire : Autonomie des parents avec l'ordinateur" in texte
+    assert "Rien n'est publié par quartier prioritaire (QPV) ni par niveau scolaire." in texte
+    assert "par QPV et par niveau" not in texte and "par quartier prioritaire (QPV) et par niveau" not in texte
+
+
+def test_la_methode_nomme_les_ventilations_publiees(paquet_complet, tmp_path, monkeypatch):
+    """A territory that publishes an indicator by QPV once a year: the method page says so."""
+    import shutil
+
+    dossier = tmp_path / "public"
+    shutil.copytree(paquet_complet[2], dossier)
+    lignes = lire(dossier, "indicateurs.csv")
+    annee = next(p["code"] for p in lire(dossier, "periodes.csv") if p["nature"] == "annee_scolaire")
+    lignes.append({**next(l for l in lignes if (l["indicateur"], l["periode"]) == ("parents_formes", annee)),
+                   "ventilation": "qpv", "groupe": "epine", "groupe_libelle": "Epine", "familles": "", "part": "",
+                   "secret": "oui"})
+    with open(dossier / "indicateurs.csv", "w", encoding="utf-8", newline="") as f:
+        ecrivain = csv.DictWriter(f, fieldnames=list(lignes[0]), lineterminator="\n")
+        ecrivain.writeheader()
+        ecrivain.writerows(lignes)
+    monkeypatch.setenv("FAMNUM_PUBLIC", str(dossier))
+    texte = rendre("methode", tmp_path)
+    assert "- Une fois par année scolaire, par quartier prioritaire (QPV) : Familles dont un parent a suivi une formation." in texte
+    assert "Rien n'est publié par quartier" not in texte
 
 
 def test_les_pages_de_l_evaluation_se_lisent_facilement(capsys):

@@ -164,7 +164,8 @@ def descripteur(resultat: Resultat, definitions: Definitions, controle: Controle
         "name": NOM,
         "title": f"Évaluation du programme d'équipement numérique des familles — {territoire}",
         "description": ("Indicateurs de l'évaluation sur trois plans (équipement, utilisation, scolarité), par période "
-                        "(trimestre, année scolaire), par quartier prioritaire et par niveau scolaire. Tableaux cumulés "
+                        "(trimestre, année scolaire), pour tout le territoire (ou par quartier prioritaire, par niveau "
+                        "scolaire, quand data/indicateurs.yaml le dit : colonne ventilation). Tableaux cumulés "
                         "depuis le début du programme jusqu'au dernier jour de chaque période. " + regle_secret(controle.seuil)),
         "licenses": [LICENCE],
         "sources": [{"title": "Dossiers des familles (fiche de diagnostic, journal : décisions, livraisons, conventions, "

@@ -668,6 +668,40 @@ def definitions(config) -> str:
     return _avec(config, rendu)
 
 
+RYTHMES_PUBLIES = {("annee_scolaire", "trimestre"): N_("Chaque trimestre et chaque année scolaire"),
+                   ("annee_scolaire",): N_("Une fois par année scolaire"), ("trimestre",): N_("Chaque trimestre")}
+VENTILATIONS_PUBLIEES = {ENSEMBLE: N_("pour tout le territoire"), "qpv": N_("par quartier prioritaire (QPV)"),
+                         "niveau": N_("par niveau scolaire")}
+
+
+def _publications(d) -> dict[tuple, list[str]]:
+    """(rhythm, breakdown) → the indicators published so, read from the package (a question asked at
+    several times is one indicator), in the package's order (the definitions')."""
+    natures = {p["code"]: p["nature"] for p in d["periodes"]}
+    vues: dict[tuple[str, str], set[str]] = {}
+    for l in d["indicateurs"]:
+        vues.setdefault((SUFFIXE_TEMPS.sub("", l["indicateur"]), l["ventilation"]), set()).add(natures[l["periode"]])
+    resultat: dict[tuple, list[str]] = {}
+    for (base, ventilation), rythmes in vues.items():
+        resultat.setdefault((tuple(sorted(rythmes)), ventilation), []).append(base)
+    return resultat
+
+
+@marqueur("evaluation-publication")
+def publication(config) -> str:
+    """What is published, how often and by what breakdown, as the package holds it."""
+    def rendu(d, t):
+        titres = {SUFFIXE_TEMPS.sub("", ident): t.brut(_titre_sans_temps(i["titre"])) if SUFFIXE_TEMPS.search(ident)
+                  else t.brut(i["titre"]) for ident, i in d["definitions"].items()}
+        lignes = ["- " + t("{rythme}, {ventilation} : {indicateurs}.", rythme=t(RYTHMES_PUBLIES[rythme]),
+                           ventilation=t(VENTILATIONS_PUBLIEES[ventilation]), indicateurs=", ".join(titres[b] for b in bases))
+                  for (rythme, ventilation), bases in _publications(d).items()]
+        if all(v == ENSEMBLE for _, v in _publications(d)):
+            lignes.append("- " + t("Rien n'est publié par quartier prioritaire (QPV) ni par niveau scolaire."))
+        return "\n".join(lignes) + "\n"
+    return _avec(config, rendu, absent=PAS_ENCORE)
+
+
 @marqueur("evaluation-perte")
 def perte_information(config) -> str:
     """What the secret costs, as measured on the published package (famnum.perte_information)."""

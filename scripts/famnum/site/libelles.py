@@ -87,9 +87,11 @@ class Libelles:
 
     def pourcent(self, valeur: float | str, decimales: bool = True) -> str:
         """A share already in percent (42.5 → « 42,5 % »); `decimales` False rounds it to a whole."""
+        from decimal import Decimal
+
         from babel.numbers import format_percent
 
-        part = float(valeur) / 100
+        part = Decimal(str(valeur)) / 100  # exact: 90.6 / 100 as a float prints « 90,59999999999999 % »
         return format_percent(part if decimales else round(part, 2), locale=self.code, numbering_system="latn",
                               decimal_quantization=not decimales)
 
