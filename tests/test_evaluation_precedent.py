@@ -115,3 +115,20 @@ def test_les_sommes_en_euros_de_la_publication_precedente(tmp_path, monkeypatch)
     assert cases[("euros", "conventions", "2025-T4", "qpv", "epine", "location", "cout_familles")] == 1200.5
     assert cases[("euros", "conventions", "2025-T4", "qpv", "bellevue", "location", "aide_pre")] is None  # secret sum
     assert not any(c[0] == "euros" and c[1] == "situation" for c in cases)  # an indicator without euros
+
+
+def test_une_publication_des_fiches_question_par_question_garde_ses_secrets():
+    """The forms were published question by question before December 2026: a sheet's sum with one of its
+    questions secret stays secret (the sum less the published questions would give it back)."""
+    from famnum.evaluation.calcul import EVALUATIONS
+
+    ancien = ("periode,fiche,question_numero,question,reponse,personnes,part,secret\n"
+              "2025-2026,ent,1,Q,parfois,,,oui\n2025-2026,ent,2,Q,parfois,12,,non\n"
+              "2025-2026,ent,1,Q,souvent_toujours,14,,non\n2025-2026,ent,2,Q,souvent_toujours,13,,non\n"
+              "2025-2026,pronote,1,Q,souvent_toujours,20,,non\n")
+    cases = precedent.cases_publiees({"indicateurs.csv": "indicateur,periode,ventilation,groupe,modalite,familles,secret\n",
+                                      "evaluations_ateliers.csv": ancien})
+    assert cases[(EVALUATIONS, "2025-2026", "fiche", "ent", "parfois")] is None
+    assert cases[(EVALUATIONS, "2025-2026", "fiche", "ent", "souvent_toujours")] == 27
+    assert cases[(EVALUATIONS, "2025-2026", "fiche", "ensemble", "souvent_toujours")] == 47
+    assert cases[(EVALUATIONS, "2025-2026", "fiche", "ensemble", "parfois")] is None

@@ -42,10 +42,24 @@ def cases_publiees(textes: dict[str, str]) -> dict[tuple, int | None]:
                 cases[("euros", *cle, nom)] = float(l[colonne]) if l[colonne] else None
     for l in csv.DictReader(io.StringIO(textes.get("seances.csv", ""))):
         cases[("seances", l["periode"], ENSEMBLE, ENSEMBLE, l["type"])] = _valeur(l["participants"], l["secret"])
-    for l in csv.DictReader(io.StringIO(textes.get("evaluations_ateliers.csv", ""))):
-        if "reponses" in l:  # a release before December 2026 counted them question by question: other cells
-            cases[(EVALUATIONS, l["periode"], "fiche", l["fiche"], l["reponse"])] = _valeur(l["reponses"], l["secret"])
+    cases.update(_formulaires(list(csv.DictReader(io.StringIO(textes.get("evaluations_ateliers.csv", ""))))))
     return cases
+
+
+def _formulaires(lignes: list[dict]) -> dict[tuple, int | None]:
+    """The evaluation forms' cells, one row per sheet and one for every sheet. A release before December
+    2026 counted them question by question: a sheet's cell is the sum of its questions' cells, secret
+    when one of them was (else the new sum less the published questions would give the secret back)."""
+    if lignes and "reponses" in lignes[0]:
+        return {(EVALUATIONS, l["periode"], "fiche", l["fiche"], l["reponse"]): _valeur(l["reponses"], l["secret"])
+                for l in lignes}
+    sommes: dict[tuple, int | None] = {}
+    for l in lignes:
+        valeur = _valeur(l["personnes"], l["secret"])
+        for fiche in (l["fiche"], ENSEMBLE):
+            cle = (EVALUATIONS, l["periode"], "fiche", fiche, l["reponse"])
+            sommes[cle] = None if valeur is None or (cle in sommes and sommes[cle] is None) else sommes.get(cle, 0) + valeur
+    return sommes
 
 
 def _lire_dossier(dossier: Path) -> dict[str, str]:
