@@ -15,7 +15,7 @@ import requests
 
 from famnum.collecte.web import creer_app
 from famnum.dossiers import Coffre
-from famnum.saisie import date_fr
+from famnum.formats import date_fr
 
 from fabrique import VALEURS_PLANTEES, dossier, git_log
 

@@ -3,7 +3,8 @@ phones as dialled, schools and QPV by their names."""
 from __future__ import annotations
 
 from .referentiels import Referentiels
-from .saisie import date_fr, telephone_lisible
+from .formats import date_fr
+from .saisie import telephone_lisible
 from .schemas import SchemaFamille, libelle
 
 

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .dossiers import Coffre, evenement, nouvel_identifiant
+from .formats import en_ascii
 from .referentiels import Referentiels
 from .workspace import CLE_DE_DEMO, Territoire
 
@@ -183,9 +184,7 @@ class Generateur:
 
 
 def _ascii(texte: str) -> str:
-    import unicodedata
-
-    return "".join(c for c in unicodedata.normalize("NFKD", texte.lower()) if c.isalnum() and c.isascii())
+    return "".join(c for c in en_ascii(texte) if c.isalnum())
 
 
 CLE_FICTIVE = "famnum.donneesfictives"  # the demo territory's git setting that marks its data as made up

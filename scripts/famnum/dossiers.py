@@ -20,8 +20,6 @@ from .schemas import SchemaFamille
 from .workspace import SUFFIXE_DOSSIER, Territoire
 
 ALPHABET_ID = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, O, 0, 1: read aloud on the phone without doubt
-TYPES_EVENEMENTS = ("recensement", "diagnostic", "preconisation", "decision", "livraison", "convention",
-                    "formation", "atelier", "suivi", "renouvellement", "retour", "rectification")
 
 
 class ErreurValidation(ErreurRapport):

@@ -8,11 +8,11 @@ the same file.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from .formats import en_ascii
 from .schemas import SchemaFamille
 
 _JETON = re.compile(r"[a-z0-9]+")
@@ -25,9 +25,7 @@ MAX_JETONS_NOM = 6
 
 
 def normaliser(texte: str) -> str:
-    if not texte.isascii():  # NFKD leaves ASCII as it is: most names and every number skip it
-        texte = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
-    return " ".join(_JETON.findall(texte.lower()))
+    return " ".join(_JETON.findall(en_ascii(texte)))
 
 
 def telephone_normalise(brut: str) -> str | None:

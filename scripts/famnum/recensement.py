@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .dossiers import Coffre, statut
 from .erreurs import Probleme, Rapport
+from .formats import age_au
 from .paquet import valider_tables
 from .pseudonymes import Pseudonymiseur, charger_cle
 from .referentiels import Referentiels
@@ -26,11 +27,6 @@ class Recensement:
     referentiels: Referentiels
     rapport: Rapport = field(default_factory=Rapport)
     descripteur: dict = field(default_factory=dict)
-
-
-def age_au(naissance: str, jour: date) -> int:
-    n = date.fromisoformat(naissance)
-    return jour.year - n.year - ((jour.month, jour.day) < (n.month, n.day))
 
 
 def tables_depuis_dossiers(dossiers, pseudo: Pseudonymiseur, referentiels: Referentiels,

@@ -16,10 +16,11 @@ from pathlib import Path
 
 from . import restes
 from .affichage import Afficheur
-from .dossiers import STATUTS, TYPES_EVENEMENTS, Coffre, statut
+from .dossiers import STATUTS, Coffre, statut
 from .erreurs import FamnumError
+from .formats import fin_du_mois
 from .referentiels import Referentiels
-from .schemas import SchemaFamille
+from .schemas import SchemaFamille, du_modele
 from .workspace import Territoire
 
 REGISTRE = "registre-effacements.csv"
@@ -59,13 +60,13 @@ def charger_conservation(chemin: Path) -> list[Regle]:
         raise FamnumError(f"{chemin} est introuvable. À faire : copiez data/conservation.yaml depuis famnum et "
                           "adaptez les durées.")
     contenu = YAML(typ="safe").load(chemin.read_text(encoding="utf-8")) or {}
-    regles = []
+    regles, types = [], du_modele().types_evenements()
     for i, r in enumerate(contenu.get("regles") or [], 1):
         lieu = f"{chemin.name}, règle n°{i}"
         if not isinstance(r, dict) or r.get("statut") not in STATUTS:
             raise FamnumError(f"{lieu} : statut inconnu. À faire : choisissez parmi {', '.join(STATUTS)}.")
-        if r.get("depuis") not in TYPES_EVENEMENTS:
-            raise FamnumError(f"{lieu} : « depuis » doit être un type d'événement ({', '.join(TYPES_EVENEMENTS)}).")
+        if r.get("depuis") not in types:
+            raise FamnumError(f"{lieu} : « depuis » doit être un type d'événement ({', '.join(types)}).")
         if not isinstance(r.get("annees"), int) or isinstance(r.get("annees"), bool) or not 0 < r["annees"] <= 30:
             raise FamnumError(f"{lieu} : « annees » doit être un nombre entier d'années entre 1 et 30.")
         regles.append(Regle(r["statut"], r["depuis"], r["annees"], str(r.get("pourquoi", ""))))
@@ -114,11 +115,10 @@ DETAILS_GARDES = {
 DATES_DES_DETAILS = {"convention": ("debut", "fin")}
 
 
-def fin_du_mois(jour: str) -> str:
+def _arrondi_au_mois(jour: str) -> str:
     """The month's last day. Every period of the evaluation ends on a month's last day (quarters,
     school years ending 31 August), so an event falls in the same periods once rounded."""
-    d = date.fromisoformat(jour)
-    return (date(d.year + d.month // 12, d.month % 12 + 1, 1) - timedelta(days=1)).isoformat()
+    return fin_du_mois(date.fromisoformat(jour)).isoformat()
 
 
 def _details(evenement: dict, arrondir) -> dict:
@@ -137,7 +137,7 @@ def reste_anonyme(dossier: dict, referentiels: Referentiels, arrondir: bool = Tr
     fiche = dossier.get("fiche", {})
     ecole = (fiche.get("enfants") or [{}])[0].get("etablissement")
     niveau = (referentiels.etablissements.get(ecole) or {}).get("niveau") or "non_renseigne"
-    jour = fin_du_mois if arrondir else str
+    jour = _arrondi_au_mois if arrondir else str
     journal = []
     # calcul.py's order, kept here: events of one month tie once rounded, and a stable sort keeps them so
     for e in sorted(dossier.get("journal", []), key=lambda e: e["date"]):

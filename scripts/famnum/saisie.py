@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from datetime import date, datetime
 
 from .erreurs import FamnumError
+from .formats import sans_accents
 
 _DATE_FR = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 OUI = {"o", "oui", "x", "1", "y", "yes", "vrai", "true"}
@@ -53,10 +53,6 @@ def lire_code_postal(texte) -> str:
         raise SaisieInvalide(f"« {brut} » : {accorder(len(chiffres), 'chiffre')} au lieu de 5 "
                              "(par exemple 72100 ; un code qui commence par 0 garde son 0, comme 01000)")
     return chiffres
-
-
-def sans_accents(texte: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", texte) if not unicodedata.combining(c)).lower()
 
 
 def lire_classe(texte, connues: list[str]) -> str:
@@ -122,13 +118,6 @@ def _mots_commencent(mots: list[str], nom: list[str]) -> bool:
 
 def _candidats(choisis: list[str], noms: dict[str, str], codes: list[str]) -> str:
     return " ; ".join(f"{codes.index(c) + 1}. {noms[c]}" for c in choisis)
-
-
-def date_fr(iso: str) -> str:
-    try:
-        return datetime.strptime(iso, "%Y-%m-%d").strftime("%d/%m/%Y")
-    except (TypeError, ValueError):
-        return str(iso)
 
 
 def lire_telephone(texte: str) -> tuple[str, str | None]:

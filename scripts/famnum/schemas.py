@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import json
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .erreurs import FamnumError
@@ -142,6 +142,43 @@ class SchemaFamille:
 
         parcourir(self.inline, ())
         return trouves
+
+    # --- rules the code reads from the schema ---------------------------------------------------
+
+    def echelle(self, nom: str = "frequence") -> dict[str, str]:
+        """The answer scale `nom`: the values of the fields marked `x-echelle: nom`, in order, with their
+        French labels. Every field using the scale must list the same values."""
+        noeuds = [n for n in _noeuds(self.schema) if n.get("x-echelle") == nom]
+        if not noeuds or len({tuple(n.get("enum", ())) for n in noeuds}) != 1:
+            raise FamnumError(f"{self.origine} : les champs marqués « \"x-echelle\": \"{nom}\" » n'ont pas tous la même "
+                              "liste « enum » (ou il n'y en a aucun). À faire : donnez à chacun les mêmes valeurs, "
+                              "dans le même ordre (par exemple jamais, rarement, parfois, souvent, toujours).")
+        return {v: libelle(noeuds[0], v) for v in noeuds[0]["enum"]}
+
+    def types_evenements(self) -> dict[str, str]:
+        """The journal's event types, in the schema's order, with their French labels."""
+        noeud = self.schema["definitions"]["evenement"]["properties"]["type"]
+        return {v: libelle(noeud, v) for v in noeud["enum"]}
+
+
+@lru_cache(maxsize=1)
+def du_modele() -> SchemaFamille:
+    """famnum's own schema (package data): where the code reads the rules it is built around (the
+    answer scale, the event types) instead of writing them again."""
+    from .modele import racine
+
+    return SchemaFamille.charger(racine() / "data" / "schemas" / "famille.schema.json")
+
+
+def _noeuds(noeud):
+    """Every object of a JSON document, depth first."""
+    if isinstance(noeud, dict):
+        yield noeud
+        for enfant in noeud.values():
+            yield from _noeuds(enfant)
+    elif isinstance(noeud, list):
+        for enfant in noeud:
+            yield from _noeuds(enfant)
 
 
 def est_date_iso(valeur) -> bool:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..formats import age_au, nombre
 from ..referentiels import Referentiels
 
 CLASSE_COLLEGE = re.compile(r"^\s*([6543])\s*(e|è|ème|eme)\b", re.IGNORECASE)
@@ -36,12 +37,6 @@ class Situation:
     @property
     def personnes(self) -> int:
         return self.adultes + self.enfants
-
-
-def age_au(naissance: str, jour: date) -> int:
-    """Age in whole years on `jour` (ISO dates sliced: parsing 20,000 of them is the scoring's largest cost)."""
-    annee, mois, jour_n = int(naissance[:4]), int(naissance[5:7]), int(naissance[8:10])
-    return jour.year - annee - ((jour.month, jour.day) < (mois, jour_n))
 
 
 def niveau_enfant(enfant: dict, referentiels: Referentiels) -> str:
@@ -172,8 +167,3 @@ def total(points: list[Point]) -> float:
     return sum(p.points for p in points)
 
 
-def nombre(x: float) -> str:
-    """A number the French way: 2, 2,5, 247 847."""
-    if float(x).is_integer():
-        return f"{int(x):,}".replace(",", "\u202f")
-    return f"{x:,.2f}".replace(",", "\u202f").replace(".", ",")

@@ -7,26 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..formats import cellule, date_fr, euros, nombre
 from ..referentiels import Referentiels
-from .bareme import nombre
 from .grille import Grille
 from .proposition import Candidature, Proposition
 
 NIVEAUX = {"primaire": "primaire", "college": "collège"}
 VALEURS = {"aucun": "aucun abonnement", "mobile": "forfait mobile seulement", "box": "box internet",
            "oui": "oui", "partiellement": "en partie", "non": "non", "ne_sait_pas": "ne sait pas"}
-
-
-def euros(x: float) -> str:
-    return f"{nombre(x)} €"
-
-
-def date_fr(jour) -> str:
-    return jour.strftime("%d/%m/%Y")
-
-
-def cellule(texte) -> str:
-    return str(texte).replace("|", "\\|").replace("\n", " ")
 
 
 def tableau(entetes: list[str], lignes: list[list]) -> str:

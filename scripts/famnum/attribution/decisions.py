@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..dossiers import evenement
 from ..erreurs import ErreurRapport, Probleme, Rapport
+from ..formats import sans_accents
 from .grille import TYPES_MATERIEL, en_donnees, lire_yaml
 from .proposition import Candidature, Proposition, chiffrer, mode_final
 
@@ -34,9 +35,7 @@ class Decision:
 
 
 def normaliser_avis(brut) -> str | None:
-    import unicodedata
-
-    texte = "".join(c for c in unicodedata.normalize("NFKD", str(brut or "").strip().lower()) if not unicodedata.combining(c))
+    texte = sans_accents(str(brut or "").strip())
     return AVIS.get(texte.replace("é", "e").replace(" ", "_"))
 
 

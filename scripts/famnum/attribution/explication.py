@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..erreurs import FamnumError
-from .bareme import nombre
-from .commission import VALEURS, date_fr, euros
+from ..formats import date_fr, euros, nombre
+from .commission import VALEURS
 from .proposition import Candidature, Proposition
 
 IMPRIMANTE = {"aucune": "aucune", "oui": "une imprimante qui fonctionne", "non": "une imprimante qui ne fonctionne pas",

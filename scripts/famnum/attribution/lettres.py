@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..dossiers import ALPHABET_ID
 from ..erreurs import FamnumError
-from .commission import euros
+from ..formats import euros
 from .explication import Delai, minuscule, semaines_arrondies
 from .grille import Grille
 

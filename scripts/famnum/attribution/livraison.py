@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..dossiers import Coffre, evenement
 from ..erreurs import FamnumError
-from .commission import euros
+from ..formats import ajouter_mois, euros
 from .grille import Grille
 from .stock import COLONNES, Appareil, chemin_stock
 
@@ -27,17 +27,6 @@ class Livraison:
     appareil: Appareil
     convention: dict
     stock: list[Appareil]
-
-
-def ajouter_mois(jour: date, mois: int) -> date:
-    total = jour.month - 1 + mois
-    annee, mois_ = jour.year + total // 12, total % 12 + 1
-    for j in (jour.day, 30, 29, 28):
-        try:
-            return date(annee, mois_, j)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def decision_accordee(dossier: dict) -> dict:

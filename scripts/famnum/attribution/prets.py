@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from ..dossiers import evenement
 from ..erreurs import FamnumError, Probleme
-from .livraison import ajouter_mois
+from ..formats import ajouter_mois
 from .stock import Appareil
 
 ETAT_APRES_RETOUR = {"bon": "disponible", "a_reparer": "en_preparation", "hors_service": "hors_service"}

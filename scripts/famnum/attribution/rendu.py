@@ -4,8 +4,8 @@ from __future__ import annotations
 import copy
 
 from ..dossiers import evenement
-from .bareme import nombre
-from .commission import date_fr, euros, niveau_scolaire
+from ..formats import date_fr, euros, nombre
+from .commission import niveau_scolaire
 from .proposition import Proposition
 
 

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..formats import nombre
 from ..referentiels import Referentiels
 from ..site.libelles import FRANCAIS, Libelles, N_, pour
 from ..site.marqueurs import marqueur
 from ..workspace import Territoire
-from .bareme import nombre
 from .grille import Grille, charger_grille
 
 VALEURS = {"aucun": N_("aucun abonnement"), "mobile": N_("forfait mobile seulement"), "box": N_("box internet"),
@@ -19,7 +19,7 @@ ETATS_IMPRIMANTE = {"aucune": N_("pas d'imprimante"), "non": N_("une imprimante 
                     "sans_encre": N_("une imprimante sans encre"), "oui": N_("une imprimante qui marche")}
 
 
-def euros(x, t: Libelles = FRANCAIS) -> str:
+def _montant(x, t: Libelles = FRANCAIS) -> str:
     return t("{montant} €", montant=nombre(x))
 
 
@@ -50,7 +50,7 @@ def _materiel(g: dict, regle: dict, t: Libelles) -> list[str]:
         "- " + t("Une **imprimante** si vous la demandez, si vous avez un ordinateur, et si chez vous il y a : {etats}.",
                  etats=t(" ou ").join(t.brut(ETATS_IMPRIMANTE[e]) for e in g["imprimante"]["si_etat"])),
         "- " + t("Une **aide pour Internet** ({montant} par mois pendant {mois} mois) si vous la demandez et si vous "
-                 "avez : {abonnements}.", montant=euros(g["connexion"]["aide_mensuelle"], t),
+                 "avez : {abonnements}.", montant=_montant(g["connexion"]["aide_mensuelle"], t),
                  mois=g["connexion"]["duree_mois"],
                  abonnements=t(" ou ").join(t.brut(VALEURS[a]) for a in g["connexion"]["si_abonnement"])),
     ]
@@ -65,8 +65,8 @@ def markdown_grille(grille: Grille, noms_qpv: Mapping[str, str] = {}, t: Libelle
     lignes = ["| " + " | ".join(entetes) + " |", "| --- | --- | --- |"]
     lignes += [f"| {t.brut(c['libelle'])} | {_poids(c, t)} | {t.brut(c['source'])} |" for c in g["criteres"].values()]
     loyers = [f"| {t('Matériel')} | {t('Loyer par mois')} | {t('Payé par le PRE en location aidée')} |", "| --- | --- | --- |"]
-    loyers += [f"| {t.brut(g['materiels'][ty]['libelle'])} | {euros(v, t)} | "
-               f"{euros(round(v * location['taux_aide_pre'], 2), t)} |" for ty, v in location["loyer_mensuel"].items()]
+    loyers += [f"| {t.brut(g['materiels'][ty]['libelle'])} | {_montant(v, t)} | "
+               f"{_montant(round(v * location['taux_aide_pre'], 2), t)} |" for ty, v in location["loyer_mensuel"].items()]
     phases = [f"- **{t.brut(p['libelle'])}** : " + ", ".join(noms_qpv.get(q, q) for q in p["qpv"]) for p in g["phases"]]
     mode = lambda capacite: t.brut(grille.libelle_mode(modes[capacite]))  # noqa: E731
     return "\n".join([
@@ -107,7 +107,7 @@ def markdown_grille(grille: Grille, noms_qpv: Mapping[str, str] = {}, t: Libelle
         t("Budget pour acheter du matériel : **{achats}** (budget total de l'action : {total}). On donne d'abord le "
           "matériel en stock (ordinateurs remis à neuf, dons), puis on achète, tant que le budget le permet. Quand il ne "
           "suffit plus, les demandes suivantes passent sur une liste d'attente.",
-          achats=euros(g["budget"]["achats"], t), total=euros(g["budget"]["total"], t)),
+          achats=_montant(g["budget"]["achats"], t), total=_montant(g["budget"]["total"], t)),
         "",
         t("Le matériel est remis quartier par quartier :"),
         "",

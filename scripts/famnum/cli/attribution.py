@@ -140,7 +140,7 @@ def lettres(identifiants: tuple[str, ...], date_seance: str | None):
 
 def _decisions_au_terminal(proposition) -> list:
     """Family after family in the ranking: Entrée follows the grid; a reason is asked when the decision departs from it."""
-    from ..attribution.bareme import nombre
+    from ..formats import nombre
     from ..attribution.decisions import Decision, ecart, normaliser_avis
 
     decisions = []
@@ -221,7 +221,7 @@ def prets(ctx, semaines: int, date_seance: str | None):
     """Prêts et locations : échéances, retards, loyers et aides ; sous-commandes renouveler, retour, verifier."""
     if ctx.invoked_subcommand:
         return
-    from ..attribution.commission import date_fr, euros
+    from ..formats import date_fr, euros
     from ..attribution.prets import echeancier
     from ..dossiers import Coffre
 
@@ -253,7 +253,7 @@ def prets_renouveler(identifiant: str, mois: int | None, par: str, date_seance: 
     grille, _ = charger_publics(coffre)
     nouveau = renouveler(coffre.lire(identifiant.strip().upper()), _jour(date_seance), mois or grille["durees"]["pret_mois"], par)
     coffre.enregistrer([nouveau], "Renouvellement d'un prêt ou d'une location")
-    from ..saisie import date_fr
+    from ..formats import date_fr
 
     click.secho(f"Renouvelé jusqu'au {date_fr(nouveau['journal'][-1]['details']['jusqu_au'])}.", fg="green")
 

@@ -104,7 +104,8 @@ def _demandeur(fichier: str, avec_source: bool):
 
 
 def _apercu(analyse, referentiels) -> None:
-    from ..saisie import date_fr, telephone_lisible
+    from ..formats import date_fr
+    from ..saisie import telephone_lisible
 
     click.echo(f"\nAperçu (les {min(APERCU, len(analyse.lignes))} premières lignes lues) :")
     for ligne in analyse.lignes[:APERCU]:

@@ -6,6 +6,7 @@ from datetime import date
 import click
 
 from . import commande_sure, confirmer, main
+from .francais import ChoixDuSchema
 
 
 def _console():
@@ -120,7 +121,7 @@ def _suggestions(fiche: dict) -> dict[str, str]:
 def _nom_du_responsable(responsable: str, enfants: list[dict]) -> dict[str, str]:
     """« Maud Ormeval » or « ORMEVAL Maud » split into first name and name, only when one of its words
     is a child's name (a list writes them in either order): otherwise nothing is guessed."""
-    from ..saisie import sans_accents
+    from ..formats import sans_accents
 
     mots = responsable.split()
     noms = {sans_accents(e.get("nom", "")) for e in enfants}
@@ -291,10 +292,16 @@ def voir(identifiant: str):
     click.echo(afficheur.journal(dossier.get("journal", [])))
 
 
+def _types_a_la_main() -> list[str]:
+    """The event types of the schema a person adds by hand (a rectification is `famnum rgpd rectifier`'s)."""
+    from ..schemas import du_modele
+
+    return [t for t in du_modele().types_evenements() if t != "rectification"]
+
+
 @famille.command("evenement")
 @click.argument("identifiant")
-@click.argument("type_", metavar="TYPE", type=click.Choice(["preconisation", "decision", "livraison", "convention", "formation",
-                                                             "atelier", "suivi", "renouvellement", "retour", "diagnostic", "recensement"]))
+@click.argument("type_", metavar="TYPE", type=ChoixDuSchema(_types_a_la_main))
 @click.option("--date", "jour", help="Date de l'événement (jj/mm/aaaa) ; par défaut aujourd'hui.")
 @click.option("--par", prompt="Votre fonction", help="Votre fonction (pas votre nom).")
 @click.option("--note", default="", help="Une note libre (jamais de mot de passe).")

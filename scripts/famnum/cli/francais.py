@@ -7,6 +7,9 @@ without a translation (a new click version must be checked before its pin is rai
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from functools import cached_property
+
 import click
 
 
@@ -133,3 +136,16 @@ class GroupeFrancais(click.Group):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("subcommand_metavar", "COMMANDE [ARGUMENTS]...")
         super().__init__(*args, **kwargs)
+
+
+class ChoixDuSchema(click.Choice):
+    """A click.Choice whose values come from famnum's schema, read when first needed rather than at
+    start-up (so that `famnum --help` and the git hook do not load the schema)."""
+
+    def __init__(self, valeurs: Callable[[], Iterable[str]]):
+        self._valeurs = valeurs
+        self.case_sensitive = True
+
+    @cached_property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self._valeurs())

@@ -19,7 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..erreurs import FamnumError, Probleme
-from ..saisie import date_fr, normaliser_saisie, telephone_lisible
+from ..formats import date_fr
+from ..saisie import normaliser_saisie, telephone_lisible
 from ..schemas import SchemaFamille, libelle
 from .terminal import nettoyer
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
 
 from ..erreurs import FamnumError
+from ..formats import en_ascii
 
 IGNORER = "ignorer"
 # target field -> (French label shown to the steward, header spellings seen in real lists)
@@ -59,8 +59,7 @@ _MOTS = re.compile(r"[a-z0-9]+")  # serial day 1 is 1900-01-01 (with Excel's 190
 @lru_cache(maxsize=1 << 16)
 def cle_texte(texte) -> str:
     """Lower case, no accent, words only: 'Né(e) le' → 'ne e le'."""
-    sans_accent = unicodedata.normalize("NFKD", str(texte)).encode("ascii", "ignore").decode()
-    return " ".join(_MOTS.findall(sans_accent.lower()))
+    return " ".join(_MOTS.findall(en_ascii(texte)))
 
 
 def texte_cellule(valeur) -> str:

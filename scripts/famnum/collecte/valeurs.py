@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, timedelta
 
+from ..formats import en_ascii
 from .tableur import EPOQUE_EXCEL, cle_texte
 
 # What people write in a cell that has no value. Folded (cle_texte) forms; « x » is not here: in a
@@ -120,10 +121,7 @@ _NIVEAU = re.compile(r"^(tps|ps|ms|gs|cp|ce ?[12]|cm ?[12]|[3-6] ?(?:eme|em|ieme
 
 def _plier(texte: str) -> str:
     """Lower case without accents, keeping the separators of multi-level classes (- / + et)."""
-    import unicodedata
-
-    sans_accent = unicodedata.normalize("NFKD", str(texte).replace("°", "e")).encode("ascii", "ignore").decode()
-    return sans_accent.lower()
+    return en_ascii(str(texte).replace("°", "e"))
 
 
 def _niveau_et_division(partie: str) -> tuple[str, str]:

@@ -16,7 +16,8 @@ from markupsafe import Markup, escape
 from ..affichage import Afficheur
 from ..dossiers import STATUTS, Coffre, evenement, nouveau_dossier, statut
 from ..erreurs import FamnumError
-from ..saisie import date_fr, normaliser_saisie, telephone_lisible
+from ..formats import date_fr
+from ..saisie import normaliser_saisie, telephone_lisible
 from ..schemas import libelle
 from .web_garde import empreinte_style, proteger
 from .terminal import condition_remplie

@@ -8,7 +8,7 @@ from __future__ import annotations
 from markupsafe import escape
 
 from ..dossiers import STATUTS, statut
-from ..saisie import sans_accents
+from ..formats import sans_accents
 
 
 def texte_cherchable(dossier: dict, referentiels) -> str:

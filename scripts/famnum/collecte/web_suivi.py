@@ -9,7 +9,7 @@ from __future__ import annotations
 from markupsafe import escape
 
 from ..affichage import Afficheur
-from ..saisie import date_fr
+from ..formats import date_fr
 
 # Up to this many lines of details are shown whole in the journal; longer ones fold behind « Le détail ».
 LIGNES_COURTES = 3

@@ -13,10 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ..schemas import du_modele
 from .definitions import Definitions, Indicateur
 
 ENSEMBLE = "ensemble"
-ECHELLE = ("jamais", "rarement", "parfois", "souvent", "toujours")
+ECHELLE = tuple(du_modele().echelle())  # the answer scale of the follow-up and the workshops' evaluation forms
 SITUATIONS = {"equipee": "Équipée", "en_attente": "En attente de livraison (équipement accordé)",
               "ajournee_ou_refusee": "Ajournée ou refusée", "en_cours": "En cours d'instruction"}
 PROGRESSIONS = {"progresse": "Progresse", "stable": "Stable", "recule": "Recule"}
@@ -25,8 +26,9 @@ NIVEAUX = {"primaire": "Primaire", "college": "Collège", "non_renseigne": "Éta
 # The five-point scale is published in three groups: the detail is too thin for a few hundred
 # families (a « toujours » of 9 would hide the summary's « souvent ou toujours »).
 ECHELLE_PUBLIEE = {"jamais_rarement": "Jamais ou rarement", "parfois": "Parfois", "souvent_toujours": "Souvent ou toujours"}
-GROUPE_ECHELLE = {"jamais": "jamais_rarement", "rarement": "jamais_rarement", "parfois": "parfois",
-                  "souvent": "souvent_toujours", "toujours": "souvent_toujours"}
+# the two lowest answers, the middle one, the two highest
+GROUPE_ECHELLE = dict(zip(ECHELLE, ("jamais_rarement", "jamais_rarement", "parfois", "souvent_toujours", "souvent_toujours"),
+                          strict=True))
 
 
 @dataclass(frozen=True)

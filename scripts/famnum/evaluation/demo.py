@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from datetime import date
 
-from .seances import fiches_ateliers, texte_yaml
+from .seances import ECHELLE, fiches_ateliers, texte_yaml
 
 FIN_DEMO = date(2026, 11, 23)
 
@@ -48,7 +48,7 @@ def reponses_fictives(hasard, questions, participants: int) -> list[dict]:
     blocs = []
     for question in questions:
         repondants = hasard.randint(max(0, participants - 2), participants)
-        comptes = {m: 0 for m in ("jamais", "rarement", "parfois", "souvent", "toujours")}
+        comptes = dict.fromkeys(ECHELLE, 0)
         for _ in range(repondants):
             comptes[hasard.choices(list(comptes), [1, 2, 4, 5, 3])[0]] += 1
         blocs.append({"question": question, "reponses": comptes})

@@ -60,7 +60,8 @@ def _texte_csv(entetes: list[str], lignes: list[list]) -> bytes:
     return flux.getvalue().encode("utf-8")
 
 
-def _nombre(x: float) -> str:
+def _montant_csv(x: float) -> str:
+    """A euro amount for the CSV files (a dot, no trailing zeros): read by programs, not people."""
     return f"{x:.2f}".rstrip("0").rstrip(".") if x != int(x) else str(int(x))
 
 
@@ -82,8 +83,8 @@ def lignes_indicateurs(resultat: Resultat, controle: Controle) -> list[list]:
             montants = {} if cle_case(t, (groupe, mod)) in montants_masques else t.montants.get((groupe, mod)) or {}
             lignes.append([t.indicateur, t.periode, t.par, groupe, libelles_groupes[groupe], mod, libelles_mod[mod],
                            "" if masque else t.comptes[(groupe, mod)], part,
-                           "" if masque or not montants else _nombre(montants["cout_familles"]),
-                           "" if masque or not montants else _nombre(montants["aide_pre"]),
+                           "" if masque or not montants else _montant_csv(montants["cout_familles"]),
+                           "" if masque or not montants else _montant_csv(montants["aide_pre"]),
                            "oui" if masque else "non"])
     return lignes
 
@@ -243,8 +244,8 @@ def descripteur(resultat: Resultat, definitions: Definitions, controle: Controle
                  _champ("periode", "string", "Période", "Voir periodes.csv", required=True),
                  _champ("fiche", "string", "Fiche atelier", "Nom de la fiche (content/ateliers/), ou ensemble (toutes les "
                         "fiches)", required=True),
-                 _champ("reponse", "string", "Réponse", "jamais_rarement, parfois, souvent_toujours (l'échelle en trois "
-                        "groupes), ou ensemble", required=True, enum=[*ECHELLE_PUBLIEE, ENSEMBLE]),
+                 _champ("reponse", "string", "Réponse", f"{', '.join(ECHELLE_PUBLIEE)} (l'échelle en trois groupes), ou "
+                        "ensemble", required=True, enum=[*ECHELLE_PUBLIEE, ENSEMBLE]),
                  _champ("reponses", "integer", "Réponses", "Nombre de réponses, toutes les questions de la fiche ensemble ; "
                         "vide si secret", minimum=0),
                  _champ("part", "number", "Part (%)", "Pour 100 réponses à la fiche", minimum=0, maximum=100),

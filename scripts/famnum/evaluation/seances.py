@@ -13,10 +13,11 @@ from datetime import date
 from pathlib import Path
 
 from ..erreurs import FamnumError
+from ..schemas import du_modele
 
-ECHELLE = ("jamais", "rarement", "parfois", "souvent", "toujours")
+ECHELLE = tuple(du_modele().echelle())  # the columns of a workshop's evaluation form
 TYPES_SEANCE = ("atelier", "formation")
-_LIGNE_QUESTION = re.compile(r"^\|\s*(?P<q>[^|]+?)\s*\|(\s*☐\s*\|){5}\s*$")
+_LIGNE_QUESTION = re.compile(rf"^\|\s*(?P<q>[^|]+?)\s*\|(\s*☐\s*\|){{{len(ECHELLE)}}}\s*$")
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from ..dossiers import evenement
+from ..schemas import du_modele
 
-ECHELLE = ("jamais", "rarement", "parfois", "souvent", "toujours")
+ECHELLE = tuple(du_modele().echelle())
 COMMISSIONS = (date(2025, 9, 18), date(2025, 11, 20), date(2026, 1, 22), date(2026, 3, 19), date(2026, 6, 18))
 QUESTIONS_FAMILLE = ("usage_hebdomadaire", "devoirs_enfant", "connexion_ent", "ecrire_ecole", "demarches_seul",
                      "recherche_information", "autonomie")

@@ -25,13 +25,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..evaluation.calcul import ECHELLE_PUBLIEE
+from ..formats import cellule
 from ..modele import racine as racine_modele
 from .libelles import FRANCAIS, Libelles, N_, pour
 from .marqueurs import marqueur
 
 ENSEMBLE = "ensemble"
 # the five-point scale as the package publishes it, in three groups (evaluation/calcul.py)
-ECHELLE = ("jamais_rarement", "parfois", "souvent_toujours")
+ECHELLE = tuple(ECHELLE_PUBLIEE)  # the three groups of the answer scale, as published
 LIBELLES_ECHELLE = {"jamais_rarement": N_("Jamais ou rarement"), "parfois": N_("Parfois"),
                     "souvent_toujours": N_("Souvent ou toujours")}
 COULEURS_ECHELLE = ("#b2182b", "#bababa", "#2166ac")  # diverging, readable in grey too
@@ -115,10 +117,6 @@ def _valeur(ligne, champ="familles") -> float | None:
 
 def _pct(ligne, t: Libelles = FRANCAIS) -> str:
     return t("secret") if not ligne or not ligne["part"] else t.pourcent(ligne["part"])
-
-
-def _cellule(texte: str) -> str:
-    return str(texte).replace("|", "\\|")
 
 
 def _date(iso: str, t: Libelles = FRANCAIS) -> str:
@@ -340,10 +338,10 @@ def _bloc_modalites(donnees, ident: str, periode: str, t: Libelles, niveau: str 
              "|---|---:|---:|" + ("---:|---:|" if euros else "")]
     for m, libelle in zip([*modalites, ENSEMBLE], [*libelles, t("Ensemble")]):
         ligne = c.get(m)
-        cellules = [_cellule(libelle), _n(ligne, t=t),
+        cellules = [cellule(libelle), _n(ligne, t=t),
                     t.pourcent(100) if m == ENSEMBLE and not _cache(ligne) else _pct(ligne, t)]
         if euros:
-            cellules += [_euros(ligne, "cout_familles_euros", t), _euros(ligne, "aide_pre_euros", t)]
+            cellules += [_montant(ligne, "cout_familles_euros", t), _montant(ligne, "aide_pre_euros", t)]
         table.append("| " + " | ".join(cellules) + " |")
     legende = t("{titre}, ensemble du territoire. Les mêmes chiffres sont dans le tableau ci-dessous.", titre=titre)
     return (entete + _figure_html(svg, legende) + "\n" + _defilant(table, titre, t) + "\n\n"
@@ -361,7 +359,7 @@ def _defilant(table: list[str], titre: str, t: Libelles = FRANCAIS) -> str:
     return f'<div class="famnum-defile" role="region" tabindex="0" aria-label="{nom}">\n{corps}\n</div>\n'
 
 
-def _euros(ligne, champ: str, t: Libelles = FRANCAIS) -> str:
+def _montant(ligne, champ: str, t: Libelles = FRANCAIS) -> str:
     if not ligne or ligne["secret"] == "oui" or ligne[champ] == "":
         return t("secret")
     return t("{montant} €", montant=t.decimal(ligne[champ]))
@@ -377,12 +375,12 @@ def _details_groupes(donnees, ident: str, periode: str, modalites: list[str], t:
     if not groupes:
         return ""
     c0 = _cases(donnees, ident, periode)
-    lignes = [f"| {t('Quartier ou niveau')} | " + " | ".join(_cellule(_court(t.brut(c0[m]["modalite_libelle"])))
+    lignes = [f"| {t('Quartier ou niveau')} | " + " | ".join(cellule(_court(t.brut(c0[m]["modalite_libelle"])))
                                                      for m in modalites) + f" | {t('Ensemble')} |",
               "|---|" + "---:|" * (len(modalites) + 1)]
     for ventilation, code, nom in groupes:
         c = _cases(donnees, ident, periode, ventilation, code)
-        lignes.append(f"| {_cellule(t.brut(nom))} | " + " | ".join(_n(c.get(m), t=t) for m in [*modalites, ENSEMBLE]) + " |")
+        lignes.append(f"| {cellule(t.brut(nom))} | " + " | ".join(_n(c.get(m), t=t) for m in [*modalites, ENSEMBLE]) + " |")
     resume = t("Par quartier et par niveau scolaire")
     # Raw HTML, not pymdownx.details: Markdown would wrap the indented table region in a <p>.
     return (f'<details class="note">\n<summary>{_xml(resume)}</summary>\n'
@@ -538,10 +536,10 @@ def _bloc_stock(donnees, t: Libelles) -> str:
     titre = t("Matériel détenu par le PRE")
     svg = empilees(titre, lignes, "eval-stock", modalites=noms_etats, couleurs=COULEURS_STOCK[:len(etats)],
                    unite=t("appareils"), pourcent=False, t=t)
-    table = [f"| {t('État')} | " + " | ".join(_cellule(nom) for nom in noms_types) + " |",
+    table = [f"| {t('État')} | " + " | ".join(cellule(nom) for nom in noms_types) + " |",
              "|---|" + "---:|" * (len(types) + 1)]
     for e, nom in zip([*etats, ENSEMBLE], [*noms_etats, t("Ensemble")]):
-        table.append(f"| {_cellule(nom)} | " + " | ".join(cases[(ty, e)]["appareils"] for ty in [*types, ENSEMBLE]) + " |")
+        table.append(f"| {cellule(nom)} | " + " | ".join(cases[(ty, e)]["appareils"] for ty in [*types, ENSEMBLE]) + " |")
     return (texte + " " + t("Le stock compte les appareils que le PRE garde : disponibles (prêts à être remis), en "
                             "préparation (à remettre en état), hors service ou réformés (sortis du parc). Les appareils "
                             "déjà remis aux familles n'y sont pas. C'est l'état du stock au jour de la publication.")
@@ -577,7 +575,7 @@ def seances(config) -> str:
                      "eval-seances", t("séances"), t)
         table = [f"| {t('Type')} | {t('Séances')} | {t('Participations')} |", "|---|---:|---:|"]
         for l in [*lignes, *([total] if total else [])]:
-            table.append(f"| {_cellule(t.brut(l['type_libelle']))} | {l['seances']} | {_n(l, 'participants', t)} |")
+            table.append(f"| {cellule(t.brut(l['type_libelle']))} | {l['seances']} | {_n(l, 'participants', t)} |")
         return (_figure_html(svg, t("Séances tenues depuis le début du programme. Le tableau ci-dessous donne aussi "
                                     "les participations.")) + "\n" + _defilant(table, titre, t) + "\n")
     return _avec(config, rendu, absent=PAS_ENCORE)
@@ -632,7 +630,7 @@ def _bloc_fiches(config, fiches: dict[str, dict[str, dict]], t: Libelles) -> str
     svg = empilees(titre, lignes, "eval-fiches", modalites=_echelle(t), unite=t("% des réponses"), t=t)
     table = [f"| {t('Fiche')} | " + " | ".join(_echelle(t)) + f" | {t('Réponses')} |", "|---|" + "---:|" * 4]
     for f in ordre:
-        table.append(f"| {_cellule(noms[f])} | " + " | ".join(_pct(fiches[f].get(m), t) for m in ECHELLE)
+        table.append(f"| {cellule(noms[f])} | " + " | ".join(_pct(fiches[f].get(m), t) for m in ECHELLE)
                      + f" | {_n(fiches[f].get(ENSEMBLE), 'reponses', t)} |")
     liens = "".join(f"- [{noms[f]}](../ateliers/{f}.md)\n" for f in ordre if f != ENSEMBLE and titre_fiche(config, f))
     legende = t("Part des réponses (%), toutes les questions de chaque fiche ensemble. Le tableau ci-dessous donne les "
@@ -663,7 +661,7 @@ def definitions(config) -> str:
         for i in d["definitions"].values():
             cellules = (t.brut(PLANS.get(i["plan"], i["plan"])), _titre(i, t), t.brut(i["numerateur"]),
                         t.brut(i["denominateur"]), ", ".join(t.brut(s) for s in i["sources"].split(",")))
-            lignes.append("| " + " | ".join(_cellule(c) for c in cellules) + " |")
+            lignes.append("| " + " | ".join(cellule(c) for c in cellules) + " |")
         return "\n".join(lignes) + "\n"
     return _avec(config, rendu)
 
