@@ -228,6 +228,9 @@ def copier_paquet_dans_site(public: Path, site: Path) -> None:
     cible.mkdir(parents=True, exist_ok=True)
     for fichier in public.iterdir():
         shutil.copy2(fichier, cible / fichier.name)
+    from ..site.leger import precompresser
+
+    precompresser(cible)  # like every text file of the site (.gz, .br)
 
 
 def chercher_fuites(lecture, territoire, dossiers: list[Path]):

@@ -41,7 +41,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from famnum.site import bidi, cache_pdf, marqueurs, pdf, sources, tableaux  # famnum must be installed where mkdocs runs (make installer)
+from famnum.site import bidi, cache_pdf, leger, marqueurs, pdf, sources, tableaux  # famnum must be installed where mkdocs runs (make installer)
 
 # Modules that render data files into pages: importing one registers its markers
 # (``@marqueur("name")``). Add a module here, not an import line above.
@@ -368,6 +368,9 @@ def on_post_page(output: str, page: Page, config: Any) -> str:
         else f"{prefix}accessibilite/"
     output = output.replace('href="famnum:accessibilite"',
                             f'href="{get_relative_url(statement, page.url)}"')
+    output = leger.sans_sitemap_des_langues(output)
+    if language != DEFAULT_LANGUAGE:
+        output = leger.base_de_langue(output, language)  # its own search index
     return toc_sans_case(output)
 
 
@@ -400,6 +403,7 @@ def on_post_template(output: str, template_name: str, config: Any) -> str:
         return ""  # mkdocs writes nothing for an empty output
     homes = {lang: "/" if lang == DEFAULT_LANGUAGE else f"/{lang}/"
              for lang in ((_i18n(config) and _i18n(config).build_languages) or [])}
+    output = leger.sans_sitemap_des_langues(output)
     output = ALTERNATE_RE.sub(
         lambda m: f'href="{homes[m.group(2)]}index.html"{m.group(1)}'
         if m.group(2) in homes else m.group(0), output)
@@ -408,15 +412,20 @@ def on_post_template(output: str, template_name: str, config: Any) -> str:
 
 # --------------------------------------------------------------------------- PDFs
 
-@event_priority(-200)  # after mkdocs-static-i18n has built every language
+@event_priority(-200)  # after mkdocs-static-i18n has built every language, and the offline plugin
 def on_post_build(config: Any) -> None:
     i18n = _i18n(config)
     if i18n is not None and getattr(i18n, "building", False):
-        return  # a nested per-language build: the PDFs are made once, at the end
-    if not pdf_enabled():
+        return  # a nested per-language build: the whole site is finished once, at the end
+    site_dir = Path(config.site_dir)
+    langues = list((i18n and i18n.build_languages) or [DEFAULT_LANGUAGE])
+    documents = leger.index_par_langue(site_dir, langues, DEFAULT_LANGUAGE)
+    log.info("Index de recherche par langue : %s", documents)
+    if pdf_enabled():
+        cache = cache_pdf.dossier_par_defaut(Path(config.config_file_path).parent)
+        report = pdf.build_all(site_dir, _MENU_ORDER, cache=cache)
+        log.info("PDF : %d fichiers en %.1f s (%d inchangés, repris de %s)", len(report["fichiers"]),
+                 report["secondes"], len(report["repris"]), cache)
+    else:
         log.info("PDF non générés (FAMNUM_SANS_PDF=1)")
-        return
-    cache = cache_pdf.dossier_par_defaut(Path(config.config_file_path).parent)
-    report = pdf.build_all(Path(config.site_dir), _MENU_ORDER, cache=cache)
-    log.info("PDF : %d fichiers en %.1f s (%d inchangés, repris de %s)", len(report["fichiers"]),
-             report["secondes"], len(report["repris"]), cache)
+    log.info("%d fichiers texte précompressés (.gz, .br)", leger.precompresser(site_dir))

@@ -1,0 +1,170 @@
+"""A site light on a phone (issue 17), seen in Chromium with the real files (no stub of the search
+index or the sitemap, unlike the axe visit of conftest.py): weight of a first visit, no 404 and no
+console error on any page over HTTP and from file://, search per language, loaded on first use."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from .conftest import CAPTURES, CHROMIUM, CHROMIUM_ARGS, PHONE, pages_du_site
+
+pytestmark = pytest.mark.e2e
+
+LIMITE_ACCUEIL = 400_000  # bytes, uncompressed, first visit before search is used
+PAGES_PESEES = ("index.html", "tutoriels/premiers-pas/index.html", "evaluation/equipement.html")
+CONCURRENCE = 4
+
+
+async def _navigateur(pw):
+    browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    return browser, await browser.new_context(viewport=PHONE)
+
+
+async def _premiere_visite(base: str, chemin: str) -> dict:
+    """A first visit (empty cache) of one page: every response, its size, its status."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser, context = await _navigateur(pw)
+        page = await context.new_page()
+        reponses = []
+        page.on("response", lambda r: reponses.append(r))
+        await page.goto(base + chemin, wait_until="networkidle")
+        await page.wait_for_timeout(500)
+        tailles = {}
+        for reponse in reponses:
+            try:
+                tailles[reponse.url[len(base):]] = len(await reponse.body())
+            except Exception:  # noqa: BLE001 (a body the browser dropped: a redirect, a worker's)
+                tailles[reponse.url[len(base):]] = 0
+        await browser.close()
+    return {"octets": sum(tailles.values()), "requetes": len(tailles), "fichiers": tailles,
+            "statuts": {r.url[len(base):]: r.status for r in reponses}}
+
+
+@pytest.fixture(scope="module")
+def pesees(serveur) -> dict:
+    return {chemin: asyncio.run(_premiere_visite(serveur, chemin)) for chemin in PAGES_PESEES}
+
+
+def test_home_page_first_visit_is_under_400_kb(pesees):
+    CAPTURES.mkdir(parents=True, exist_ok=True)
+    resume = {chemin: {"octets": p["octets"], "requetes": p["requetes"]} for chemin, p in pesees.items()}
+    (CAPTURES / "poids.json").write_text(json.dumps(resume, indent=1), encoding="utf-8")
+    for chemin, p in resume.items():
+        print(f"première visite de {chemin} à 360×740 : {p['octets'] / 1000:.0f} Ko en {p['requetes']} requêtes")
+    accueil = pesees["index.html"]
+    assert accueil["octets"] < LIMITE_ACCUEIL, sorted(accueil["fichiers"].items(), key=lambda x: -x[1])[:8]
+
+
+def test_first_visit_loads_neither_search_index_nor_sitemap(pesees):
+    for chemin, p in pesees.items():
+        charges = [url for url in p["fichiers"] if "search_index" in url or "sitemap" in url]
+        assert not charges, (chemin, charges)
+        assert all(statut < 400 for statut in p["statuts"].values()), (chemin, p["statuts"])
+
+
+async def _visiter_tout(urls: list[str]) -> dict[str, list[str]]:
+    """Load every URL once; for each, the failed requests and the console errors."""
+    from playwright.async_api import async_playwright
+
+    problemes: dict[str, list[str]] = {}
+    file: asyncio.Queue[str] = asyncio.Queue()
+    for url in urls:
+        file.put_nowait(url)
+    async with async_playwright() as pw:
+        browser, context = await _navigateur(pw)
+
+        async def travailleur():
+            page = await context.new_page()
+            vus: list[str] = []
+            page.on("console", lambda m: vus.append(f"console : {m.text}") if m.type == "error" else None)
+            page.on("pageerror", lambda e: vus.append(f"erreur : {e}"))
+            # ERR_ABORTED: a load cut short by going to the next page, not a failure of the site.
+            page.on("requestfailed", lambda r: vus.append(f"échec : {r.url} {r.failure}")
+                    if "ERR_ABORTED" not in (r.failure or "") else None)
+            page.on("response", lambda r: vus.append(f"{r.status} : {r.url}") if r.status >= 400 else None)
+            while not file.empty():
+                url = file.get_nowait()
+                vus.clear()
+                await page.goto(url, wait_until="load")
+                await page.wait_for_timeout(50)
+                if vus:
+                    problemes[url] = list(vus)
+            await page.close()
+
+        await asyncio.gather(*(travailleur() for _ in range(CONCURRENCE)))
+        await browser.close()
+    return problemes
+
+
+@pytest.mark.parametrize("acces", ["http", "file"])
+def test_no_404_and_no_console_error_on_any_page(site, serveur, acces):
+    base = serveur if acces == "http" else site.resolve().as_uri() + "/"
+    chemins = [c for c in pages_du_site(site) if c != "404.html" or acces == "http"]
+    problemes = asyncio.run(_visiter_tout([base + chemin for chemin in chemins]))
+    assert not problemes, f"{len(problemes)} pages : " + json.dumps(dict(list(problemes.items())[:5]),
+                                                                    ensure_ascii=False, indent=1)
+
+
+async def _chercher(url: str, mot: str) -> dict:
+    """Open search on a page, type a word: which index was loaded, which results came."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser, context = await _navigateur(pw)
+        page = await context.new_page()
+        demandes: list[str] = []
+        page.on("request", lambda r: demandes.append(r.url))
+        await page.goto(url, wait_until="networkidle")
+        avant = [d for d in demandes if "search_index" in d]
+        await page.click('label.md-header__button[for="__search"]')
+        await page.wait_for_timeout(1500)  # the index arrives and the search worker reads it
+        await page.type("input.md-search__input", mot, delay=30)  # the theme reads key presses
+        await page.wait_for_selector(".md-search-result__item a", timeout=20_000)
+        liens = await page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+        await browser.close()
+    return {"avant": avant, "index": [d for d in demandes if "search_index" in d], "liens": liens}
+
+
+@pytest.mark.parametrize("acces", ["http", "file"])
+# Arabic words are not found by the theme's lunr search (nor were they with one index for every
+# language): the Arabic site is searched here with a Latin word of its pages.
+@pytest.mark.parametrize("langue,mot", [("", "ordinateur"), ("ar/", "Pronote")])
+def test_search_loads_its_language_index_when_first_used(site, serveur, acces, langue, mot):
+    base = serveur if acces == "http" else site.resolve().as_uri() + "/"
+    trouve = asyncio.run(_chercher(f"{base}{langue}index.html", mot))
+    assert trouve["avant"] == []
+    fichier = "search_index.json" if acces == "http" else "search_index.js"
+    assert trouve["index"] == [f"{base}{langue}search/{fichier}"]
+    assert trouve["liens"] and all(lien.startswith(base + langue) for lien in trouve["liens"]), trouve["liens"][:3]
+    for lien in trouve["liens"][:3]:
+        assert (site / lien[len(base):].split("#")[0].split("?")[0]).is_file(), lien
+
+
+def test_each_language_has_its_own_search_index(site):
+    francais = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert francais["config"]["lang"] == ["fr"]
+    assert not any(d["location"].startswith(("ar/", "tr/", "en/")) for d in francais["docs"])
+    for langue in ("ar", "tr", "en"):
+        index = json.loads((site / langue / "search" / "search_index.json").read_text(encoding="utf-8"))
+        assert index["config"]["lang"] == [langue] and index["docs"]
+        for doc in index["docs"]:
+            assert (site / langue / doc["location"].split("#")[0]).is_file() or doc["location"] == "", doc["location"]
+
+
+def test_each_text_file_has_its_gz_and_br(site):
+    import brotli
+    import gzip
+
+    from famnum.site import leger
+
+    fichiers = leger.fichiers_texte(site)
+    assert len(fichiers) > 200
+    for fichier in fichiers:
+        donnees = fichier.read_bytes()
+        assert gzip.decompress(fichier.with_name(fichier.name + ".gz").read_bytes()) == donnees, fichier
+        assert brotli.decompress(fichier.with_name(fichier.name + ".br").read_bytes()) == donnees, fichier
