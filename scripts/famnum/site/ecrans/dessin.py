@@ -1,7 +1,8 @@
 """Laying out one screen description as SVG text, for one language.
 
-Coordinates are those of a 360-wide drawing, the width of a phone: text of 14 units or more stays at
-least 12 px tall once the page scales the drawing to its column (about 328 px at 360 px). Text widths are
+Coordinates are those of a 360-wide drawing, the width of a phone: text of 15 units or more stays at
+least 12 px tall once the page scales the drawing into its step of the list (296 px wide on a 360 px
+screen, measured in Chromium). Text widths are
 estimated from the number of characters (wide on purpose), so that the layout is the same everywhere.
 """
 from __future__ import annotations
@@ -16,8 +17,8 @@ LARGEUR = 360
 MARGE = 38  # on the left, room for the badges
 MARGE_DROITE = 24
 ECART = 14
-TAILLE = 15  # on-screen labels
-TAILLE_GLOSE = 14  # their meaning in the page's language; notes
+TAILLE = 16  # on-screen labels
+TAILLE_GLOSE = 15  # their meaning in the page's language; notes
 TAILLE_TITRE = 18
 ENCRE = "#263238"
 BLEU = "#283593"
@@ -323,10 +324,10 @@ def poser_ligne(ligne: tuple[Element, ...], langue: str, x: float, y: float, l: 
 
 
 def place_pastille(boite: Boite, x_contenu: float) -> tuple[float, float]:
-    """In the margin for an item at the start of its line, on the outline's corner otherwise."""
-    if boite.x == x_contenu:
-        return boite.x - 19, boite.y + min(boite.h / 2, 20)
-    return max(boite.x - 5, 15), max(boite.y - 5, 15)
+    """In the margin for an item at the start of its line, otherwise astride the gap before it (where it
+    hides neither the item's words nor the labels above)."""
+    milieu = boite.y + min(boite.h / 2, 20)
+    return (boite.x - 19, milieu) if boite.x == x_contenu else (boite.x - 13, milieu)
 
 
 def pastille(numero: int, boite: Boite, centre: tuple[float, float]) -> str:
