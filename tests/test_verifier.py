@@ -216,10 +216,14 @@ def test_le_schema_est_compile_une_fois_avant_les_processus(coffre, territoire):
     assert "valide_vite" in vars(lecteur.schema)  # compiled in this process, inherited by every worker
 
 
-def test_la_garde_contre_les_fuites_se_construit_pendant_la_lecture(coffre, territoire):
-    d = dossier()
-    d["fiche"]["enfants"][0].update(prenom="Claude", nom="Bernard")  # also a school's name: public
-    coffre.enregistrer([d], "Recensement")
-    lecture = coffre.lire_tous(valeurs=True, garder=False)
-    assert lecture.aiguilles.chercher("Zéphirine… non : Anatole Quillembois, 06 39 98 73 51", "x.md")
-    assert not lecture.aiguilles.chercher("École maternelle Claude Bernard", "x.md")
+def test_les_processus_de_lecture_cherchent_les_fuites(coffre, territoire):
+    from famnum.fuites import Textes, noms_publics_du_territoire
+    from famnum.lecture import SEUIL_PARALLELE
+
+    lot = [dossier() for _ in range(SEUIL_PARALLELE)]
+    lot[0]["fiche"]["enfants"][0].update(prenom="Claude", nom="Bernard")  # also a school's name: public
+    coffre.enregistrer(lot, "Recensement")
+    textes = Textes([("a.md", "Anatole Quillembois, né le 02/09/2018"), ("b.md", "École maternelle Claude Bernard"),
+                     ("c.md", f"Dossier {lot[5]['id']}"), ("d.md", "né le 02/09/2018")], noms_publics_du_territoire(territoire))
+    fuites = coffre.lire_tous(processus=2, textes=textes, garder=False).fuites
+    assert [(f.fichier, f.nature) for f in fuites] == [("a.md", "date de naissance"), ("a.md", "nom"), ("c.md", "identifiant")]

@@ -50,7 +50,7 @@ class Lecture:
 
     dossiers: dict[str, dict] = field(default_factory=dict)
     rapport: Rapport = field(default_factory=Rapport)
-    aiguilles: object | None = None  # fuites.Aiguilles gathered while reading (lire_tous(valeurs=True))
+    fuites: list | None = None  # the leaks of personal values found while reading (lire_tous(textes=…))
     identifiants: set[str] = field(default_factory=set)  # read but not kept (garder=False)
     empreintes_valides: set[str] = field(default_factory=set)  # ciphertext hashes of valid dossiers (cache_validation)
     restes: dict[str, dict] | None = None  # erased families' remainders (restes.lire_tous) once read, for the evaluation
@@ -147,11 +147,12 @@ class Coffre:
                     continue
         return False
 
-    def lire_tous(self, valider: bool = True, processus: int | None = None, valeurs: bool = False,
+    def lire_tous(self, valider: bool = True, processus: int | None = None, textes=None,
                   garder: bool = True) -> Lecture:
+        """`textes` (fuites.Textes): search them for each dossier's personal values (`lecture.fuites`)."""
         from .lecture import lire_en_parallele
 
-        return lire_en_parallele(self, valider=valider, processus=processus, valeurs=valeurs, garder=garder)
+        return lire_en_parallele(self, valider=valider, processus=processus, textes=textes, garder=garder)
 
     # --- writing ---------------------------------------------------------------------------
 

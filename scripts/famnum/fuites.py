@@ -8,7 +8,6 @@ the same file.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,98 +117,123 @@ class Fuite:
     nature: str  # never the value itself: the report of a leak must not leak
 
 
-class Aiguilles:
-    """The personal values to look for, indexed for fast lookup as they are added.
+class Textes:
+    """The texts searched, indexed once for what they could reveal: the ids, e-mails, phone numbers (in
+    every writing) and dates they hold, their words and word pairs. Each family's values are then
+    looked up in it (`fuites`), a few dictionary lookups per value: the search costs the texts once,
+    plus little per family, and runs in the reading processes as well as here."""
 
-    Names and addresses are indexed by their first two words (a one-word value under (word,)): a
-    text's word pairs are each looked up once. Two words, not one: thousands of addresses begin with
-    « 12 », and a text's numbers would each be compared with all of them."""
+    def __init__(self, fichiers: list[tuple[str, str]], publics: set[str] | frozenset = frozenset()):
+        """`fichiers`: (name, text); `publics`: names of the reference tables (noms_publics), never a leak."""
+        self.noms = [nom for nom, _ in fichiers]
+        self.publics = set(publics)
+        self._fortes: dict[str, dict[str, set[int]]] = {"identifiant": {}, "courriel": {}, "telephone": {}}
+        self._dates: dict[str, set[int]] = {}
+        self._textes: list[str] = []  # each text normalised, between spaces: " mot mot … "
+        self._mots: list[set[str]] = []  # each text's words
+        self._paires: list[set[str]] = []  # each text's pairs of successive words, "mot mot"
+        for numero, (_, texte) in enumerate(fichiers):
+            self._indexer(numero, texte)
+        self._tous_mots: set[str] = set().union(*self._mots)
+        self._toutes_paires: set[str] = set().union(*self._paires)
+        self._memoire: dict[str, list[int]] = {}
+
+    def _indexer(self, numero: int, texte: str) -> None:
+        def noter(table: dict, valeur: str) -> None:
+            table.setdefault(valeur, set()).add(numero)
+
+        for identifiant in _ID.findall(texte):
+            noter(self._fortes["identifiant"], identifiant)
+        for courriel in _COURRIEL.findall(texte) if "@" in texte else ():
+            noter(self._fortes["courriel"], courriel.lower())
+        for brut in _TELEPHONE.findall(texte):
+            numero_tel = telephone_normalise(brut)
+            if numero_tel:
+                noter(self._fortes["telephone"], numero_tel)
+        for m in _DATE.finditer(texte):
+            noter(self._dates, f"{m[1]}-{m[2]}-{m[3]}" if m[1] else f"{m[6]}-{m[5]}-{m[4]}")
+        jetons = normaliser(texte).split()
+        self._textes.append(f" {' '.join(jetons)} ")
+        self._mots.append(set(jetons))
+        self._paires.append(set(map(" ".join, zip(jetons, jetons[1:]))))
+
+    def _fichiers_des_mots(self, valeur: str) -> list[int]:
+        """The texts where the words of `valeur` follow each other. Most values are in no text: one set
+        lookup says so; the texts are looked at one by one only for the others."""
+        mots = valeur.split()
+        if len(mots) == 1:
+            return [n for n, m in enumerate(self._mots) if valeur in m] if valeur in self._tous_mots else []
+        paire = f"{mots[0]} {mots[1]}"
+        if paire not in self._toutes_paires:
+            return []
+        if paire not in self._memoire:  # « 12 rue » begins thousands of addresses: its texts are listed once
+            self._memoire[paire] = [n for n, paires in enumerate(self._paires) if paire in paires]
+        cible = f" {valeur} "
+        return [n for n in self._memoire[paire] if len(mots) == 2 or cible in self._textes[n]]
+
+    def trouver(self, valeurs: list[tuple[str, str]]) -> list[tuple[int, str]]:
+        """(text number, nature) of each value of ONE family found in the texts. A date of birth counts only
+        in a text where another value of the same family is."""
+        trouvees: dict[int, set[str]] = {}
+        dates = []
+        for nature, valeur in valeurs:
+            if nature == "date_naissance":
+                dates.append(valeur)
+                continue
+            if not valeur or (nature == "nom" and valeur in self.publics):
+                continue
+            if nature in ("nom", "adresse"):
+                fichiers = self._fichiers_des_mots(valeur)
+            else:
+                fichiers = self._fortes.get(nature, {}).get(valeur, ())
+            for numero in fichiers:
+                trouvees.setdefault(numero, set()).add(nature)
+        for date_naissance in dates if trouvees else ():
+            for numero in self._dates.get(date_naissance, ()):
+                if numero in trouvees:
+                    trouvees[numero].add("date de naissance")
+        return [(numero, nature) for numero, natures in trouvees.items() for nature in natures]
+
+    def fuites(self, trouvees) -> list[Fuite]:
+        """The leaks of found (text number, nature) pairs, in the order of the texts, each nature once."""
+        return [Fuite(self.noms[numero], nature) for numero, nature in sorted(set(trouvees))]
+
+
+class Aiguilles:
+    """The personal values of a set of families, to look for in texts (Textes does the search)."""
 
     def __init__(self, publics: set[str] | frozenset = frozenset()):
-        self.fortes: dict[str, dict[str, set[int]]] = {"identifiant": {}, "courriel": {}, "telephone": {}}
-        self.dates: dict[str, set[int]] = {}
-        self._index: dict[str, dict[tuple, dict[tuple, set[int]]]] = {"nom": {}, "adresse": {}}
-        self._premiers_mots: dict[str, set[str]] = {"nom": set(), "adresse": set()}
-        self._publics = set(publics)  # names of the reference tables (noms_publics): never a needle
+        self.familles: list[list[tuple[str, str]]] = []
+        self.publics = set(publics)  # names of the reference tables (noms_publics): never a needle
 
     @classmethod
     def depuis_dossiers(cls, dossiers, schema: SchemaFamille, publics: set[str] | frozenset = frozenset()) -> Aiguilles:
         aiguilles = cls(publics)
         plan = plan_personnel(schema.champs("x-personnel"))
-        for numero, dossier in enumerate(dossiers):
-            aiguilles.ajouter_valeurs(numero, valeurs_personnelles(dossier, plan))
+        aiguilles.familles = [valeurs_personnelles(dossier, plan) for dossier in dossiers]
         return aiguilles
-
-    def ajouter_valeurs(self, famille: int, valeurs: list[tuple[str, str]]) -> None:
-        for nature, valeur in valeurs:
-            if nature == "date_naissance":
-                self.dates.setdefault(valeur, set()).add(famille)
-            elif not valeur:
-                continue
-            elif nature in self._index:
-                if nature == "nom" and valeur in self._publics:
-                    continue
-                mots = valeur.split()
-                self._index[nature].setdefault(tuple(mots[:2]), {}).setdefault(tuple(mots[2:]), set()).add(famille)
-                self._premiers_mots[nature].add(mots[0])
-            else:
-                self.fortes.setdefault(nature, {}).setdefault(valeur, set()).add(famille)
 
     def ignorer_noms_publics(self, texte_public: str) -> None:
         """A family may bear the name of a school ("Claude Bernard"): a name that appears in the
-        public reference tables cannot, alone, prove a leak (for names added before or after)."""
-        publics = noms_publics(texte_public)
-        self._publics |= publics
-        index = self._index["nom"]
-        for nom in publics:
-            mots = nom.split()
-            suites = index.get(tuple(mots[:2]))
-            if suites is not None:
-                suites.pop(tuple(mots[2:]), None)
+        public reference tables cannot, alone, prove a leak."""
+        self.publics |= noms_publics(texte_public)
 
     def __len__(self) -> int:
-        return (sum(len(v) for v in self.fortes.values()) + len(self.dates)
-                + sum(len(suites) for index in self._index.values() for suites in index.values()))
+        return sum(map(len, self.familles))
+
+    def chercher_dans(self, textes: Textes) -> list[Fuite]:
+        textes.publics |= self.publics
+        return textes.fuites(trouvee for valeurs in self.familles for trouvee in textes.trouver(valeurs))
 
     def chercher(self, texte: str, fichier: str) -> list[Fuite]:
-        trouvees: dict[str, set[int]] = defaultdict(set)
-        for identifiant in _ID.findall(texte):
-            trouvees["identifiant"] |= self.fortes["identifiant"].get(identifiant, set())
-        for courriel in _COURRIEL.findall(texte) if "@" in texte else ():
-            trouvees["courriel"] |= self.fortes["courriel"].get(courriel.lower(), set())
-        for brut in _TELEPHONE.findall(texte):
-            numero = telephone_normalise(brut)
-            if numero:
-                trouvees["telephone"] |= self.fortes["telephone"].get(numero, set())
-        jetons = normaliser(texte).split()
-        mots = set(jetons)
-        for nature, index in self._index.items():
-            presents = mots & self._premiers_mots[nature]
-            if not presents:  # most texts hold no family's first word at all: one set operation says so
-                continue
-            for debut, jeton in enumerate(jetons):
-                if jeton not in presents:
-                    continue
-                for cle in ((jeton,), tuple(jetons[debut:debut + 2])):
-                    for suite, familles in index.get(cle, {}).items():
-                        if not suite or tuple(jetons[debut + 2:debut + 2 + len(suite)]) == suite:
-                            trouvees[nature] |= familles
-        familles_fortes = set().union(*trouvees.values()) if trouvees else set()
-        for m in _DATE.finditer(texte):
-            iso = f"{m[1]}-{m[2]}-{m[3]}" if m[1] else f"{m[6]}-{m[5]}-{m[4]}"
-            if self.dates.get(iso, set()) & familles_fortes:
-                trouvees["date de naissance"] |= self.dates[iso]
-        return [Fuite(fichier, nature) for nature, familles in sorted(trouvees.items()) if familles]
+        return self.chercher_dans(Textes([(fichier, texte)]))
 
 
 def aiguilles_de_la_lecture(lecture, territoire) -> Aiguilles:
-    """The needles of a whole reading, less the public names of the territory's reference tables:
-    those the reading processes gathered (`lire_tous(valeurs=True)`), or else taken from its
-    dossiers. One recipe for `famnum verifier` and `famnum publier`."""
+    """The needles of a whole reading (its dossiers), less the public names of the territory's
+    reference tables: one recipe for `famnum verifier --depuis` and `famnum publier`."""
     from .schemas import SchemaFamille
 
-    if lecture.aiguilles is not None:
-        return lecture.aiguilles
     return Aiguilles.depuis_dossiers(lecture.dossiers.values(), SchemaFamille.charger(territoire.schema_famille),
                                      noms_publics_du_territoire(territoire))
 
@@ -224,12 +248,16 @@ def fichiers_texte(racine: Path, chemins: list[str] | None = None, exclure=()) -
             and not any(str(p.relative_to(racine)).startswith(e) for e in exclure)]
 
 
-def scanner(aiguilles: Aiguilles, racine: Path, fichiers: list[Path]) -> list[Fuite]:
-    fuites = []
+def lire_textes(racine: Path, fichiers: list[Path], publics: set[str] | frozenset = frozenset()) -> Textes:
+    """The text files, read (undecodable bytes ignored) and indexed; a file that cannot be read is skipped."""
+    lus = []
     for fichier in fichiers:
         try:
-            texte = fichier.read_text(encoding="utf-8", errors="ignore")
+            lus.append((str(fichier.relative_to(racine)), fichier.read_text(encoding="utf-8", errors="ignore")))
         except OSError:
             continue
-        fuites += aiguilles.chercher(texte, str(fichier.relative_to(racine)))
-    return fuites
+    return Textes(lus, publics)
+
+
+def scanner(aiguilles: Aiguilles, racine: Path, fichiers: list[Path]) -> list[Fuite]:
+    return aiguilles.chercher_dans(lire_textes(racine, fichiers))

@@ -23,10 +23,11 @@ _etat: dict = {}
 
 
 def _initialiser(cles: list[str], schema: SchemaFamille, referentiels: Referentiels, attendus: int, valider: bool,
-                 aujourd_hui: date, plan: dict | None = None, garder: bool = True,
-                 deja_valides: frozenset = frozenset()) -> None:
-    """`plan`: fuites.plan_personnel when the personal values are wanted. Arguments reach a forked
-    process without being copied: a schema compiled before the fork is compiled once for all."""
+                 aujourd_hui: date, textes=None, garder: bool = True, deja_valides: frozenset = frozenset()) -> None:
+    """`textes`: the fuites.Textes to search for each dossier's personal values. Arguments reach a forked
+    process without being copied: a schema compiled, texts indexed before the fork are so once for all."""
+    from .fuites import plan_personnel
+
     import pyrage
 
     _etat.update(
@@ -36,7 +37,8 @@ def _initialiser(cles: list[str], schema: SchemaFamille, referentiels: Referenti
         attendus=attendus,
         valider=valider,
         aujourd_hui=aujourd_hui,
-        plan=plan,
+        textes=textes,
+        plan=plan_personnel(schema.champs("x-personnel")) if textes is not None else None,
         garder=garder,
         deja_valides=deja_valides,
     )
@@ -47,10 +49,10 @@ def _initialiser_processus(*args) -> None:
     _initialiser(*args)
 
 
-def _lire_un(chemin: str) -> tuple[str, dict | str | tuple, list[Probleme], list | None, str | None, list[Probleme]]:
-    """(file, dossier (only its id without `garder`), problems, personal values, hash of the
-    ciphertext when the dossier is valid, what a census-only dossier still lacks); a file that does
-    not open as a dossier comes back as (file, ("illisible", why), [its problem], None, None, [])."""
+def _lire_un(chemin: str) -> tuple[str, dict | str | tuple, list[Probleme], list, str | None, list[Probleme]]:
+    """(file, dossier (only its id without `garder`), problems, its values found in the texts (text number,
+    nature), hash of the ciphertext when the dossier is valid, what a census-only dossier still lacks); a
+    file that does not open as a dossier comes back as (file, ("illisible", why), [its problem], [], None, [])."""
     with open(chemin, "rb") as f:
         return _examiner(os.path.basename(chemin), f.read())
 
@@ -64,7 +66,7 @@ def _examiner(fichier: str, chiffre: bytes) -> tuple:
     try:
         texte, dossier = vault.dechiffrer_texte_et_objet(chiffre, _etat["identites"], nom)
     except vault.FichierIllisible as e:
-        return nom, ("illisible", e.nature), [Probleme(nom, e.probleme, correction=e.correction)], None, None, []
+        return nom, ("illisible", e.nature), [Probleme(nom, e.probleme, correction=e.correction)], [], None, []
     problemes = []
     n = vault.nombre_destinataires(chiffre)
     if _etat["attendus"] is not None and n != _etat["attendus"]:  # None: destinataires.txt itself is unreadable
@@ -79,40 +81,36 @@ def _examiner(fichier: str, chiffre: bytes) -> tuple:
         if empreinte not in _etat["deja_valides"]:  # the same ciphertext was valid under the same rules
             problemes += valider_dossier(dossier, _etat["schema"], _etat["referentiels"], nom, _etat["aujourd_hui"], texte)
         avertissements = a_completer(dossier, _etat["schema"], nom)
-    valeurs = None if _etat["plan"] is None else valeurs_personnelles(dossier, _etat["plan"])
+    trouvees = [] if _etat["textes"] is None else _etat["textes"].trouver(valeurs_personnelles(dossier, _etat["plan"]))
     if not _etat["garder"]:
         dossier = dossier.get("id")  # the caller needs only the id: don't ship the dossier back
-    return nom, dossier, problemes, valeurs, None if problemes else empreinte, avertissements
+    return nom, dossier, problemes, trouvees, None if problemes else empreinte, avertissements
 
 
 def lire_en_parallele(coffre: Coffre, valider: bool = True, processus: int | None = None,
-                      valeurs: bool = False, garder: bool = True) -> Lecture:
-    """Every dossier, its problems, and (with `valeurs`) the leak guard's needles (`lecture.aiguilles`),
-    indexed as the workers send them while the others still decrypt.
+                      textes=None, garder: bool = True) -> Lecture:
+    """Every dossier, its problems, and (with `textes`, fuites.Textes) the leaks of their personal values
+    in these texts (`lecture.fuites`), searched by the processes as they read each dossier.
 
     With `garder=False` (a check that needs no dossier afterwards) only ids come back from the
     workers: sending 10,000 dossiers between processes costs more than validating them."""
-    from .fuites import Aiguilles, noms_publics_du_territoire, plan_personnel
-
     chemins = [str(c) for c in coffre.chemins()]
     contexte_, deja_valides = cache_validation.charger(coffre.territoire) if valider else ("", frozenset())
     schema = coffre.schema
     if valider and len(deja_valides) < len(chemins):
         _ = schema.valide_vite  # compiled once here, before the fork, rather than in every process
-    plan = plan_personnel(schema.champs("x-personnel")) if valeurs else None
     args = (texte_identite_pour_workers(coffre.identites), schema, coffre.referentiels,
-            coffre.nombre_destinataires(), valider, date.today(), plan, garder, deja_valides)
-    aiguilles = Aiguilles(noms_publics_du_territoire(coffre.territoire)) if valeurs else None
+            coffre.nombre_destinataires(), valider, date.today(), textes, garder, deja_valides)
     processus = processus or nombre_processus()
     gc.disable()  # the reading builds 100,000s of small objects and none is ever garbage
     try:
         if processus == 1 or len(chemins) < SEUIL_PARALLELE:
             _initialiser(*args)
-            lecture = _rassembler(map(_lire_un, chemins), aiguilles)
+            lecture = _rassembler(map(_lire_un, chemins), textes)
         else:
             with multiprocessing.get_context("fork").Pool(processus, initializer=_initialiser_processus, initargs=args) as pool:
                 taille = max(1, len(chemins) // (processus * 8))
-                lecture = _rassembler(pool.imap(_lire_un, chemins, chunksize=taille), aiguilles)
+                lecture = _rassembler(pool.imap(_lire_un, chemins, chunksize=taille), textes)
     finally:
         gc.enable()
     if valider and lecture.empreintes_valides != deja_valides:
@@ -131,14 +129,15 @@ def lire_contenus(coffre: Coffre, contenus: dict[str, bytes]) -> Lecture:
     return _rassembler(resultats, autres_ouverts=lambda: coffre.un_autre_s_ouvre(un))
 
 
-def _rassembler(resultats, aiguilles=None, autres_ouverts=lambda: False) -> Lecture:
+def _rassembler(resultats, textes=None, autres_ouverts=lambda: False) -> Lecture:
     """`autres_ouverts`: whether dossiers not among these open with my key (a file none of mine opens
     is then a stranger's, not a sign that my key was never added)."""
-    lecture = Lecture(aiguilles=aiguilles)
-    pas_pour_moi = []
+    lecture = Lecture()
+    pas_pour_moi, trouvees = [], []
     lus = 0
-    for nom, dossier, problemes, valeurs, empreinte, avertissements in resultats:
+    for nom, dossier, problemes, trouvees_ici, empreinte, avertissements in resultats:
         lus += 1
+        trouvees += trouvees_ici
         if isinstance(dossier, tuple):  # ("illisible", why)
             if dossier[1] == "autre_cle":
                 pas_pour_moi.append(nom)
@@ -161,9 +160,8 @@ def _rassembler(resultats, aiguilles=None, autres_ouverts=lambda: False) -> Lect
             lecture.dossiers[identifiant] = dossier
         else:
             lecture.identifiants.add(identifiant)
-        if aiguilles is not None and valeurs is not None:
-            aiguilles.ajouter_valeurs(lus, valeurs)
     lecture.rapport.compteurs["dossiers"] = lus
+    lecture.fuites = None if textes is None else textes.fuites(trouvees)
     # some dossiers open and these do not: encrypted to strangers' keys; none opens: my key was never added
     ouverts = lecture.dossiers or lecture.identifiants or (pas_pour_moi and autres_ouverts())
     illisible = vault.illisible_cle_etrangere if ouverts else vault.illisible_pas_pour_moi

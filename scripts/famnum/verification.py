@@ -97,12 +97,16 @@ def _problemes_familles(relatif: str, attendu: bool, entete: bytes | None) -> li
 def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = True, garder: bool = True):
     """The full check. Returns (report, reading) so that later steps reuse the decrypted dossiers
     (`garder=False` when nothing follows: the reading then keeps only the ids)."""
-    from .fuites import aiguilles_de_la_lecture, fichiers_texte, scanner
+    from .fuites import fichiers_texte, lire_textes, noms_publics_du_territoire
 
     territoire = coffre.territoire
     suivis = fichiers_du_depot(territoire)
     rapport = verifier_texte_clair(territoire, suivis, entetes=False)
-    lecture = coffre.lire_tous(valider=True, processus=processus, valeurs=chercher_fuites, garder=garder)
+    textes = None
+    if chercher_fuites:  # indexed before the processes start: each searches its dossiers' values in them
+        textes = lire_textes(territoire.racine, fichiers_texte(territoire.racine, suivis, exclure=("build/", "site/")),
+                             noms_publics_du_territoire(territoire))
+    lecture = coffre.lire_tous(valider=True, processus=processus, textes=textes, garder=garder)
     rapport.fusionner(lecture.rapport)
     lus = restes.verifier_contenus(territoire, coffre.identites, coffre.nombre_destinataires(), rapport)
     if garder:
@@ -113,10 +117,7 @@ def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = 
         rapport.avertir(Probleme("data/families/destinataires.txt", "une seule clé peut ouvrir les dossiers : "
                                  "si elle est perdue, tout est perdu",
                                  correction="ajoutez une clé de secours imprimée (« famnum cles ajouter … --role \"clé de secours\" »)"))
-    if chercher_fuites and (lecture.dossiers or lecture.identifiants):
-        aiguilles = aiguilles_de_la_lecture(lecture, territoire)
-        fichiers = fichiers_texte(territoire.racine, suivis, exclure=("build/", "site/"))
-        rapport.ajouter(*map(_probleme_fuite, scanner(aiguilles, territoire.racine, fichiers)))
+    rapport.ajouter(*map(_probleme_fuite, lecture.fuites or []))
     return rapport, lecture
 
 
@@ -201,18 +202,16 @@ def verifier_changements(territoire: Territoire, contenus: dict[str, bytes], cof
 
 
 def _verifier_avec_la_cle(coffre, dossiers: dict[str, bytes], textes: dict[str, str], rapport: Rapport) -> None:
-    from .fuites import EXTENSIONS_TEXTE, aiguilles_de_la_lecture
+    from .fuites import EXTENSIONS_TEXTE, Textes, noms_publics_du_territoire
     from .lecture import lire_contenus
 
     if dossiers:
         lecture = lire_contenus(coffre, dossiers)
         rapport.fusionner(lecture.rapport)
     a_fouiller = {r: t for r, t in textes.items() if Path(r).suffix.lower() in EXTENSIONS_TEXTE}
-    if a_fouiller:  # a changed text may hold any family's values: every dossier's are needed
-        aiguilles = aiguilles_de_la_lecture(coffre.lire_tous(valider=False, valeurs=True, garder=False), coffre.territoire)
-        for relatif, texte in a_fouiller.items():
-            for fuite in aiguilles.chercher(texte, relatif):
-                rapport.ajouter(_probleme_fuite(fuite))
+    if a_fouiller:  # a changed text may hold any family's values: every dossier is read (not validated again)
+        textes = Textes(list(a_fouiller.items()), noms_publics_du_territoire(coffre.territoire))
+        rapport.ajouter(*map(_probleme_fuite, coffre.lire_tous(valider=False, textes=textes, garder=False).fuites))
 
 
 def _probleme_fuite(fuite) -> Probleme:
