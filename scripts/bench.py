@@ -290,6 +290,7 @@ def attribution(dossiers: list[dict]) -> None:
 
     from famnum.attribution.commission import markdown_commission
     from famnum.attribution.grille import charger_grille
+    from famnum.attribution.parc import etat_du_parc
     from famnum.attribution.proposition import proposer
     from famnum.attribution.stock import charger_stock
 
@@ -297,7 +298,7 @@ def attribution(dossiers: list[dict]) -> None:
     referentiels = Referentiels.charger(territoire)
     par_id = {d["id"]: d for d in dossiers}
     debut = time.perf_counter()
-    grille, stock = charger_grille(territoire, set(referentiels.qpv)), charger_stock(territoire)
+    grille, stock = charger_grille(territoire, set(referentiels.qpv)), etat_du_parc(charger_stock(territoire), par_id)
     chargement = time.perf_counter() - debut
     debut = time.perf_counter()
     p = proposer(par_id, grille, referentiels, stock, lambda i: "P-" + i[2:], date(2025, 10, 15))

@@ -35,6 +35,7 @@ def annee_fictive(ref, jour: date = JOUR) -> tuple[list[dict], list[dict]]:
 
 def publier_annee_fictive(dossier: Path, ref=None, jour: date = JOUR, avec_stock: bool = True):
     """The year, controlled and written to `dossier`; returns (resultat, controle, dossiers, seances, stock)."""
+    from famnum.attribution.parc import etat_du_parc
     from famnum.attribution.stock import charger_stock
     from famnum.evaluation import calcul, definitions, paquet, secret
     from famnum.referentiels import Referentiels
@@ -46,7 +47,7 @@ def publier_annee_fictive(dossier: Path, ref=None, jour: date = JOUR, avec_stock
     dossiers, seances = annee_fictive(ref, jour)
     res = calcul.calculer({d["id"]: d for d in dossiers}, ref, schema, defs, seances, jour)
     controle = secret.controler(res.tableaux, defs.seuil, [p.code for p in res.periodes])
-    stock = charger_stock(Territoire(RACINE)) if avec_stock else None
+    stock = etat_du_parc(charger_stock(Territoire(RACINE)), {d["id"]: d for d in dossiers}) if avec_stock else None
     paquet.ecrire(dossier, paquet.fichiers(res, defs, controle, "Territoire fictif (données fictives)", stock=stock,
                                      fictif=True))
     return res, controle, dossiers, seances, stock

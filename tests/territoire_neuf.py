@@ -15,8 +15,8 @@ NB_APPAREILS = 6
 
 
 def stock() -> str:
-    lignes = ["inventaire,type,source,modele,numero_serie,etat"]
-    lignes += [f"VF-{i:04d},ordinateur_portable,achat,Portable 14 pouces,SN{i:06d},disponible" for i in range(1, NB_APPAREILS + 1)]
+    lignes = ["inventaire,type,source,modele,numero_serie,etat,etat_depuis"]
+    lignes += [f"VF-{i:04d},ordinateur_portable,achat,Portable 14 pouces,SN{i:06d},en_service," for i in range(1, NB_APPAREILS + 1)]
     return "\n".join(lignes) + "\n"
 
 

@@ -134,13 +134,28 @@ def test_un_stock_fautif_est_refuse(tmp_path):
     t = Territoire(tmp_path)
     t.referentiels.mkdir(parents=True)
     (t.referentiels / "materiels.csv").write_text(
-        "inventaire,type,source,modele,numero_serie,etat\nA-1,ordinateur_fixe,dsi,PC,S1,perdu\nA-1,tablette,dsi,PC,S1,disponible\n",
+        "inventaire,type,source,modele,numero_serie,etat,etat_depuis\nA-1,ordinateur_fixe,dsi,PC,S1,perdu,\n"
+        "A-1,tablette,dsi,PC,S1,en_service,12/03/2026\n",
         encoding="utf-8")
     with pytest.raises(StockInvalide) as erreur:
         charger_stock(t)
     texte = str(erreur.value)
     assert "valeur non permise « perdu »" in texte and "« tablette »" in texte
     assert "numéro d'inventaire en double « A-1 »" in texte and "numéro de série en double" in texte
+    assert "date illisible « 12/03/2026 »" in texte and "aaaa-mm-jj" in texte
+
+
+def test_un_stock_de_l_ancienne_forme_dit_la_commande_a_lancer(tmp_path):
+    """A file that still says who holds a device (« pret ») is refused with the migration to run."""
+    from famnum.erreurs import FamnumError
+
+    t = Territoire(tmp_path)
+    t.referentiels.mkdir(parents=True)
+    (t.referentiels / "materiels.csv").write_text(
+        "inventaire,type,source,modele,numero_serie,etat\nA-1,ordinateur_fixe,dsi,PC,S1,pret\n", encoding="utf-8")
+    with pytest.raises(FamnumError) as erreur:
+        charger_stock(t)
+    assert "materiels.csv" in str(erreur.value) and "famnum migrer" in str(erreur.value)
 
 
 def test_le_stock_du_modele_est_coherent():
@@ -384,8 +399,10 @@ def test_la_page_publique_est_faite_depuis_le_fichier_de_la_grille(tmp_path):
     assert "| Aucun ordinateur qui fonctionne au domicile | **9** |" in markdown_grille(charger_grille(changee))
 
 
-def test_livrer_met_le_stock_a_jour_et_refuse_un_appareil_deja_prete(petit_territoire):
+def test_livrer_ne_touche_que_le_dossier_et_refuse_un_appareil_deja_prete(petit_territoire):
     from pypdf import PdfReader
+
+    from famnum.attribution.parc import etat_du_parc
 
     coffre, lot = petit_territoire
     assert CliRunner().invoke(main, ["attribution", "commission", "--date", "15/10/2025"]).exit_code == 0
@@ -395,10 +412,11 @@ def test_livrer_met_le_stock_a_jour_et_refuse_un_appareil_deja_prete(petit_terri
     tag = accordee["journal"][-1]["details"]["reserves"][0]
     pas_encore = next(x for x in lot if x["id"] != accordee["id"])
 
+    stock_avant = (coffre.territoire.referentiels / "materiels.csv").read_bytes()
     resultat = CliRunner().invoke(main, ["livrer", accordee["id"], "--materiel", tag, "--lieu", "domicile", "--date", "20/10/2025"])
     assert resultat.exit_code == 0, resultat.output
-    assert f"{tag}," in (coffre.territoire.referentiels / "materiels.csv").read_text(encoding="utf-8")
-    ligne = next(a for a in charger_stock(coffre.territoire) if a.inventaire == tag)
+    assert (coffre.territoire.referentiels / "materiels.csv").read_bytes() == stock_avant  # the public file says nothing
+    ligne = next(a for a in etat_du_parc(charger_stock(coffre.territoire), coffre.lire_tous().dossiers) if a.inventaire == tag)
     assert ligne.etat == "pret"
     journal = coffre.lire(accordee["id"])["journal"]
     assert [e["type"] for e in journal[-2:]] == ["livraison", "convention"] and journal[-2]["details"]["numero_serie"] == ligne.numero_serie
@@ -437,30 +455,61 @@ def test_echeances_retards_et_loyers():
 
 
 def test_renouveler_puis_rendre_remet_en_stock():
-    from famnum.attribution.prets import prets_en_cours, renouveler, retour, verifier_stock
+    from famnum.attribution.parc import etat_du_parc, verifier_stock
+    from famnum.attribution.prets import prets_en_cours, renouveler, retour
 
     d = prete("P-1")
     d = renouveler(d, date(2026, 10, 1), 12, "référent")
     assert prets_en_cours(d)[0].fin == date(2027, 10, 20)
-    stock = [appareil("P-1", etat="pret"), appareil("P-2")]
+    stock = [appareil("P-1", etat="en_service"), appareil("P-2", etat="en_service")]
     assert verifier_stock({d["id"]: d}, stock, "materiels.csv") == []
-    rendu, apres = retour(d, stock, "p-1", "a_reparer", date(2026, 11, 2), "référent")
-    assert prets_en_cours(rendu) == [] and {a.inventaire: a.etat for a in apres}["P-1"] == "en_preparation"
+    assert [a.etat for a in etat_du_parc(stock, {d["id"]: d})] == ["pret", "disponible"]
+    rendu = retour(d, "p-1", "a_reparer", date(2026, 11, 2), "référent")
+    assert prets_en_cours(rendu) == []
+    assert [a.etat for a in etat_du_parc(stock, {d["id"]: rendu})] == ["en_preparation", "disponible"]
+    # repaired after its return (famnum stock etat P-1 en_service): available again
+    repare = [Appareil(**{**stock[0].__dict__, "etat_depuis": "2026-11-20"}), stock[1]]
+    assert etat_du_parc(repare, {d["id"]: rendu})[0].etat == "disponible"
     with pytest.raises(Exception, match="n'est pas chez la famille"):
-        retour(rendu, apres, "P-1", "bon", date(2026, 11, 3), "référent")
+        retour(rendu, "P-1", "bon", date(2026, 11, 3), "référent")
     with pytest.raises(Exception, match="rien à renouveler"):
         renouveler(prete("F-1", fin=None, type_="don"), date(2026, 10, 1), 12, "référent")
 
 
 def test_la_verification_du_stock_trouve_chaque_incoherence():
-    from famnum.attribution.prets import verifier_stock
+    from famnum.attribution.parc import verifier_stock
 
     a, b = prete("P-1"), prete("P-1")
-    c = prete("X-9")
-    stock = [appareil("P-1", etat="disponible"), appareil("P-2", etat="pret")]
-    messages = " | ".join(p.message for p in verifier_stock({d["id"]: d for d in (a, b, c)}, stock, "materiels.csv"))
-    assert "livré à 2 familles" in messages and "absent du stock" in messages
-    assert "noté « disponible »" in messages and "P-2 est noté « pret » mais aucune famille" in messages
+    c, d = prete("X-9"), prete("P-2")
+    stock = [appareil("P-1", etat="en_service"), appareil("P-2", etat="reforme")]
+    messages = " | ".join(p.message for p in verifier_stock({x["id"]: x for x in (a, b, c, d)}, stock, "materiels.csv"))
+    assert "P-1 est livré à 2 familles" in messages and "X-9 est chez une famille mais absent du stock" in messages
+    assert "P-2 est chez une famille mais noté « reforme »" in messages
+    assert all(x["id"] not in messages for x in (a, b, c, d))
+
+
+def test_un_appareil_donne_sort_du_parc_et_seul_un_don_le_peut(coffre):
+    """A gift is the family's: the public file may take it out of the park (« reforme »), which stays
+    consistent and lets the dossier be erased; a loan may not leave the park while the family has it."""
+    from famnum.attribution.parc import etat_du_parc, exiger_parc_rendu, verifier_stock
+    from famnum.erreurs import FamnumError
+
+    don, pret = prete("P-1", fin=None, type_="don"), prete("P-2")
+    dossiers = {don["id"]: don, pret["id"]: pret}
+    stock = [appareil("P-1", etat="reforme"), appareil("P-2", etat="reforme")]
+    assert [a.etat for a in etat_du_parc(stock, dossiers)] == ["reforme", "pret"]
+    assert [p.valeur for p in verifier_stock(dossiers, stock, "materiels.csv")] == ["P-2"]
+    (coffre.territoire.referentiels / "materiels.csv").write_text(
+        "inventaire,type,source,modele,numero_serie,etat,etat_depuis\n"
+        "P-1,ordinateur_portable,achat,,SP-1,en_service,\nP-2,ordinateur_portable,achat,,SP-2,en_service,\n", encoding="utf-8")
+    with pytest.raises(FamnumError, match="famnum stock etat P-1 reforme"):
+        exiger_parc_rendu(coffre, {don["id"]: don})
+    with pytest.raises(FamnumError, match="famnum prets retour .* --materiel P-2"):
+        exiger_parc_rendu(coffre, {pret["id"]: pret})
+    (coffre.territoire.referentiels / "materiels.csv").write_text(
+        "inventaire,type,source,modele,numero_serie,etat,etat_depuis\n"
+        "P-1,ordinateur_portable,achat,,SP-1,reforme,2026-11-20\n", encoding="utf-8")
+    exiger_parc_rendu(coffre, {don["id"]: don})  # out of the park: the erasure may go on
 
 
 def test_la_garde_refuse_un_dossier_de_commission_qui_contiendrait_un_nom(petit_territoire):

@@ -1,5 +1,6 @@
-"""stock.csv: the devices the PRE holds, by type and state, on a hand-built materiels.csv with known answers;
-never a device lent to a family. And the euro amounts the disclosure control hides (montants_masques)."""
+"""stock.csv: the devices the PRE holds, by type and state, on a hand-built materiels.csv and dossiers with
+known answers (who holds a device is read in the dossiers, never in the public file); never a device lent
+to a family. And the euro amounts the disclosure control hides (montants_masques)."""
 from __future__ import annotations
 
 import copy
@@ -7,29 +8,47 @@ import csv
 import json
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 
+from famnum.attribution.parc import etat_du_parc
 from famnum.attribution.stock import charger_stock
 from famnum.evaluation import paquet, secret
+from famnum.dossiers import evenement
 from famnum.workspace import Territoire
+
+from fabrique import dossier
 
 from test_evaluation_indicateurs import demo_publiee, defs, ref, schema  # noqa: F401  (shared fixtures)
 
-MATERIELS = """inventaire,type,source,modele,numero_serie,etat
-P-1,ordinateur_portable,achat,Portable A,S1,disponible
-P-2,ordinateur_portable,achat,Portable A,S2,disponible
-P-3,ordinateur_portable,donateur,"Portable B, 14 pouces",S3,disponible
-P-4,ordinateur_portable,achat,Portable A,S4,pret
-F-1,ordinateur_fixe,dsi,Fixe,S5,en_preparation
-F-2,ordinateur_fixe,dsi,Fixe,S6,en_preparation
-F-3,ordinateur_fixe,dsi,Fixe,S7,hors_service
-I-1,imprimante,achat,Imprimante,S8,reforme
-I-2,imprimante,achat,Imprimante,S9,pret
-I-3,imprimante,achat,Imprimante,S10,pret
+MATERIELS = """inventaire,type,source,modele,numero_serie,etat,etat_depuis
+P-1,ordinateur_portable,achat,Portable A,S1,en_service,
+P-2,ordinateur_portable,achat,Portable A,S2,en_service,
+P-3,ordinateur_portable,donateur,"Portable B, 14 pouces",S3,en_service,
+P-4,ordinateur_portable,achat,Portable A,S4,en_service,
+F-1,ordinateur_fixe,dsi,Fixe,S5,en_preparation,
+F-2,ordinateur_fixe,dsi,Fixe,S6,en_service,2026-01-05
+F-3,ordinateur_fixe,dsi,Fixe,S7,hors_service,
+I-1,imprimante,achat,Imprimante,S8,reforme,
+I-2,imprimante,achat,Imprimante,S9,en_service,
+I-3,imprimante,achat,Imprimante,S10,en_service,
 """
 
-# Counted by hand from MATERIELS: the 3 devices lent (pret) are nowhere.
+
+def livre(*tags: str, rendu: tuple[str, str, str] | None = None) -> dict:
+    """A dossier that received these devices (and gave one back, if `rendu` = (tag, date, state))."""
+    d = dossier()
+    d["journal"] += [evenement("livraison", "référent", date(2025, 11, 3), {"materiel": t, "lieu": "domicile"}) for t in tags]
+    if rendu:
+        d["journal"].append(evenement("retour", "référent", date.fromisoformat(rendu[1]), {"materiel": rendu[0], "etat": rendu[2]}))
+    return d
+
+
+# The dossiers: P-4, I-2 and I-3 with families; F-2 came back to repair after it was last set in service.
+DOSSIERS = [livre("P-4", "I-2"), livre("I-3"), livre("F-2", rendu=("F-2", "2026-02-10", "a_reparer"))]
+
+# Counted by hand from MATERIELS and DOSSIERS: the 3 devices lent (pret) are nowhere.
 ATTENDU = {
     ("ordinateur_portable", "disponible"): 3, ("ordinateur_portable", "en_preparation"): 0,
     ("ordinateur_portable", "hors_service"): 0, ("ordinateur_portable", "reforme"): 0, ("ordinateur_portable", "ensemble"): 3,
@@ -46,7 +65,7 @@ ATTENDU = {
 def stock(tmp_path):
     (tmp_path / "data" / "referentiels").mkdir(parents=True)
     (tmp_path / "data" / "referentiels" / "materiels.csv").write_text(MATERIELS, encoding="utf-8")
-    return charger_stock(Territoire(tmp_path))
+    return etat_du_parc(charger_stock(Territoire(tmp_path)), {d["id"]: d for d in DOSSIERS})
 
 
 @pytest.fixture
@@ -92,7 +111,7 @@ def test_sans_stock_le_paquet_garde_ses_fichiers(demo_publiee):  # noqa: F811
 def test_un_stock_invalide_est_refuse_en_francais(tmp_path):
     (tmp_path / "data" / "referentiels").mkdir(parents=True)
     (tmp_path / "data" / "referentiels" / "materiels.csv").write_text(
-        MATERIELS.replace("S10,pret", "S10,perdu"), encoding="utf-8")
+        MATERIELS.replace("S10,en_service", "S10,perdu"), encoding="utf-8")
     with pytest.raises(Exception) as erreur:
         charger_stock(Territoire(tmp_path))
     assert "materiels.csv" in str(erreur.value) and "perdu" in str(erreur.value)
@@ -106,7 +125,7 @@ def test_publier_ecrit_le_stock_du_territoire(coffre, territoire):
     _familles(coffre)
     publier(aujourd_hui=AU, construire_site=_site_qui_recopie())
     publies = list(csv.DictReader(open(territoire.public / "stock.csv", encoding="utf-8")))
-    detenus = [a for a in charger_stock(territoire) if a.etat != "pret"]
+    detenus = [a for a in etat_du_parc(charger_stock(territoire), coffre.lire_tous().dossiers) if a.etat != "pret"]
     assert int(next(l for l in publies if l["type"] == l["etat"] == "ensemble")["appareils"]) == len(detenus)
     assert (territoire.racine / "site" / "evaluation" / "donnees" / "stock.csv").is_file()
 

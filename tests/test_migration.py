@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 from click.testing import CliRunner
@@ -94,4 +95,48 @@ def test_la_commande_essai_puis_oui(coffre, territoire):
     assert "Rien n'a été changé" in refus.output and not (territoire.racine / "data/conservation.yaml").exists()
     fait = runner.invoke(main, ["migrer", "--oui"])
     assert fait.exit_code == 0 and "mises à jour en un commit" in fait.output, fait.output
+    assert "déjà celles de famnum" in runner.invoke(main, ["migrer"]).output
+
+
+def test_un_stock_qui_dit_encore_qui_a_quel_appareil_est_migre_en_un_commit(coffre, territoire):
+    """A stock file of the old form (« pret », « disponible », no etat_depuis): every stock command
+    names `famnum migrer`, which writes « en_service » in their place in one commit, names the device
+    noted lent that no dossier places with a family, and the park is then read in the dossiers."""
+    import csv
+    from datetime import date
+
+    from famnum.dossiers import evenement
+
+    chemin = territoire.referentiels / "materiels.csv"
+    lignes = list(csv.DictReader(chemin.open(encoding="utf-8")))
+    portables = [l for l in lignes if l["type"] == "ordinateur_portable" and l["etat"] == "en_service"]
+    prete, orpheline = portables[0]["inventaire"], portables[1]["inventaire"]
+    d = dossier()
+    d["journal"].append(evenement("livraison", "référent PRE", date(2025, 11, 3), {"materiel": prete, "lieu": "domicile"}))
+    coffre.enregistrer([d], "Livraison de test")
+    ancien = ["inventaire,type,source,modele,numero_serie,etat"]
+    for l in lignes:
+        etat = "pret" if l["inventaire"] in (prete, orpheline) else {"en_service": "disponible"}.get(l["etat"], l["etat"])
+        ancien.append(",".join(f'"{l[c]}"' if "," in l[c] else l[c] for c in ("inventaire", "type", "source", "modele", "numero_serie")) + "," + etat)
+    chemin.write_text("\n".join(ancien) + "\n", encoding="utf-8")
+    import git
+    depot = git.Repo(territoire.racine)
+    depot.git.add("data")
+    depot.git.commit("-q", "-m", "Stock d'une ancienne version")
+    avant = git_log(territoire.racine)
+
+    runner = CliRunner()
+    refus = runner.invoke(main, ["stock"])
+    assert refus.exit_code == 1 and "ancienne forme" in refus.output and "famnum migrer" in refus.output
+    assert "Traceback" not in refus.output
+    fait = runner.invoke(main, ["migrer", "--oui"])
+    assert fait.exit_code == 0, fait.output
+    assert "deviennent « en_service »" in fait.output
+    assert f"l'appareil {orpheline} était noté « pret »" in fait.output and prete not in fait.output.split("Attention", 1)[-1]
+    assert git_log(territoire.racine).startswith("Mise à jour des règles de famnum (stock sans les prêts)\n\n" + avant)
+    texte = chemin.read_text(encoding="utf-8")
+    assert ",pret" not in texte and ",disponible" not in texte and texte.startswith("inventaire,type,source,modele,numero_serie,etat,etat_depuis\n")
+    parc = runner.invoke(main, ["stock", "--appareils"]).output
+    assert re.search(rf"^{prete}\s.*chez une famille$", parc, flags=re.M)
+    assert re.search(rf"^{orpheline}\s.*disponible$", parc, flags=re.M)
     assert "déjà celles de famnum" in runner.invoke(main, ["migrer"]).output

@@ -113,7 +113,7 @@ def territoire_vierge(machine_neuve, tmp_path):
 def test_un_nouveau_territoire_n_herite_pas_du_mans(machine_neuve, tmp_path):
     racine, sortie = territoire_vierge(machine_neuve, tmp_path)
     referentiels = racine / "data" / "referentiels"
-    assert (referentiels / "materiels.csv").read_text().splitlines() == ["inventaire,type,source,modele,numero_serie,etat"]
+    assert (referentiels / "materiels.csv").read_text().splitlines() == ["inventaire,type,source,modele,numero_serie,etat,etat_depuis"]
     assert len((referentiels / "etablissements.csv").read_text().splitlines()) == 1
     assert [l.split(",")[0] for l in (referentiels / "qpv.csv").read_text().splitlines()[1:]] == ["hors-qpv"]
     grille = (racine / "data" / "attribution.yaml").read_text()

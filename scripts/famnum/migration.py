@@ -8,6 +8,10 @@ commands that rely on the new ones fail. Two kinds of files, treated differently
   reference tables pass the new package: a territory never holds a dossier its own rules refuse;
 - the territory's own choices (grid, retention, indicators, reference tables, site): never
   overwritten; copied only when missing, and listed when they differ, for a person to compare.
+  One exception, a change of form and not of choice: a stock file that still holds loan states
+  (« disponible », « pret ») gets « en_service » in their place, since who holds which device is read
+  in the dossiers now (attribution/parc.py); a device noted « pret » that no dossier places with a
+  family is named in a warning.
 Everything in one commit; nothing written when a check fails.
 """
 from __future__ import annotations
@@ -20,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 
-from .erreurs import FamnumError, Rapport
+from .erreurs import FamnumError, Probleme, Rapport
 from .territoire import modele
 
 REGLES_DE_FAMNUM = ("data/schemas", "data/datapackage.yaml")
@@ -35,10 +39,11 @@ class Plan:
     ajoutes: list[str] = field(default_factory=list)     # missing in the territory: copied
     differents: list[str] = field(default_factory=list)  # the territory's own, different: to compare by hand
     rapport: Rapport = field(default_factory=Rapport)    # dossiers or tables the new rules refuse
+    stock: bytes | None = None  # the stock file in its new form, when it still held loan states
 
     @property
     def a_faire(self) -> bool:
-        return bool(self.remplaces or self.ajoutes)
+        return bool(self.remplaces or self.ajoutes or self.stock is not None)
 
 
 def _fichiers(racine: Path, relatif: str) -> list[str]:
@@ -61,7 +66,36 @@ def comparer(territoire_racine: Path, source: Path | None = None) -> Plan:
                         plan.ajoutes.append(fichier)
                 elif not filecmp.cmp(source / fichier, cible, shallow=False):
                     (plan.remplaces if regles else plan.differents).append(fichier)
+    plan.stock = stock_sans_prets(territoire_racine)
     return plan
+
+
+def stock_sans_prets(racine: Path) -> bytes | None:
+    """The stock file with « en_service » for the old loan states; None when it has none (or no file)."""
+    from .attribution.stock import ancienne_forme, lire_lignes, nouvelle_forme, texte_stock
+    from .workspace import Territoire
+
+    try:
+        appareils = lire_lignes(Territoire(racine))
+    except FamnumError:
+        return None  # no stock file, or not even its columns: every stock command explains it
+    return texte_stock(nouvelle_forme(appareils)) if ancienne_forme(appareils) else None
+
+
+def avertir_prets_orphelins(coffre, dossiers: dict[str, dict], rapport: Rapport) -> None:
+    """A device the old file said was lent, that no dossier places with a family, becomes available."""
+    from .attribution.parc import detenteurs
+    from .attribution.stock import chemin_stock, lire_lignes
+
+    tenus = detenteurs(dossiers)
+    for a in lire_lignes(coffre.territoire):
+        if a.etat == "pret" and a.inventaire not in tenus:
+            rapport.avertir(Probleme(
+                coffre.territoire.relatif(chemin_stock(coffre.territoire)),
+                f"l'appareil {a.inventaire} était noté « pret » mais aucun dossier ne dit qu'une famille l'a : "
+                "il devient disponible", "etat", a.inventaire,
+                "si une famille l'a, enregistrez sa livraison (famnum livrer) ; s'il est perdu : "
+                f"famnum stock etat {a.inventaire} reforme"))
 
 
 def verifier_sous_les_nouvelles_regles(coffre, plan: Plan, source: Path | None = None) -> None:
@@ -87,6 +121,9 @@ def verifier_sous_les_nouvelles_regles(coffre, plan: Plan, source: Path | None =
         # the territory's reference tables, checked against the new descriptor (only public files here)
         base = Path(dossier)
         shutil.copytree(coffre.territoire.referentiels, base / "referentiels")
+        if plan.stock is not None:
+            (base / "referentiels" / "materiels.csv").write_bytes(plan.stock)
+            avertir_prets_orphelins(coffre, lecture.dossiers, plan.rapport)
         plan.rapport.ajouter(*valider_paquet(descripteur, tables, base))
 
 
@@ -99,7 +136,14 @@ def appliquer(coffre, plan: Plan, source: Path | None = None) -> str:
     source = source or modele()
     racine = coffre.territoire.racine
     fichiers = plan.remplaces + plan.ajoutes
-    return ecriture.enregistrer(racine, [(racine / f, (source / f).read_bytes()) for f in fichiers],
-                                f"Mise à jour des règles de famnum ({len(plan.remplaces)} remplacé(s), "
-                                f"{len(plan.ajoutes)} ajouté(s))", propres=("data", "mkdocs.yml"))
+    ecritures = [(racine / f, (source / f).read_bytes()) for f in fichiers]
+    if plan.stock is not None:
+        ecritures.append((racine / "data" / "referentiels" / "materiels.csv", plan.stock))
+    return ecriture.enregistrer(racine, ecritures, f"Mise à jour des règles de famnum ({resume(plan)})",
+                                propres=("data", "mkdocs.yml"))
+
+
+def resume(plan: Plan) -> str:
+    parties = [f"{len(plan.remplaces)} remplacé(s)", f"{len(plan.ajoutes)} ajouté(s)"] if plan.remplaces or plan.ajoutes else []
+    return ", ".join(parties + (["stock sans les prêts"] if plan.stock is not None else []))
 

@@ -197,11 +197,13 @@ def effacer(coffre: Coffre, dossiers: dict[str, dict], motif: str, jour: date | 
     """Removes the dossiers, writes each one's checked anonymous remainder (encrypted, under a random
     name) and a register row (date, reason), in one commit. Every remainder is built and checked
     before anything is written."""
+    from .attribution.parc import exiger_parc_rendu
     from .evaluation import definitions
 
     if motif not in MOTIFS:
         raise FamnumError(f"Motif d'effacement inconnu « {motif} » ({', '.join(MOTIFS)}).")
     jour = jour or date.today()
+    exiger_parc_rendu(coffre, dossiers)
     defs = definitions.charger(coffre.territoire.racine)
     ecritures, pris = [], set()
     for dossier in dossiers.values():

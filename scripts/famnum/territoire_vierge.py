@@ -14,7 +14,7 @@ A_COMPLETER = "À compléter"
 NOM_DU_MODELE = "Le Mans"  # the demo territory's name, still written in pages a territory must adapt
 EXEMPLE_QPV = "bellevue-carnac,Bellevue – Carnac,"
 EXEMPLE_ETABLISSEMENT = "gs-albert-camus,Groupe scolaire Albert Camus,groupe_scolaire,primaire,bellevue-carnac,8,complet"
-EXEMPLE_MATERIEL = "DSI-0001,ordinateur_fixe,dsi,PC de bureau reconditionné,CZC205BF2E,disponible"
+EXEMPLE_MATERIEL = "DSI-0001,ordinateur_fixe,dsi,PC de bureau reconditionné,CZC205BF2E,en_service,"
 HORS_QPV = "hors-qpv,Hors QPV,Familles suivies hors des quartiers prioritaires"
 
 
@@ -96,7 +96,8 @@ def _referentiels_vides(racine: Path) -> list[Probleme]:
     if not _lignes(dossier / "materiels.csv"):
         problemes.append(Probleme("data/referentiels/materiels.csv", "stock vide", "",
                                   correction="une ligne par appareil que le PRE détient (inventaire,type,source,modele,"
-                                             f"numero_serie,etat), par exemple : {EXEMPLE_MATERIEL} ; sans aucun "
+                                             f"numero_serie,etat,etat_depuis ; etat : en_service, en_preparation, hors_service ou reforme, jamais "
+                                             f"qui l'a), par exemple : {EXEMPLE_MATERIEL} ; sans aucun "
                                              "appareil, tout le matériel sera acheté sur le budget"))
     return problemes
 

@@ -34,22 +34,27 @@ def attribution_demo(coffre, lecture, dire: Callable[[str], None]) -> None:
     coffre.enregistrer(dossiers, "Décisions fictives de la commission d'attribution")
     dire(f"Commission simulée du {jour.strftime('%d/%m/%Y')} : {len(dossiers)} décision(s) commitée(s) (données fictives).")
     lettres_demo(coffre, seance.grille, dossiers, jour, dire)
-    livrer_demo(coffre, seance.grille, dossiers, min(date.today(), jour + timedelta(days=5)), dire)
+    tous = {**lecture.dossiers, **{d["id"]: d for d in dossiers}}
+    livrer_demo(coffre, seance.grille, dossiers, tous, min(date.today(), jour + timedelta(days=5)), dire)
 
 
-def livrer_demo(coffre, grille, decides: list[dict], jour: date, dire: Callable[[str], None], nombre: int = 3) -> None:
-    """A few deliveries of the devices the commission set aside, each with its convention PDF."""
+def livrer_demo(coffre, grille, decides: list[dict], tous: dict[str, dict], jour: date, dire: Callable[[str], None],
+                nombre: int = 3) -> None:
+    """A few deliveries of the devices the commission set aside, each with its convention PDF; `tous`,
+    every dossier, tells which devices are free (parc.py), and follows each delivery."""
     from .livraison import ecrire_convention, enregistrer_livraison, preparer_livraison
+    from .parc import etat_du_parc
     from .stock import charger_stock
 
-    livrees = 0
+    livrees, publics = 0, charger_stock(coffre.territoire)
     for dossier in decides:
         details = dossier["journal"][-1]["details"]
         if livrees == nombre or details["avis"] != "accorde" or not details.get("reserves"):
             continue
-        livraison = preparer_livraison(dossier, charger_stock(coffre.territoire), details["reserves"][0], grille, jour,
+        livraison = preparer_livraison(dossier, etat_du_parc(publics, tous), details["reserves"][0], grille, jour,
                                        "référent de parcours PRE", "domicile", "technicien DSI")
         enregistrer_livraison(coffre, livraison)
+        tous[dossier["id"]] = livraison.dossier
         ecrire_convention(livraison, grille, coffre.territoire, coffre.territoire.racine / "content" / "programme" / "charte.md",
                           fictif=True)
         livrees += 1

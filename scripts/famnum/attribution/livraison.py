@@ -1,12 +1,11 @@
-"""`famnum livrer`: a granted device handed over (at home or at a distribution), the stock updated
-(the device is now with one family, never two places), the `livraison` and `convention` events,
-all in one commit; then the personalised convention, the charter and the accompaniment plan as a
-PDF in build/private/ (it names the family: private, never published)."""
+"""`famnum livrer`: a granted device handed over (at home or at a distribution): the `livraison` and
+`convention` events in the family's dossier, one commit of that dossier alone (the public stock
+file is not touched: the device is lent because the dossier says so, parc.py); then the
+personalised convention, the charter and the accompaniment plan as a PDF in build/private/ (it
+names the family: private, never published)."""
 from __future__ import annotations
 
 import copy
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,7 +14,7 @@ from ..dossiers import Coffre, evenement
 from ..erreurs import FamnumError
 from ..formats import ajouter_mois, euros
 from .grille import Grille
-from .stock import COLONNES, Appareil, chemin_stock
+from .stock import Appareil
 
 CONVENTIONS = {"don": "don", "pret": "pret", "location": "location", "location_aidee": "location"}
 TITRES = {"don": "Convention de don", "pret": "Convention de prêt", "location": "Convention de location"}
@@ -26,7 +25,6 @@ class Livraison:
     dossier: dict
     appareil: Appareil
     convention: dict
-    stock: list[Appareil]
 
 
 def decision_accordee(dossier: dict) -> dict:
@@ -37,11 +35,12 @@ def decision_accordee(dossier: dict) -> dict:
     return decisions[-1]["details"]
 
 
-def preparer_livraison(dossier: dict, stock: list[Appareil], inventaire: str, grille: Grille, jour: date, par: str,
+def preparer_livraison(dossier: dict, parc: list[Appareil], inventaire: str, grille: Grille, jour: date, par: str,
                        lieu: str, installe_par: str = "") -> Livraison:
-    """Checks everything and returns the new dossier and stock; writes nothing."""
+    """Checks everything and returns the new dossier; writes nothing. `parc`: the stock with each
+    device's state read in the dossiers (parc.etat_du_parc)."""
     details = decision_accordee(dossier)
-    par_tag = {a.inventaire: a for a in stock}
+    par_tag = {a.inventaire: a for a in parc}
     appareil = par_tag.get(inventaire.strip().upper())
     if appareil is None:
         raise FamnumError(f"Numéro d'inventaire inconnu « {inventaire} » dans data/referentiels/materiels.csv.\n"
@@ -79,26 +78,12 @@ def preparer_livraison(dossier: dict, stock: list[Appareil], inventaire: str, gr
         livraison["installe_par"] = installe_par
     nouveau = copy.deepcopy(dossier)
     nouveau["journal"] += [evenement("livraison", par, jour, livraison), evenement("convention", par, jour, convention)]
-    apres = [Appareil(**{**a.__dict__, "etat": "pret"}) if a.inventaire == appareil.inventaire else a for a in stock]
-    return Livraison(nouveau, appareil, convention, apres)
-
-
-def texte_stock(stock: list[Appareil]) -> bytes:
-    sortie = io.StringIO()
-    ecrivain = csv.writer(sortie, lineterminator="\n")
-    ecrivain.writerow(COLONNES)
-    ecrivain.writerows([getattr(a, c) for c in COLONNES] for a in stock)
-    return sortie.getvalue().encode("utf-8")
-
-
-def enregistrer_avec_stock(coffre: Coffre, dossier: dict, stock: list[Appareil], action: str) -> str:
-    """One dossier and the stock file written together, in one commit (nothing if the dossier is invalid)."""
-    return coffre.enregistrer_avec([dossier], f"{action} (1 dossier)",
-                                   [(chemin_stock(coffre.territoire), texte_stock(stock))])
+    return Livraison(nouveau, appareil, convention)
 
 
 def enregistrer_livraison(coffre: Coffre, livraison: Livraison) -> str:
-    return enregistrer_avec_stock(coffre, livraison.dossier, livraison.stock, "Livraison de matériel et convention")
+    """The family's dossier alone, in one commit: no public file names the device it received."""
+    return coffre.enregistrer([livraison.dossier], "Livraison de matériel et convention")
 
 
 def markdown_convention(livraison: Livraison, grille: Grille, charte: str, territoire_nom: str) -> str:

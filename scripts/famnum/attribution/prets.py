@@ -1,6 +1,6 @@
-"""Loans and rentals: what is due, what is late, what rentals cost and what the PRE pays, renewals
-and returns, and the proof that the stock is consistent (a device is in stock, with one family, or
-out of service, never two places)."""
+"""Loans and rentals, read in the dossiers: what is due, what is late, what rentals cost and what the
+PRE pays, renewals and returns. A return changes the family's dossier only; what the device becomes
+(back in stock, to repair, out of service) follows from it (parc.py)."""
 from __future__ import annotations
 
 import copy
@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..dossiers import evenement
-from ..erreurs import FamnumError, Probleme
+from ..erreurs import FamnumError
 from ..formats import ajouter_mois
-from .stock import Appareil
 
-ETAT_APRES_RETOUR = {"bon": "disponible", "a_reparer": "en_preparation", "hors_service": "hors_service"}
+ETATS_AU_RETOUR = ("bon", "a_reparer", "hors_service")
 
 
 @dataclass
@@ -32,7 +31,7 @@ def prets_en_cours(dossier: dict) -> list[Pret]:
     dernier = None
     for e in dossier["journal"]:
         d = e.get("details", {})
-        if e["type"] == "livraison":
+        if e["type"] == "livraison" and d.get("materiel"):
             dernier = d["materiel"]
             en_cours[dernier] = Pret(dossier["id"], dernier, "pret", date.fromisoformat(e["date"]), None)
         elif e["type"] == "convention" and dernier in en_cours:
@@ -81,40 +80,14 @@ def renouveler(dossier: dict, jour: date, mois: int, par: str) -> dict:
     return nouveau
 
 
-def retour(dossier: dict, stock: list[Appareil], inventaire: str, etat: str, jour: date, par: str) -> tuple[dict, list[Appareil]]:
+def retour(dossier: dict, inventaire: str, etat: str, jour: date, par: str) -> dict:
+    """The dossier with the `retour` event; the stock file is not touched (parc.py reads the event)."""
     inventaire = inventaire.strip().upper()
     if inventaire not in {p.materiel for p in prets_en_cours(dossier)}:
         raise FamnumError(f"L'appareil {inventaire} n'est pas chez la famille {dossier['id']} : retour impossible.\n"
-                          "À faire : vérifiez le numéro d'inventaire avec « famnum prets ».")
-    if etat not in ETAT_APRES_RETOUR:
+                          "À faire : vérifiez le numéro d'inventaire dans « famnum famille voir » (journal, livraison).")
+    if etat not in ETATS_AU_RETOUR:
         raise FamnumError(f"État au retour inconnu « {etat} ». À faire : bon, a_reparer ou hors_service.")
     nouveau = copy.deepcopy(dossier)
     nouveau["journal"].append(evenement("retour", par, jour, {"materiel": inventaire, "etat": etat}))
-    apres = [Appareil(**{**a.__dict__, "etat": ETAT_APRES_RETOUR[etat]}) if a.inventaire == inventaire else a for a in stock]
-    return nouveau, apres
-
-
-def verifier_stock(dossiers: dict[str, dict], stock: list[Appareil], fichier: str) -> list[Probleme]:
-    """Every device in one place: with at most one family, and `pret` in the stock file exactly when
-    a family holds it. Problems name devices and counts, never a family."""
-    detenteurs: dict[str, list[str]] = {}
-    for i in sorted(dossiers):
-        for p in prets_en_cours(dossiers[i]):
-            detenteurs.setdefault(p.materiel, []).append(i)
-    par_tag = {a.inventaire: a for a in stock}
-    problemes = []
-    for tag, familles in sorted(detenteurs.items()):
-        if len(familles) > 1:
-            problemes.append(Probleme(fichier, f"l'appareil {tag} est livré à {len(familles)} familles à la fois", "inventaire", tag,
-                                      "enregistrez le retour chez la famille qui ne l'a plus"))
-        if tag not in par_tag:
-            problemes.append(Probleme(fichier, f"l'appareil {tag} est chez une famille mais absent du stock", "inventaire", tag,
-                                      "ajoutez sa ligne (état « pret »)"))
-        elif par_tag[tag].etat != "pret":
-            problemes.append(Probleme(fichier, f"l'appareil {tag} est chez une famille mais noté « {par_tag[tag].etat} »", "etat", tag,
-                                      "mettez l'état « pret », ou enregistrez son retour"))
-    for tag, a in sorted(par_tag.items()):
-        if a.etat == "pret" and tag not in detenteurs:
-            problemes.append(Probleme(fichier, f"l'appareil {tag} est noté « pret » mais aucune famille ne l'a", "etat", tag,
-                                      "retrouvez-le, ou remettez-le en stock (« disponible ») ou « hors_service »"))
-    return problemes
+    return nouveau

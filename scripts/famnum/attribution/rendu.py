@@ -57,3 +57,23 @@ def preconisations(p: Proposition, dossiers: dict[str, dict], par: str) -> list[
         dossier["journal"].append(evenement("preconisation", par, p.jour, details))
         modifies.append(dossier)
     return modifies
+
+
+def texte_parc(parc: list, grille, appareils: bool = False) -> str:
+    """Devices by type and state (read in the dossiers), then, on request, each device: no family named."""
+    from .stock import ETATS, TYPES
+
+    libelles = {"disponible": "disponibles", "pret": "chez une famille", "en_preparation": "en préparation",
+                "hors_service": "hors service", "reforme": "réformés"}
+    un = {**libelles, "disponible": "disponible", "reforme": "réformé"}
+    lignes = [f"Parc de matériel : {len(parc)} appareil(s)."]
+    for t in TYPES:
+        du_type = [a for a in parc if a.type == t]
+        if du_type:
+            comptes = ", ".join(f"{sum(a.etat == e for a in du_type)} {libelles[e]}" for e in ETATS
+                                if any(a.etat == e for a in du_type))
+            lignes.append(f"  {grille.libelle_materiel(t)} : {comptes}")
+    if appareils:
+        lignes += ["", f"{'Inventaire':<12} {'Type':<28} État"]
+        lignes += [f"{a.inventaire:<12} {grille.libelle_materiel(a.type):<28} {un[a.etat]}" for a in parc]
+    return "\n".join(lignes)

@@ -1,5 +1,6 @@
-"""Everything a commission command needs, read once: the grid, the stock, every dossier, the
-keyed pseudonyms, and the proposal computed from them at the session's date."""
+"""Everything a commission command needs, read once: the grid, the stock (each device's state read
+in the dossiers), every dossier, the keyed pseudonyms, and the proposal computed from them at the
+session's date."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from ..dossiers import Coffre, Lecture
 from ..erreurs import FamnumError
 from ..pseudonymes import Pseudonymiseur, charger_cle
 from .grille import Grille, charger_grille
+from .parc import etat_du_parc
 from .proposition import Proposition, proposer
 from .stock import Appareil, charger_stock
 
@@ -18,7 +20,7 @@ class Seance:
     coffre: Coffre
     lecture: Lecture
     grille: Grille
-    stock: list[Appareil]
+    stock: list[Appareil]  # the park as the dossiers make it (parc.etat_du_parc)
     proposition: Proposition
     pseudonyme: Pseudonymiseur
 
@@ -35,5 +37,6 @@ def ouvrir_seance(coffre: Coffre, jour: date, lecture: Lecture | None = None) ->
         raise FamnumError(f"{len(lecture.rapport.problemes)} dossier(s) ne sont pas valides : la proposition "
                           "serait faussée.\nÀ faire : lancez « famnum verifier » et corrigez-les d'abord.")
     pseudonyme = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
+    stock = etat_du_parc(stock, lecture.dossiers)
     proposition = proposer(lecture.dossiers, grille, coffre.referentiels, stock, pseudonyme, jour)
     return Seance(coffre, lecture, grille, stock, proposition, pseudonyme)

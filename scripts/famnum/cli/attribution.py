@@ -171,6 +171,7 @@ def _decisions_au_terminal(proposition) -> list:
 def expliquer(identifiant: str, date_seance: str | None):
     """Explique à une famille, en français simple, comment sa demande a été examinée (CRPA L311-3-1)."""
     from ..attribution.explication import avant, delai_habituel, expliquer as expliquer_famille, jour_de_seance
+    from ..attribution.parc import etat_du_parc
     from ..attribution.proposition import proposer as proposer_
     from ..attribution.seance import charger_publics
     from ..dossiers import Coffre
@@ -183,7 +184,8 @@ def expliquer(identifiant: str, date_seance: str | None):
     jour = jour_de_seance(dossier, _jour(date_seance))
     lecture = coffre.lire_tous(valider=True)
     pseudo = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
-    proposition = proposer_(avant(lecture.dossiers, jour), grille, coffre.referentiels, stock, pseudo, jour)
+    jusque_la = avant(lecture.dossiers, jour)  # the dossiers, and so the park, as they were at the session
+    proposition = proposer_(jusque_la, grille, coffre.referentiels, etat_du_parc(stock, jusque_la), pseudo, jour)
     click.echo(expliquer_famille(identifiant, dossier, proposition, coffre.referentiels,
                                  delai_habituel(lecture.dossiers.values(), seuil_du_secret(coffre)), coffre.schema))
 
@@ -197,18 +199,21 @@ def expliquer(identifiant: str, date_seance: str | None):
 @OPTION_JOUR
 @commande_sure
 def livrer(identifiant: str, inventaire: str, lieu: str, installe_par: str, par: str, date_seance: str | None):
-    """Enregistre la remise d'un appareil accordé, met le stock à jour (un commit) et écrit la convention en PDF."""
+    """Enregistre la remise d'un appareil accordé dans le dossier de la famille (un commit) et écrit la convention en PDF."""
     from ..attribution.livraison import ecrire_convention, enregistrer_livraison, preparer_livraison
+    from ..attribution.parc import etat_du_parc
     from ..attribution.seance import charger_publics
     from ..dossiers import Coffre
 
     coffre = Coffre.ouvrir()
     grille, stock = charger_publics(coffre)
     dossier = coffre.lire(identifiant.strip().upper())
-    livraison = preparer_livraison(dossier, stock, inventaire, grille, _jour(date_seance), par, lieu, installe_par)
+    parc = etat_du_parc(stock, coffre.lire_tous(valider=False).dossiers)  # is the device with another family?
+    livraison = preparer_livraison(dossier, parc, inventaire, grille, _jour(date_seance), par, lieu, installe_par)
     enregistrer_livraison(coffre, livraison)
     pdf = ecrire_convention(livraison, grille, coffre.territoire, coffre.territoire.racine / "content" / "programme" / "charte.md")
-    click.secho(f"Livraison de {livraison.appareil.inventaire} enregistrée, stock mis à jour, commitée.", fg="green")
+    click.secho(f"Livraison de {livraison.appareil.inventaire} enregistrée dans le dossier de la famille, commitée "
+                "(le fichier public du stock ne change pas).", fg="green")
     click.echo(f"Convention à signer (privée, à imprimer) : {coffre.territoire.relatif(pdf)}")
 
 
@@ -266,18 +271,19 @@ def prets_renouveler(identifiant: str, mois: int | None, par: str, date_seance: 
 @OPTION_JOUR
 @commande_sure
 def prets_retour(identifiant: str, inventaire: str, etat: str, par: str, date_seance: str | None):
-    """Enregistre le retour d'un appareil et le remet en stock (ou hors service), en un commit."""
+    """Enregistre le retour d'un appareil dans le dossier de la famille (un commit) : il redevient disponible, à réparer ou hors service."""
+    from ..attribution.parc import ETAT_APRES_RETOUR
     from ..attribution.prets import retour
-    from ..attribution.seance import charger_publics
     from ..dossiers import Coffre
 
     coffre = Coffre.ouvrir()
-    _, stock = charger_publics(coffre)
-    dossier, apres = retour(coffre.lire(identifiant.strip().upper()), stock, inventaire, etat, _jour(date_seance), par)
-    from ..attribution.livraison import enregistrer_avec_stock
-
-    enregistrer_avec_stock(coffre, dossier, apres, "Retour de matériel")
-    click.secho(f"Retour de {inventaire.upper()} enregistré ; stock mis à jour.", fg="green")
+    dossier = retour(coffre.lire(identifiant.strip().upper()), inventaire, etat, _jour(date_seance), par)
+    coffre.enregistrer([dossier], "Retour de matériel")
+    tag = inventaire.strip().upper()
+    click.secho(f"Retour de {tag} enregistré dans le dossier de la famille, commité ; l'appareil est maintenant "
+                f"« {ETAT_APRES_RETOUR[etat]} ».", fg="green")
+    if etat != "bon":
+        click.echo(f"Quand il aura été réparé ou réformé : famnum stock etat {tag} en_service (ou reforme).")
 
 
 @prets.command("verifier")
@@ -286,7 +292,7 @@ def prets_verifier():
     """Prouve que le stock est cohérent avec les dossiers : chaque appareil en un seul endroit."""
     import sys
 
-    from ..attribution.prets import verifier_stock
+    from ..attribution.parc import verifier_stock
     from ..attribution.seance import charger_publics
     from ..attribution.stock import chemin_stock
     from ..dossiers import Coffre
@@ -306,3 +312,36 @@ def seuil_du_secret(coffre) -> int:
     from ..evaluation.definitions import charger
 
     return charger(coffre.territoire.racine).seuil
+
+
+@main.group("stock", invoke_without_command=True)
+@click.option("--appareils", is_flag=True, help="Liste aussi chaque appareil avec son état.")
+@click.pass_context
+@commande_sure
+def stock(ctx, appareils: bool):
+    """Le parc de matériel : chaque appareil disponible, prêté, en préparation, hors service ou réformé, lu dans les dossiers ; sous-commande etat."""
+    if ctx.invoked_subcommand:
+        return
+    from ..attribution.parc import etat_du_parc
+    from ..attribution.rendu import texte_parc
+    from ..attribution.seance import charger_publics
+    from ..dossiers import Coffre
+
+    coffre = Coffre.ouvrir()
+    grille, publics = charger_publics(coffre)
+    click.echo(texte_parc(etat_du_parc(publics, coffre.lire_tous(valider=False).dossiers), grille, appareils))
+
+
+@stock.command("etat")
+@click.argument("inventaire")
+@click.argument("etat", type=click.Choice(["en_service", "en_preparation", "hors_service", "reforme"]))
+@OPTION_JOUR
+@commande_sure
+def stock_etat(inventaire: str, etat: str, date_seance: str | None):
+    """Change l'état d'un appareil dans le fichier public du stock (réparé, à préparer, hors service, réformé), en un commit."""
+    from ..attribution.parc import changer_etat
+    from ..dossiers import Coffre
+
+    coffre = Coffre.ouvrir()
+    appareil = changer_etat(coffre, inventaire, etat, _jour(date_seance))
+    click.secho(f"{appareil.inventaire} est maintenant « {etat} » dans data/referentiels/materiels.csv (commité).", fg="green")

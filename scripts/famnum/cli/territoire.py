@@ -225,7 +225,7 @@ def migrer(essai: bool, sans_question: bool):
     """Met les règles du territoire (schémas, paquet de données) à jour avec famnum, après avoir vérifié
     que chaque dossier reste valide ; ne touche jamais à vos propres choix (grille, durées, référentiels, site)."""
     from ..dossiers import Coffre
-    from ..migration import appliquer, comparer, verifier_sous_les_nouvelles_regles
+    from ..migration import appliquer, comparer, resume, verifier_sous_les_nouvelles_regles
     from . import confirmer
 
     coffre = Coffre.ouvrir()
@@ -237,6 +237,9 @@ def migrer(essai: bool, sans_question: bool):
         if fichiers:
             click.echo(f"{titre} :")
             click.echo("".join(f"  {f}\n" for f in fichiers), nl=False)
+    if plan.stock is not None:
+        click.echo("Stock sans les prêts (qui a quel appareil se lit dans les dossiers chiffrés) :\n"
+                   "  data/referentiels/materiels.csv : « disponible » et « pret » deviennent « en_service »")
     if not plan.a_faire:
         click.secho("Les règles du territoire sont déjà celles de famnum : rien à faire.", fg="green")
         return
@@ -248,6 +251,8 @@ def migrer(essai: bool, sans_question: bool):
                     "(« famnum famille modifier »), puis relancez « famnum migrer ».", fg="red", err=True)
         sys.exit(1)
     click.echo("Tous les dossiers et toutes les tables sont valides sous les nouvelles règles.")
+    for avertissement in plan.rapport.avertissements:
+        click.secho("Attention : " + avertissement.texte(), fg="yellow")
     if essai:
         click.echo("Essai seulement : rien n'a été écrit.")
         return
@@ -255,5 +260,4 @@ def migrer(essai: bool, sans_question: bool):
         click.echo("Rien n'a été changé.")
         return
     appliquer(coffre, plan)
-    click.secho(f"Règles mises à jour en un commit : {len(plan.remplaces)} remplacé(s), {len(plan.ajoutes)} ajouté(s).",
-                fg="green")
+    click.secho(f"Règles mises à jour en un commit : {resume(plan)}.", fg="green")

@@ -14,17 +14,18 @@ FIN_DEMO = date(2026, 11, 23)
 
 def completer_demo(coffre, dossiers: list[dict], dire: Callable[[str], None]) -> None:
     from ..dossiers import evenement
-    from ..attribution.livraison import texte_stock
-    from ..attribution.stock import charger_stock, chemin_stock
+    from ..attribution.parc import etat_du_parc
+    from ..attribution.stock import charger_stock
     from .simulation import Simulation
 
     jusqu_au = min(date.today(), FIN_DEMO)
-    simulation = Simulation(jusqu_au, stock=charger_stock(coffre.territoire))
+    parc = etat_du_parc(charger_stock(coffre.territoire), {d["id"]: d for d in dossiers})
+    simulation = Simulation(jusqu_au, stock=parc)
     simulation.completer(dossiers)
     par_id = {d["id"]: d for d in dossiers}
     fiches = fiches_ateliers(coffre.territoire.racine)
     dossier_seances = coffre.territoire.data / "seances"
-    fichiers, noms = [(chemin_stock(coffre.territoire), texte_stock(simulation.stock))], set()
+    fichiers, noms = [], set()  # the deliveries live in the dossiers: the public stock file is not touched
     for seance, ids in simulation.seances(par_id):
         nom = f"{seance.jour.isoformat()}-{seance.fiche}"
         n = 2
@@ -41,7 +42,7 @@ def completer_demo(coffre, dossiers: list[dict], dire: Callable[[str], None]) ->
         d["journal"].sort(key=lambda e: e["date"])
     coffre.enregistrer_avec(dossiers, f"Une année fictive de suivis, formations et ateliers ({len(dossiers)} dossiers)",
                             fichiers)
-    dire(f"Une année fictive ajoutée : décisions, livraisons, suivis T0/T3/T12, {len(fichiers) - 1} séances (données fictives).")
+    dire(f"Une année fictive ajoutée : décisions, livraisons, suivis T0/T3/T12, {len(fichiers)} séances (données fictives).")
 
 
 def reponses_fictives(hasard, questions, participants: int) -> list[dict]:
@@ -58,6 +59,7 @@ def reponses_fictives(hasard, questions, participants: int) -> list[dict]:
 def publier_demo(coffre, lecture, dire: Callable[[str], None]) -> None:
     """The demo evaluation, controlled, written to the demo territory's build/public/ and checked
     (frictionless, leak guard); the demo site renders it (FAMNUM_PUBLIC)."""
+    from ..attribution.parc import etat_du_parc
     from ..attribution.stock import charger_stock
     from ..erreurs import FamnumError
     from . import paquet
@@ -66,7 +68,8 @@ def publier_demo(coffre, lecture, dire: Callable[[str], None]) -> None:
     ev = evaluer(coffre, lecture)
     public = coffre.territoire.public
     paquet.ecrire(public, paquet.fichiers(ev.resultat, ev.definitions, ev.controle, "Territoire fictif (données fictives)",
-                                          stock=charger_stock(coffre.territoire), fictif=True))
+                                          stock=etat_du_parc(charger_stock(coffre.territoire), lecture.dossiers),
+                                          fictif=True))
     erreurs = paquet.valider_frictionless(public)
     fuites = chercher_fuites(lecture, coffre.territoire, [public])
     if erreurs or fuites:

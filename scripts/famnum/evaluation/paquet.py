@@ -22,7 +22,8 @@ NOM = "famnum-evaluation"
 LICENCE = {"name": "etalab-2.0", "title": "Licence Ouverte / Open Licence version 2.0",
            "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}
 # The stock the PRE holds: every state but "pret" (a device lent, given or rented sits with a family,
-# which the family indicators already count, under disclosure control).
+# which the family indicators already count, under disclosure control). The states are the park's as
+# the dossiers make it (attribution/parc.py), never the public file's alone.
 ETATS_DETENUS = tuple(e for e in ETATS if e != "pret")
 LIBELLES_TYPES = {"ordinateur_portable": "Ordinateur portable", "ordinateur_fixe": "Ordinateur fixe",
                   "imprimante": "Imprimante", ENSEMBLE: "Ensemble"}
@@ -139,11 +140,12 @@ def ressource_stock() -> dict:
     return {
         "name": "stock", "path": "stock.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
         "title": "Stock de matériel détenu par le PRE",
-        "description": ("Appareils que le PRE détient, par type et par état (data/referentiels/materiels.csv) : disponibles, "
-                        "en préparation, hors service, réformés. Les appareils prêtés, donnés ou loués à une famille ne "
+        "description": ("Appareils que le PRE détient, par type et par état : disponibles, en préparation, hors "
+                        "service, réformés (le parc de data/referentiels/materiels.csv, les livraisons et les retours "
+                        "lus dans les dossiers chiffrés). Les appareils prêtés, donnés ou loués à une famille ne "
                         "sont pas comptés ici : ils décrivent des familles, que comptent les indicateurs d'équipement sous "
                         "secret statistique. État du stock au jour de la publication du paquet, et non à la fin de la "
-                        "dernière période : le fichier des matériels ne garde pas de dates."),
+                        "dernière période."),
         "schema": {"fields": [
             _champ("type", "string", "Type de matériel", "ordinateur_portable, ordinateur_fixe, imprimante, ou ensemble",
                    required=True, enum=[*TYPES, ENSEMBLE]),

@@ -112,6 +112,7 @@ def _ventilation_de(ev: Evaluation, indicateur: str, periode: str) -> str:
 def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=lambda texte: None,
             construire_site=None) -> Path:
     """Everything CI does; returns the published package folder. Raises FamnumError, publishing nothing."""
+    from ..attribution.parc import etat_du_parc
     from ..attribution.stock import charger_stock
     from ..demo import donnees_fictives
     from ..dossiers import Coffre
@@ -140,7 +141,8 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
     try:
         public, site = preparation / "public", preparation / "site"
         paquet.ecrire(public, paquet.fichiers(ev.resultat, ev.definitions, ev.controle, nom_territoire(territoire.racine),
-                                              stock=charger_stock(territoire), fictif=donnees_fictives(territoire.racine)))
+                                              stock=etat_du_parc(charger_stock(territoire), lecture.dossiers),
+                                              fictif=donnees_fictives(territoire.racine)))
         dire("3. Contrôle du paquet de données ouvertes (frictionless)…")
         erreurs = paquet.valider_frictionless(public)
         if erreurs:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import replace
 from datetime import date, timedelta
 
 from ..dossiers import evenement
@@ -24,19 +23,19 @@ BASE = {"non": 0, "partiellement": 1, "oui": 2}
 
 
 class Simulation:
-    """With a `stock` (the territory's devices), each delivery takes an available device of the right
-    type and marks it lent, so the demo's stock stays consistent (`famnum prets verifier`); without
-    one (the bench), delivered devices get invented tags."""
+    """With a `stock` (the territory's park as the dossiers make it, parc.etat_du_parc), each delivery
+    takes an available device of the right type, once: the delivery events are all the stock needs
+    (`famnum prets verifier`); without one (the bench), delivered devices get invented tags."""
 
     def __init__(self, jusqu_au: date, graine: int = 2026, stock: list | None = None):
         self.hasard = random.Random(graine)
         self.jusqu_au = jusqu_au
         self.presences = defaultdict(list)  # (type, fiche, day, structure) -> [dossier ids]
-        self.stock = list(stock) if stock is not None else None
-        self._libres = defaultdict(list)
-        for i, appareil in enumerate(self.stock or []):
+        self.stock = stock
+        self._libres = defaultdict(list)  # type -> tags still free, in the file's order
+        for appareil in stock or []:
             if appareil.etat == "disponible":
-                self._libres[appareil.type].append(i)
+                self._libres[appareil.type].append(appareil.inventaire)
 
     def _prendre_appareil(self, type_: str) -> str | None:
         """The tag of the device delivered; None when the stock has none of this type left."""
@@ -44,9 +43,7 @@ class Simulation:
             return f"LM-{self.hasard.randrange(10**5):05d}"
         if not self._libres[type_]:
             return None
-        i = self._libres[type_].pop(0)
-        self.stock[i] = replace(self.stock[i], etat="pret")
-        return self.stock[i].inventaire
+        return self._libres[type_].pop(0)
 
     def completer(self, dossiers: list[dict], suivis: int = 3) -> None:
         for d in dossiers:
