@@ -488,6 +488,22 @@ def test_la_verification_du_stock_trouve_chaque_incoherence():
     assert all(x["id"] not in messages for x in (a, b, c, d))
 
 
+def test_un_appareil_en_preparation_livre_puis_rendu_redevient_disponible():
+    """Reserved while in preparation, delivered (the public file not rewritten: that would date the
+    delivery), returned in good order: available; still « en preparation » for the file if never delivered."""
+    from famnum.attribution.parc import etat_du_parc, verifier_stock
+    from famnum.attribution.prets import retour
+
+    d = prete("P-1")
+    stock = [appareil("P-1", etat="en_preparation"), appareil("P-2", etat="en_preparation")]
+    assert [a.etat for a in etat_du_parc(stock, {d["id"]: d})] == ["pret", "en_preparation"]
+    assert verifier_stock({d["id"]: d}, stock, "materiels.csv") == []
+    rendu = retour(d, "P-1", "bon", date(2026, 11, 2), "référent")
+    assert [a.etat for a in etat_du_parc(stock, {d["id"]: rendu})] == ["disponible", "en_preparation"]
+    rendu_casse = retour(d, "P-1", "a_reparer", date(2026, 11, 2), "référent")
+    assert etat_du_parc(stock, {d["id"]: rendu_casse})[0].etat == "en_preparation"
+
+
 def test_un_appareil_donne_sort_du_parc_et_seul_un_don_le_peut(coffre):
     """A gift is the family's: the public file may take it out of the park (« reforme »), which stays
     consistent and lets the dossier be erased; a loan may not leave the park while the family has it."""

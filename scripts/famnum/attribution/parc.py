@@ -5,10 +5,13 @@ broken). Every command that asks « is this device free? » asks here.
 State of one device, first rule that applies:
 1. a family holds it (a delivery not followed by its return): « pret », or « reforme » for a gift the
    public file has taken out of the park (a gift is the family's: `famnum stock etat X reforme`);
-2. the public file says en_preparation, hors_service or reforme: that state;
-3. its last return said a_reparer or hors_service, and the public state was not set since (column
-   etat_depuis, written by `famnum stock etat`): en_preparation or hors_service;
-4. otherwise: « disponible »."""
+2. the public file says hors_service or reforme: that state;
+3. it says en_preparation, and the device was not delivered since that state was set (column
+   etat_depuis, written by `famnum stock etat`; empty: since ever): en_preparation (a device delivered
+   was ready: the file is not rewritten at the delivery, which would date it);
+4. its last return said a_reparer or hors_service, after the public state was set: en_preparation or
+   hors_service;
+5. otherwise: « disponible »."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -54,26 +57,41 @@ def derniers_retours(dossiers: dict[str, dict]) -> dict[str, Retour]:
     return retours
 
 
-def etat_derive(appareil: Appareil, prets: list[Pret], retour: Retour | None) -> str:
+def dernieres_livraisons(dossiers: dict[str, dict]) -> dict[str, date]:
+    """Asset tag → the day it was last handed to a family."""
+    jours: dict[str, date] = {}
+    for dossier in dossiers.values():
+        for e in dossier["journal"]:
+            tag = e.get("details", {}).get("materiel") if e["type"] == "livraison" else None
+            if tag:
+                jours[tag] = max(jours.get(tag, date.min), date.fromisoformat(e["date"]))
+    return jours
+
+
+def etat_derive(appareil: Appareil, prets: list[Pret], livre_le: date | None, retour: Retour | None) -> str:
     if prets:
         return "reforme" if donne_et_sorti(appareil, prets) else "pret"
-    if appareil.etat != "en_service":
+    if appareil.etat in ("hors_service", "reforme"):
         return appareil.etat
-    fixe_le = date_iso(appareil.etat_depuis)
-    if retour and (fixe_le is None or retour.jour > fixe_le):
+    fixe_le = date_iso(appareil.etat_depuis) or date.min
+    if appareil.etat == "en_preparation" and not (livre_le and livre_le >= fixe_le):
+        return "en_preparation"
+    if retour and retour.jour > fixe_le:
         return ETAT_APRES_RETOUR.get(retour.etat, "disponible")
     return "disponible"
 
 
 def etat_du_parc(stock: list[Appareil], dossiers: dict[str, dict]) -> list[Appareil]:
     """The public stock with each device's state as the dossiers make it (see the module's rules)."""
-    tenus, retours = detenteurs(dossiers), derniers_retours(dossiers)
-    return [replace(a, etat=etat_derive(a, tenus.get(a.inventaire, []), retours.get(a.inventaire))) for a in stock]
+    tenus, livres, retours = detenteurs(dossiers), dernieres_livraisons(dossiers), derniers_retours(dossiers)
+    return [replace(a, etat=etat_derive(a, tenus.get(a.inventaire, []), livres.get(a.inventaire), retours.get(a.inventaire)))
+            for a in stock]
 
 
 def verifier_stock(dossiers: dict[str, dict], stock: list[Appareil], fichier: str) -> list[Probleme]:
     """Every device in one place: with at most one family, and a device a family holds is in the
-    public file as in service. Problems name devices and counts, never a family."""
+    public file as in service (or in preparation when it was reserved). Problems name devices and
+    counts, never a family."""
     par_tag = {a.inventaire: a for a in stock}
     problemes = []
     for tag, prets in sorted(detenteurs(dossiers).items()):
@@ -83,7 +101,7 @@ def verifier_stock(dossiers: dict[str, dict], stock: list[Appareil], fichier: st
         if tag not in par_tag:
             problemes.append(Probleme(fichier, f"l'appareil {tag} est chez une famille mais absent du stock", "inventaire", tag,
                                       "ajoutez sa ligne, avec l'état « en_service »"))
-        elif par_tag[tag].etat != "en_service" and not donne_et_sorti(par_tag[tag], prets):
+        elif par_tag[tag].etat in ("hors_service", "reforme") and not donne_et_sorti(par_tag[tag], prets):
             problemes.append(Probleme(fichier, f"l'appareil {tag} est chez une famille mais noté « {par_tag[tag].etat} »", "etat", tag,
                                       "mettez l'état « en_service », ou enregistrez d'abord son retour (famnum prets retour)"))
     return problemes
