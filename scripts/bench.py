@@ -26,7 +26,8 @@ sys.path.insert(0, str(RACINE / "scripts"))
 
 from famnum import vault  # noqa: E402
 from famnum.demo import Generateur, telephones_publics  # noqa: E402
-from famnum.dossiers import Coffre, nombre_processus  # noqa: E402
+from famnum.dossiers import Coffre  # noqa: E402
+from famnum.lecture import nombre_processus  # noqa: E402
 from famnum.referentiels import Referentiels  # noqa: E402
 from famnum.territoire import initialiser, modele  # noqa: E402
 from famnum.workspace import Territoire  # noqa: E402

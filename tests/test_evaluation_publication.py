@@ -54,7 +54,7 @@ def test_publier_dit_donnees_fictives_seulement_pour_un_territoire_de_demo(coffr
     import json
     import subprocess
 
-    from famnum.demo import CLE_FICTIVE
+    from famnum.depot import CLE_FICTIVE
 
     _familles(coffre)
     publier(aujourd_hui=AU, construire_site=_site_qui_recopie())

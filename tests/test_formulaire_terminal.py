@@ -290,7 +290,7 @@ def _reponses_completer() -> list[str]:
 
 
 def test_completer_ne_demande_que_ce_qui_manque(territoire, coffre):
-    from famnum.dossiers import statut
+    from famnum.statuts import statut
 
     from fabrique import FICHE
 
@@ -321,7 +321,7 @@ def test_une_liste_obligatoire_vide_est_dite_avant_la_premiere_question(territoi
 
 def test_un_complement_interrompu_reprend_sur_le_meme_dossier(territoire, coffre, monkeypatch):
     import famnum.cli.familles as familles
-    from famnum.dossiers import statut
+    from famnum.statuts import statut
 
     recensee = _recensee(coffre)
     reponses = _reponses_completer()[:-1]  # without « Enregistrer ? »

@@ -411,7 +411,8 @@ def test_la_liste_des_dossiers_a_une_recherche(client, coffre):
 
 
 def test_une_famille_recensee_est_diagnostiquee_dans_le_formulaire(client, coffre):
-    from famnum.dossiers import evenement, nouveau_dossier, statut
+    from famnum.dossiers import evenement, nouveau_dossier
+    from famnum.statuts import statut
 
     recensee = nouveau_dossier({"enfants": [{"prenom": "Zéphirine", "nom": "Quillembois"}], "qpv": "epine"}, set(),
                                [evenement("recensement", "coordinatrice PRE", details={"source": "ecole"})])

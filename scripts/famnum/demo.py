@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from .depot import CLE_FICTIVE
 from .dossiers import Coffre, evenement, nouvel_identifiant
 from .formats import en_ascii
 from .referentiels import Referentiels
@@ -185,16 +186,6 @@ class Generateur:
 
 def _ascii(texte: str) -> str:
     return "".join(c for c in en_ascii(texte) if c.isalnum())
-
-
-CLE_FICTIVE = "famnum.donneesfictives"  # the demo territory's git setting that marks its data as made up
-
-
-def donnees_fictives(racine: Path) -> bool:
-    """Whether the territory is a demo one (its repository's local setting famnum.donneesfictives)."""
-    fait = subprocess.run(["git", "-C", str(racine), "config", "--local", "--get", CLE_FICTIVE],
-                          capture_output=True, text=True)
-    return fait.returncode == 0 and fait.stdout.strip() == "true"
 
 
 def preparer_depot(dossier: Path) -> Path:

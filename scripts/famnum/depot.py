@@ -6,6 +6,7 @@ dossiers' file names: it becomes a French message naming what to do."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 from .erreurs import FamnumError
@@ -139,3 +140,13 @@ def lire_octets(racine: Path, *arguments: str, entree: bytes | None = None) -> b
 
 def fichiers_suivis(racine: Path) -> list[str]:
     return ouvrir(racine).git.ls_files("-z").split("\0")[:-1] if (racine / ".git").exists() else []
+
+
+CLE_FICTIVE = "famnum.donneesfictives"  # the demo territory's git setting that marks its data as made up
+
+
+def donnees_fictives(racine: Path) -> bool:
+    """Whether the territory is a demo one (its repository's local setting famnum.donneesfictives)."""
+    fait = subprocess.run(["git", "-C", str(racine), "config", "--local", "--get", CLE_FICTIVE],
+                          capture_output=True, text=True)
+    return fait.returncode == 0 and fait.stdout.strip() == "true"

@@ -7,17 +7,19 @@ disk, validated, and forgotten; nothing here writes it anywhere but into a ciphe
 from __future__ import annotations
 
 import json
-import os
 import secrets
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import depot, ecriture, vault
 from .erreurs import ErreurRapport, FamnumError, Rapport
 from .referentiels import Referentiels
 from .schemas import SchemaFamille
 from .workspace import SUFFIXE_DOSSIER, Territoire
+
+if TYPE_CHECKING:
+    from .lecture import Lecture
 
 ALPHABET_ID = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, O, 0, 1: read aloud on the phone without doubt
 
@@ -42,18 +44,6 @@ def canonique(dossier: dict) -> bytes:
 
 def identifiant_du_fichier(chemin: Path) -> str:
     return chemin.name[: -len(SUFFIXE_DOSSIER)]
-
-
-@dataclass
-class Lecture:
-    """Every dossier read in one pass, with the report of what went wrong."""
-
-    dossiers: dict[str, dict] = field(default_factory=dict)
-    rapport: Rapport = field(default_factory=Rapport)
-    fuites: list | None = None  # the leaks of personal values found while reading (lire_tous(textes=…))
-    identifiants: set[str] = field(default_factory=set)  # read but not kept (garder=False)
-    empreintes_valides: set[str] = field(default_factory=set)  # ciphertext hashes of valid dossiers (cache_validation)
-    restes: dict[str, dict] | None = None  # erased families' remainders (restes.lire_tous) once read, for the evaluation
 
 
 class Coffre:
@@ -209,37 +199,3 @@ def evenement(type_: str, par: str, jour: date | None = None, details: dict | No
     if note:
         e["note"] = note
     return e
-
-
-def statut(dossier: dict) -> str:
-    """Where a family stands, derived from its journal (never stored, so never out of date)."""
-    types = [e.get("type") for e in dossier.get("journal", [])]
-    decisions = [e for e in dossier.get("journal", []) if e.get("type") == "decision"]
-    if "retour" in types and types[-1] == "retour":
-        return "clos"
-    if "livraison" in types:
-        return "equipe"
-    if decisions:
-        return {"accorde": "accorde", "ajourne": "ajourne", "refuse": "refuse"}.get(
-            decisions[-1].get("details", {}).get("avis"), "decide")
-    if "preconisation" in types:
-        return "preconise"
-    if "diagnostic" in types:
-        return "diagnostique"
-    return "recense"
-
-
-STATUTS = {
-    "recense": "Recensée", "diagnostique": "Diagnostiquée", "preconise": "Préconisation faite",
-    "accorde": "Équipement accordé", "ajourne": "Décision ajournée", "refuse": "Demande refusée",
-    "equipe": "Équipée", "clos": "Dossier clos (matériel rendu)",
-}
-
-
-def texte_identite_pour_workers(identites) -> list[str]:
-    """The private keys as strings, handed in memory to the reading processes (never written)."""
-    return [str(i) for i in identites]
-
-
-def nombre_processus() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))

@@ -8,14 +8,40 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from . import cache_validation, vault
-from .dossiers import Coffre, Lecture, nombre_processus, texte_identite_pour_workers
-from .erreurs import Probleme
+from .erreurs import Probleme, Rapport
 from .referentiels import Referentiels
 from .schemas import SchemaFamille
 from .workspace import SUFFIXE_DOSSIER
+
+if TYPE_CHECKING:
+    from .dossiers import Coffre
+
+
+@dataclass
+class Lecture:
+    """Every dossier read in one pass, with the report of what went wrong."""
+
+    dossiers: dict[str, dict] = field(default_factory=dict)
+    rapport: Rapport = field(default_factory=Rapport)
+    fuites: list | None = None  # the leaks of personal values found while reading (lire_tous(textes=…))
+    identifiants: set[str] = field(default_factory=set)  # read but not kept (garder=False)
+    empreintes_valides: set[str] = field(default_factory=set)  # ciphertext hashes of valid dossiers (cache_validation)
+    restes: dict[str, dict] | None = None  # erased families' remainders (restes.lire_tous) once read, for the evaluation
+
+
+def texte_identite_pour_workers(identites) -> list[str]:
+    """The private keys as strings, handed in memory to the reading processes (never written)."""
+    return [str(i) for i in identites]
+
+
+def nombre_processus() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
 
 SEUIL_PARALLELE = 64  # below this, starting processes costs more than it saves
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .dossiers import Coffre, statut
+from .dossiers import Coffre
+from .statuts import statut
 from .erreurs import Probleme, Rapport
 from .formats import age_au
 from .paquet import valider_tables

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from . import restes
 from .affichage import Afficheur
-from .dossiers import STATUTS, Coffre, statut
+from .dossiers import Coffre
+from .statuts import STATUTS, statut
 from .erreurs import FamnumError
 from .formats import fin_du_mois
 from .referentiels import Referentiels

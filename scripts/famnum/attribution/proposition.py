@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..dossiers import statut
+from ..statuts import statut
 from ..erreurs import FamnumError
 from ..referentiels import Referentiels
 from ..validation import diagnostiquee

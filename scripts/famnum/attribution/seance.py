@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..dossiers import Coffre, Lecture
+from ..dossiers import Coffre
+from ..lecture import Lecture
 from ..erreurs import FamnumError
 from ..pseudonymes import Pseudonymiseur, charger_cle
 from .grille import Grille, charger_grille

@@ -59,7 +59,8 @@ def completer(identifiant: str, par: str | None):
 
     from ..affichage import Afficheur
     from ..collecte.terminal import Entretien
-    from ..dossiers import STATUTS, Coffre, statut
+    from ..dossiers import Coffre
+    from ..statuts import STATUTS, statut
 
     coffre = Coffre.ouvrir()
     existant = coffre.lire(identifiant)
@@ -175,7 +176,8 @@ def _exiger_listes(coffre) -> None:
 
 
 def _dossier(coffre, fiche: dict, par: str, existant: dict | None, identifiant: str) -> dict:
-    from ..dossiers import evenement, statut
+    from ..dossiers import evenement
+    from ..statuts import statut
 
     if existant is None:
         return {"id": identifiant, "version": 1, "fiche": fiche, "journal": [evenement("diagnostic", par)]}
@@ -276,7 +278,8 @@ def _modifier(identifiant: str, action: str, evenement_audit: dict | None = None
 def voir(identifiant: str):
     """Affiche la fiche et le journal d'une famille."""
     from ..affichage import Afficheur
-    from ..dossiers import STATUTS, Coffre, statut
+    from ..dossiers import Coffre
+    from ..statuts import STATUTS, statut
 
     from ..validation import ce_qui_manque
 
@@ -330,7 +333,8 @@ def evenement_(identifiant: str, type_: str, jour: str | None, par: str, note: s
 @commande_sure
 def lister(qpv: str | None, etablissement: str | None, statut_: str | None):
     """Liste les familles (identifiant, QPV, établissement, statut) ; rien de nominatif."""
-    from ..dossiers import STATUTS, Coffre, statut
+    from ..dossiers import Coffre
+    from ..statuts import STATUTS, statut
     from ..erreurs import FamnumError
 
     coffre = Coffre.ouvrir()

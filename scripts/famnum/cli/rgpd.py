@@ -82,7 +82,8 @@ def effacer(identifiant: str, oui: bool):
 def purger(essai: bool, oui: bool):
     """Efface les dossiers dont la durée de conservation (data/conservation.yaml) est écoulée."""
     from .. import rgpd as domaine
-    from ..dossiers import STATUTS, Coffre
+    from ..dossiers import Coffre
+    from ..statuts import STATUTS
 
     coffre = Coffre.ouvrir()
     regles = domaine.charger_conservation(domaine.chemin_conservation(coffre.territoire))

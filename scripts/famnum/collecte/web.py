@@ -14,7 +14,8 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from ..affichage import Afficheur
-from ..dossiers import STATUTS, Coffre, evenement, nouveau_dossier, statut
+from ..dossiers import Coffre, evenement, nouveau_dossier
+from ..statuts import STATUTS, statut
 from ..erreurs import FamnumError
 from ..formats import date_fr
 from ..saisie import normaliser_saisie, telephone_lisible

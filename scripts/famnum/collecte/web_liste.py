@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from ..dossiers import STATUTS, statut
+from ..statuts import STATUTS, statut
 from ..formats import sans_accents
 
 

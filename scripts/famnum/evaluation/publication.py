@@ -114,7 +114,7 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
     """Everything CI does; returns the published package folder. Raises FamnumError, publishing nothing."""
     from ..attribution.parc import etat_du_parc
     from ..attribution.stock import charger_stock
-    from ..demo import donnees_fictives
+    from ..depot import donnees_fictives
     from ..dossiers import Coffre
     from ..verification import verifier_tout
 
