@@ -418,14 +418,16 @@ def on_post_build(config: Any) -> None:
     if i18n is not None and getattr(i18n, "building", False):
         return  # a nested per-language build: the whole site is finished once, at the end
     site_dir = Path(config.site_dir)
+    racine = Path(config.config_file_path).parent
     langues = list((i18n and i18n.build_languages) or [DEFAULT_LANGUAGE])
     documents = leger.index_par_langue(site_dir, langues, DEFAULT_LANGUAGE)
     log.info("Index de recherche par langue : %s", documents)
     if pdf_enabled():
-        cache = cache_pdf.dossier_par_defaut(Path(config.config_file_path).parent)
+        cache = cache_pdf.dossier_par_defaut(racine)
         report = pdf.build_all(site_dir, _MENU_ORDER, cache=cache)
         log.info("PDF : %d fichiers en %.1f s (%d inchangés, repris de %s)", len(report["fichiers"]),
                  report["secondes"], len(report["repris"]), cache)
     else:
         log.info("PDF non générés (FAMNUM_SANS_PDF=1)")
-    log.info("%d fichiers texte précompressés (.gz, .br)", leger.precompresser(site_dir))
+    fichiers = leger.precompresser(site_dir, leger.cache_par_defaut(racine))
+    log.info("%d fichiers texte précompressés (.gz, .br)", fichiers)

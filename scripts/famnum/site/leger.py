@@ -13,14 +13,19 @@ of all four languages, and 3–4 requests a page ended in 404. Here:
   is requested when the reader first opens search, not on every first visit;
 - ``index_par_langue``: the search index split into one per language, each with its ``.js``
   twin for reading from ``file://`` (what the theme's ``offline`` plugin writes);
-- ``precompresser``: a ``.gz`` and a ``.br`` beside each text file, for any static host.
+- ``precompresser``: a ``.gz`` and a ``.br`` beside each text file, for any static host (kept in
+  ``build/cache/compression/`` by content hash: a build compresses only what changed).
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
+import os
 import re
+import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -80,20 +85,57 @@ def index_par_langue(site_dir: Path, langues: list[str], defaut: str) -> dict[st
     return {langue: len(docs) for langue, docs in par_langue.items()}
 
 
-def _compresser(chemin: Path) -> None:
+def _compressions(donnees: bytes) -> tuple[bytes, bytes]:
+    return (gzip.compress(donnees, GZIP_NIVEAU, mtime=0),
+            brotli.compress(donnees, quality=BROTLI_QUALITE))
+
+
+def _depuis_le_cache(cache: Path, donnees: bytes) -> tuple[bytes, bytes]:
+    """The two compressions of ``donnees``, from ``cache/<hash>/`` when a build already made them."""
+    entree = cache / hashlib.sha256(donnees).hexdigest()
+    try:
+        faites = ((entree / "gz").read_bytes(), (entree / "br").read_bytes())
+        os.utime(entree)  # used now: kept by `cache_pdf.elaguer`
+        return faites
+    except OSError:
+        pass
+    faites = _compressions(donnees)
+    temporaire = cache / ".en-cours-aucun"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        temporaire = Path(tempfile.mkdtemp(prefix=".en-cours-", dir=cache))
+        (temporaire / "gz").write_bytes(faites[0])
+        (temporaire / "br").write_bytes(faites[1])
+        os.replace(temporaire, entree)
+    except OSError:
+        shutil.rmtree(temporaire, ignore_errors=True)  # another build stored it first, or no room: only slower
+    return faites
+
+
+def _compresser(chemin: Path, cache: Path | None) -> None:
     donnees = chemin.read_bytes()
-    gz = gzip.compress(donnees, GZIP_NIVEAU, mtime=0)
+    gz, br = _depuis_le_cache(cache, donnees) if cache else _compressions(donnees)
     chemin.with_name(chemin.name + ".gz").write_bytes(gz)
-    chemin.with_name(chemin.name + ".br").write_bytes(brotli.compress(donnees, quality=BROTLI_QUALITE))
+    chemin.with_name(chemin.name + ".br").write_bytes(br)
 
 
 def fichiers_texte(site_dir: Path) -> list[Path]:
     return sorted(p for p in site_dir.rglob("*") if p.is_file() and p.suffix in TEXTES)
 
 
-def precompresser(site_dir: Path) -> int:
-    """Write ``<file>.gz`` and ``<file>.br`` beside each text file of the site; return how many."""
+def precompresser(site_dir: Path, cache: Path | None = None) -> int:
+    """Write ``<file>.gz`` and ``<file>.br`` beside each text file of the site; return how many.
+    With a ``cache`` folder, a file compressed by an earlier build is not compressed again."""
     fichiers = fichiers_texte(site_dir)
     with ThreadPoolExecutor() as pool:  # zlib and brotli work outside the GIL
-        list(pool.map(_compresser, fichiers))
+        list(pool.map(lambda chemin: _compresser(chemin, cache), fichiers))
+    if cache:
+        from famnum.site.cache_pdf import elaguer
+
+        elaguer(cache)
     return len(fichiers)
+
+
+def cache_par_defaut(racine: Path) -> Path:
+    """Where a project keeps its compressed files: ``<racine>/build/cache/compression``."""
+    return racine / "build" / "cache" / "compression"
