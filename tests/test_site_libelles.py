@@ -45,7 +45,8 @@ def test_les_langues_du_site_ont_chacune_un_catalogue():
 
 @pytest.mark.parametrize("code", ["ar", "tr", "en"])
 def test_chaque_texte_des_pages_est_dans_le_catalogue(textes, code):
-    absents = [texte for texte in textes if texte not in entrees(code)]
+    catalogue = entrees(code)
+    absents = [texte for texte in textes if texte not in catalogue]
     assert not absents, (f"{len(absents)} textes manquent à {code}.po : lancez « python -m famnum.site.libelles » "
                          f"puis traduisez-les. Les premiers : {absents[:5]}")
 
@@ -72,8 +73,10 @@ def rendre_tout(code: str, paquet: Path, site: Path, monkeypatch) -> str:
     return "\n".join(rendu(config) for rendu in MARQUEURS.values())
 
 
-@pytest.mark.parametrize("code", LANGUES_COMPLETES)
-def test_une_page_rendue_dans_une_langue_complete_n_a_plus_de_phrase_francaise(code, paquet, tmp_path, monkeypatch):
+def test_une_page_rendue_dans_une_langue_complete_n_a_plus_de_phrase_francaise(paquet, tmp_path, monkeypatch):
+    # Every text goes through the same lookup whatever the language: one language proves the wiring
+    # (the others' catalogs are checked complete above). Arabic, the one that reads right to left.
+    code = "ar"
     rendu = rendre_tout(code, paquet, tmp_path, monkeypatch)
     phrases = [source for source, traduit in entrees(code).items()
                if len(source) > 25 and traduit != source and not libelles.champs(source) and source in rendu]
