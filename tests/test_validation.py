@@ -165,3 +165,19 @@ def test_un_dossier_sans_journal_reste_strict():
     d = _recensee()
     d["journal"] = []
     assert _parties(d), "sans événement de recensement, la fiche complète est exigée"
+
+
+def test_une_cle_manquante_se_lit_dans_l_erreur_pas_dans_son_texte_anglais():
+    from famnum.schemas import par_cle_manquante
+    from famnum.validation import _message
+
+    d = dossier()
+    del d["fiche"]["qpv"], d["fiche"]["enfants"]
+    erreurs = [e for e in SCHEMA.validateur_detaille.iter_errors(d) if e.validator == "required"]
+    assert len(erreurs) == 2
+    for erreur in erreurs:  # whatever jsonschema's wording becomes (another version, another language)
+        erreur.message = "propriété obligatoire absente"
+    paires = par_cle_manquante(erreurs)
+    assert sorted(cle for _, cle in paires) == ["enfants", "qpv"]  # each key once, though both errors list both
+    titres = {_message(erreur, SCHEMA, cle)[0] for erreur, cle in paires}
+    assert titres == {SCHEMA.titre_chemin(("fiche", "qpv")), SCHEMA.titre_chemin(("fiche", "enfants"))}

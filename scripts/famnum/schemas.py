@@ -192,6 +192,22 @@ def est_date_iso(valeur) -> bool:
     return True
 
 
+def par_cle_manquante(erreurs) -> list[tuple[object, str | None]]:
+    """jsonschema's errors, each with the key it is about when it is a missing `required` key (read from
+    the error's `validator_value` and `instance`, never from its English message); other errors with None."""
+    vus, resultat = set(), []
+    for erreur in erreurs:
+        if erreur.validator != "required":
+            resultat.append((erreur, None))
+            continue
+        lieu = (tuple(erreur.absolute_path), tuple(erreur.absolute_schema_path))
+        if lieu not in vus:  # one error per missing key, all alike: read the keys once
+            vus.add(lieu)
+            presentes = erreur.instance if isinstance(erreur.instance, dict) else {}
+            resultat.extend((erreur, cle) for cle in erreur.validator_value if cle not in presentes)
+    return resultat
+
+
 def valeurs_au_chemin(donnees, chemin: tuple):
     """Yields every value at a path with "*" wildcards."""
     if not chemin:

@@ -9,7 +9,7 @@ from datetime import date
 from .erreurs import Probleme
 from .referentiels import Referentiels
 from .saisie import accorder
-from .schemas import SchemaFamille, libelle, valeurs_au_chemin
+from .schemas import SchemaFamille, libelle, par_cle_manquante, valeurs_au_chemin
 
 _RESSEMBLE_MOT_DE_PASSE = re.compile(
     r"(mot\s*de\s*passe|\bmdp\b|password|passwd|\bpwd\b|\bidentifiants?\b|\bcode\s+(secret|ent|pronote|educonnect|caf|ameli|wifi|wi-fi))"
@@ -47,13 +47,12 @@ _ATTENDU_PATTERN = {
 }
 
 
-def _message(erreur, schema: SchemaFamille) -> tuple[str, str, str]:
-    """(field title, message, fix) for one jsonschema error."""
+def _message(erreur, schema: SchemaFamille, manquant: str | None = None) -> tuple[str, str, str]:
+    """(field title, message, fix) for one jsonschema error (`manquant`: the missing key of a `required` one)."""
     chemin = tuple(erreur.absolute_path)
     mot = erreur.validator
     noeud = erreur.schema if isinstance(erreur.schema, dict) else {}
     if mot == "required":
-        manquant = erreur.message.split("'")[1] if "'" in erreur.message else ""
         champ = schema.titre_chemin(chemin + (manquant,)) if manquant else schema.titre_chemin(chemin)
         return champ, "champ obligatoire manquant", _CORRECTIONS[mot]
     if mot == "additionalProperties":
@@ -97,10 +96,11 @@ def erreurs_schema(dossier: dict, schema: SchemaFamille, fichier: str) -> list[P
     except Exception:  # fastjsonschema.JsonSchemaException: the detailed validator explains.
         pass
     problemes = []
-    for erreur in sorted(schema.validateur_detaille.iter_errors(dossier), key=lambda e: list(map(str, e.absolute_path))):
+    erreurs = sorted(schema.validateur_detaille.iter_errors(dossier), key=lambda e: list(map(str, e.absolute_path)))
+    for erreur, manquant in par_cle_manquante(erreurs):
         if erreur.validator in ("allOf", "if"):
             continue
-        champ, message, correction = _message(erreur, schema)
+        champ, message, correction = _message(erreur, schema, manquant)
         problemes.append(Probleme(fichier, message, champ, _valeur_montrable(erreur, schema), correction))
     if not problemes:  # both validators must agree; a disagreement is a bug to see, not to hide
         problemes.append(Probleme(fichier, "refusé par le validateur compilé sans erreur détaillée", "Dossier",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..erreurs import ErreurRapport, FamnumError, Probleme, Rapport
+from ..schemas import par_cle_manquante
 from ..workspace import Territoire
 
 NOM_GRILLE = "attribution.yaml"
@@ -110,7 +111,7 @@ def _titre(schema: dict, chemin: list) -> str:
     return " › ".join(titres) or "(racine)"
 
 
-def _message(erreur, schema: dict) -> tuple[str, str]:
+def _message(erreur, schema: dict, manquant: str | None = None) -> tuple[str, str]:
     v, valeur = erreur.validator, erreur.validator_value
     if v == "additionalProperties":
         inconnues = sorted(set(erreur.instance) - set(erreur.schema.get("properties", {})))
@@ -120,7 +121,6 @@ def _message(erreur, schema: dict) -> tuple[str, str]:
                     f"utilisez un des critères connus ({connues}) ou retirez cette entrée")
         return f"clé inconnue : {', '.join(inconnues)}", f"clés permises : {connues}"
     if v == "required":
-        manquant = erreur.message.split("'")[1]
         return f"« {manquant} » manque", "ajoutez cette clé (voir le fichier d'origine de famnum)"
     if v == "minimum":
         return f"la valeur {erreur.instance} est trop petite (au moins {valeur})", f"mettez une valeur supérieure ou égale à {valeur}"
@@ -147,8 +147,8 @@ def problemes_schema(donnees, schema: dict, fichier: str) -> list[Probleme]:
 
     erreurs = sorted(Draft7Validator(schema).iter_errors(donnees), key=lambda e: list(map(str, e.absolute_path)))
     problemes = []
-    for erreur in erreurs:
-        message, correction = _message(erreur, schema)
+    for erreur, manquant in par_cle_manquante(erreurs):
+        message, correction = _message(erreur, schema, manquant)
         problemes.append(Probleme(fichier, message, _titre(schema, list(erreur.absolute_path)), correction=correction))
     return problemes
 

@@ -14,6 +14,7 @@ from datetime import date
 from markupsafe import escape
 
 from ..saisie import erreurs_de_saisie
+from ..schemas import par_cle_manquante
 
 
 @dataclass
@@ -90,13 +91,11 @@ def erreurs_du_dossier(dossier: dict, coffre, racine: tuple, noeud: dict, valeur
 
     schema = coffre.schema
     erreurs = [Erreur(c, m) for c, m in erreurs_de_saisie(lire(dossier, racine), noeud).items()]
-    for erreur in schema.validateur_detaille.iter_errors(dossier):
+    for erreur, manquant in par_cle_manquante(schema.validateur_detaille.iter_errors(dossier)):
         if erreur.validator in ("allOf", "if"):
             continue
-        champ, message, correction = _message(erreur, schema)
-        chemin = tuple(erreur.absolute_path)
-        if erreur.validator == "required" and "'" in erreur.message:
-            chemin += (erreur.message.split("'")[1],)
+        champ, message, correction = _message(erreur, schema, manquant)
+        chemin = tuple(erreur.absolute_path) + ((manquant,) if manquant else ())
         dedans = chemin[:len(racine)] == racine
         erreurs.append(Erreur(chemin[len(racine):] if dedans else None, message, correction, champ))
     titres = {schema.titre_chemin(racine + c): c for c in ordre_des_champs(noeud, valeurs)}
