@@ -227,3 +227,11 @@ def test_les_processus_de_lecture_cherchent_les_fuites(coffre, territoire):
                      ("c.md", f"Dossier {lot[5]['id']}"), ("d.md", "né le 02/09/2018")], noms_publics_du_territoire(territoire))
     fuites = coffre.lire_tous(processus=2, textes=textes, garder=False).fuites
     assert [(f.fichier, f.nature) for f in fuites] == [("a.md", "date de naissance"), ("a.md", "nom"), ("c.md", "identifiant")]
+
+
+def test_un_dossier_qui_est_un_repertoire_est_signale_sans_arreter_la_lecture(coffre, territoire):
+    coffre.enregistrer([dossier()], "Recensement")
+    (territoire.familles / "F-55555.json.age").mkdir()
+    code, sortie = _verifier()
+    assert code == 1 and "data/families/F-55555.json.age : fichier inattendu" in sortie and "Traceback" not in sortie
+    assert "(1 dossier lu)" in sortie  # the other dossiers are still read and checked
