@@ -89,6 +89,7 @@ def largeur_texte(texte: str, taille: float, gras: bool = False) -> float:
     return total * taille * (1.08 if gras else 1.0)
 
 
+SOULIGNE = 0.9  # the estimate of a line's width is generous: a link's underline is drawn this much of it
 _MOTS = re.compile(r" +(?![?!:;»])")  # a French « ? » or « : » stays with the word before it
 
 
@@ -210,7 +211,11 @@ def poser_texte(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
 
 def poser_lien(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
     pose = _etiquette(e, langue, x, y, l, couleur=BLEU)
-    pose.formes = [f'<g text-decoration="underline">{"".join(pose.formes)}</g>']
+    lignes = couper(e.libelle["fr"], l, TAILLE) if e.libelle else [e.valeur or ""]
+    for i, ligne in enumerate(lignes):  # drawn, not text-decoration: WeasyPrint's PDFs would drop it
+        bas = y + (i + 1) * TAILLE * 1.3 - TAILLE * 0.3 + 3
+        longueur = min(l, largeur_texte(ligne, TAILLE) * SOULIGNE)
+        pose.formes.append(f'<path d="M{_n(x)} {_n(bas)}h{_n(longueur)}" stroke="{BLEU}" stroke-width="1.3"/>')
     pose.boite = Boite(x, y, l, pose.hauteur)
     return pose
 
