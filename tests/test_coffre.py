@@ -127,11 +127,22 @@ def test_fichier_tronque_ou_corrompu(coffre, territoire):
     coffre.enregistrer([d], "Nouvelle fiche")
     chemin = territoire.chemin_dossier(d["id"])
     chemin.write_bytes(chemin.read_bytes()[:120])
-    with pytest.raises(FamnumError, match="abîmé ou tronqué"):
+    with pytest.raises(FamnumError) as refus:
         coffre.lire(d["id"])
+    assert refus.value.code == "illisible.tronque" and refus.value.correction
     chemin.write_bytes(b"age-encryption.org/v1\n-> X25519 n'importe quoi\n--- rien\n")
-    with pytest.raises(FamnumError, match="abîmé ou tronqué"):
+    with pytest.raises(FamnumError) as refus:
         coffre.lire(d["id"])
+    assert refus.value.code == "illisible.tronque"
+    assert str(refus.value).endswith("À faire : " + refus.value.correction)  # the fix written once, after the text
+
+
+def test_la_lecture_de_tout_type_chaque_probleme(coffre, territoire):
+    d = dossier()
+    coffre.enregistrer([d], "Nouvelle fiche")
+    territoire.chemin_dossier(d["id"]).write_bytes(b"{pas age}")
+    (probleme,) = coffre.lire_tous().rapport.problemes
+    assert probleme.code == "illisible.pas_age" and probleme.correction
 
 
 def test_aucun_identifiant_dans_les_journaux_meme_en_mode_debogage(coffre, caplog):

@@ -41,7 +41,8 @@ def _couche(module: str, couches: dict[str, str]) -> str:
         dossier = "/".join(morceaux[:i]) + "/"
         if dossier in couches:
             return couches[dossier]
-    raise AssertionError(f"{module} n'est dans aucune ligne du tableau des couches d'ARCHITECTURE.md")
+    raise AssertionError(f"{module} n'est dans aucune ligne du tableau des couches d'ARCHITECTURE.md (« Le paquet "
+                         "Python ») : ajoutez-lui une ligne dans la couche de ce qu'il importe et de qui l'importe")
 
 
 def _fichier(nom: str) -> str | None:
@@ -109,7 +110,8 @@ def test_aucun_module_n_importe_une_couche_plus_haute():
     rang = {m: ORDRE.index(_couche(m, couches)) for m in _graphe()}
     montees = [f"{m} ({ORDRE[rang[m]]}) importe {c} ({ORDRE[rang[c]]})"
                for m, cibles in _graphe().items() for c in sorted(cibles) if rang[c] > rang[m]]
-    assert montees == []
+    assert montees == [], ("un module importe une couche plus haute : déplacez ce qu'il importe vers sa couche, ou "
+                           "sa ligne dans le tableau d'ARCHITECTURE.md si c'est le tableau qui se trompe")
 
 
 # The site's translated labels: marqueurs imports libelles, whose catalogue update imports hooks (to register

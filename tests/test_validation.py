@@ -167,6 +167,13 @@ def test_un_dossier_sans_journal_reste_strict():
     assert _parties(d), "sans événement de recensement, la fiche complète est exigée"
 
 
+def test_chaque_erreur_du_schema_porte_son_code():
+    d = dossier()
+    del d["fiche"]["qpv"]
+    d["fiche"]["foyer"]["bailleur_social"] = 12
+    assert sorted(p.code for p in erreurs_schema(d, SCHEMA, "F-22222.json.age")) == ["schema.required", "schema.type"]
+
+
 def test_une_cle_manquante_se_lit_dans_l_erreur_pas_dans_son_texte_anglais():
     from famnum.schemas import par_cle_manquante
     from famnum.validation import _message

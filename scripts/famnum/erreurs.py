@@ -9,9 +9,15 @@ from dataclasses import asdict, dataclass, field
 
 
 class FamnumError(Exception):
-    """A refusal the steward can act on. The message is French and says what to do."""
+    """A refusal the steward can act on. The message is French and says what to do. `code` names the
+    kind of refusal for programs and tests (stable, never translated); `correction`, when given apart,
+    is the fix, printed after « À faire : » and never parsed back out of the text."""
 
     code_sortie = 1
+
+    def __init__(self, message: str = "", *, code: str = "", correction: str = ""):
+        self.code, self.correction = code, correction
+        super().__init__(message + (f"\nÀ faire : {correction}" if correction else ""))
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,7 @@ class Probleme:
     champ: str = ""
     valeur: str = ""
     correction: str = ""
+    code: str = ""  # the kind of problem, stable for programs and tests (the French text may change)
 
     def texte(self) -> str:
         lieu = self.fichier + (f" — {self.champ}" if self.champ else "")
@@ -59,7 +66,7 @@ class Rapport:
         keyed pseudonyms when the report is printed where others read it (a CI log)."""
         def m(p: Probleme) -> Probleme:
             return Probleme(remplacer(p.fichier), remplacer(p.message), remplacer(p.champ), remplacer(p.valeur),
-                            remplacer(p.correction))
+                            remplacer(p.correction), p.code)
 
         return Rapport([m(p) for p in self.problemes], [m(p) for p in self.avertissements], dict(self.compteurs))
 

@@ -100,7 +100,7 @@ def _examiner(fichier: str, chiffre: bytes) -> tuple:
     try:
         texte, dossier = vault.dechiffrer_texte_et_objet(chiffre, _etat["identites"], nom)
     except vault.FichierIllisible as e:
-        return nom, ("illisible", e.nature), [Probleme(nom, e.probleme, correction=e.correction)], [], None, []
+        return nom, ("illisible", e.nature), [Probleme(nom, e.probleme, correction=e.correction, code=e.code)], [], None, []
     problemes = []
     n = vault.nombre_destinataires(chiffre)
     if _etat["attendus"] is not None and n != _etat["attendus"]:  # None: destinataires.txt itself is unreadable

@@ -94,7 +94,7 @@ def verifier_contenus(territoire: Territoire, identites, attendus: int | None, r
         try:
             lus[PREFIXE_CLE + chemin.name[: -len(SUFFIXE_DOSSIER)]] = lire(chemin, identites)
         except vault.FichierIllisible as e:
-            rapport.ajouter(Probleme(e.fichier, e.probleme, correction=e.correction))
+            rapport.ajouter(Probleme(e.fichier, e.probleme, correction=e.correction, code=e.code))
             continue
         n = vault.nombre_destinataires(chiffre)
         if attendus is not None and n != attendus:  # None: destinataires.txt is unreadable, reported apart

@@ -101,7 +101,8 @@ def erreurs_schema(dossier: dict, schema: SchemaFamille, fichier: str) -> list[P
         if erreur.validator in ("allOf", "if"):
             continue
         champ, message, correction = _message(erreur, schema, manquant)
-        problemes.append(Probleme(fichier, message, champ, _valeur_montrable(erreur, schema), correction))
+        problemes.append(Probleme(fichier, message, champ, _valeur_montrable(erreur, schema), correction,
+                                  f"schema.{erreur.validator}"))
     if not problemes:  # both validators must agree; a disagreement is a bug to see, not to hide
         problemes.append(Probleme(fichier, "refusé par le validateur compilé sans erreur détaillée", "Dossier",
                                   correction="signalez-le aux développeurs de famnum"))

@@ -27,8 +27,8 @@ class FichierIllisible(FamnumError):
     that a report shows them without parsing them back."""
 
     def __init__(self, fichier: str, nature: str, probleme: str, correction: str):
-        self.fichier, self.nature, self.probleme, self.correction = fichier, nature, probleme, correction
-        super().__init__(f"{fichier} : {probleme}\nÀ faire : {correction}")
+        self.fichier, self.nature, self.probleme = fichier, nature, probleme
+        super().__init__(f"{fichier} : {probleme}", code=f"illisible.{nature}", correction=correction)
 
 
 # --- identities ---------------------------------------------------------------------------
