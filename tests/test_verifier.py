@@ -86,6 +86,19 @@ def test_donnee_personnelle_en_clair_dans_le_depot(coffre, territoire):
     assert "Quillembois" not in sortie
 
 
+def test_le_nom_donne_par_la_liste_de_recensement_est_cherche(coffre, territoire):
+    """A census-only family has no legal guardian yet: the name the list gave is its only name."""
+    d = dossier()
+    d["fiche"]["contact_recensement"] = {"responsable": "VERNISSAC Ysaline", "lien": "mere"}
+    coffre.enregistrer([d], "Recensement")
+    assert _verifier()[0] == 0
+    for ecrit in ("Rappeler Mme Ysaline Vernissac demain.", "Liste : vernissac ysaline (mère)."):
+        (territoire.racine / "content" / "notes.md").write_text(ecrit + "\n")
+        code, sortie = _verifier()
+        assert code != 0 and "content/notes.md : contient en clair une donnée personnelle d'un dossier (nom)" in sortie
+        assert "ernissac" not in sortie
+
+
 def test_un_nom_qui_est_aussi_celui_d_une_ecole_n_est_pas_une_fuite(coffre, territoire):
     d = dossier()
     d["fiche"]["enfants"][0].update(prenom="Claude", nom="Bernard")

@@ -40,6 +40,9 @@ def telephone_normalise(brut: str) -> str | None:
 
 
 _NATURES_PAR_CHAMP = ("telephone", "courriel", "adresse", "date_naissance")
+# A field marked `nom` holds a surname when it is the `nom` half of a prenom/nom pair (searched as the
+# pair, below); any other (the census list's « responsable ») holds a whole name as written.
+_NOM_COMPLET = "nom_complet"
 
 
 def plan_personnel(champs) -> dict:
@@ -47,7 +50,9 @@ def plan_personnel(champs) -> dict:
     of a list) whose leaves are natures: one walk of a dossier reads them all."""
     plan: dict = {}
     for chemin, nature in champs:
-        if nature not in _NATURES_PAR_CHAMP:
+        if nature == "nom" and chemin[-1] != "nom":
+            nature = _NOM_COMPLET
+        elif nature not in _NATURES_PAR_CHAMP:
             continue
         noeud = plan
         for cle in chemin[:-1]:
@@ -89,9 +94,21 @@ def valeurs_personnelles(dossier: dict, plan: dict) -> list[tuple[str, str]]:
             adresse = normaliser(valeur)
             if len(adresse) >= 8:
                 valeurs.append(("adresse", adresse))
+        elif nature == _NOM_COMPLET:
+            valeurs += [("nom", ordre) for ordre in _ordres_du_nom(valeur)]
         else:  # telephone, date_naissance: searched as stored
             valeurs.append((nature, valeur))
     return valeurs
+
+
+def _ordres_du_nom(valeur: str) -> list[str]:
+    """A whole name as a list writes it (« DUPONT Marie Claire »), normalised, in the orders a page may
+    use: as written, surname last, surname first. One word alone is not searched (too common)."""
+    jetons = normaliser(valeur).split()
+    if len(jetons) < 2:
+        return []
+    return list(dict.fromkeys([" ".join(jetons), " ".join(jetons[1:] + jetons[:1]),
+                               " ".join(jetons[-1:] + jetons[:-1])]))
 
 
 def noms_publics(texte_public: str) -> set[str]:
