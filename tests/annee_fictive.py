@@ -73,6 +73,14 @@ def site_de_test(basetemp: Path) -> dict:
             os.environ["FAMNUM_PUBLIC"] = avant
 
 
+def site_construit(basetemp: Path) -> Path:
+    """The shared test site's directory, once its build has written the home page."""
+    build = site_de_test(basetemp)
+    site_dir = Path(build["site"])
+    assert (site_dir / "index.html").exists(), build["sortie"][-3000:]
+    return site_dir
+
+
 def _paquet_partage(partage: Path) -> Path:
     """One package for every pytest worker (a file lock, like the site's build)."""
     import fcntl

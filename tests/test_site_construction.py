@@ -412,7 +412,7 @@ def test_each_sheet_page_links_to_its_pdf(site):
     for source in (p for p in french_sources("ateliers") if p.name != "index.md"):
         for langue in ("", *LANGUES):
             page = built(site, source, langue)
-            wanted = (site / pdf.sheet_pdf_path(source.stem)).resolve()
+            wanted = (site / pdf.sheet_pdf_path(source.stem, langue or "fr")).resolve()
             assert any(resolve(page, href)[0] == wanted for href in parse(page).article_links), page
 
 

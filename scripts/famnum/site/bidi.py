@@ -39,6 +39,9 @@ SKIPPED = {"head", "script", "style", "template", "textarea", "title", "svg", "m
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
         "source", "track", "wbr"}
 
+# Languages written right to left: their pages and PDFs get the isolates.
+LANGUES_RTL = frozenset({"ar", "he", "fa", "ur"})
+
 ISOLATE_OPEN = '<bdi dir="ltr">'
 ISOLATE_CLOSE = "</bdi>"
 

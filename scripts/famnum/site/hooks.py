@@ -10,8 +10,8 @@ What they do, in build order:
 - ``on_page_content``: gives task-list checkboxes a label; on a page shown in Arabic,
   Turkish or English that fell back to the French file, adds a note in the reader's
   language, marks the French text ``lang="fr" dir="ltr"`` and titles the page in the menu
-  from that language's ``nav_translations``; adds the "download the PDF"
-  link to workshop sheets and to the tutorials and workshops index pages (not when
+  from that language's ``nav_translations``; adds the "download the PDF" link (to the PDF
+  in the page's language) to workshop sheets and to the tutorials and workshops index pages (not when
   ``FAMNUM_SANS_PDF=1``); at the end of each tutorial and workshop sheet, the date its facts
   were checked and the official pages they rely on, from the French page's front matter
   (``famnum.site.sources``), in the reader's language;
@@ -56,7 +56,7 @@ for _module in MARKER_MODULES:
 log = logging.getLogger("mkdocs.hooks.famnum")
 
 DEFAULT_LANGUAGE = "fr"
-RTL_LANGUAGES = {"ar", "he", "fa", "ur"}
+RTL_LANGUAGES = bidi.LANGUES_RTL
 
 # Words the hooks add to pages, in each language of the site.
 TEXTES: dict[str, dict[str, str]] = {
@@ -73,9 +73,9 @@ TEXTES: dict[str, dict[str, str]] = {
     },
     "ar": {
         "non_traduit": "هذه الصفحة غير مترجمة بعد. إليك النسخة الفرنسية.",
-        "pdf_fiche": "تحميل البطاقة بصيغة PDF (للطباعة، بالفرنسية)",
-        "pdf_tutoriels": "تحميل كل الدروس في ملف PDF واحد (للطباعة، بالفرنسية)",
-        "pdf_ateliers": "تحميل كل بطاقات الورشات في ملف PDF واحد (للطباعة، بالفرنسية)",
+        "pdf_fiche": "تحميل البطاقة بصيغة PDF (للطباعة)",
+        "pdf_tutoriels": "تحميل كل الدروس في ملف PDF واحد (للطباعة)",
+        "pdf_ateliers": "تحميل كل بطاقات الورشات في ملف PDF واحد (للطباعة)",
         "verifie_le": "تم التحقق من المعلومات في {date}.",
         "sources": "المصادر (صفحات رسمية بالفرنسية):",
         "mois": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
@@ -84,9 +84,9 @@ TEXTES: dict[str, dict[str, str]] = {
     },
     "tr": {
         "non_traduit": "Bu sayfa henüz çevrilmedi. İşte Fransızca sürümü.",
-        "pdf_fiche": "Kartı PDF olarak indir (yazdırmak için, Fransızca)",
-        "pdf_tutoriels": "Tüm rehberleri tek PDF olarak indir (yazdırmak için, Fransızca)",
-        "pdf_ateliers": "Tüm atölye kartlarını tek PDF olarak indir (yazdırmak için, Fransızca)",
+        "pdf_fiche": "Kartı PDF olarak indir (yazdırmak için)",
+        "pdf_tutoriels": "Tüm rehberleri tek PDF olarak indir (yazdırmak için)",
+        "pdf_ateliers": "Tüm atölye kartlarını tek PDF olarak indir (yazdırmak için)",
         "verifie_le": "Bilgiler {date} tarihinde kontrol edildi.",
         "sources": "Kaynaklar (Fransızca resmî sayfalar):",
         "mois": "Ocak Şubat Mart Nisan Mayıs Haziran Temmuz Ağustos Eylül Ekim Kasım Aralık",
@@ -95,9 +95,9 @@ TEXTES: dict[str, dict[str, str]] = {
     },
     "en": {
         "non_traduit": "This page is not yet translated. Here is the French version.",
-        "pdf_fiche": "Download the sheet as a PDF (to print, in French)",
-        "pdf_tutoriels": "Download all tutorials as one PDF (to print, in French)",
-        "pdf_ateliers": "Download all workshop sheets as one PDF (to print, in French)",
+        "pdf_fiche": "Download the sheet as a PDF (to print)",
+        "pdf_tutoriels": "Download all tutorials as one PDF (to print)",
+        "pdf_ateliers": "Download all workshop sheets as one PDF (to print)",
         "verifie_le": "Information checked on {date}.",
         "sources": "Sources (official pages, in French):",
         "mois": "January February March April May June July August September October November December",
@@ -282,15 +282,16 @@ def sheet_slug(page: Page) -> str | None:
     return None
 
 
-def _pdf_target(page: Page) -> tuple[str, str] | None:
+def _pdf_target(page: Page, language: str) -> tuple[str, str] | None:
+    """The PDF a page links to, in the page's language, and the key of the link's words."""
     slug = sheet_slug(page)
     if slug:
-        return pdf.sheet_pdf_path(slug), "pdf_fiche"
+        return pdf.sheet_pdf_path(slug, language), "pdf_fiche"
     src = _norm_src(page)
     if src == "tutoriels/index.md":
-        return pdf.TUTORIALS_PACK, "pdf_tutoriels"
+        return pdf.tutorials_pack(language), "pdf_tutoriels"
     if src == "ateliers/index.md":
-        return pdf.SHEETS_PACK, "pdf_ateliers"
+        return pdf.sheets_pack(language), "pdf_ateliers"
     return None
 
 
@@ -330,7 +331,7 @@ def bloc_sources(language: str, verification: sources.Verification) -> str:
 def on_page_content(html: str, page: Page, config: Any, files: Any) -> str:
     language = _language(page, config)
     html = tableaux.preparer(label_tasks(html))
-    target = _pdf_target(page) if pdf_enabled() else None
+    target = _pdf_target(page, language) if pdf_enabled() else None
     if target is not None:
         path, key = target
         href = get_relative_url(path, page.url)
@@ -424,7 +425,7 @@ def on_post_build(config: Any) -> None:
     log.info("Index de recherche par langue : %s", documents)
     if pdf_enabled():
         cache = cache_pdf.dossier_par_defaut(racine)
-        report = pdf.build_all(site_dir, _MENU_ORDER, cache=cache)
+        report = pdf.build_all(site_dir, _MENU_ORDER, cache=cache, langues=tuple(langues))
         log.info("PDF : %d fichiers en %.1f s (%d inchangés, repris de %s)", len(report["fichiers"]),
                  report["secondes"], len(report["repris"]), cache)
     else:

@@ -1,17 +1,25 @@
-"""Printable PDFs of the site, made with WeasyPrint from the built French pages.
+"""Printable PDFs of the site, made with WeasyPrint from the built pages, in every language.
 
-After ``mkdocs build`` (hook ``on_post_build``), from ``site/``:
+After ``mkdocs build`` (hook ``on_post_build``), from ``site/``, for each language of the site
+(French at the root of ``pdf/``, the others under ``pdf/<langue>/``):
 
-- each workshop sheet ``ateliers/<slug>.html`` → ``pdf/ateliers/<slug>.pdf``;
+- each workshop sheet ``ateliers/<slug>.html`` → ``pdf/ateliers/<slug>.pdf``
+  (``pdf/ar/ateliers/<slug>.pdf`` from ``ar/ateliers/<slug>.html``…);
 - every workshop sheet in one file → ``pdf/ateliers-famnum.pdf``;
-- the whole French curriculum, level after level, in menu order → ``pdf/tutoriels-famnum.pdf``.
+- the whole curriculum, level after level, in menu order → ``pdf/tutoriels-famnum.pdf``.
 
 Each PDF is the page's article (``<article>``: no header, menu, search or footer) with
 the page's own stylesheets in print media (``famnum.css`` holds the ``@media print``
-rules: A4, margins, external links written out). WeasyPrint reads only files under
-``site/``: :class:`SiteOnlyFetcher` refuses any other URL, so a PDF never triggers a
-network request. Internal links have no meaning on paper: they are kept as text. The PDFs
-are tagged (PDF/UA-1: headings, lists, tables, language, title for screen readers).
+rules: A4, margins, external links written out, tables that break between rows with their
+header repeated). A pack opens on a table of contents grouped by level, each entry with the
+number of the page its title is on (CSS ``target-counter``); a level's entries stay on one
+page. The words the PDF adds (titles of the packs, « Sommaire », the page footer) are in the
+document's language; an Arabic PDF is right to left, in an Arabic font, and its digits and
+Latin words are in left-to-right isolates like the pages (``famnum.site.bidi``), so a phone
+number keeps its order. WeasyPrint reads only files under ``site/``:
+:class:`SiteOnlyFetcher` refuses any other URL, so a PDF never triggers a network request.
+Internal links have no meaning on paper: they are kept as text. The PDFs are tagged
+(PDF/UA-1: headings, lists, tables, language, title for screen readers).
 """
 
 from __future__ import annotations
@@ -24,18 +32,65 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from famnum.site import bidi
+
 PDF_DIR = "pdf"
-TUTORIALS_PACK = "pdf/tutoriels-famnum.pdf"
-SHEETS_PACK = "pdf/ateliers-famnum.pdf"
-PACK_TITLES = {
-    TUTORIALS_PACK: "Les tutoriels Famnum : apprendre le numérique en famille",
-    SHEETS_PACK: "Les fiches d'atelier Famnum pour les CLAS",
+LANGUE_PAR_DEFAUT = "fr"
+
+# The words a PDF adds to the pages, in each language of the site. ``pied`` is the CSS
+# ``content`` of the page footer.
+TEXTES: dict[str, dict[str, str]] = {
+    "fr": {
+        "tutoriels": "Les tutoriels Famnum : apprendre le numérique en famille",
+        "ateliers": "Les fiches d'atelier Famnum pour les CLAS",
+        "sommaire": "Sommaire",
+        "pied": '"Famnum · page " counter(page) " / " counter(pages)',
+    },
+    "ar": {
+        "tutoriels": "دروس فامنوم: تعلّم المهارات الرقمية مع العائلة",
+        "ateliers": "بطاقات ورشات فامنوم لمراكز CLAS",
+        "sommaire": "المحتويات",
+        "pied": '"فامنوم · الصفحة " counter(page) " من " counter(pages)',
+    },
+    "tr": {
+        "tutoriels": "Famnum rehberleri: ailece dijital beceriler",
+        "ateliers": "CLAS için Famnum atölye kartları",
+        "sommaire": "İçindekiler",
+        "pied": '"Famnum · sayfa " counter(page) " / " counter(pages)',
+    },
+    "en": {
+        "tutoriels": "The Famnum tutorials: digital skills as a family",
+        "ateliers": "The Famnum workshop sheets for CLAS",
+        "sommaire": "Contents",
+        "pied": '"Famnum · page " counter(page) " of " counter(pages)',
+    },
 }
 
 
-def sheet_pdf_path(slug: str) -> str:
+def texte(langue: str, cle: str) -> str:
+    return TEXTES.get(langue, TEXTES[LANGUE_PAR_DEFAUT])[cle]
+
+
+def chemin_pdf(nom: str, langue: str = LANGUE_PAR_DEFAUT) -> str:
+    """Site-relative path of a PDF: ``pdf/<nom>`` in French, ``pdf/<langue>/<nom>`` otherwise."""
+    return f"{PDF_DIR}/{nom}" if langue == LANGUE_PAR_DEFAUT else f"{PDF_DIR}/{langue}/{nom}"
+
+
+def sheet_pdf_path(slug: str, langue: str = LANGUE_PAR_DEFAUT) -> str:
     """Site-relative path of a workshop sheet's PDF."""
-    return f"{PDF_DIR}/ateliers/{slug}.pdf"
+    return chemin_pdf(f"ateliers/{slug}.pdf", langue)
+
+
+def tutorials_pack(langue: str = LANGUE_PAR_DEFAUT) -> str:
+    return chemin_pdf("tutoriels-famnum.pdf", langue)
+
+
+def sheets_pack(langue: str = LANGUE_PAR_DEFAUT) -> str:
+    return chemin_pdf("ateliers-famnum.pdf", langue)
+
+
+TUTORIALS_PACK = tutorials_pack()
+SHEETS_PACK = sheets_pack()
 
 
 # --------------------------------------------------------------------------- fetcher
@@ -91,10 +146,22 @@ def built_html(site_dir: Path, src: str) -> Path:
     return site_dir / stem / "index.html"
 
 
+# A part of a page printed on a page of its own (the sheets' evaluation form), up to the next
+# title of the same rank.
+SAUT_RE = re.compile(r'<div class="famnum-saut-de-page"[^>]*>\s*</div>\s*(<h2\b.*?)'
+                     r'(?=<h2\b|<aside class="famnum-sources"|\Z)', re.DOTALL)
+
+
 def _article(page_html: str) -> str:
     match = ARTICLE_RE.search(page_html)
     body = match.group(1) if match else page_html
-    return PDF_LINK_RE.sub("", body)
+    return _sans_saut_force(PDF_LINK_RE.sub("", body))
+
+
+def _sans_saut_force(body: str) -> str:
+    """A forced page break left the page before it half empty: in a PDF, the part after it is
+    one block instead, kept whole on one page, after what precedes it when it fits."""
+    return SAUT_RE.sub(r'<div class="famnum-d-un-bloc">\1</div>', body)
 
 
 def page_title(page_html: str) -> str:
@@ -145,26 +212,65 @@ def _rewrite(body: str, page_uri: str, site_uri: str, prefix: str,
         else m.group(0), body)
 
 
-def document(site_dir: Path, pages: list[Path], title: str, cover: bool) -> str:
-    """One printable HTML document made of the articles of ``pages``."""
+def _entree(index: int, titre: str) -> str:
+    return f'<a href="#p{index}-top">{html_lib.escape(titre)}</a>'
+
+
+def sommaire(pages: list[Path], titres: list[str]) -> str:
+    """The table of contents: a section's index page heads the pages of its folder.
+
+    Each group is one list item that the print rules keep on one page; the page numbers
+    come from ``target-counter`` in ``famnum.css``.
+    """
+    items, ouvert = [], None
+    for index, (page, titre) in enumerate(zip(pages, titres)):
+        if page.name == "index.html":
+            ouvert = page.parent
+            items.append([_entree(index, titre), []])
+        elif ouvert == page.parent and items:
+            items[-1][1].append(_entree(index, titre))
+        else:
+            ouvert = None
+            items.append([_entree(index, titre), []])
+    lignes = []
+    for tete, enfants in items:
+        sous = "".join(f"<li>{enfant}</li>" for enfant in enfants)
+        lignes.append(f"<li>{tete}<ol>{sous}</ol></li>" if sous else f"<li>{tete}</li>")
+    return f'<ol class="famnum-sommaire">{"".join(lignes)}</ol>'
+
+
+def _couverture(pages: list[Path], sources: list[str], title: str, langue: str) -> str:
+    titres = [page_title(text) for text in sources]
+    return (f'<section class="famnum-couverture"><h1>{html_lib.escape(title)}</h1>'
+            f'<h2>{html_lib.escape(texte(langue, "sommaire"))}</h2>'
+            f"{sommaire(pages, titres)}</section>")
+
+
+def _pied(langue: str) -> str:
+    """The page footer in the document's language (a margin box cannot read the page)."""
+    return f"<style>@page {{ @bottom-center {{ content: {texte(langue, 'pied')}; }} }}</style>"
+
+
+def document(site_dir: Path, pages: list[Path], title: str, cover: bool,
+             langue: str = LANGUE_PAR_DEFAUT) -> str:
+    """One printable HTML document, in ``langue``, made of the articles of ``pages``."""
     site_uri = site_dir.resolve().as_uri() + "/"
     uris = [page.resolve().as_uri() for page in pages]
     anchors = {uri: f"p{index}-" for index, uri in enumerate(uris)}
     sources = [page.read_text(encoding="utf-8") for page in pages]
     sheets = _stylesheets(sources[0], uris[0]) if sources else []
+    rtl = langue in bidi.LANGUES_RTL
     parts = []
     if cover:
-        items = "".join(f'<li><a href="#p{index}-top">{html_lib.escape(page_title(text))}</a></li>'
-                        for index, text in enumerate(sources))
-        parts.append(f'<section class="famnum-couverture"><h1>{html_lib.escape(title)}</h1>'
-                     f'<p>Sommaire</p><ol>{items}</ol></section>')
+        couverture = _couverture(pages, sources, title, langue)
+        parts.append(bidi.isoler(couverture) if rtl else couverture)
     for index, (uri, text) in enumerate(zip(uris, sources)):
         body = _rewrite(_article(text), uri, site_uri, f"p{index}-", anchors)
         parts.append(f'<section class="famnum-pdf-page" id="p{index}-top">{body}</section>')
     links = "".join(f'<link rel="stylesheet" href="{html_lib.escape(href)}">' for href in sheets)
-    return (f'<!doctype html><html lang="fr" dir="ltr"><head><meta charset="utf-8">'
-            f"<title>{html_lib.escape(title)}</title>{links}</head>"
-            f'<body class="famnum-pdf-doc"><div class="md-content" data-md-component="content">'
+    return (f'<!doctype html><html lang="{langue}" dir="{"rtl" if rtl else "ltr"}"><head>'
+            f'<meta charset="utf-8"><title>{html_lib.escape(title)}</title>{links}{_pied(langue)}'
+            f'</head><body class="famnum-pdf-doc"><div class="md-content" data-md-component="content">'
             f'<div class="md-typeset">{"".join(parts)}</div></div></body></html>')
 
 
@@ -172,8 +278,8 @@ PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}  # tagged PDF: structure for screen re
 
 
 def write_pdf(site_dir: Path, pages: list[Path], target: Path, title: str,
-              cover: bool = False) -> Path:
-    _render(site_dir, document(site_dir, pages, title, cover), target)
+              cover: bool = False, langue: str = LANGUE_PAR_DEFAUT) -> Path:
+    _render(site_dir, document(site_dir, pages, title, cover, langue), target)
     return target
 
 
@@ -192,8 +298,9 @@ def _render(site_dir: Path, source: str, target: Path):
 
 # --------------------------------------------------------------------------- the set
 
-def plan(site_dir: Path, menu_order: list[str] | None = None) -> list[tuple[str, list[str], str, bool]]:
-    """What to print: (target, source pages, title, cover) for every PDF."""
+def plan(site_dir: Path, menu_order: list[str] | None = None,
+         langues: tuple[str, ...] = (LANGUE_PAR_DEFAUT,)) -> list[tuple[str, list[str], str, bool, str]]:
+    """What to print: (target, source pages, title, cover, language) for every PDF."""
     if menu_order:
         order = list(menu_order)
     else:  # no menu recorded: every French page, in path order
@@ -203,24 +310,26 @@ def plan(site_dir: Path, menu_order: list[str] | None = None) -> list[tuple[str,
     sheets = [src for src in order if src.startswith("ateliers/") and src.count("/") == 1
               and src != "ateliers/index.md"]
     tutorials = [src for src in order if src.startswith("tutoriels/")]
-    jobs: list[tuple[str, list[str], str, bool]] = []
-    for src in sheets:
-        slug = src.split("/")[1][: -len(".md")]
-        jobs.append((sheet_pdf_path(slug), [src], "", False))
-    if sheets:
-        jobs.append((SHEETS_PACK, sheets, PACK_TITLES[SHEETS_PACK], True))
-    if tutorials:
-        jobs.append((TUTORIALS_PACK, tutorials, PACK_TITLES[TUTORIALS_PACK], True))
+    jobs: list[tuple[str, list[str], str, bool, str]] = []
+    for langue in langues:
+        for src in sheets:
+            slug = src.split("/")[1][: -len(".md")]
+            jobs.append((sheet_pdf_path(slug, langue), [src], "", False, langue))
+        if sheets:
+            jobs.append((sheets_pack(langue), sheets, texte(langue, "ateliers"), True, langue))
+        if tutorials:
+            jobs.append((tutorials_pack(langue), tutorials, texte(langue, "tutoriels"), True, langue))
     return jobs
 
 
-def _document(site_dir: Path, job: tuple[str, list[str], str, bool]) -> str:
-    """The printable document of one planned PDF."""
-    target, sources, title, cover = job
-    pages = [built_html(site_dir, src) for src in sources]
+def _document(site_dir: Path, job: tuple[str, list[str], str, bool, str]) -> str:
+    """The printable document of one planned PDF, from the pages built in its language."""
+    target, sources, title, cover, langue = job
+    root = site_dir if langue == LANGUE_PAR_DEFAUT else site_dir / langue
+    pages = [built_html(root, src) for src in sources]
     if not title:
         title = page_title(pages[0].read_text(encoding="utf-8")) or Path(target).stem
-    return document(site_dir, pages, title, cover)
+    return document(site_dir, pages, title, cover, langue)
 
 
 def _run(job: tuple[str, str, str, str | None, str]) -> str:
@@ -236,23 +345,25 @@ def _run(job: tuple[str, str, str, str | None, str]) -> str:
 
 
 def build_all(site_dir: Path, menu_order: list[str] | None = None,
-              workers: int | None = None, cache: Path | None = None) -> dict:
-    """Write every PDF under ``site_dir/pdf``. With a ``cache`` folder (``famnum.site.cache_pdf``),
-    a PDF whose document and files are unchanged is copied from there instead of made again.
-    Returns the files (``fichiers``), those copied (``repris``) and the seconds taken."""
+              workers: int | None = None, cache: Path | None = None,
+              langues: tuple[str, ...] = (LANGUE_PAR_DEFAUT,)) -> dict:
+    """Write every PDF under ``site_dir/pdf``, in each of ``langues``. With a ``cache`` folder
+    (``famnum.site.cache_pdf``), a PDF whose document and files are unchanged is copied from there
+    instead of made again. Returns the files (``fichiers``), those copied (``repris``) and the
+    seconds taken."""
     from famnum.site import cache_pdf
 
     started = time.perf_counter()
     site_uri = site_dir.resolve().as_uri() + "/"
     jobs, repris = [], []
-    for job in plan(site_dir, menu_order):
+    for job in plan(site_dir, menu_order, langues):
         source = _document(site_dir, job)
         key = cache_pdf.cle(source, site_uri, repr(sorted(PDF_OPTIONS.items()))) if cache else ""
         if cache and cache_pdf.reprendre(cache, key, site_dir, site_dir / job[0]):
             repris.append(job[0])
         else:
             jobs.append((str(site_dir), job[0], source, str(cache) if cache else None, key))
-    # The two packs are the longest jobs: start them first.
+    # The packs are the longest jobs: start them first.
     jobs.sort(key=lambda job: -len(job[2]))
     workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
     if workers > 1:
