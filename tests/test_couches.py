@@ -114,9 +114,7 @@ def test_aucun_module_n_importe_une_couche_plus_haute():
                            "sa ligne dans le tableau d'ARCHITECTURE.md si c'est le tableau qui se trompe")
 
 
-# The site's translated labels: marqueurs imports libelles, whose catalogue update imports hooks (to register
-# every marker), which imports marqueurs. Left to the site's owners; remove it here once broken.
-CYCLES_CONNUS = [{"site/hooks.py", "site/libelles.py", "site/marqueurs.py"}]
+CYCLES_CONNUS: list[set[str]] = []
 
 
 def test_aucun_cycle_d_imports():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from famnum.site import libelles
+from famnum.site import extraction, libelles
 from famnum.site.marqueurs import MARQUEURS
 
 RACINE = Path(__file__).resolve().parents[1]
@@ -33,12 +33,12 @@ def paquet(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def textes(paquet, tmp_path_factory) -> list[str]:
     site = tmp_path_factory.mktemp("site")
-    return list(dict.fromkeys([*libelles.textes_des_pages(RACINE, paquet, site),
-                               *libelles.textes_des_pages(RACINE, None, site), *libelles.textes_du_code()]))
+    return list(dict.fromkeys([*extraction.textes_des_pages(RACINE, paquet, site),
+                               *extraction.textes_des_pages(RACINE, None, site), *extraction.textes_du_code()]))
 
 
 def test_les_langues_du_site_ont_chacune_un_catalogue():
-    langues = libelles.langues_du_site(libelles.config_du_site(RACINE))
+    langues = extraction.langues_du_site(extraction.config_du_site(RACINE))
     assert set(langues) == {"ar", "tr", "en"}
     assert all((libelles.DOSSIER / f"{code}.po").is_file() for code in langues)
 
@@ -47,7 +47,7 @@ def test_les_langues_du_site_ont_chacune_un_catalogue():
 def test_chaque_texte_des_pages_est_dans_le_catalogue(textes, code):
     catalogue = entrees(code)
     absents = [texte for texte in textes if texte not in catalogue]
-    assert not absents, (f"{len(absents)} textes manquent à {code}.po : lancez « python -m famnum.site.libelles » "
+    assert not absents, (f"{len(absents)} textes manquent à {code}.po : lancez « python -m famnum.site.extraction » "
                          f"puis traduisez-les. Les premiers : {absents[:5]}")
 
 
@@ -68,7 +68,7 @@ def rendre_tout(code: str, paquet: Path, site: Path, monkeypatch) -> str:
     from famnum.site import hooks  # noqa: F401  (registers every marker)
 
     monkeypatch.setenv("FAMNUM_PUBLIC", str(paquet))
-    config = {**libelles.config_du_site(RACINE), "config_file_path": str(RACINE / "mkdocs.yml"),
+    config = {**extraction.config_du_site(RACINE), "config_file_path": str(RACINE / "mkdocs.yml"),
               "docs_dir": str(RACINE / "content"), "site_dir": str(site), "theme": {"language": code}}
     return "\n".join(rendu(config) for rendu in MARQUEURS.values())
 
