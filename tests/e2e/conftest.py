@@ -30,20 +30,6 @@ CAPTURES = construction.RACINE / "build" / "captures"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 CONCURRENCE = 4
-# Each page load makes the theme's search worker download and index the whole search index
-# (every language), and the language menu fetch the sitemap: about 2 s of CPU a page that
-# axe does not need. The browser tests refuse them (search is not what they check).
-# They get an idle search worker, an empty index and an empty sitemap instead.
-ALLEGES = {
-    "search/search_index.json": '{"config": {"lang": ["fr"], "separator": "[\\\\s\\\\-]+", '
-                                '"pipeline": ["stopWordFilter"], "fields": {"title": {"boost": 1000.0}, '
-                                '"text": {"boost": 1.0}, "tags": {"boost": 1000000.0}}}, "docs": []}',
-    "/workers/search.": "self.onmessage = function () {};",
-    "sitemap.xml": '<?xml version="1.0" encoding="UTF-8"?>'
-                   '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>',
-}
-
-
 def axe_source() -> str:
     import axe_playwright_python
 
@@ -164,11 +150,7 @@ async def _visiter(base: str, chemins: list[str], desktop: set[str], captures: d
 
         async def garde(route):
             url = route.request.url
-            leger = next((body for part, body in ALLEGES.items() if part in url), None)
-            if url.startswith(base) and leger is not None:
-                kind = "application/javascript" if url.endswith(".js") else "application/json"
-                await route.fulfill(status=200, body=leger, content_type=kind)  # see ALLEGES
-            elif url.startswith(base) or url.startswith("data:"):
+            if url.startswith(base) or url.startswith("data:"):
                 await route.continue_()
             else:
                 externes.append(route.request.url)
@@ -183,9 +165,17 @@ async def _visiter(base: str, chemins: list[str], desktop: set[str], captures: d
             page = await context.new_page()
             erreurs: list[str] = []
             page.on("pageerror", lambda exc: erreurs.append(str(exc)))
+            # What a reader's browser would report: a request that fails or ends in 404, a console
+            # error (ERR_ABORTED: a load cut short by going to the next page, not a fault of the site).
+            problemes: list[str] = []
+            page.on("console", lambda m: problemes.append(f"console : {m.text}") if m.type == "error" else None)
+            page.on("requestfailed", lambda r: problemes.append(f"échec : {r.url} {r.failure}")
+                    if "ERR_ABORTED" not in (r.failure or "") else None)
+            page.on("response", lambda r: problemes.append(f"{r.status} : {r.url}") if r.status >= 400 else None)
             while not file.empty():
                 chemin = file.get_nowait()
                 erreurs.clear()
+                problemes.clear()
                 debut = time.perf_counter()
                 response = await page.goto(base + chemin, wait_until="load")
                 mesure = await page.evaluate(MESURE_JS)
@@ -202,6 +192,7 @@ async def _visiter(base: str, chemins: list[str], desktop: set[str], captures: d
                     mesure["axe_bureau"] = await page.evaluate(AXE_JS, AXE_TAGS)
                     await page.set_viewport_size(PHONE)
                 mesure["erreurs_js"] = list(erreurs)
+                mesure["problemes"] = list(problemes)
                 resultats[chemin] = mesure
             await page.close()
 

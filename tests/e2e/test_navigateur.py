@@ -31,6 +31,13 @@ def test_no_request_leaves_the_machine(visite):
     assert visite["externes"] == []
 
 
+def test_no_404_and_no_console_error_over_http(visite):
+    """Every page over HTTP (issue 17): no request ends in an error, nothing in the console. The same
+    over file:// is tests/e2e/test_site_leger.py's."""
+    problemes = {c: m["problemes"] for c, m in visite["pages"].items() if m["problemes"]}
+    assert not problemes, f"{len(problemes)} pages : {dict(list(problemes.items())[:5])}"
+
+
 def test_no_javascript_error(visite):
     erreurs = {c: m["erreurs_js"] for c, m in visite["pages"].items() if m["erreurs_js"]}
     assert not erreurs, erreurs
