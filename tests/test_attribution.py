@@ -18,6 +18,7 @@ from famnum.attribution.grille import Grille, GrilleInvalide, charger_grille, li
 from famnum.attribution.proposition import besoin, proposer
 from famnum.attribution.stock import Appareil, StockInvalide, charger_stock
 from famnum.cli import main
+from famnum.schemas import noeuds
 from famnum.referentiels import Referentiels
 from famnum.territoire import modele
 from famnum.workspace import Territoire
@@ -92,17 +93,7 @@ def test_le_schema_de_la_grille_connait_exactement_les_criteres_du_code():
     schema = json.loads((MODELE.schemas / "attribution.schema.json").read_text(encoding="utf-8"))
     assert set(schema["properties"]["criteres"]["properties"]) == set(CRITERES)
 
-    def enums(noeud):
-        if isinstance(noeud, dict):
-            if "enum" in noeud:
-                yield noeud
-            for v in noeud.values():
-                yield from enums(v)
-        elif isinstance(noeud, list):
-            for v in noeud:
-                yield from enums(v)
-
-    for noeud in enums(schema):
+    for noeud in (n for n in noeuds(schema) if "enum" in n):
         assert set(noeud.get("x-libelles", {})) == set(noeud["enum"]), noeud
 
 

@@ -148,12 +148,12 @@ class SchemaFamille:
     def echelle(self, nom: str = "frequence") -> dict[str, str]:
         """The answer scale `nom`: the values of the fields marked `x-echelle: nom`, in order, with their
         French labels. Every field using the scale must list the same values."""
-        noeuds = [n for n in _noeuds(self.schema) if n.get("x-echelle") == nom]
-        if not noeuds or len({tuple(n.get("enum", ())) for n in noeuds}) != 1:
+        champs = [n for n in noeuds(self.schema) if n.get("x-echelle") == nom]
+        if not champs or len({tuple(n.get("enum", ())) for n in champs}) != 1:
             raise FamnumError(f"{self.origine} : les champs marqués « \"x-echelle\": \"{nom}\" » n'ont pas tous la même "
                               "liste « enum » (ou il n'y en a aucun). À faire : donnez à chacun les mêmes valeurs, "
                               "dans le même ordre (par exemple jamais, rarement, parfois, souvent, toujours).")
-        return {v: libelle(noeuds[0], v) for v in noeuds[0]["enum"]}
+        return {v: libelle(champs[0], v) for v in champs[0]["enum"]}
 
     def types_evenements(self) -> dict[str, str]:
         """The journal's event types, in the schema's order, with their French labels."""
@@ -170,15 +170,15 @@ def du_modele() -> SchemaFamille:
     return SchemaFamille.charger(racine() / "data" / "schemas" / "famille.schema.json")
 
 
-def _noeuds(noeud):
+def noeuds(noeud):
     """Every object of a JSON document, depth first."""
     if isinstance(noeud, dict):
         yield noeud
         for enfant in noeud.values():
-            yield from _noeuds(enfant)
+            yield from noeuds(enfant)
     elif isinstance(noeud, list):
         for enfant in noeud:
-            yield from _noeuds(enfant)
+            yield from noeuds(enfant)
 
 
 def est_date_iso(valeur) -> bool:

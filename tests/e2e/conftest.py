@@ -30,6 +30,18 @@ CAPTURES = construction.RACINE / "build" / "captures"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 CONCURRENCE = 4
+def noter_problemes(page) -> list[str]:
+    """What a reader's browser reports on `page` from now on, in a list the caller may clear: a
+    request that fails or ends in 404, a console error (ERR_ABORTED: a load cut short by going to
+    the next page, not a fault of the site)."""
+    problemes: list[str] = []
+    page.on("console", lambda m: problemes.append(f"console : {m.text}") if m.type == "error" else None)
+    page.on("requestfailed", lambda r: problemes.append(f"échec : {r.url} {r.failure}")
+            if "ERR_ABORTED" not in (r.failure or "") else None)
+    page.on("response", lambda r: problemes.append(f"{r.status} : {r.url}") if r.status >= 400 else None)
+    return problemes
+
+
 def axe_source() -> str:
     import axe_playwright_python
 
@@ -165,13 +177,7 @@ async def _visiter(base: str, chemins: list[str], desktop: set[str], captures: d
             page = await context.new_page()
             erreurs: list[str] = []
             page.on("pageerror", lambda exc: erreurs.append(str(exc)))
-            # What a reader's browser would report: a request that fails or ends in 404, a console
-            # error (ERR_ABORTED: a load cut short by going to the next page, not a fault of the site).
-            problemes: list[str] = []
-            page.on("console", lambda m: problemes.append(f"console : {m.text}") if m.type == "error" else None)
-            page.on("requestfailed", lambda r: problemes.append(f"échec : {r.url} {r.failure}")
-                    if "ERR_ABORTED" not in (r.failure or "") else None)
-            page.on("response", lambda r: problemes.append(f"{r.status} : {r.url}") if r.status >= 400 else None)
+            problemes = noter_problemes(page)
             while not file.empty():
                 chemin = file.get_nowait()
                 erreurs.clear()

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from .conftest import CAPTURES, CHROMIUM, CHROMIUM_ARGS, PHONE, pages_du_site
+from .conftest import CAPTURES, CHROMIUM, CHROMIUM_ARGS, PHONE, noter_problemes, pages_du_site
 
 pytestmark = pytest.mark.e2e
 
@@ -80,13 +80,8 @@ async def _visiter_tout(urls: list[str]) -> dict[str, list[str]]:
 
         async def travailleur():
             page = await context.new_page()
-            vus: list[str] = []
-            page.on("console", lambda m: vus.append(f"console : {m.text}") if m.type == "error" else None)
+            vus = noter_problemes(page)
             page.on("pageerror", lambda e: vus.append(f"erreur : {e}"))
-            # ERR_ABORTED: a load cut short by going to the next page, not a failure of the site.
-            page.on("requestfailed", lambda r: vus.append(f"échec : {r.url} {r.failure}")
-                    if "ERR_ABORTED" not in (r.failure or "") else None)
-            page.on("response", lambda r: vus.append(f"{r.status} : {r.url}") if r.status >= 400 else None)
             while not file.empty():
                 url = file.get_nowait()
                 vus.clear()

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..schemas import noeuds
 from .libelles import FRANCAIS, Libelles, N_, pour
 from .marqueurs import marqueur
 
@@ -35,24 +36,14 @@ def _categories(schema: dict, t: Libelles) -> list[str]:
     fiche = schema["properties"]["fiche"]
     lignes = []
     for cle, noeud in fiche["properties"].items():
-        natures = sorted({t.brut(NATURES.get(n, n)) for n in _natures(noeud)})
+        natures = sorted({t.brut(NATURES.get(n["x-personnel"], n["x-personnel"]))
+                          for n in noeuds(noeud) if n.get("x-personnel")})
         detail = " — " + t("données d'identification : {natures}", natures=", ".join(natures)) if natures else ""
         lignes.append(f"- **{t.brut(noeud.get('title', cle))}**{detail}")
     journal = t.brut(schema["properties"]["journal"].get("title", "Journal"))
     lignes.append(f"- **{journal}** — " + t("la date et la nature de chaque étape (recensement, diagnostic, décision, "
                                              "livraison, suivi…) et la fonction de la personne qui l'a notée, jamais son nom"))
     return lignes
-
-
-def _natures(noeud):
-    if isinstance(noeud, dict):
-        if noeud.get("x-personnel"):
-            yield noeud["x-personnel"]
-        for valeur in noeud.values():
-            yield from _natures(valeur)
-    elif isinstance(noeud, list):
-        for valeur in noeud:
-            yield from _natures(valeur)
 
 
 def _conservation(racine: Path, t: Libelles) -> list[str]:
