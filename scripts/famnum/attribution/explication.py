@@ -234,7 +234,7 @@ def non_examinee(identifiant: str, dossier: dict, schema) -> FamnumError:
     if not diagnostiquee(dossier):
         return FamnumError(f"Le dossier {identifiant} est seulement recensé : la famille n'a pas encore eu son entretien "
                            "de diagnostic, et la grille n'a rien à noter.\n"
-                           + (ce_qui_manque(dossier, schema) if schema is not None else
+                           + (ce_qui_manque(dossier, schema).removesuffix(".") if schema is not None else
                               f"À faire : « famnum famille completer {identifiant} »")
                            + ", puis « famnum attribution proposer ».")
     return FamnumError(f"Le dossier {identifiant} n'a pas été examiné par la grille à cette date "
