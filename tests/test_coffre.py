@@ -137,6 +137,33 @@ def test_fichier_tronque_ou_corrompu(coffre, territoire):
     assert str(refus.value).endswith("À faire : " + refus.value.correction)  # the fix written once, after the text
 
 
+def test_pas_pour_ma_cle_ou_tronque_se_dit_sans_lire_le_texte_de_pyrage(monkeypatch):
+    """Which of the two it is comes from the file's structure and the exception's type, not from
+    pyrage's English wording (replaced here by another)."""
+    mienne, autre = vault.generer_identite(), vault.generer_identite()
+    pour_autrui = vault.chiffrer(b'{"a": 1}' * 50, [autre.to_public()])
+    pour_moi = vault.chiffrer(b'{"a": 1}' * 50, [mienne.to_public()])
+    vrai_dechiffrement = pyrage.decrypt
+
+    def autre_texte(chiffre, identites):
+        try:
+            return vrai_dechiffrement(chiffre, identites)
+        except pyrage.DecryptError:
+            raise pyrage.DecryptError("aucune identité ne correspond") from None
+
+    monkeypatch.setattr(pyrage, "decrypt", autre_texte)
+    attendus = {"illisible.autre_cle": pour_autrui, "illisible.tronque": pour_moi[:-10]}
+    for code, chiffre in attendus.items():
+        with pytest.raises(vault.FichierIllisible) as refus:
+            vault.dechiffrer(chiffre, [mienne], "data/families/F-AAAAA.json.age")
+        assert refus.value.code == code
+    octet = len(pour_moi) - 40  # one flipped bit in the payload: damaged, not someone else's
+    abime = pour_moi[:octet] + bytes([pour_moi[octet] ^ 1]) + pour_moi[octet + 1:]
+    with pytest.raises(vault.FichierIllisible) as refus:
+        vault.dechiffrer(abime, [mienne], "data/families/F-AAAAA.json.age")
+    assert refus.value.code == "illisible.tronque"
+
+
 def test_la_lecture_de_tout_type_chaque_probleme(coffre, territoire):
     d = dossier()
     coffre.enregistrer([d], "Nouvelle fiche")

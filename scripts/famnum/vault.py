@@ -6,6 +6,7 @@ files before renaming each over the old one.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -19,6 +20,12 @@ from .erreurs import FamnumError
 ENTETE_AGE = b"age-encryption.org/v1\n"
 _STANZA_DESTINATAIRE = re.compile(rb"^-> X25519 ", re.MULTILINE)
 _CLE_PUBLIQUE = re.compile(r"^age1[02-9ac-hj-np-z]{58}$")
+# age v1's header: stanzas (« -> type args », then base64 lines of 64 columns ending with a shorter one) and
+# the MAC line; the payload that follows starts with a 16-byte nonce and holds at least one 16-byte tag
+_B64 = rb"[A-Za-z0-9+/]"
+_ENTETE_ENTIER = re.compile(rb"age-encryption\.org/v1\n(?:-> [^\n]+\n(?:" + _B64 + rb"{64}\n)*" + _B64
+                            + rb"{0,63}\n)+--- " + _B64 + rb"{43}\n")
+_NONCE_ET_ETIQUETTE = 16 + 16
 
 
 class FichierIllisible(FamnumError):
@@ -227,14 +234,31 @@ def dechiffrer(chiffre: bytes, identites, origine: str) -> bytes:
         raise _trop_gros(origine, len(chiffre))
     try:
         clair = pyrage.decrypt(chiffre, identites)
-    except pyrage.DecryptError as e:
-        if "No matching keys" in str(e):
+    except pyrage.DecryptError:
+        if _entete_pas_pour_moi(chiffre, identites):
             raise illisible_pas_pour_moi(origine) from None
         raise FichierIllisible(origine, "tronque", "abîmé ou tronqué : le fichier chiffré ne se déchiffre pas jusqu'au bout",
                                _restaurer(origine)) from None
     if len(clair) > TAILLE_MAXIMALE:
         raise _trop_gros(origine, len(clair))
     return clair
+
+
+def _entete_pas_pour_moi(chiffre: bytes, identites) -> bool:
+    """Why a decryption failed, told by structure rather than by pyrage's English text: a header that is
+    whole (age's grammar, followed by the nonce and at least one tag) yet refused by pyrage's streaming
+    reader was not written for my keys (or altered since, which git restores the same way); a damaged
+    payload is refused there as an OSError, and a cut or malformed header fails the grammar."""
+    entete = _ENTETE_ENTIER.match(chiffre)
+    if entete is None or len(chiffre) - entete.end() < _NONCE_ET_ETIQUETTE:
+        return False
+    try:
+        pyrage.decrypt_io(io.BytesIO(chiffre), io.BytesIO(), identites)
+    except pyrage.DecryptError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _trop_gros(origine: str, taille: int) -> FichierIllisible:
