@@ -30,6 +30,9 @@ CAPTURES = construction.RACINE / "build" / "captures"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 CONCURRENCE = 4
+SANS_TRANSITION = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+
+
 def noter_problemes(page) -> list[str]:
     """What a reader's browser reports on `page` from now on, in a list the caller may clear: a
     request that fails or ends in 404, a console error (ERR_ABORTED: a load cut short by going to
@@ -193,8 +196,10 @@ async def _visiter(base: str, chemins: list[str], desktop: set[str], captures: d
                     CAPTURES.mkdir(parents=True, exist_ok=True)
                     await page.screenshot(path=str(CAPTURES / captures[chemin]), full_page=True)
                 if chemin in desktop:
+                    # axe must judge the colours the page ends with, not a frame of the theme's fades
+                    # (which a loaded machine draws late): no transition or animation from here on
+                    await page.add_style_tag(content=SANS_TRANSITION)
                     await page.set_viewport_size(DESKTOP)
-                    await page.wait_for_timeout(400)  # the header's transitions settle
                     mesure["axe_bureau"] = await page.evaluate(AXE_JS, AXE_TAGS)
                     await page.set_viewport_size(PHONE)
                 mesure["erreurs_js"] = list(erreurs)
