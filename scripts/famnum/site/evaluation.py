@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import html
-import io
 import json
 import os
 import re
@@ -27,7 +25,9 @@ from typing import Any
 
 from ..evaluation.calcul import ECHELLE_PUBLIEE
 from ..formats import cellule
+from ..gabarits import rendre
 from ..modele import racine as racine_modele
+from .graphiques import barres, empilees, figure_html, replier
 from .libelles import FRANCAIS, Libelles, N_, pour
 from .marqueurs import marqueur
 
@@ -36,7 +36,6 @@ ENSEMBLE = "ensemble"
 ECHELLE = tuple(ECHELLE_PUBLIEE)  # the three groups of the answer scale, as published
 LIBELLES_ECHELLE = {"jamais_rarement": N_("Jamais ou rarement"), "parfois": N_("Parfois"),
                     "souvent_toujours": N_("Souvent ou toujours")}
-COULEURS_ECHELLE = ("#b2182b", "#bababa", "#2166ac")  # diverging, readable in grey too
 TEMPS = (("t0", "À la livraison (T0)"), ("t3", "Trois mois après (T3)"), ("t12", "Un an après (T12)"))
 TEMPS_COURTS = {"À la livraison (T0)": N_("T0 (livraison)"), "Trois mois après (T3)": N_("T3 (3 mois)"),
                 "Un an après (T12)": N_("T12 (1 an)")}
@@ -123,141 +122,9 @@ def _date(iso: str, t: Libelles = FRANCAIS) -> str:
     return t.date(iso)
 
 
-# --- charts ----------------------------------------------------------------------------------
-
-# Text of a chart is at least 12 px on a 360 px phone: the 6-inch (432 pt) drawing is shown
-# about 328 px wide there (× 0.76), so its text is drawn at 16 pt.
-TAILLE_TEXTE = 16
-_ID = re.compile(r'\bid="([^"]+)"')
-_REFERENCE = re.compile(r'(url\(#|href="#)([^)"]+)')
-_METADONNEES = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
-
-
-def _svg(figure, titre: str, alternative: str, ident: str) -> str:
-    figure.savefig(flux := io.StringIO(), format="svg", metadata={"Date": None, "Creator": None})
-    svg = flux.getvalue()
-    svg = _ids_propres(_METADONNEES.sub("", svg[svg.index("<svg"):]), ident)
-    # fluid: the viewBox keeps the proportions, the width follows the page (no sideways scroll on a phone)
-    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', svg, count=1)
-    # direction:ltr: matplotlib anchors its labels left to right; an Arabic page's rtl would move them
-    # over the bars (the Arabic words themselves still read right to left).
-    svg = re.sub(r"<svg ", f'<svg role="img" aria-labelledby="{ident}-t {ident}-d" '
-                 'style="max-width:26rem;height:auto;direction:ltr" ', svg, count=1)
-    svg = re.sub(r"(<svg[^>]*>)", lambda m: f'{m.group(1)}<title id="{ident}-t">{_xml(titre)}</title>'
-                 f'<desc id="{ident}-d">{_xml(alternative)}</desc>', svg, count=1)
-    return "\n".join(l for l in svg.splitlines() if l.strip())
-
-
-def _ids_propres(svg: str, ident: str) -> str:
-    """Every id of a matplotlib drawing prefixed with the chart's own: the charts of one page would
-    otherwise share `patch_1`, `axes_1` and their clip paths (an id is unique in an HTML page)."""
-    svg = _ID.sub(lambda m: f'id="{ident}-{m.group(1)}"', svg)
-    return _REFERENCE.sub(lambda m: f"{m.group(1)}{ident}-{m.group(2)}", svg)
-
-
-def _xml(texte: str) -> str:
-    return texte.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _figure():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    # Arabic labels are measured with an Arabic font (fonts-noto-core), the others with DejaVu Sans.
-    matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "famnum", "font.size": TAILLE_TEXTE,
-                                "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans", "Noto Sans Arabic"]})
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _replier(libelle: str, largeur: int = 20) -> str:
-    """A long label or title on two or three lines, so it stays inside the chart."""
-    import textwrap
-
-    return "\n".join(textwrap.wrap(libelle, largeur)) or libelle
-
-
 def _court(libelle: str) -> str:
     """« En attente de livraison (équipement accordé) » → « En attente de livraison »."""
     return libelle.split(" (")[0]
-
-
-def barres(titre: str, libelles: list[str], valeurs: list[float | None], ident: str, unite: str = "familles",
-           t: Libelles = FRANCAIS) -> str:
-    """Horizontal bars; a hidden value is drawn as nothing and written « secret » (in `t`'s language:
-    the caller gives the title, labels and unit already in it)."""
-    plt = _figure()
-    fig, ax = plt.subplots(figsize=(6, 0.8 * len(libelles) + 1.6))
-    y = list(range(len(libelles)))[::-1]
-    ax.barh(y, [v or 0 for v in valeurs], color="#2166ac")
-    for yi, v in zip(y, valeurs):
-        ax.text((v or 0), yi, f" {t.decimal(v)}" if v is not None else f" {t('secret')}", va="center")
-    ax.set_yticks(y, [_replier(l) for l in libelles])
-    ax.set_xlabel(unite)
-    ax.margins(x=0.12)  # room for the figure written after the longest bar
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(_replier(titre, 30), loc="left")
-    fig.tight_layout()
-    alternative = t("{titre} : {valeurs}.", titre=titre, valeurs=t(" ; ").join(
-        t("{libelle}, {valeur}", libelle=l, valeur=t("secret") if v is None else f"{t.decimal(v)} {unite}")
-        for l, v in zip(libelles, valeurs)))
-    svg = _svg(fig, titre, alternative, ident)
-    plt.close(fig)
-    return svg
-
-
-def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: str, *, modalites=ECHELLE,
-             couleurs=COULEURS_ECHELLE, unite: str = "% des familles ayant répondu", pourcent: bool = True,
-             t: Libelles = FRANCAIS) -> str:
-    """One stacked bar per line: shares on the five-point scale (%), or counts by modality."""
-    plt = _figure()
-    fig, ax = plt.subplots(figsize=(6, 0.7 * len(lignes) + 2.6))
-    y = list(range(len(lignes)))[::-1]
-    largeur = 100 if pourcent else max([sum(v or 0 for v in p) for _, p in lignes] + [1])
-    for yi, (_, parts) in zip(y, lignes):
-        _empiler(ax, yi, parts, couleurs, pourcent, largeur)
-    ax.set_yticks(y, [l for l, _ in lignes])
-    ax.set_xlim(0, largeur)
-    ax.set_xlabel(unite)
-    from matplotlib.patches import Patch
-
-    poignees = [Patch(color=c, label=m) for m, c in zip(modalites, couleurs)]
-    if pourcent:
-        poignees.append(Patch(facecolor="white", edgecolor="#555555", hatch="//", label=t("secret")))
-    colonnes = 3 if len(poignees) > 4 else 2
-    fig.legend(handles=poignees, ncols=colonnes, loc="lower center", frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(_replier(titre, 30), loc="left")
-    # the legend's rows under the axis, never over its label
-    rangs = -(-len(poignees) // colonnes)
-    fig.tight_layout(rect=(0, (0.35 * rangs + 0.2) / fig.get_figheight(), 1, 1))
-    mesure = (lambda p: t.pourcent(p, decimales=False)) if pourcent else t.decimal
-    alternative = t("{titre} : {valeurs}.", titre=titre, valeurs=t(" ; ").join(
-        t("{libelle} : {valeurs}", libelle=l, valeurs=", ".join(
-            f"{modalites[k]} {t('secret') if p is None else mesure(p)}" for k, p in enumerate(parts)))
-        for l, parts in lignes))
-    svg = _svg(fig, titre, alternative, ident)
-    plt.close(fig)
-    return svg
-
-
-def _empiler(ax, yi: float, parts: list[float | None], couleurs, pourcent: bool, largeur: float) -> None:
-    gauche = 0.0
-    seuil_texte = 0.08 * largeur  # a figure fits inside its piece of bar
-    for part, couleur in zip(parts, couleurs):
-        if part:
-            ax.barh(yi, part, left=gauche, color=couleur)
-            if part >= seuil_texte:
-                sombre = couleur in ("#b2182b", "#2166ac", "#636363")
-                ax.text(gauche + part / 2, yi, f"{part:.0f}", ha="center", va="center", color="white" if sombre else "black")
-            gauche += part
-    if pourcent and None in parts and gauche < 99.95:  # what the secret hides, together (derivable from the table anyway)
-        ax.barh(yi, 100 - gauche, left=gauche, color="white", edgecolor="#555555", hatch="//")
-
-
-def _figure_html(svg: str, legende: str) -> str:
-    return f'<figure class="famnum-graphique" style="width:100%">\n{svg}\n<figcaption>{_xml(legende)}</figcaption>\n</figure>\n'
 
 
 # --- one indicator ----------------------------------------------------------------------------
@@ -309,15 +176,14 @@ def _bloc_distribution(donnees, base: str, periode: str, t: Libelles, niveau: st
     lignes = _distribution(donnees, base, periode, t)
     if not lignes:
         return entete + t("Pas encore de réponses publiables.") + "\n"
-    table = [f"| {t('Réponse')} | " + " | ".join(l for l, _, _ in lignes) + " |", "|---|" + "---:|" * len(lignes)]
-    for m, nom in zip(ECHELLE, _echelle(t)):
-        table.append(f"| {nom} | " + " | ".join(_pct(c.get(m), t) for _, _, c in lignes) + " |")
-    table.append(f"| {t('Familles qui ont répondu')} | " + " | ".join(_n(c.get(ENSEMBLE), t=t) for _, _, c in lignes) + " |")
-    svg = empilees(titre, [(l, p) for l, p, _ in lignes], f"eval-{base}", modalites=_echelle(t),
+    entetes = [t("Réponse"), *(l for l, _, _ in lignes)]
+    table = [[nom, *(_pct(c.get(m), t) for _, _, c in lignes)] for m, nom in zip(ECHELLE, _echelle(t))]
+    table.append([t("Familles qui ont répondu"), *(_n(c.get(ENSEMBLE), t=t) for _, _, c in lignes)])
+    graphique = empilees(titre, [(l, p) for l, p, _ in lignes], f"eval-{base}", modalites=_echelle(t),
                    unite=t("% des familles ayant répondu"), t=t)
     legende = t("{titre} : part des familles par réponse (%). Les mêmes chiffres sont dans le tableau ci-dessous.",
                 titre=titre)
-    return entete + _figure_html(svg, legende) + "\n" + _defilant(table, titre, t) + "\n"
+    return entete + figure_html(graphique, legende) + "\n" + _defilant(entetes, table, titre, t) + "\n"
 
 
 def _bloc_modalites(donnees, ident: str, periode: str, t: Libelles, niveau: str = "##") -> str:
@@ -331,32 +197,28 @@ def _bloc_modalites(donnees, ident: str, periode: str, t: Libelles, niveau: str 
         return entete + t("Pas encore de chiffres publiables.") + "\n"
     unite = t.brut(i["unite"] or "familles")
     libelles = [t.brut(c[m]["modalite_libelle"]) for m in modalites]
-    svg = barres(titre, libelles, [_valeur(c[m]) for m in modalites], f"eval-{ident}", unite, t)
+    graphique = barres(titre, libelles, [_valeur(c[m]) for m in modalites], f"eval-{ident}", unite, t)
     euros = any(c[m]["cout_familles_euros"] or c[m]["aide_pre_euros"] for m in c)
-    table = [f"| {t('Réponse')} | {unite[:1].upper() + unite[1:]} | {t('Part')} |"
-             + (f" {t('Coût pour les familles (€)')} | {t('Aide du PRE (€)')} |" if euros else ""),
-             "|---|---:|---:|" + ("---:|---:|" if euros else "")]
+    entetes = [t("Réponse"), unite[:1].upper() + unite[1:], t("Part")]
+    entetes += [t("Coût pour les familles (€)"), t("Aide du PRE (€)")] if euros else []
+    table = []
     for m, libelle in zip([*modalites, ENSEMBLE], [*libelles, t("Ensemble")]):
         ligne = c.get(m)
-        cellules = [cellule(libelle), _n(ligne, t=t),
+        cellules = [libelle, _n(ligne, t=t),
                     t.pourcent(100) if m == ENSEMBLE and not _cache(ligne) else _pct(ligne, t)]
         if euros:
             cellules += [_montant(ligne, "cout_familles_euros", t), _montant(ligne, "aide_pre_euros", t)]
-        table.append("| " + " | ".join(cellules) + " |")
+        table.append(cellules)
     legende = t("{titre}, ensemble du territoire. Les mêmes chiffres sont dans le tableau ci-dessous.", titre=titre)
-    return (entete + _figure_html(svg, legende) + "\n" + _defilant(table, titre, t) + "\n\n"
+    return (entete + figure_html(graphique, legende) + "\n" + _defilant(entetes, table, titre, t) + "\n\n"
             + _details_groupes(donnees, ident, periode, modalites, t))
 
 
-def _defilant(table: list[str], titre: str, t: Libelles = FRANCAIS) -> str:
+def _defilant(entetes: list[str], lignes: list[list[str]], titre: str, t: Libelles = FRANCAIS) -> str:
     """A table of figures in a region that scrolls sideways on a phone, reachable with the keyboard
     (tabindex: axe's scrollable-region-focusable), named for screen readers. Numbers never break
     inside a cell (« secr/et »): the region scrolls instead."""
-    import markdown
-
-    nom = html.escape(t("Tableau : {titre}", titre=titre), quote=True)
-    corps = markdown.markdown("\n".join(table), extensions=["tables"])
-    return f'<div class="famnum-defile" role="region" tabindex="0" aria-label="{nom}">\n{corps}\n</div>\n'
+    return rendre("evaluation/tableau.html", nom=t("Tableau : {titre}", titre=titre), entetes=entetes, lignes=lignes)
 
 
 def _montant(ligne, champ: str, t: Libelles = FRANCAIS) -> str:
@@ -375,16 +237,15 @@ def _details_groupes(donnees, ident: str, periode: str, modalites: list[str], t:
     if not groupes:
         return ""
     c0 = _cases(donnees, ident, periode)
-    lignes = [f"| {t('Quartier ou niveau')} | " + " | ".join(cellule(_court(t.brut(c0[m]["modalite_libelle"])))
-                                                     for m in modalites) + f" | {t('Ensemble')} |",
-              "|---|" + "---:|" * (len(modalites) + 1)]
+    entetes = [t("Quartier ou niveau"), *(_court(t.brut(c0[m]["modalite_libelle"])) for m in modalites), t("Ensemble")]
+    lignes = []
     for ventilation, code, nom in groupes:
         c = _cases(donnees, ident, periode, ventilation, code)
-        lignes.append(f"| {cellule(t.brut(nom))} | " + " | ".join(_n(c.get(m), t=t) for m in [*modalites, ENSEMBLE]) + " |")
+        lignes.append([t.brut(nom), *(_n(c.get(m), t=t) for m in [*modalites, ENSEMBLE])])
     resume = t("Par quartier et par niveau scolaire")
     # Raw HTML, not pymdownx.details: Markdown would wrap the indented table region in a <p>.
-    return (f'<details class="note">\n<summary>{_xml(resume)}</summary>\n'
-            f'{_defilant(lignes, resume, t)}</details>\n')
+    return rendre("evaluation/details.html", resume=resume, nom=t("Tableau : {titre}", titre=resume), entetes=entetes,
+                  lignes=lignes)
 
 
 def _blocs_du_plan(donnees, plan: str) -> list[tuple[str, bool]]:
@@ -534,17 +395,16 @@ def _bloc_stock(donnees, t: Libelles) -> str:
     noms_types = [t.brut(cases[(ty, ENSEMBLE)]["type_libelle"]) for ty in [*types, ENSEMBLE]]
     lignes = [(nom, [float(cases[(ty, e)]["appareils"]) for e in etats]) for ty, nom in zip(types, noms_types)]
     titre = t("Matériel détenu par le PRE")
-    svg = empilees(titre, lignes, "eval-stock", modalites=noms_etats, couleurs=COULEURS_STOCK[:len(etats)],
+    graphique = empilees(titre, lignes, "eval-stock", modalites=noms_etats, couleurs=COULEURS_STOCK[:len(etats)],
                    unite=t("appareils"), pourcent=False, t=t)
-    table = [f"| {t('État')} | " + " | ".join(cellule(nom) for nom in noms_types) + " |",
-             "|---|" + "---:|" * (len(types) + 1)]
-    for e, nom in zip([*etats, ENSEMBLE], [*noms_etats, t("Ensemble")]):
-        table.append(f"| {cellule(nom)} | " + " | ".join(cases[(ty, e)]["appareils"] for ty in [*types, ENSEMBLE]) + " |")
+    entetes = [t("État"), *noms_types]
+    table = [[nom, *(cases[(ty, e)]["appareils"] for ty in [*types, ENSEMBLE])]
+             for e, nom in zip([*etats, ENSEMBLE], [*noms_etats, t("Ensemble")])]
     return (texte + " " + t("Le stock compte les appareils que le PRE garde : disponibles (prêts à être remis), en "
                             "préparation (à remettre en état), hors service ou réformés (sortis du parc). Les appareils "
                             "déjà remis aux familles n'y sont pas. C'est l'état du stock au jour de la publication.")
-            + "\n\n" + _figure_html(svg, t("Matériel détenu par le PRE, par type et par état. Les mêmes chiffres sont "
-                                          "dans le tableau ci-dessous.")) + "\n" + _defilant(table, titre, t) + "\n")
+            + "\n\n" + figure_html(graphique, t("Matériel détenu par le PRE, par type et par état. Les mêmes chiffres sont "
+                                          "dans le tableau ci-dessous.")) + "\n" + _defilant(entetes, table, titre, t) + "\n")
 
 
 @marqueur("evaluation-equipement")
@@ -571,13 +431,13 @@ def seances(config) -> str:
             return t("Aucune séance publiée.") + "\n"
         total = next((l for l in d["seances"] if (l["periode"], l["type"]) == (code, ENSEMBLE)), None)
         titre = t("Séances tenues")
-        svg = barres(titre, [t.brut(l["type_libelle"]) for l in lignes], [float(l["seances"]) for l in lignes],
+        graphique = barres(titre, [t.brut(l["type_libelle"]) for l in lignes], [float(l["seances"]) for l in lignes],
                      "eval-seances", t("séances"), t)
-        table = [f"| {t('Type')} | {t('Séances')} | {t('Participations')} |", "|---|---:|---:|"]
-        for l in [*lignes, *([total] if total else [])]:
-            table.append(f"| {cellule(t.brut(l['type_libelle']))} | {l['seances']} | {_n(l, 'participants', t)} |")
-        return (_figure_html(svg, t("Séances tenues depuis le début du programme. Le tableau ci-dessous donne aussi "
-                                    "les participations.")) + "\n" + _defilant(table, titre, t) + "\n")
+        entetes = [t("Type"), t("Séances"), t("Participations")]
+        table = [[t.brut(l["type_libelle"]), l["seances"], _n(l, "participants", t)]
+                 for l in [*lignes, *([total] if total else [])]]
+        return (figure_html(graphique, t("Séances tenues depuis le début du programme. Le tableau ci-dessous donne aussi "
+                                    "les participations.")) + "\n" + _defilant(entetes, table, titre, t) + "\n")
     return _avec(config, rendu, absent=PAS_ENCORE)
 
 
@@ -624,18 +484,17 @@ def _bloc_fiches(config, fiches: dict[str, dict[str, dict]], t: Libelles) -> str
     ordre = sorted((f for f in fiches if f != ENSEMBLE), key=lambda f: _nom_fiche(config, f))
     ordre += [ENSEMBLE] if ENSEMBLE in fiches else []
     noms = {f: _nom_fiche(config, f, t) for f in ordre}
-    lignes = [(_replier(noms[f], 24), [None if _cache(fiches[f].get(m), "part") else float(fiches[f][m]["part"])
+    lignes = [(replier(noms[f], 24), [None if _cache(fiches[f].get(m), "part") else float(fiches[f][m]["part"])
                                        for m in ECHELLE]) for f in ordre]
     titre = t("Réponses aux fiches d'évaluation des ateliers")
-    svg = empilees(titre, lignes, "eval-fiches", modalites=_echelle(t), unite=t("% des réponses"), t=t)
-    table = [f"| {t('Fiche')} | " + " | ".join(_echelle(t)) + f" | {t('Réponses')} |", "|---|" + "---:|" * 4]
-    for f in ordre:
-        table.append(f"| {cellule(noms[f])} | " + " | ".join(_pct(fiches[f].get(m), t) for m in ECHELLE)
-                     + f" | {_n(fiches[f].get(ENSEMBLE), 'reponses', t)} |")
+    graphique = empilees(titre, lignes, "eval-fiches", modalites=_echelle(t), unite=t("% des réponses"), t=t)
+    entetes = [t("Fiche"), *_echelle(t), t("Réponses")]
+    table = [[noms[f], *(_pct(fiches[f].get(m), t) for m in ECHELLE), _n(fiches[f].get(ENSEMBLE), "reponses", t)]
+             for f in ordre]
     liens = "".join(f"- [{noms[f]}](../ateliers/{f}.md)\n" for f in ordre if f != ENSEMBLE and titre_fiche(config, f))
     legende = t("Part des réponses (%), toutes les questions de chaque fiche ensemble. Le tableau ci-dessous donne les "
                 "mêmes parts et le nombre de réponses.")
-    return (_figure_html(svg, legende) + "\n" + _defilant(table, titre, t)
+    return (figure_html(graphique, legende) + "\n" + _defilant(entetes, table, titre, t)
             + "\n" + (t("Les fiches et leurs questions :") + "\n\n" + liens if liens else ""))
 
 
@@ -749,10 +608,9 @@ def telechargement(config) -> str:
         for ressource in ["datapackage.json", *(r["path"] for r in d["paquet"]["resources"])]:
             shutil.copy2(source / ressource, cible / ressource)
         base = _vers_donnees(config)
-        liens = "".join(f'<li><a href="{base}{r["path"]}">{_xml(t.brut(r["title"]))}</a> (CSV)</li>\n'
-                        for r in d["paquet"]["resources"])
-        description = t("Description du paquet (datapackage.json)")
-        return (f'<ul>\n<li><a href="{base}datapackage.json">{_xml(description)}</a></li>\n{liens}</ul>\n\n'
+        liens = [(f"{base}{r['path']}", t.brut(r["title"])) for r in d["paquet"]["resources"]]
+        return (rendre("evaluation/telechargement.html", paquet=f"{base}datapackage.json", liens=liens,
+                       description=t("Description du paquet (datapackage.json)")) + "\n"
                 + t("Licence : {licence}. Les fichiers se lisent avec un tableur (séparateur virgule, encodage UTF-8).",
                     licence=t.brut(d["paquet"]["licenses"][0]["title"])) + "\n")
     return _avec(config, rendu, memoriser=False, absent=PAS_ENCORE)  # copies the files into this build's site_dir

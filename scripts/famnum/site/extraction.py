@@ -31,7 +31,7 @@ def langues_du_site(config: Mapping[str, Any]) -> list[str]:
     return []
 
 
-FICHIERS_SOURCES = ("site/evaluation.py", "site/registre.py", "site/marqueurs.py", "attribution/site.py")
+FICHIERS_SOURCES = ("site/evaluation.py", "site/graphiques.py", "site/registre.py", "site/marqueurs.py", "attribution/site.py")
 
 
 def textes_du_code() -> list[str]:

@@ -1,0 +1,157 @@
+"""The evaluation pages' charts: horizontal bars and stacked bars drawn by matplotlib, written as an
+inline SVG with a <title> and a text alternative (<desc>) inside a <figure> with its caption.
+
+The drawing is matplotlib's (it escapes every text it writes); the <svg> element around it, its
+title, its description and the figure come from the templates `evaluation/graphique.svg` and
+`evaluation/figure.html` (autoescape: a label or a title is never markup). Every text comes
+already in the page's language (`Libelles`); only « secret » and the numbers are written here.
+"""
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from ..gabarits import rendre
+from .libelles import FRANCAIS, Libelles
+
+COULEURS_ECHELLE = ("#b2182b", "#bababa", "#2166ac")  # diverging, readable in grey too
+COULEURS_SOMBRES = ("#b2182b", "#2166ac", "#636363")  # a figure inside these is written in white
+# Text of a chart is at least 12 px on a 360 px phone: the 6-inch (432 pt) drawing is shown
+# about 328 px wide there (× 0.76), so its text is drawn at 16 pt.
+TAILLE_TEXTE = 16
+_ID = re.compile(r'\bid="([^"]+)"')
+_REFERENCE = re.compile(r'(url\(#|href="#)([^)"]+)')
+_METADONNEES = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+_SVG = re.compile(r"<svg([^>]*)>(.*)</svg>", re.S)
+_TAILLE = re.compile(r' width="[^"]*" height="[^"]*"')
+
+
+@dataclass(frozen=True)
+class Graphique:
+    """A chart ready for its template: what a reader is told, and matplotlib's drawing."""
+
+    ident: str  # prefix of every id of the drawing (unique in the page)
+    titre: str
+    alternative: str  # the same figures in one sentence
+    attributs: Markup  # matplotlib's attributes of <svg> (viewBox, namespaces), the fixed size removed
+    dessin: Markup  # the inside of matplotlib's <svg>, text already escaped by matplotlib
+
+
+def figure_html(graphique: Graphique, legende: str) -> str:
+    """The chart in a <figure> with its caption (Markdown keeps this HTML block as it is)."""
+    return rendre("evaluation/figure.html", graphique=graphique, legende=legende)
+
+
+def _graphique(figure, titre: str, alternative: str, ident: str) -> Graphique:
+    figure.savefig(flux := io.StringIO(), format="svg", metadata={"Date": None, "Creator": None})
+    trouve = _SVG.search(_ids_propres(_METADONNEES.sub("", flux.getvalue()), ident))
+    # fluid: the viewBox keeps the proportions, the width follows the page (no sideways scroll on a phone)
+    attributs = _TAILLE.sub(' width="100%"', trouve.group(1), count=1)
+    dessin = "\n".join(l for l in trouve.group(2).splitlines() if l.strip())
+    # matplotlib's own output (it escapes the labels it writes), never a value put in by hand
+    return Graphique(ident, titre, alternative, Markup(attributs), Markup(dessin))
+
+
+def _ids_propres(svg: str, ident: str) -> str:
+    """Every id of a matplotlib drawing prefixed with the chart's own: the charts of one page would
+    otherwise share `patch_1`, `axes_1` and their clip paths (an id is unique in an HTML page)."""
+    svg = _ID.sub(lambda m: f'id="{ident}-{m.group(1)}"', svg)
+    return _REFERENCE.sub(lambda m: f"{m.group(1)}{ident}-{m.group(2)}", svg)
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    # Arabic labels are measured with an Arabic font (fonts-noto-core), the others with DejaVu Sans.
+    matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "famnum", "font.size": TAILLE_TEXTE,
+                                "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans", "Noto Sans Arabic"]})
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def replier(libelle: str, largeur: int = 20) -> str:
+    """A long label or title on two or three lines, so it stays inside the chart."""
+    return "\n".join(textwrap.wrap(libelle, largeur)) or libelle
+
+
+def barres(titre: str, libelles: list[str], valeurs: list[float | None], ident: str, unite: str = "familles",
+           t: Libelles = FRANCAIS) -> Graphique:
+    """Horizontal bars; a hidden value is drawn as nothing and written « secret » (in `t`'s language:
+    the caller gives the title, labels and unit already in it)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6, 0.8 * len(libelles) + 1.6))
+    y = list(range(len(libelles)))[::-1]
+    ax.barh(y, [v or 0 for v in valeurs], color="#2166ac")
+    for yi, v in zip(y, valeurs):
+        ax.text((v or 0), yi, f" {t.decimal(v)}" if v is not None else f" {t('secret')}", va="center")
+    ax.set_yticks(y, [replier(l) for l in libelles])
+    ax.set_xlabel(unite)
+    ax.margins(x=0.12)  # room for the figure written after the longest bar
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(replier(titre, 30), loc="left")
+    fig.tight_layout()
+    alternative = t("{titre} : {valeurs}.", titre=titre, valeurs=t(" ; ").join(
+        t("{libelle}, {valeur}", libelle=l, valeur=t("secret") if v is None else f"{t.decimal(v)} {unite}")
+        for l, v in zip(libelles, valeurs)))
+    graphique = _graphique(fig, titre, alternative, ident)
+    plt.close(fig)
+    return graphique
+
+
+def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: str, *, modalites: list[str],
+             couleurs=COULEURS_ECHELLE, unite: str = "% des familles ayant répondu", pourcent: bool = True,
+             t: Libelles = FRANCAIS) -> Graphique:
+    """One stacked bar per line: shares on the answer scale (%), or counts by modality."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6, 0.7 * len(lignes) + 2.6))
+    y = list(range(len(lignes)))[::-1]
+    largeur = 100 if pourcent else max([sum(v or 0 for v in p) for _, p in lignes] + [1])
+    for yi, (_, parts) in zip(y, lignes):
+        _empiler(ax, yi, parts, couleurs, pourcent, largeur)
+    ax.set_yticks(y, [l for l, _ in lignes])
+    ax.set_xlim(0, largeur)
+    ax.set_xlabel(unite)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(replier(titre, 30), loc="left")
+    _legende(fig, modalites, couleurs, t("secret") if pourcent else None)
+    mesure = (lambda p: t.pourcent(p, decimales=False)) if pourcent else t.decimal
+    alternative = t("{titre} : {valeurs}.", titre=titre, valeurs=t(" ; ").join(
+        t("{libelle} : {valeurs}", libelle=l, valeurs=", ".join(
+            f"{modalites[k]} {t('secret') if p is None else mesure(p)}" for k, p in enumerate(parts)))
+        for l, parts in lignes))
+    graphique = _graphique(fig, titre, alternative, ident)
+    plt.close(fig)
+    return graphique
+
+
+def _legende(fig, modalites: list[str], couleurs, secret: str | None) -> None:
+    """The legend's rows under the axis, never over its label; `secret`: the hatched piece's name."""
+    from matplotlib.patches import Patch
+
+    poignees = [Patch(color=c, label=m) for m, c in zip(modalites, couleurs)]
+    if secret:
+        poignees.append(Patch(facecolor="white", edgecolor="#555555", hatch="//", label=secret))
+    colonnes = 3 if len(poignees) > 4 else 2
+    fig.legend(handles=poignees, ncols=colonnes, loc="lower center", frameon=False)
+    rangs = -(-len(poignees) // colonnes)
+    fig.tight_layout(rect=(0, (0.35 * rangs + 0.2) / fig.get_figheight(), 1, 1))
+
+
+def _empiler(ax, yi: float, parts: list[float | None], couleurs, pourcent: bool, largeur: float) -> None:
+    gauche = 0.0
+    seuil_texte = 0.08 * largeur  # a figure fits inside its piece of bar
+    for part, couleur in zip(parts, couleurs):
+        if part:
+            ax.barh(yi, part, left=gauche, color=couleur)
+            if part >= seuil_texte:
+                blanc = couleur in COULEURS_SOMBRES
+                ax.text(gauche + part / 2, yi, f"{part:.0f}", ha="center", va="center", color="white" if blanc else "black")
+            gauche += part
+    if pourcent and None in parts and gauche < 99.95:  # what the secret hides, together (derivable from the table anyway)
+        ax.barh(yi, 100 - gauche, left=gauche, color="white", edgecolor="#555555", hatch="//")

@@ -1,0 +1,115 @@
+"""Every HTML and SVG page famnum writes comes from a Jinja2 template with autoescape: a hostile value
+typed by a person, read from a dossier or from a published file reaches the page as text, never as
+markup; no template marks data safe; a variable a template forgets fails loudly."""
+from __future__ import annotations
+
+import csv
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from famnum import gabarits
+
+RACINE = Path(__file__).resolve().parents[1]
+GABARITS = RACINE / "scripts" / "famnum" / "gabarits"
+# a script, an attribute that breaks out of its quotes, a template expression
+HOSTILES = ("<script>alert(1)</script>", '"><img src=x onerror=alert(2)>', "{{ 7 * 7 }}")
+HOSTILE = " ".join(HOSTILES)
+
+
+class _Balises(HTMLParser):
+    """Every start tag of a page, and every attribute whose name is an event handler."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.balises: set[str] = set()
+        self.evenements: list[str] = []
+        self.textes: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.balises.add(tag)
+        self.evenements += [nom for nom, _ in attrs if nom.startswith("on")]
+
+    def handle_data(self, data):
+        self.textes.append(data)
+
+
+def lire_balises(page: str) -> _Balises:
+    lecteur = _Balises()
+    lecteur.feed(page)
+    lecteur.close()
+    return lecteur
+
+
+def assert_echappe(page: str, combien: int = 1) -> None:
+    """No script, image or event handler came in through the values; each hostile value is shown as
+    typed (`combien` times at least) and no template expression was evaluated."""
+    lecteur = lire_balises(page)
+    assert not {"script", "img"} & lecteur.balises, sorted(lecteur.balises)
+    assert not lecteur.evenements, lecteur.evenements
+    texte = "".join(lecteur.textes)
+    assert all(texte.count(h) >= combien for h in HOSTILES), texte[:2000]
+    assert "49" not in re.sub(r"\d{3,}", "", texte)
+
+
+# --- the templates themselves ------------------------------------------------------------------
+
+def test_aucun_gabarit_ne_marque_une_valeur_sure():
+    fichiers = [p for p in GABARITS.rglob("*") if p.suffix in (".html", ".svg")]
+    assert len(fichiers) >= 5, fichiers
+    for chemin in fichiers:
+        texte = chemin.read_text(encoding="utf-8")
+        assert not re.search(r"\|\s*safe\b|autoescape\s+false|Markup", texte), chemin.name
+
+
+def test_l_environnement_echappe_tout_et_refuse_une_variable_absente():
+    from jinja2 import UndefinedError
+
+    environnement = gabarits.environnement()
+    assert environnement.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
+    with pytest.raises(UndefinedError):
+        gabarits.rendre("evaluation/figure.html", legende="sans graphique")
+
+
+# --- the evaluation pages: charts, tables, links ---------------------------------------------------
+
+def _rendre_evaluation(public: Path, site: Path, nom: str) -> str:
+    from famnum.site import evaluation  # noqa: F401  (registers the markers)
+    from famnum.site.marqueurs import remplacer
+
+    texte, inconnus = remplacer((RACINE / "content" / "evaluation" / f"{nom}.md").read_text(encoding="utf-8"),
+                                {"site_dir": str(site), "docs_dir": str(RACINE / "content")})
+    assert not inconnus
+    return texte
+
+
+def _reecrire(chemin: Path, colonnes: tuple[str, ...], garder=lambda ligne: True) -> None:
+    """Every label of these columns replaced by the hostile text (as a compromised package would hold);
+    `garder`: the rows kept (fewer charts to draw)."""
+    with chemin.open(encoding="utf-8") as flux:
+        lignes = [ligne for ligne in csv.DictReader(flux) if garder(ligne)]
+    for ligne in lignes:
+        ligne.update({c: HOSTILE for c in colonnes if c in ligne and ligne[c] not in ("", "Ensemble")})
+    with chemin.open("w", encoding="utf-8", newline="") as flux:
+        ecrivain = csv.DictWriter(flux, fieldnames=list(lignes[0]))
+        ecrivain.writeheader()
+        ecrivain.writerows(lignes)
+
+
+def test_un_libelle_hostile_du_paquet_arrive_echappe_dans_les_graphiques_et_les_tableaux(tmp_path, monkeypatch):
+    from annee_fictive import publier_annee_fictive
+
+    public = tmp_path / "public"
+    public.mkdir()
+    publier_annee_fictive(public)
+    _reecrire(public / "indicateurs.csv", ("modalite_libelle",), lambda ligne: ligne["indicateur"] == "situation")
+    _reecrire(public / "stock.csv", ("type_libelle",))
+    monkeypatch.setenv("FAMNUM_PUBLIC", str(public))
+    page = _rendre_evaluation(public, tmp_path / "site", "equipement")
+    blocs = re.findall(r"<figure.*?</figure>|<div class=\"famnum-defile\".*?</div>", page, re.S)
+    hostiles = [b for b in blocs if "alert(1)" in b]
+    assert len(hostiles) == 4 and sum("<svg" in b for b in hostiles) == 2, len(hostiles)  # situation, stock
+    for bloc in blocs:
+        assert_echappe(bloc, combien=1 if bloc in hostiles else 0)
