@@ -545,6 +545,33 @@ def test_decider_au_terminal_demande_un_motif_quand_on_s_ecarte(petit_territoire
     assert refus["details"]["motif"] == "équipée par la Cité éducative" and refus["details"]["ecart"] == "hors_classement"
 
 
+def test_les_decisions_une_a_une_suivent_la_grille_et_exigent_un_motif():
+    """The terminal's decision loop, without a terminal: Entrée follows the grid, a wrong answer is said
+    and asked again, a departure from the ranking needs a reason of three letters or more, « f » stops."""
+    from famnum.attribution.decisions import decisions_une_a_une
+
+    ds = dossiers(*[famille(ages=(12,), internet="box", demande={"ordinateur_fixe": False, "ordinateur_portable": True,
+                                                                "imprimante": False, "connexion_internet": False})
+                    for _ in range(4)])
+    g = copy.deepcopy(G)
+    g["budget"]["achats"] = 0  # two laptops in stock for four families: two retained, two waiting
+    p = proposer(ds, Grille(g, "data/attribution.yaml"), REF, [appareil("P-1"), appareil("P-2")], pseudo, JOUR)
+    assert len(p.retenues) == 2 and len(p.attente) == 2
+    reponses = iter(["x", "r", "", "ok", "équipée par la Cité éducative", "", "f"])
+    questions, avertissements = [], []
+
+    def demander(question: str, defaut: str) -> str:
+        questions.append((question, defaut))
+        return next(reponses) or defaut
+
+    decisions = decisions_une_a_une(p, demander, avertissements.append)
+    assert [(d.candidature, d.avis, d.motif) for d in decisions] == [
+        (p.retenues[0], "refuse", "équipée par la Cité éducative"), (p.retenues[1], "accorde", "")]
+    assert avertissements == ["  Répondez a, j, r ou f."]
+    assert questions[0][0].startswith(f"{p.retenues[0].pseudonyme} (rang 1, ") and questions[0][1] == "a"
+    assert [q for q, _ in questions].count("  Motif (obligatoire : la décision s'écarte du classement)") == 3
+
+
 @pytest.mark.parametrize("contenu, attendu", [
     ("seance: 2026-13-01\npar: secrétariat\ndecisions: []\n", "illisible"),
     ("seance: 15/10/2025\ndecisions: []\n", "« par » manque"),
@@ -690,10 +717,14 @@ def test_delai_habituel_mediane_et_secret_statistique():
 
 
 def test_expliquer_donne_le_delai_habituel(petit_territoire):
+    """The whole explanation is one library call (famnum expliquer only prints it)."""
+    from famnum.attribution.seance import explication_pour
+
     coffre, lot = petit_territoire
     decider_avec(coffre, lambda blocs: blocs)
-    sortie = CliRunner().invoke(main, ["expliquer", lot[0]["id"]]).output
-    assert "Délai habituel entre l'accord et la livraison : pas encore connu" in sortie
+    texte = explication_pour(coffre, lot[0]["id"], date(2026, 1, 5))
+    assert "Délai habituel entre l'accord et la livraison : pas encore connu" in texte
+    assert "commission du 15/10/2025" in texte  # the session's day comes from the decision, not the day asked
 
 
 @pytest.mark.parametrize("details, attendus, absents", [

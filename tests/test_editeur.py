@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from famnum.cli import main
 from famnum.collecte import editeur
 from famnum.dossiers import Coffre
+from famnum.statuts import STATUTS
 
 from fabrique import dossier, git_log
 
@@ -143,6 +144,17 @@ def test_voir_et_evenement(coffre, territoire):
     assert d["id"] in liste.output and "1 famille." in liste.output
     vide = CliRunner().invoke(main, ["familles", "lister", "--qpv", "epine"])
     assert "Aucune famille" in vide.output
+
+
+def test_un_statut_inconnu_est_refuse_avant_d_ouvrir_le_territoire(tmp_path, monkeypatch):
+    """--statut takes its choices from statuts.STATUTS: a typo is refused by the option itself, in
+    French, naming the option and every stage, wherever the command is run."""
+    monkeypatch.chdir(tmp_path)  # not a territory: nothing would be read anyway
+    refus = CliRunner().invoke(main, ["familles", "lister", "--statut", "equipee"])
+    assert refus.exit_code == 2
+    assert "Valeur incorrecte pour '--statut' : 'equipee' n'est pas l'un de :" in refus.output
+    assert all(f"'{s}'" in refus.output for s in STATUTS)
+    assert "[recense|diagnostique|" in CliRunner().invoke(main, ["familles", "lister", "--help"]).output
 
 
 # --- issue 12, point 4: the editor shows every section of the schema ---------------------------

@@ -6,19 +6,24 @@ neither the stock nor the budget can cover. One problem and no dossier changes."
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from ..dossiers import evenement
 from ..erreurs import ErreurRapport, Probleme, Rapport
-from ..formats import sans_accents
+from ..formats import nombre, sans_accents
 from .grille import TYPES_MATERIEL, en_donnees, lire_yaml
 from .proposition import Candidature, Proposition, chiffrer, mode_final
 
 AVIS = {"accorde": "accorde", "accorde_e": "accorde", "accepte": "accorde", "ajourne": "ajourne", "refuse": "refuse"}
 MATERIELS = (*TYPES_MATERIEL, "connexion_internet")
 MODES = ("don", "pret", "location", "location_aidee")
+# the decisions typed at the terminal, one family after another
+REPONSES = {"a": "accorde", "j": "ajourne", "r": "refuse"}
+FINIR = "f"
+CONSIGNE = "Pour chaque famille : a = accorder, j = ajourner, r = refuser ; Entrée suit la proposition ; f = finir là."
 
 
 class DecisionsInvalides(ErreurRapport):
@@ -107,6 +112,38 @@ def ecart(d: Decision) -> str:
                                 or (d.mode is not None and d.mode != c.mode)):
         return "materiel_modifie"
     return "aucun"
+
+
+def decisions_une_a_une(proposition: Proposition, demander: Callable[[str, str], str],
+                        prevenir: Callable[[str], None]) -> list[Decision]:
+    """The decisions asked family after family in the ranking (CONSIGNE says how to answer): Entrée follows
+    the grid, « f » stops there, and a reason is asked until given when a decision departs from the ranking.
+    `demander(question, defaut)` returns what the person typed; `prevenir(texte)` says why an answer was not taken."""
+    decisions = []
+    for c in [*proposition.retenues, *proposition.attente]:
+        avis = _avis_demande(c, proposition, demander, prevenir)
+        if avis is None:
+            break
+        decision = Decision(c, avis, "", None, None)
+        while ecart(decision) != "aucun" and len(decision.motif) < 3:
+            decision.motif = demander("  Motif (obligatoire : la décision s'écarte du classement)", "").strip()
+        decisions.append(decision)
+    return decisions
+
+
+def _avis_demande(c: Candidature, proposition: Proposition, demander: Callable[[str, str], str],
+                  prevenir: Callable[[str], None]) -> str | None:
+    """One family's opinion (accorde, ajourne, refuse), or None when the person stops there."""
+    proposee = ", ".join(proposition.grille.libelle_materiel(t) for t in c.materiels) if c.retenue else "liste d'attente"
+    question = f"{c.pseudonyme} (rang {c.rang}, {nombre(c.score)} points : {proposee})"
+    while True:
+        reponse = demander(question, "a" if c.retenue else "j").strip().lower()
+        if reponse == FINIR:
+            return None
+        avis = REPONSES.get(reponse) or normaliser_avis(reponse)
+        if avis:
+            return avis
+        prevenir(f"  Répondez {', '.join(REPONSES)} ou {FINIR}.")
 
 
 def appliquer(decisions: list[Decision], proposition: Proposition, dossiers: dict[str, dict], par: str,

@@ -10,6 +10,7 @@ from ..dossiers import Coffre
 from ..lecture import Lecture
 from ..erreurs import FamnumError
 from ..pseudonymes import Pseudonymiseur, charger_cle
+from .explication import avant, delai_habituel, expliquer, jour_de_seance
 from .grille import Grille, charger_grille
 from .parc import etat_du_parc
 from .proposition import Proposition, proposer
@@ -41,3 +42,24 @@ def ouvrir_seance(coffre: Coffre, jour: date, lecture: Lecture | None = None) ->
     stock = etat_du_parc(stock, lecture.dossiers)
     proposition = proposer(lecture.dossiers, grille, coffre.referentiels, stock, pseudonyme, jour)
     return Seance(coffre, lecture, grille, stock, proposition, pseudonyme)
+
+
+def seuil_du_secret(coffre: Coffre) -> int:
+    """The territory's statistical-secret threshold (data/indicateurs.yaml), the same as the evaluation's."""
+    from ..evaluation.definitions import charger
+
+    return charger(coffre.territoire.racine).seuil
+
+
+def explication_pour(coffre: Coffre, identifiant: str, jour_demande: date) -> str:
+    """`famnum expliquer`: the text telling one family how its request was examined (CRPA L311-3-1), the
+    proposal recomputed from the dossiers (and so the park) as they were on its session's day."""
+    dossier = coffre.lire(identifiant)
+    grille, stock = charger_publics(coffre)
+    jour = jour_de_seance(dossier, jour_demande)
+    lecture = coffre.lire_tous(valider=True)
+    pseudonyme = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
+    jusque_la = avant(lecture.dossiers, jour)
+    proposition = proposer(jusque_la, grille, coffre.referentiels, etat_du_parc(stock, jusque_la), pseudonyme, jour)
+    delai = delai_habituel(lecture.dossiers.values(), seuil_du_secret(coffre))
+    return expliquer(identifiant, dossier, proposition, coffre.referentiels, delai, coffre.schema)

@@ -83,7 +83,7 @@ def commission(date_seance: str | None):
 @commande_sure
 def decider(fichier: Path | None, date_seance: str | None, par: str | None):
     """Enregistre les décisions de la commission dans les dossiers, en un seul commit."""
-    from ..attribution.decisions import appliquer, lire_decisions, lire_seance_du_fichier
+    from ..attribution.decisions import CONSIGNE, appliquer, decisions_une_a_une, lire_decisions, lire_seance_du_fichier
     from ..attribution.seance import ouvrir_seance
     from ..dossiers import Coffre
 
@@ -95,7 +95,9 @@ def decider(fichier: Path | None, date_seance: str | None, par: str | None):
     if fichier:
         _, decisions = lire_decisions(fichier, seance.proposition)
     else:
-        decisions = _decisions_au_terminal(seance.proposition)
+        click.echo(CONSIGNE)
+        decisions = decisions_une_a_une(seance.proposition, lambda question, defaut: click.prompt(question, default=defaut),
+                                        click.echo)
     if not decisions:
         click.echo("Aucune décision : rien n'a été enregistré.")
         return
@@ -119,7 +121,7 @@ def lettres(identifiants: tuple[str, ...], date_seance: str | None):
     """Écrit la lettre de décision de chaque famille décidée (PDF privés dans build/private/, un par famille et un pour tout imprimer)."""
     from ..attribution.explication import delai_habituel
     from ..attribution.lettres import choisir, ecrire_lettres, nom_du_lot, preparer_lettres
-    from ..attribution.seance import charger_publics
+    from ..attribution.seance import charger_publics, seuil_du_secret
     from ..dossiers import Coffre
 
     coffre = Coffre.ouvrir()
@@ -138,56 +140,16 @@ def lettres(identifiants: tuple[str, ...], date_seance: str | None):
     click.echo("Ces lettres nomment les familles : elles restent privées (build/private/), ne les publiez pas.")
 
 
-def _decisions_au_terminal(proposition) -> list:
-    """Family after family in the ranking: Entrée follows the grid; a reason is asked when the decision departs from it."""
-    from ..formats import nombre
-    from ..attribution.decisions import Decision, ecart, normaliser_avis
-
-    decisions = []
-    click.echo("Pour chaque famille : a = accorder, j = ajourner, r = refuser ; Entrée suit la proposition ; f = finir là.")
-    for c in [*proposition.retenues, *proposition.attente]:
-        proposee = ", ".join(proposition.grille.libelle_materiel(t) for t in c.materiels) if c.retenue else "liste d'attente"
-        defaut = "a" if c.retenue else "j"
-        while True:
-            reponse = click.prompt(f"{c.pseudonyme} (rang {c.rang}, {nombre(c.score)} points : {proposee})",
-                                   default=defaut).strip().lower()
-            if reponse == "f":
-                return decisions
-            avis = {"a": "accorde", "j": "ajourne", "r": "refuse"}.get(reponse) or normaliser_avis(reponse)
-            if avis:
-                break
-            click.echo("  Répondez a, j, r ou f.")
-        decision = Decision(c, avis, "", None, None)
-        while ecart(decision) != "aucun" and len(decision.motif) < 3:
-            decision.motif = click.prompt("  Motif (obligatoire : la décision s'écarte du classement)", default="").strip()
-        decisions.append(decision)
-    return decisions
-
-
 @main.command("expliquer")
 @click.argument("identifiant")
 @OPTION_DATE
 @commande_sure
 def expliquer(identifiant: str, date_seance: str | None):
     """Explique à une famille, en français simple, comment sa demande a été examinée (CRPA L311-3-1)."""
-    from ..attribution.explication import avant, delai_habituel, expliquer as expliquer_famille, jour_de_seance
-    from ..attribution.parc import etat_du_parc
-    from ..attribution.proposition import proposer as proposer_
-    from ..attribution.seance import charger_publics
+    from ..attribution.seance import explication_pour
     from ..dossiers import Coffre
-    from ..pseudonymes import Pseudonymiseur, charger_cle
 
-    coffre = Coffre.ouvrir()
-    identifiant = identifiant.strip().upper()
-    dossier = coffre.lire(identifiant)
-    grille, stock = charger_publics(coffre)
-    jour = jour_de_seance(dossier, _jour(date_seance))
-    lecture = coffre.lire_tous(valider=True)
-    pseudo = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
-    jusque_la = avant(lecture.dossiers, jour)  # the dossiers, and so the park, as they were at the session
-    proposition = proposer_(jusque_la, grille, coffre.referentiels, etat_du_parc(stock, jusque_la), pseudo, jour)
-    click.echo(expliquer_famille(identifiant, dossier, proposition, coffre.referentiels,
-                                 delai_habituel(lecture.dossiers.values(), seuil_du_secret(coffre)), coffre.schema))
+    click.echo(explication_pour(Coffre.ouvrir(), identifiant.strip().upper(), _jour(date_seance)))
 
 
 @main.command("livrer")
@@ -305,13 +267,6 @@ def prets_verifier():
     if problemes:
         sys.exit(2)
     click.secho(f"Stock cohérent : {len(stock)} appareils, chacun en un seul endroit.", fg="green")
-
-
-def seuil_du_secret(coffre) -> int:
-    """The territory's statistical-secret threshold (data/indicateurs.yaml), the same as the evaluation's."""
-    from ..evaluation.definitions import charger
-
-    return charger(coffre.territoire.racine).seuil
 
 
 @main.group("stock", invoke_without_command=True)

@@ -6,6 +6,7 @@ from datetime import date
 import click
 
 from . import commande_sure, confirmer, main
+from ..statuts import STATUTS
 from .francais import ChoixDuSchema
 
 
@@ -60,7 +61,7 @@ def completer(identifiant: str, par: str | None):
     from ..affichage import Afficheur
     from ..collecte.terminal import Entretien
     from ..dossiers import Coffre
-    from ..statuts import STATUTS, statut
+    from ..statuts import statut
 
     coffre = Coffre.ouvrir()
     existant = coffre.lire(identifiant)
@@ -279,7 +280,7 @@ def voir(identifiant: str):
     """Affiche la fiche et le journal d'une famille."""
     from ..affichage import Afficheur
     from ..dossiers import Coffre
-    from ..statuts import STATUTS, statut
+    from ..statuts import statut
 
     from ..validation import ce_qui_manque
 
@@ -329,17 +330,14 @@ def evenement_(identifiant: str, type_: str, jour: str | None, par: str, note: s
 @familles.command("lister")
 @click.option("--qpv", help="Code du QPV (voir data/referentiels/qpv.csv).")
 @click.option("--etablissement", help="Code de l'établissement (voir data/referentiels/etablissements.csv).")
-@click.option("--statut", "statut_", help="recense, diagnostique, preconise, accorde, ajourne, refuse, equipe, clos.")
+@click.option("--statut", "statut_", type=click.Choice(list(STATUTS)), help="L'étape où en est la famille.")
 @commande_sure
 def lister(qpv: str | None, etablissement: str | None, statut_: str | None):
     """Liste les familles (identifiant, QPV, établissement, statut) ; rien de nominatif."""
     from ..dossiers import Coffre
-    from ..statuts import STATUTS, statut
-    from ..erreurs import FamnumError
+    from ..statuts import statut
 
     coffre = Coffre.ouvrir()
-    if statut_ and statut_ not in STATUTS:
-        raise FamnumError(f"Statut inconnu « {statut_} ». Choisissez parmi : {', '.join(STATUTS)}.")
     lecture = coffre.lire_tous(valider=False)
     lignes = []
     for identifiant, dossier in sorted(lecture.dossiers.items()):
