@@ -113,3 +113,43 @@ def test_un_libelle_hostile_du_paquet_arrive_echappe_dans_les_graphiques_et_les_
     assert len(hostiles) == 4 and sum("<svg" in b for b in hostiles) == 2, len(hostiles)  # situation, stock
     for bloc in blocs:
         assert_echappe(bloc, combien=1 if bloc in hostiles else 0)
+
+
+# --- the family's access page (rgpd export) ------------------------------------------------------
+
+def _hostile_partout(valeur):
+    """Every text of a dossier's part replaced by the hostile text (numbers and booleans kept)."""
+    if isinstance(valeur, dict):
+        return {cle: _hostile_partout(v) for cle, v in valeur.items()}
+    if isinstance(valeur, list):
+        return [_hostile_partout(v) for v in valeur]
+    return HOSTILE if isinstance(valeur, str) else valeur
+
+
+def test_une_valeur_hostile_du_dossier_arrive_echappee_dans_la_page_d_acces():
+    from fabrique import dossier
+
+    from famnum import rgpd
+    from famnum.referentiels import Referentiels
+    from famnum.schemas import du_modele
+    from famnum.workspace import Territoire
+
+    d = dossier()
+    d["fiche"] = _hostile_partout(d["fiche"])
+    d["journal"][0]["par"] = HOSTILE
+    regles = rgpd.charger_conservation(RACINE / "data" / "conservation.yaml")
+    page = rgpd.page_acces(d, du_modele(), Referentiels.charger(Territoire(RACINE)), regles, [HOSTILE])
+    textes = sum(isinstance(v, str) for v in _feuilles(d["fiche"]))
+    assert textes >= 10
+    assert_echappe(page, combien=textes)
+
+
+def _feuilles(valeur):
+    if isinstance(valeur, dict):
+        for v in valeur.values():
+            yield from _feuilles(v)
+    elif isinstance(valeur, list):
+        for v in valeur:
+            yield from _feuilles(v)
+    else:
+        yield valeur

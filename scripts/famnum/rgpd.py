@@ -7,7 +7,6 @@ Rectification is `famille modifier` with a `rectification` event (see cli/rgpd.p
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 from dataclasses import dataclass
@@ -234,68 +233,41 @@ def exporter(coffre: Coffre, dossier: dict, regles: list[Regle], dossier_sortie:
     return sorties[0], sorties[1]
 
 
-def _texte(valeur) -> str:
-    """Escaped for HTML text (apostrophes kept as typed: French is full of them)."""
-    return html.escape(str(valeur), quote=False)
-
-
-def _html_valeur(valeur, noeud: dict, afficheur: Afficheur) -> str:
-    """A value as nested definition lists, with the schema's French titles."""
+def _arbre(valeur, noeud: dict, afficheur: Afficheur) -> dict:
+    """A value as the template's nested lists: a text, numbered items, or fields with the schema's
+    French titles (`gabarits/rgpd/acces.html` writes them as definition lists)."""
     if isinstance(valeur, list) and noeud.get("items", {}).get("type") == "object":
         titre = noeud["items"].get("title", "Élément")
-        return "".join(f"<h4>{_texte(titre)} n°{i}</h4>{_html_valeur(v, noeud['items'], afficheur)}"
-                       for i, v in enumerate(valeur, 1))
+        return {"nature": "elements", "elements": [(f"{titre} n°{i}", _arbre(v, noeud["items"], afficheur))
+                                                   for i, v in enumerate(valeur, 1)]}
     if not isinstance(valeur, dict):
-        return _texte(afficheur.valeur(valeur, noeud))
+        return {"nature": "texte", "texte": str(afficheur.valeur(valeur, noeud))}
     proprietes = noeud.get("properties", {})
     ordre = [c for c in proprietes if c in valeur] + sorted(c for c in valeur if c not in proprietes)
-    lignes = [f"<dt>{_texte(proprietes.get(c, {}).get('title', c))}</dt>"
-              f"<dd>{_html_valeur(valeur[c], proprietes.get(c, {}), afficheur)}</dd>" for c in ordre]
-    return f"<dl>{''.join(lignes)}</dl>"
+    return {"nature": "champs", "champs": [(proprietes.get(c, {}).get("title", c),
+                                            _arbre(valeur[c], proprietes.get(c, {}), afficheur)) for c in ordre]}
+
+
+def _sources_du_recensement(dossier: dict, schema: SchemaFamille) -> list[str]:
+    """Who sent the census lists the family was found in, by the schema's French names."""
+    sources = sorted({(e.get("details") or {}).get("source", "") for e in dossier.get("journal", [])
+                      if e.get("type") == "recensement"} - {""})
+    types = schema.schema["definitions"]["details_recensement"]["properties"]["source"]["x-libelles"]
+    return [types.get(s, s) for s in sources]
 
 
 def page_acces(dossier: dict, schema: SchemaFamille, referentiels: Referentiels, regles: list[Regle],
                roles: list[str]) -> str:
+    """The family's access page (French, from the template `rgpd/acces.html`: every value escaped)."""
+    from .gabarits import rendre
+
     afficheur = Afficheur(schema, referentiels)
     trouve = echeance(dossier, regles)
-    conservation = (f"Ce dossier sera effacé le {trouve[0].strftime('%d/%m/%Y')} ({_texte(trouve[1].pourquoi)})."
-                    if trouve else "Le dossier est en cours : il est gardé tant que l'accompagnement continue, puis "
-                                   "selon ces durées :</p><ul>" + "".join(f"<li>{_texte(r.pourquoi)}</li>" for r in regles)
-                    + "</ul><p>")
-    sources = sorted({(e.get("details") or {}).get("source", "") for e in dossier.get("journal", [])
-                      if e.get("type") == "recensement"} - {""})
-    types = schema.schema["definitions"]["details_recensement"]["properties"]["source"]["x-libelles"]
-    provenance = [f"la liste de recensement transmise par : {types.get(s, s)}" for s in sources]
-    if any(e.get("type") == "diagnostic" for e in dossier.get("journal", [])):
-        provenance.append("l'entretien de diagnostic avec votre famille")
-    journal = "".join(f"<li>{_texte(l.strip())}</li>" for l in afficheur.journal(dossier.get("journal", [])).splitlines())
-    return f"""<!DOCTYPE html>
-<html lang="fr"><head><meta charset="utf-8"><title>Vos données – dossier {_texte(dossier['id'])}</title>
-<style>body{{font-family:sans-serif;max-width:46rem;margin:2rem auto;line-height:1.5;padding:0 1rem}}
-dt{{font-weight:bold}}dd{{margin:0 0 .5rem 1.5rem}}</style></head>
-<body>
-<h1>Les données que nous avons sur votre famille</h1>
-<p>Dossier {_texte(dossier['id'])} — état : {_texte(STATUTS[statut(dossier)])}. Document remis le
-{date.today().strftime('%d/%m/%Y')} à votre demande (droit d'accès, article 15 du RGPD).</p>
-<h2>D'où viennent ces données</h2>
-<ul>{''.join(f'<li>{_texte(p)}</li>' for p in provenance) or '<li>saisie par le Programme de Réussite Éducative</li>'}</ul>
-<h2>Pourquoi nous les gardons</h2>
-<p>Pour étudier votre demande d'équipement numérique (ordinateur, imprimante, connexion), la décider en
-commission, vous remettre le matériel, vous proposer des formations et suivre l'effet du programme.</p>
-<h2>Qui peut les lire</h2>
-<ul>{''.join(f'<li>{_texte(r)}</li>' for r in roles)}</ul>
-<p>Le dossier est chiffré : seules ces personnes, avec leur clé, peuvent l'ouvrir. Les chiffres publiés
-ne contiennent ni nom, ni adresse, ni date de naissance.</p>
-<h2>Combien de temps</h2>
-<p>{conservation}</p>
-<h2>La fiche</h2>
-{_html_valeur(dossier.get('fiche', {}), schema.sous_schema(('fiche',)), afficheur)}
-<h2>Le journal</h2>
-<ul>{journal}</ul>
-<h2>Vos droits</h2>
-<p>Vous pouvez demander de corriger une donnée fausse (rectification), d'effacer votre dossier, ou de
-limiter son usage. Adressez-vous à votre référent de parcours. Vous pouvez aussi saisir la CNIL
-(www.cnil.fr).</p>
-</body></html>
-"""
+    return rendre(
+        "rgpd/acces.html", identifiant=dossier["id"], etat=STATUTS[statut(dossier)],
+        remis_le=date.today().strftime("%d/%m/%Y"), sources=_sources_du_recensement(dossier, schema),
+        diagnostic=any(e.get("type") == "diagnostic" for e in dossier.get("journal", [])), roles=roles,
+        efface_le=trouve[0].strftime("%d/%m/%Y") if trouve else "", pourquoi=trouve[1].pourquoi if trouve else "",
+        regles=[r.pourquoi for r in regles], fiche=_arbre(dossier.get("fiche", {}), schema.sous_schema(("fiche",)), afficheur),
+        journal=[l.strip() for l in afficheur.journal(dossier.get("journal", [])).splitlines()])
 
