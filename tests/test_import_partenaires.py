@@ -379,3 +379,64 @@ def test_un_territoire_neuf_a_ses_propres_autres_noms(tmp_path, identite, monkey
     assert dossiers["Anatole"]["fiche"]["enfants"][0]["etablissement"] == "ee-jean-zay"
     assert dossiers["Anatole"]["fiche"]["qpv"] == "val-fleuri"
     assert dossiers["Éloïse"]["fiche"]["qpv"] == "les-tisserands"
+
+
+def _territoire_neuf(tmp_path, monkeypatch, remplir_referentiels: bool):
+    """A territory made by `famnum init`, its reference tables filled (Val Fleuri) or left as init wrote them."""
+    from famnum.territoire import initialiser
+
+    from fabrique import git_init
+    from territoire_neuf import remplir
+
+    racine = tmp_path / "val-fleuri"
+    racine.mkdir()
+    git_init(racine)
+    initialiser(racine)
+    if remplir_referentiels:
+        remplir(racine)
+    monkeypatch.chdir(racine)
+    return racine
+
+
+def test_un_territoire_neuf_aux_tables_vides_dit_quoi_remplir_et_quoi_taper(tmp_path, identite, monkeypatch):
+    """Before its tables of quartiers and schools are filled, an import says so first (which file, which
+    columns), and each refused row names the option that attaches a one-quartier list."""
+    racine = _territoire_neuf(tmp_path, monkeypatch, remplir_referentiels=False)
+    f = ecrire_csv(tmp_path / "liste.csv", [["Nom", "Prénom", "Né le", "École"],
+                                            ["Quillembois", "Anatole", "02/09/2018", "Molière"]], "utf-8")
+    r = importer(f, "--oui")
+    assert r.exit_code == 0, r.output
+    avant_le_rapport = r.output.split("Rapport :")[0]
+    for attendu in ("data/referentiels/qpv.csv", "data/referentiels/etablissements.csv", "code,nom,note"):
+        assert attendu in avant_le_rapport, attendu
+    assert "« --quartier CODE »" in r.output
+    assert "ajoutez sa ligne dans data/referentiels/etablissements.csv" in r.output
+    assert not list((racine / "data" / "families").glob("*.age"))
+
+
+def test_une_liste_d_un_seul_quartier_prend_le_quartier_donne_et_la_source_le_garde(tmp_path, identite, monkeypatch):
+    racine = _territoire_neuf(tmp_path, monkeypatch, remplir_referentiels=True)
+    premiere = ecrire_csv(tmp_path / "centre.csv", [["Nom", "Prénom", "Né le"],
+                                                    ["Quillembois", "Anatole", "02/09/2018"]], "utf-8")
+    r = importer(premiere, "--oui", "--source", "centre-social-moulin", "--quartier", "les-tisserands")
+    assert r.exit_code == 0, r.output
+    assert "quartier: les-tisserands" in (racine / "data" / "imports" / "centre-social-moulin.yaml").read_text(encoding="utf-8")
+    seconde = ecrire_csv(tmp_path / "centre2.csv", [["Nom", "Prénom", "Né le"],
+                                                    ["Ferrandou", "Éloïse", "03/02/2014"]], "utf-8")
+    r = importer(seconde, "--oui", "--source", "centre-social-moulin")  # the source remembers its quartier
+    assert r.exit_code == 0, r.output
+    assert sorted(d["fiche"]["qpv"] for d in Coffre.ouvrir().lire_tous().dossiers.values()) == ["les-tisserands"] * 2
+
+
+def test_un_quartier_inconnu_est_refuse_avant_toute_question(tmp_path, identite, monkeypatch):
+    import subprocess
+
+    racine = _territoire_neuf(tmp_path, monkeypatch, remplir_referentiels=True)
+    avant = subprocess.run(["git", "log", "--oneline"], cwd=racine, capture_output=True, text=True).stdout
+    f = ecrire_csv(tmp_path / "centre.csv", [["Nom", "Prénom", "Né le"], ["Quillembois", "Anatole", "02/09/2018"]], "utf-8")
+    r = importer(f, "--oui", "--source", "centre-social-moulin", "--quartier", "les-tiserands")
+    assert r.exit_code != 0
+    assert "Quartier « les-tiserands » inconnu" in r.output and "data/referentiels/qpv.csv" in r.output
+    assert "« --quartier les-tisserands »" in r.output
+    assert subprocess.run(["git", "log", "--oneline"], cwd=racine, capture_output=True, text=True).stdout == avant
+    assert not (racine / "data" / "imports" / "centre-social-moulin.yaml").exists()

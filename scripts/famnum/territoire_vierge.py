@@ -83,6 +83,11 @@ def _lignes(chemin: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
+def referentiels_de_l_import(racine: Path) -> list[Probleme]:
+    """What an import of census lists lacks to attach a family to its QPV: no quartier, no school."""
+    return [p for p in _referentiels_vides(racine) if not p.fichier.endswith("materiels.csv")]
+
+
 def _referentiels_vides(racine: Path) -> list[Probleme]:
     dossier = racine / "data" / "referentiels"
     problemes = []

@@ -36,6 +36,22 @@ def _exiger_schema_a_jour(coffre) -> None:
                           "data/datapackage.yaml après avoir vérifié chaque dossier), puis relancez l'import.")
 
 
+def _avertir_referentiels_vides(racine: Path, quartier: str | None) -> None:
+    """Before any question: a territory whose tables of quartiers or schools are still empty cannot attach
+    a row to its QPV, and the steward should know why every row would be refused, and what to fill in."""
+    from ..territoire_vierge import referentiels_de_l_import
+
+    problemes = referentiels_de_l_import(racine)
+    if not problemes:
+        return
+    suite = (f"les familles sans école ni quartier lisible seront rattachées au quartier « {quartier} »." if quartier
+             else "une ligne qui ne dit ni une école ni un quartier connus sera refusée.")
+    click.secho("Attention : les tables de référence du territoire ne sont pas encore remplies ; " + suite,
+                fg="yellow", err=True)
+    for probleme in problemes:
+        click.echo("- " + probleme.texte().replace("\n", "\n  "), err=True)
+
+
 def _montrer_colonnes(entetes: list[str], colonnes: dict[int, str]) -> None:
     from ..collecte.tableur import CHAMPS
 
@@ -143,13 +159,17 @@ def _enregistrer(coffre, plan) -> None:
               type=click.Choice(["pre", "ecole", "college", "centre_social", "mairie", "autre"]),
               help="Qui a fourni la liste (noté dans l'événement « recensement ») ; par défaut celui gardé pour la "
                    "source, sinon « ecole ».")
+@click.option("--quartier", metavar="CODE", default=None,
+              help="Le quartier (code de data/referentiels/qpv.csv) d'une famille dont la ligne ne dit ni l'école ni "
+                   "le quartier, quand toute la liste vient d'un seul quartier ; gardé pour la source.")
 @click.option("--par", prompt="Votre fonction (elle sera notée dans le journal, pas votre nom)",
               help="Votre fonction, par exemple « coordinatrice PRE ».")
 @click.option("--date", "jour", help="Date du recensement (jj/mm/aaaa) ; par défaut aujourd'hui.")
 @click.option("--oui", is_flag=True, help="Accepter la correspondance proposée et enregistrer sans question ; "
                                           "un nom d'établissement incertain est laissé vide et signalé.")
 @commande_sure
-def importer(fichier: Path, source: str | None, type_source: str | None, par: str, jour: str | None, oui: bool):
+def importer(fichier: Path, source: str | None, type_source: str | None, quartier: str | None, par: str,
+             jour: str | None, oui: bool):
     """Importe une liste de recensement (.xlsx, .ods, .xls, .csv) : crée ou complète les dossiers en un commit."""
     from .. import ecriture
     from ..collecte import import_tableur as imp
@@ -167,13 +187,17 @@ def importer(fichier: Path, source: str | None, type_source: str | None, par: st
     avant = repr(memoire)
     type_source = type_source or memoire.type_source or "ecole"
     memoire.type_source = type_source
+    if quartier or memoire.quartier:  # a code kept for the source is checked again: qpv.csv may have changed
+        memoire.quartier = imp.quartier_par_defaut(coffre.referentiels, quartier or memoire.quartier)
+    _avertir_referentiels_vides(coffre.territoire.racine, memoire.quartier)
     colonnes, garder = _correspondance(tableau, memoire, chemin, oui)
     if garder:
         imp.memoriser_colonnes(memoire, tableau.entetes, colonnes)
     jour_iso = date.fromisoformat(lire_date(jour)) if jour else date.today()
     analyse = imp.analyser(tableau, colonnes, coffre.referentiels, memoire, None if oui else _demandeur(fichier.name, bool(chemin)),
                            fichier.name)
-    plan = planifier(analyse, coffre.lire_tous(valider=False).dossiers, type_source, par, jour_iso)
+    plan = planifier(analyse, coffre.lire_tous(valider=False).dossiers, type_source, par, jour_iso,
+                     qpv_par_defaut=memoire.quartier or "")
     _apercu(analyse, coffre.referentiels)
     noms = {t: {c: l["nom"] for c, l in coffre.referentiels.table(t).items()} for t in imp.TITRES_TABLES}
     click.echo("\nRapport :\n" + "\n".join(texte_rapport(analyse, plan, noms)))

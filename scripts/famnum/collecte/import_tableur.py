@@ -89,6 +89,7 @@ class Memoire:
     type_source: str | None = None
     colonnes: dict[str, str] = field(default_factory=dict)          # column title → field
     reponses: dict[str, dict[str, str]] = field(default_factory=dict)  # table → {name as written: code, "" = none}
+    quartier: str | None = None  # the QPV of a row that names neither school nor quartier (a one-quartier source)
 
     def reponse(self, table: str, texte: str) -> str | None:
         """The code answered before for this name (folded), "" for « none of them », None if never asked."""
@@ -110,7 +111,7 @@ def charger_memoire(chemin: Path | None) -> Memoire:
         return Memoire()
     contenu = YAML(typ="safe").load(chemin.read_text(encoding="utf-8")) or {}
     reponses = {table: {str(k): str(v or "") for k, v in (contenu.get(table) or {}).items()} for table in TITRES_TABLES}
-    return Memoire(contenu.get("type_source"), dict(contenu.get("colonnes") or {}), reponses)
+    return Memoire(contenu.get("type_source"), dict(contenu.get("colonnes") or {}), reponses, contenu.get("quartier"))
 
 
 def colonnes_de_memoire(memoire: Memoire, entetes: list[str]) -> dict[int, str] | None:
@@ -129,6 +130,8 @@ def texte_memoire(memoire: Memoire) -> bytes:
     from ruamel.yaml import YAML
 
     contenu = {"type_source": memoire.type_source, "colonnes": dict(memoire.colonnes)}
+    if memoire.quartier:
+        contenu["quartier"] = memoire.quartier
     contenu.update({table: dict(sorted(r.items())) for table, r in memoire.reponses.items() if r})
     sortie = io.StringIO()
     sortie.write("# Mémoire d'une source de listes de recensement : qui l'envoie, ses colonnes, les noms d'établissements\n"
@@ -137,6 +140,20 @@ def texte_memoire(memoire: Memoire) -> bytes:
     yaml.default_flow_style = False
     yaml.dump(contenu, sortie)
     return sortie.getvalue().encode("utf-8")
+
+
+def quartier_par_defaut(referentiels: Referentiels, code: str) -> str:
+    """The code given with --quartier, once checked against data/referentiels/qpv.csv."""
+    if code in referentiels.qpv:
+        return code
+    connus = ", ".join(sorted(referentiels.qpv)) or "aucun"
+    proche = referentiels.plus_proche("qpv", code)
+    raise FamnumError(f"Quartier « {code} » inconnu (option --quartier) : il n'est pas dans data/referentiels/qpv.csv "
+                      f"(codes connus : {connus}).",
+                      code="import.quartier_inconnu",
+                      correction="donnez le code d'une ligne de data/referentiels/qpv.csv"
+                      + (f" (le plus proche : « --quartier {proche} »)" if proche else "")
+                      + ", ou ajoutez-y ce quartier (code,nom,note) puis relancez.")
 
 
 def memoriser_colonnes(memoire: Memoire, entetes: list[str], colonnes: dict[int, str]) -> None:
@@ -333,7 +350,9 @@ class Lecteur:
         if proches:
             suggestion = "le plus proche : " + " ; ".join(proches[:3]) + " — répondez à la question sans --oui, ou ajoutez ce nom dans data/referentiels/autres_noms.csv"
         else:
-            suggestion = f"aucun nom proche : ajoutez-le dans data/referentiels/autres_noms.csv (referentiel {table}, code, autre_nom)"
+            suggestion = (f"aucun nom proche : s'il manque au territoire, ajoutez sa ligne dans data/referentiels/{table}.csv ; "
+                          f"s'il y est sous un autre nom, ajoutez ce nom dans data/referentiels/autres_noms.csv "
+                          f"(referentiel {table}, code, autre_nom)")
         raison = raison or (f"{TITRES_TABLES[table]} incertain" if proches and candidats[0].score >= resolution.BAS
                             else f"{TITRES_TABLES[table]} inconnu")
         ligne.signalements.append(Signalement(analyse.titre(champ), texte, raison, suggestion))

@@ -259,7 +259,7 @@ def _nouveau(lignes: list[Ligne], identifiants: set[str], qpv_par_defaut: str, p
     if not qpv:
         for l in lignes:
             plan.refus.append((l.numero, "ni établissement ni quartier lisible : impossible de rattacher la famille à un QPV "
-                                         "(indiquez l'école ou le quartier dans le tableur, ou un quartier par défaut pour cette source)"))
+                                         "(indiquez l'école ou le quartier dans le tableur ; si toute la liste vient d'un seul quartier, relancez avec « --quartier CODE », un code de data/referentiels/qpv.csv, gardé pour cette source)"))
         return None
     identifiant = nouvel_identifiant(identifiants)
     identifiants.add(identifiant)
