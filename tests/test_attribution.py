@@ -630,7 +630,7 @@ def test_lettres_de_decision_accordee_et_ajournee(petit_territoire):
     prive = coffre.territoire.prive
     lettres = sorted(p.name for p in prive.glob("lettre-decision-*.pdf"))
     assert lettres == sorted(f"lettre-decision-{i}-2025-10-15.pdf" for i, a in avis.items() if a)
-    assert f"{len(lot) - 1} lettre(s)" in resultat.output
+    assert f"{len(lot) - 1} lettres de décision écrites" in resultat.output
 
     oui = " ".join(texte_pdf(prive / f"lettre-decision-{accordee}-2025-10-15.pdf").split()).replace("\u202f", " ")
     for attendu in ("Noémie Quillembois", "Tilleuls Imaginaires", "Votre demande est accordée",

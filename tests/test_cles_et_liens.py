@@ -44,7 +44,7 @@ def test_un_dossier_chiffre_pour_moins_de_cles_que_la_liste_est_signale(coffre):
     rapport = Coffre(coffre.territoire).lire_tous().rapport
     signales = [p for p in rapport.problemes if "alors que destinataires.txt en liste 2" in p.message]
     assert [p.fichier for p in signales] == [f"data/families/{partiel['id']}.json.age"]
-    assert "chiffré pour 1 clé(s)" in signales[0].message and "famnum cles rechiffrer" in signales[0].correction
+    assert "chiffré pour 1 clé alors" in signales[0].message and "famnum cles rechiffrer" in signales[0].correction
 
 
 @pytest.mark.parametrize("message", ["Famille F-7K2Q9 modifiée", "Appel au 06 39 98 73 51", "Courriel de a@b.fr",

@@ -79,3 +79,27 @@ def test_les_types_d_evenement_de_la_commande_sont_ceux_du_schema():
     assert resultat.exit_code == 2
     assert all(f"'{t}'" in resultat.output for t in types if t != "rectification")
     assert "'rectification'" not in resultat.output  # famnum rgpd rectifier writes those
+
+
+def test_compte_au_singulier_sous_deux_comme_en_francais():
+    from famnum.formats import compte
+
+    assert [compte(n, "famille") for n in (0, 1, 2)] == ["0 famille", "1 famille", "2 familles"]
+    assert compte(3, "dossier rechiffré", "dossiers rechiffrés") == "3 dossiers rechiffrés"
+    with pytest.raises(ValueError):
+        compte(2, "dossier rechiffré")  # a plural of several words is never guessed
+
+
+def test_aucun_message_n_ecrit_un_pluriel_entre_parentheses():
+    """« 1 famille(s) » reads as a form, not a sentence: every count goes through formats.compte."""
+    import re
+    from pathlib import Path
+
+    import famnum
+
+    fautes = []
+    for chemin in Path(famnum.__file__).parent.rglob("*.py"):
+        for noeud in ast.walk(ast.parse(chemin.read_text(encoding="utf-8"))):
+            if isinstance(noeud, ast.Constant) and isinstance(noeud.value, str) and re.search(r"\w\(s\)", noeud.value):
+                fautes.append(f"{chemin.name}:{noeud.lineno} {noeud.value[:60]}")
+    assert not fautes, fautes

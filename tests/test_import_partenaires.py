@@ -194,7 +194,7 @@ def test_trois_partenaires_famille_par_famille(coffre, tableurs):  # noqa: F811 
     assert "  college.xlsx, ligne 9, colonne « Date de naissance » : « 31/02/2012 » — date qui n'existe pas. " \
            "À faire : vérifiez le jour et le mois (jj/mm/aaaa)" in lignes
     assert "  classe « 6EME 2 » écrite « 6e 2 » : ligne 3" in lignes
-    assert lignes[-6:] == ["Lignes lues : 8 (dont 1 ligne(s) de total ou de titre ignorée(s))",
+    assert lignes[-6:] == ["Lignes lues : 8 (dont 1 ligne de total ou de titre ignorée)",
                            "Enfants importés entiers : 6", "Enfants importés avec des champs signalés : 1",
                            "Lignes refusées : 0", "Familles créées : 6 ; complétées : 0 ; déjà à jour : 0",
                            "Liens avec des dossiers d'autres fichiers : 0 ; liens entre lignes de ce fichier : 1"]

@@ -86,7 +86,7 @@ def test_les_premieres_semaines_d_un_territoire(machine_neuve, tmp_path, monkeyp
     # 4. the census lists, dated 1 October: 14 families, census-only
     sortie = p.famnum("importer", liste_de_recensement(tmp_path), "--source", "ecoles-val-fleuri", "--type", "ecole",
                       "--par", "coordination PRE", "--date", "01/10/2026", "--oui")
-    assert "14 dossier(s) créé(s)" in sortie
+    assert "14 dossiers créés" in sortie
     recensees = p.identifiants("recense")
     assert len(recensees) == 14
     assert "seulement recensé" in p.famnum("expliquer", recensees[0], code=1)

@@ -41,7 +41,7 @@ def test_le_tableau_imprime_montre_l_ecart(coffre):
     assert ["Collège Alain Fournier", "1", "93"] in [ligne[-3:] for ligne in lignes]  # the 2020 forecast beside the count
     assert ["Établissement non renseigné", "1"] in lignes
     assert ["Total", "3", "318"] in lignes  # the families counted, beside the 2020 forecast
-    assert "Écart : 1 famille(s) sans établissement connu" in sortie
+    assert "Écart : 1 famille sans établissement connu compte" in sortie
 
 
 def test_le_paquet_refuse_une_cle_etrangere_cassee(coffre):

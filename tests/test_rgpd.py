@@ -161,7 +161,7 @@ def test_purger_essai_puis_effacement(coffre, territoire):
     assert essai.exit_code == 0, essai.output
     assert f"  {ancien['id']}  Dossier clos (matériel rendu)" in essai.output and "échéance 30/06/2025" in essai.output
     assert recent["id"] not in essai.output and en_cours["id"] not in essai.output
-    assert "1 dossier(s) arrivé(s) à échéance sur 3." in essai.output
+    assert "1 dossier arrivé à échéance sur 3." in essai.output
     assert Coffre(territoire).identifiants() == {ancien["id"], recent["id"], en_cours["id"]}
     r = CliRunner().invoke(main, ["rgpd", "purger", "--oui"])
     assert r.exit_code == 0, r.output
@@ -405,7 +405,7 @@ def test_verifier_lit_les_restes_et_refuse_un_fichier_de_trop(coffre, territoire
     assert code != 0
     for attendu in ("data/effaces/notes.txt : fichier inattendu dans data/effaces/ (seuls les restes anonymes chiffrés",
                     "data/effaces/abime.json.age : n'est pas un fichier chiffré age",
-                    "data/effaces/seul.json.age : chiffré pour 1 clé(s) alors que destinataires.txt en liste 2",
+                    "data/effaces/seul.json.age : chiffré pour 1 clé alors que destinataires.txt en liste 2",
                     "data/effaces/nominatif.json.age : le contenu déchiffré n'est pas un reste anonyme"):
         assert attendu in sortie, sortie
     crochet = subprocess.run(["git", "add", "data/effaces/notes.txt"], cwd=territoire.racine)

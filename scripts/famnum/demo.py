@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .depot import CLE_FICTIVE
 from .dossiers import Coffre, evenement, nouvel_identifiant
-from .formats import en_ascii
+from .formats import compte, en_ascii
 from .referentiels import Referentiels
 from .workspace import CLE_DE_DEMO, Territoire
 
@@ -222,7 +222,7 @@ def construire_demo(dossier: Path, familles: int, dire: Callable[[str], None]) -
     dire(f"{len(generes)} dossiers fictifs chiffrés et commités.")
     completer_demo(coffre, generes, dire)
     rapport, lecture = verifier_tout(coffre)
-    dire(f"Vérification : {'tout est en ordre' if rapport.valide else f'{len(rapport.problemes)} problème(s)'} "
+    dire(f"Vérification : {'tout est en ordre' if rapport.valide else compte(len(rapport.problemes), 'problème')} "
          f"({rapport.compteurs.get('dossiers', 0)} dossiers lus).")
     recensement = construire(coffre, lecture)
     dire("\n" + texte_tableaux(recensement) + "\n")

@@ -49,6 +49,16 @@ def euros(x: float) -> str:
     return f"{nombre(x)} €"
 
 
+def compte(n: int, singulier: str, pluriel: str | None = None) -> str:
+    """« 0 famille », « 1 famille », « 2 familles »: French takes the singular below two, so a message
+    never puts an « s » in brackets. A plural that is not the singular plus « s » is given whole."""
+    if pluriel is None:
+        if " " in singulier:
+            raise ValueError(f"compte : donnez le pluriel de « {singulier} »")
+        pluriel = singulier + "s"
+    return f"{n} {singulier if abs(n) < 2 else pluriel}"
+
+
 # --- texts ----------------------------------------------------------------------------------------
 
 def cellule(texte) -> str:

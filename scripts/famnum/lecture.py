@@ -17,6 +17,7 @@ from .erreurs import Probleme, Rapport
 from .referentiels import Referentiels
 from .schemas import SchemaFamille
 from .workspace import SUFFIXE_DOSSIER
+from .formats import compte
 
 if TYPE_CHECKING:
     from .dossiers import Coffre
@@ -104,7 +105,7 @@ def _examiner(fichier: str, chiffre: bytes) -> tuple:
     problemes = []
     n = vault.nombre_destinataires(chiffre)
     if _etat["attendus"] is not None and n != _etat["attendus"]:  # None: destinataires.txt itself is unreadable
-        problemes.append(Probleme(nom, f"chiffré pour {n} clé(s) alors que destinataires.txt en liste {_etat['attendus']}",
+        problemes.append(Probleme(nom, f"chiffré pour {compte(n, 'clé')} alors que destinataires.txt en liste {_etat['attendus']}",
                                   correction="relancez le rechiffrement : « famnum cles rechiffrer »"))
     if dossier.get("id") != fichier[: -len(SUFFIXE_DOSSIER)]:
         problemes.append(Probleme(nom, "l'identifiant inscrit dans le dossier ne correspond pas au nom du fichier",

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .erreurs import FamnumError, Probleme, Rapport
 from .territoire import modele
+from .formats import compte
 
 REGLES_DE_FAMNUM = ("data/schemas", "data/datapackage.yaml")
 CHOIX_DU_TERRITOIRE = ("data/attribution.yaml", "data/conservation.yaml", "data/indicateurs.yaml",
@@ -144,6 +145,6 @@ def appliquer(coffre, plan: Plan, source: Path | None = None) -> str:
 
 
 def resume(plan: Plan) -> str:
-    parties = [f"{len(plan.remplaces)} remplacé(s)", f"{len(plan.ajoutes)} ajouté(s)"] if plan.remplaces or plan.ajoutes else []
+    parties = [compte(len(plan.remplaces), 'remplacé'), compte(len(plan.ajoutes), 'ajouté')] if plan.remplaces or plan.ajoutes else []
     return ", ".join(parties + (["stock sans les prêts"] if plan.stock is not None else []))
 

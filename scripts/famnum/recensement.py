@@ -12,7 +12,7 @@ from pathlib import Path
 from .dossiers import Coffre
 from .statuts import statut
 from .erreurs import Probleme, Rapport
-from .formats import age_au
+from .formats import age_au, compte
 from .paquet import valider_tables
 from .pseudonymes import Pseudonymiseur, charger_cle
 from .referentiels import Referentiels
@@ -170,7 +170,7 @@ def texte_tableaux(recensement: Recensement) -> str:
         lignes.append(f"{qpv['nom']:<42} {par_qpv.get(code_qpv, 0):>8}")
     lignes += ["-" * 51, f"{'Total':<42} {sum(par_qpv.values()):>8}"]
     if inconnus:
-        lignes.append(f"\nÉcart : {inconnus} famille(s) sans établissement connu comptent dans le total "
+        lignes.append(f"\nÉcart : {compte(inconnus, 'famille sans établissement connu compte', 'familles sans établissement connu comptent')} dans le total "
                       "mais dans aucune ligne d'établissement.")
     return "\n".join(lignes)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from . import vault
 from .erreurs import Probleme, Rapport
 from .workspace import SUFFIXE_DOSSIER, Territoire
+from .formats import compte
 
 NOM_DOSSIER = "effaces"
 PREFIXE_CLE = "reste:"  # keys handed to the evaluation beside the F-XXXXX ids, never equal to one
@@ -98,7 +99,7 @@ def verifier_contenus(territoire: Territoire, identites, attendus: int | None, r
             continue
         n = vault.nombre_destinataires(chiffre)
         if attendus is not None and n != attendus:  # None: destinataires.txt is unreadable, reported apart
-            rapport.ajouter(Probleme(_relatif(chemin), f"chiffré pour {n} clé(s) alors que destinataires.txt en liste "
+            rapport.ajouter(Probleme(_relatif(chemin), f"chiffré pour {compte(n, 'clé')} alors que destinataires.txt en liste "
                                                        f"{attendus}",
                                      correction="relancez le rechiffrement : « famnum cles rechiffrer »"))
     return lus

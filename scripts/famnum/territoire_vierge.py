@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 from .erreurs import Probleme
+from .formats import compte
 
 A_COMPLETER = "À compléter"
 NOM_DU_MODELE = "Le Mans"  # the demo territory's name, still written in pages a territory must adapt
@@ -137,7 +138,7 @@ def _site_a_completer(racine: Path) -> list[Probleme]:
               if "compléter" in ligne.lower() and not ligne.lstrip().startswith("#")]
     if not lignes:
         return []
-    return [Probleme("mkdocs.yml", f"{len(lignes)} valeur(s) d'exemple à remplacer (nom du territoire, contacts)",
+    return [Probleme("mkdocs.yml", f"{compte(len(lignes), 'valeur', 'valeurs')} d'exemple à remplacer (nom du territoire, contacts)",
                      "extra.territoire, extra.contacts, copyright", lignes[0][:80],
                      "remplacez chaque « à compléter » par le nom, le téléphone, le courriel, le lieu et les horaires "
                      "du territoire")]
@@ -149,5 +150,5 @@ def _pages_du_modele(racine: Path) -> list[Probleme]:
     if not pages:
         return []
     noms = ", ".join(str(p.relative_to(racine)) for p in pages[:6]) + (" …" if len(pages) > 6 else "")
-    return [Probleme("content/", f"{len(pages)} page(s) parlent encore de « {NOM_DU_MODELE} »", "", noms,
+    return [Probleme("content/", f"{compte(len(pages), 'page parle', 'pages parlent')} encore de « {NOM_DU_MODELE} »", "", noms,
                      "adaptez ces pages au territoire (quartiers, partenaires, exemples)")]

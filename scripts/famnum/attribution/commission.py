@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..formats import cellule, date_fr, euros, nombre
+from ..formats import cellule, compte, date_fr, euros, nombre
 from ..referentiels import Referentiels
 from .grille import Grille
 from .proposition import Candidature, Proposition
@@ -124,7 +124,7 @@ def section_plan(p: Proposition) -> str:
     for phase in p.grille.donnees["phases"]:
         for t, chiffres in sorted(p.plan[phase["numero"]].items()):
             if t == "connexion_internet":
-                lignes.append([phase["libelle"], p.grille.libelle_materiel(t), "—", f"{chiffres['achats']} famille(s)", euros(chiffres["cout"])])
+                lignes.append([phase["libelle"], p.grille.libelle_materiel(t), "—", compte(chiffres['achats'], 'famille'), euros(chiffres["cout"])])
             else:
                 lignes.append([phase["libelle"], p.grille.libelle_materiel(t), chiffres["stock"], chiffres["achats"], euros(chiffres["cout"])])
     return "## Plan d'achat par phase et par matériel\n\n" + tableau(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from ..formats import compte
 
 SEANCE_DEMO = date(2026, 11, 16)
 
@@ -32,7 +33,7 @@ def attribution_demo(coffre, lecture, dire: Callable[[str], None]) -> None:
         return
     dossiers = appliquer(decisions, p, lecture.dossiers, p.grille.donnees["commission"]["secretariat"], jour)
     coffre.enregistrer(dossiers, "Décisions fictives de la commission d'attribution")
-    dire(f"Commission simulée du {jour.strftime('%d/%m/%Y')} : {len(dossiers)} décision(s) commitée(s) (données fictives).")
+    dire(f"Commission simulée du {jour.strftime('%d/%m/%Y')} : {compte(len(dossiers), 'décision commitée', 'décisions commitées')} (données fictives).")
     lettres_demo(coffre, seance.grille, dossiers, jour, dire)
     tous = {**lecture.dossiers, **{d["id"]: d for d in dossiers}}
     livrer_demo(coffre, seance.grille, dossiers, tous, min(date.today(), jour + timedelta(days=5)), dire)
@@ -58,7 +59,7 @@ def livrer_demo(coffre, grille, decides: list[dict], tous: dict[str, dict], jour
         ecrire_convention(livraison, grille, coffre.territoire, coffre.territoire.racine / "content" / "programme" / "charte.md",
                           fictif=True)
         livrees += 1
-    dire(f"{livrees} livraison(s) fictive(s) avec convention (PDF privés dans {coffre.territoire.prive}).")
+    dire(f"{compte(livrees, 'livraison fictive', 'livraisons fictives')} avec convention (PDF privés dans {coffre.territoire.prive}).")
 
 
 def lettres_demo(coffre, grille, decides: list[dict], jour: date, dire: Callable[[str], None]) -> None:
@@ -77,4 +78,4 @@ def lettres_demo(coffre, grille, decides: list[dict], jour: date, dire: Callable
         return
     lettres = preparer_lettres(choisis, grille, delai_habituel(decides), jour, fictif=True)
     chemins = ecrire_lettres(lettres, coffre.territoire.prive, f"lettres-decision-demo-{jour.isoformat()}.pdf")
-    dire(f"{len(lettres)} lettre(s) de décision fictive(s), une par sorte de décision : {chemins[-1]}")
+    dire(f"{compte(len(lettres), 'lettre de décision fictive', 'lettres de décision fictives')}, une par sorte de décision : {chemins[-1]}")

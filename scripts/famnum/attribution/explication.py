@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..erreurs import FamnumError
-from ..formats import date_fr, euros, nombre
+from ..formats import compte, date_fr, euros, nombre
 from .commission import VALEURS
 from .proposition import Candidature, Proposition
 
@@ -115,7 +115,7 @@ def donnees_utilisees(c: Candidature, referentiels, jour: date) -> list[str]:
                 "imprimante": "une imprimante", "connexion_internet": "une aide pour internet"}
     return [
         f"Votre quartier : {referentiels.qpv.get(s.qpv, {}).get('nom', s.qpv)} (fiche de diagnostic).",
-        f"Votre foyer : {s.personnes} personnes, dont {s.adultes} adulte(s) et {s.enfants} enfant(s) (fiche de diagnostic).",
+        f"Votre foyer : {s.personnes} personnes, dont {compte(s.adultes, 'adulte')} et {compte(s.enfants, 'enfant')} (fiche de diagnostic).",
         f"L'âge des enfants le {date_fr(jour)} : {ages} (calculé avec les dates de naissance de la fiche).",
         f"Enfants au collège : {s.collegiens} (établissement ou classe notés sur la fiche).",
         f"Ordinateurs qui fonctionnent chez vous : {s.ordinateurs_en_etat} (entretien de diagnostic).",

@@ -4,22 +4,22 @@ from __future__ import annotations
 import copy
 
 from ..dossiers import evenement
-from ..formats import date_fr, euros, nombre
+from ..formats import compte, date_fr, euros, nombre
 from .commission import niveau_scolaire
 from .proposition import Proposition
 
 
 def texte_proposition(p: Proposition, limite: int | None = 20) -> str:
     g = p.grille
-    lignes = [f"Proposition de la grille au {date_fr(p.jour)} : {len(p.candidatures)} famille(s) examinée(s), "
-              f"{len(p.retenues)} proposée(s), {len(p.attente)} en liste d'attente, {len(p.sans_proposition)} sans matériel à proposer.",
+    lignes = [f"Proposition de la grille au {date_fr(p.jour)} : {compte(len(p.candidatures), 'famille examinée', 'familles examinées')}, "
+              f"{compte(len(p.retenues), 'proposée')}, {len(p.attente)} en liste d'attente, {len(p.sans_proposition)} sans matériel à proposer.",
               *[f"Attention : {a}" for a in p.avertissements], ""]
     lignes.append(f"{'Rang':>4}  {'Famille':<10} {'Points':>6}  {'Niveau':<20} Proposition")
     for c in p.retenues[:limite] if limite else p.retenues:
         materiel = ", ".join(g.libelle_materiel(t) for t in c.materiels)
         lignes.append(f"{c.rang:>4}  {c.pseudonyme:<10} {nombre(c.score):>6}  {niveau_scolaire(c):<20} {materiel} — {g.libelle_mode(c.mode)}")
     if limite and len(p.retenues) > limite:
-        lignes.append(f"      … et {len(p.retenues) - limite} autre(s) (--tout pour tout voir).")
+        lignes.append(f"      … et {compte(len(p.retenues) - limite, 'autre')} (--tout pour tout voir).")
     if p.attente:
         lignes += ["", "Liste d'attente :"]
         lignes += [f"{c.place_attente:>4}. {c.pseudonyme} ({nombre(c.score)} points, rang {c.rang})" for c in p.attente]
@@ -29,7 +29,7 @@ def texte_proposition(p: Proposition, limite: int | None = 20) -> str:
                     for t, v in sorted(p.plan[phase["numero"]].items()) if t != "connexion_internet"]
         connexion = p.plan[phase["numero"]].get("connexion_internet")
         if connexion:
-            morceaux.append(f"aide à la connexion : {connexion['achats']} famille(s) ({euros(connexion['cout'])} sur la durée)")
+            morceaux.append(f"aide à la connexion : {compte(connexion['achats'], 'famille')} ({euros(connexion['cout'])} sur la durée)")
         lignes.append(f"  {phase['libelle']} : " + ("; ".join(morceaux) or "rien"))
     lignes += ["", f"Budget des achats : {euros(p.budget_achats)} ; déjà engagé : {euros(p.engage_avant)} ; "
                    f"proposé : {euros(p.cout_achats)} ; reste : {euros(p.budget_restant)}.",
@@ -66,7 +66,7 @@ def texte_parc(parc: list, grille, appareils: bool = False) -> str:
     libelles = {"disponible": "disponibles", "pret": "chez une famille", "en_preparation": "en préparation",
                 "hors_service": "hors service", "reforme": "réformés"}
     un = {**libelles, "disponible": "disponible", "reforme": "réformé"}
-    lignes = [f"Parc de matériel : {len(parc)} appareil(s)."]
+    lignes = [f"Parc de matériel : {compte(len(parc), 'appareil')}."]
     for t in TYPES:
         du_type = [a for a in parc if a.type == t]
         if du_type:

@@ -15,6 +15,7 @@ from .grille import Grille, charger_grille
 from .parc import etat_du_parc
 from .proposition import Proposition, proposer
 from .stock import Appareil, charger_stock
+from ..formats import compte
 
 
 @dataclass
@@ -36,7 +37,8 @@ def ouvrir_seance(coffre: Coffre, jour: date, lecture: Lecture | None = None) ->
     grille, stock = charger_publics(coffre)
     lecture = lecture or coffre.lire_tous(valider=True)
     if not lecture.rapport.valide:
-        raise FamnumError(f"{len(lecture.rapport.problemes)} dossier(s) ne sont pas valides : la proposition "
+        invalides = compte(len(lecture.rapport.problemes), "dossier n'est pas valide", "dossiers ne sont pas valides")
+        raise FamnumError(f"{invalides} : la proposition "
                           "serait faussée.\nÀ faire : lancez « famnum verifier » et corrigez-les d'abord.")
     pseudonyme = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
     stock = etat_du_parc(stock, lecture.dossiers)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from . import commande_sure, confirmer, main
+from ..formats import compte
 
 
 def _jour(texte: str | None) -> date:
@@ -51,7 +52,7 @@ def proposer(date_seance: str | None, enregistrer: bool, par: str, tout: bool):
 
         dossiers = preconisations(seance.proposition, seance.lecture.dossiers, par)
         seance.coffre.enregistrer(dossiers, "Préconisations de la grille d'attribution")
-        click.secho(f"Préconisation ajoutée au journal de {len(dossiers)} famille(s), commitée.", fg="green")
+        click.secho(f"Préconisation ajoutée au journal de {compte(len(dossiers), 'famille')}, commitée.", fg="green")
 
 
 @attribution.command("commission")
@@ -103,13 +104,14 @@ def decider(fichier: Path | None, date_seance: str | None, par: str | None):
         return
     dossiers = appliquer(decisions, seance.proposition, seance.lecture.dossiers,
                          par or par_fichier or seance.grille["commission"]["secretariat"], jour)
-    if not fichier and not confirmer(f"Enregistrer {len(dossiers)} décision(s) ?"):
+    if not fichier and not confirmer(f"Enregistrer {compte(len(dossiers), 'décision')} ?"):
         click.echo("Rien n'a été enregistré.")
         return
     seance.coffre.enregistrer(dossiers, "Décisions de la commission d'attribution")
-    compte = {a: sum(d.avis == a for d in decisions) for a in ("accorde", "ajourne", "refuse")}
-    click.secho(f"{len(dossiers)} décision(s) enregistrée(s) et commitée(s) : {compte['accorde']} accordée(s), "
-                f"{compte['ajourne']} ajournée(s), {compte['refuse']} refusée(s).", fg="green")
+    avis = {a: sum(d.avis == a for d in decisions) for a in ("accorde", "ajourne", "refuse")}
+    click.secho(f"{compte(len(dossiers), 'décision enregistrée et commitée', 'décisions enregistrées et commitées')} : "
+                f"{compte(avis['accorde'], 'accordée')}, {compte(avis['ajourne'], 'ajournée')}, "
+                f"{compte(avis['refuse'], 'refusée')}.", fg="green")
 
 
 @attribution.command("lettres")
@@ -131,7 +133,7 @@ def lettres(identifiants: tuple[str, ...], date_seance: str | None):
     aujourd_hui = date.today()
     lettres_ = preparer_lettres(choisis, grille, delai_habituel(dossiers.values(), seuil_du_secret(coffre)), aujourd_hui)
     chemins = ecrire_lettres(lettres_, coffre.territoire.prive, nom_du_lot(lettres_, bool(identifiants), aujourd_hui))
-    click.secho(f"{len(lettres_)} lettre(s) de décision écrite(s).", fg="green")
+    click.secho(f"{compte(len(lettres_), 'lettre de décision écrite', 'lettres de décision écrites')}.", fg="green")
     click.echo(f"À imprimer (toutes les lettres) : {coffre.territoire.relatif(chemins[-1])}")
     if len(chemins) <= 6:
         click.echo("Une par famille : " + ", ".join(coffre.territoire.relatif(c) for c in chemins[:-1]))
@@ -194,7 +196,7 @@ def prets(ctx, semaines: int, date_seance: str | None):
 
     jour = _jour(date_seance)
     e = echeancier(Coffre.ouvrir().lire_tous(valider=True).dossiers, jour, semaines)
-    click.echo(f"À renouveler ou à rendre d'ici {semaines} semaine(s) : {len(e.a_echeance)}")
+    click.echo(f"À renouveler ou à rendre d'ici {compte(semaines, 'semaine')} : {len(e.a_echeance)}")
     for p in e.a_echeance:
         click.echo(f"  {p.identifiant}  {p.materiel:<12} {p.type_convention:<9} fin le {date_fr(p.fin)}")
     click.echo(f"En retard : {len(e.en_retard)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from . import commande_sure, main
+from ..formats import compte
 
 
 @main.group()
@@ -35,7 +36,7 @@ def ajouter(cle: str, role: str):
     from ..dossiers import Coffre
 
     n = domaine.ajouter(Coffre.ouvrir(), cle, role)
-    click.echo(f"Clé ajoutée ({role}). {n} dossier(s) rechiffré(s) et enregistré(s).")
+    click.echo(f"Clé ajoutée ({role}). {compte(n, 'dossier rechiffré et enregistré', 'dossiers rechiffrés et enregistrés')}.")
 
 
 @cles.command("retirer")
@@ -47,7 +48,7 @@ def retirer(cle: str):
     from ..dossiers import Coffre
 
     n = domaine.retirer(Coffre.ouvrir(), cle)
-    click.echo(f"Clé retirée. {n} dossier(s) rechiffré(s) et enregistré(s).")
+    click.echo(f"Clé retirée. {compte(n, 'dossier rechiffré et enregistré', 'dossiers rechiffrés et enregistrés')}.")
     click.secho(
         "Attention : l'historique git garde les anciennes versions chiffrées, que cette clé peut encore ouvrir.\n"
         "Si la clé a pu être perdue ou volée, faites aussi une rotation : créez une nouvelle clé de secours,\n"
@@ -64,7 +65,7 @@ def rechiffrer():
 
     coffre = Coffre.ouvrir()
     n = domaine.rechiffrer(coffre, coffre.destinataires, "Rechiffrement")
-    click.echo(f"{n} dossier(s) rechiffré(s) pour les {len(coffre.destinataires)} détenteurs de la liste.")
+    click.echo(f"{compte(n, 'dossier rechiffré', 'dossiers rechiffrés')} pour les {len(coffre.destinataires)} détenteurs de la liste.")
 
 
 @cles.command("lister")
@@ -98,7 +99,7 @@ def rotation(oui: bool):
         click.echo("Rien n'a changé.")
         return
     n, secours, autres = domaine.rotation(Coffre.ouvrir(), vault.chemin_identite())
-    click.echo(f"{n} dossier(s) rechiffré(s). Votre nouvelle clé personnelle remplace l'ancienne dans {vault.chemin_identite()}.")
+    click.echo(f"{compte(n, 'dossier rechiffré', 'dossiers rechiffrés')}. Votre nouvelle clé personnelle remplace l'ancienne dans {vault.chemin_identite()}.")
     click.secho("Nouvelle clé de SECOURS — imprimez-la maintenant, rangez-la au coffre ; elle ne sera plus jamais affichée :",
                 bold=True)
     click.echo(secours)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from . import commande_sure, confirmer, main
+from ..formats import compte
 
 APERCU = 5
 
@@ -208,11 +209,11 @@ def importer(fichier: Path, source: str | None, type_source: str | None, quartie
     if not plan.a_enregistrer:
         click.echo("\nRien de nouveau : aucun dossier n'est modifié.")
         return
-    if not oui and not confirmer(f"\nCréer {len(plan.nouveaux)} et compléter {len(plan.completes)} dossier(s) ?"):
+    if not oui and not confirmer(f"\nCréer {len(plan.nouveaux)} et compléter {compte(len(plan.completes), 'dossier')} ?"):
         click.echo("Rien n'a été enregistré.")
         return
     _enregistrer(coffre, plan)
-    click.secho(f"{len(plan.nouveaux)} dossier(s) créé(s), {len(plan.completes)} complété(s), chiffrés et commités en un seul commit.",
+    click.secho(f"{compte(len(plan.nouveaux), 'dossier créé', 'dossiers créés')}, {compte(len(plan.completes), 'complété')}, chiffrés et commités en un seul commit.",
                 fg="green")
 
 

@@ -6,6 +6,7 @@ from datetime import date
 import click
 
 from . import commande_sure, confirmer, main
+from ..formats import compte
 
 
 def _jour(texte: str | None) -> date:
@@ -88,7 +89,7 @@ def seance(slug, type_, jour, lieu, structure, animateurs, familles, anonymes, s
         s.evaluation = _compter_reponses(fiche.questions, s.participants)
     chemin = enregistrer_seance(coffre, s, list(familles), par)
     click.secho(f"Séance « {fiche.titre} » enregistrée ({coffre.territoire.relatif(chemin)}), "
-                f"{s.familles_identifiees} dossier(s) complété(s), un commit.", fg="green")
+                f"{compte(s.familles_identifiees, 'dossier complété', 'dossiers complétés')}, un commit.", fg="green")
 
 
 @main.command("evaluer")

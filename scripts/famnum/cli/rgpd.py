@@ -6,6 +6,7 @@ from datetime import date
 import click
 
 from . import commande_sure, confirmer, main
+from ..formats import compte
 
 
 @main.group()
@@ -51,7 +52,7 @@ def _effacer(coffre, dossiers: dict, motif: str) -> None:
     from .. import rgpd as domaine
 
     domaine.effacer(coffre, dossiers, motif)
-    click.secho(f"{len(dossiers)} dossier(s) effacé(s) ; effacement consigné dans data/{domaine.REGISTRE} "
+    click.secho(f"{compte(len(dossiers), 'dossier effacé', 'dossiers effacés')} ; effacement consigné dans data/{domaine.REGISTRE} "
                 "(date et motif seulement).", fg="green")
     click.echo(f"Pour que les chiffres déjà publiés ne changent pas, chaque famille effacée laisse un reste anonyme "
                f"chiffré dans data/{restes.NOM_DOSSIER}/ : quartier, niveau scolaire, étapes du parcours datées au mois, "
@@ -91,10 +92,10 @@ def purger(essai: bool, oui: bool):
     dus = domaine.dus(lecture.dossiers, regles, date.today())
     for identifiant, echeance, regle in dus:
         click.echo(f"  {identifiant}  {STATUTS[regle.statut]:<32} échéance {echeance.strftime('%d/%m/%Y')}")
-    click.echo(f"{len(dus)} dossier(s) arrivé(s) à échéance sur {len(lecture.dossiers)}.")
+    click.echo(f"{compte(len(dus), 'dossier arrivé', 'dossiers arrivés')} à échéance sur {len(lecture.dossiers)}.")
     if essai or not dus:
         return
-    if not oui and not confirmer(f"Effacer ces {len(dus)} dossier(s) ?", defaut=False):
+    if not oui and not confirmer(f"Effacer {'ce dossier' if len(dus) < 2 else f'ces {len(dus)} dossiers'} ?", defaut=False):
         click.echo("Rien n'a été effacé.")
         return
     _effacer(coffre, {i: lecture.dossiers[i] for i, _, _ in dus}, "conservation")

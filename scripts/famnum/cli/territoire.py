@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import commande_sure, main
+from ..formats import compte
 
 
 @main.command()
@@ -44,7 +45,7 @@ def afficher_a_completer(racine: Path) -> None:
     problemes = a_completer(racine)
     if not problemes:
         return
-    click.secho(f"À remplir par le territoire ({len(problemes)} point(s) ; « famnum verifier » le rappelle tant que "
+    click.secho(f"À remplir par le territoire ({compte(len(problemes), 'point')} ; « famnum verifier » le rappelle tant que "
                 "ce n'est pas fait) :", bold=True)
     for probleme in problemes:
         click.echo("- " + probleme.texte().replace("\n", "\n  "))
@@ -128,11 +129,11 @@ def afficher_rapport(rapport, en_json: bool = False) -> None:
     for probleme in rapport.problemes:
         click.secho(probleme.texte(), fg="red")
     n = rapport.compteurs.get("dossiers")
-    compte = f" ({n} dossier{'s lus' if n and n > 1 else ' lu'})" if n is not None else ""
+    lus = f" ({compte(n, 'dossier lu', 'dossiers lus')})" if n is not None else ""
     if rapport.valide:
-        click.secho(f"Tout est en ordre{compte}.", fg="green")
+        click.secho(f"Tout est en ordre{lus}.", fg="green")
     else:
-        click.secho(f"{len(rapport.problemes)} problème(s) à corriger{compte}.", fg="red", bold=True)
+        click.secho(f"{compte(len(rapport.problemes), 'problème')} à corriger{lus}.", fg="red", bold=True)
 
 
 @main.command()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .import_tableur import TITRES_TABLES, Analyse
 from .regroupement import Plan
+from ..formats import compte
 
 
 def plages(numeros: list[int]) -> str:
@@ -78,7 +79,7 @@ def texte_rapport(analyse: Analyse, plan: Plan, noms: dict[str, dict[str, str]])
             sortie += [titre, *lignes]
     c = comptes(analyse, plan)
     sortie += [
-        f"Lignes lues : {c['lues']}" + (f" (dont {c['ignorees']} ligne(s) de total ou de titre ignorée(s))" if c["ignorees"] else ""),
+        f"Lignes lues : {c['lues']}" + (f" (dont {compte(c['ignorees'], 'ligne de total ou de titre ignorée', 'lignes de total ou de titre ignorées')})" if c["ignorees"] else ""),
         f"Enfants importés entiers : {c['entiers']}",
         f"Enfants importés avec des champs signalés : {c['signales']}",
         f"Lignes refusées : {c['refusees']}",

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..erreurs import FamnumError
+from ..formats import compte
 
 PLANS = {"equipement": "Équipement", "utilisation": "Utilisation", "scolarite": "Scolarité"}
 TEMPS = {"T0": "à la livraison", "T3": "trois mois après", "T12": "un an après"}
@@ -92,7 +93,7 @@ def _sans_publication(brut: dict, chemin: Path) -> tuple[str, ...]:
     sans = [b.get("id", "?") for b in brut.get("indicateurs") or [] if "publication" not in b]
     if not sans:
         return ()
-    return (f"data/{chemin.name} : {len(sans)} indicateur(s) sans clé « publication » ({', '.join(sans[:6])}"
+    return (f"data/{chemin.name} : {compte(len(sans), 'indicateur')} sans clé « publication » ({', '.join(sans[:6])}"
             f"{' …' if len(sans) > 6 else ''}) sont publiés pour tout le territoire, une fois par année scolaire (le plus "
             "sûr). À faire : ajoutez à chacun une ligne « publication: {ventilations: [ensemble]} » pour le publier "
             "chaque trimestre (ou recopiez les lignes « publication » du data/indicateurs.yaml de famnum).",)
@@ -101,7 +102,7 @@ def _sans_publication(brut: dict, chemin: Path) -> tuple[str, ...]:
 def _indicateurs(brut: dict, ou: str) -> list[Indicateur]:
     manquants = [c for c in ("id", "plan", "titre", "unite", "denominateur", "numerateur", "sources") if c not in brut]
     if manquants:
-        raise FamnumError(f"{ou} : champ(s) manquant(s) {', '.join(manquants)}. À faire : complétez la définition.")
+        raise FamnumError(f"{ou} : {'champ manquant' if len(manquants) < 2 else 'champs manquants'} {', '.join(manquants)}. À faire : complétez la définition.")
     if brut["plan"] not in PLANS:
         raise FamnumError(f"{ou} ({brut['id']}) : plan « {brut['plan']} » inconnu. À faire : choisissez {', '.join(PLANS)}.")
     if "critere" not in brut["numerateur"] and "repartition" not in brut["numerateur"]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..erreurs import FamnumError
 from . import calcul, definitions, paquet, perte, precedent, secret
 from .calcul import ENSEMBLE
+from ..formats import compte
 
 VARIABLE_PUBLIC = "FAMNUM_PUBLIC"  # where the site's markers read the package (default build/public)
 
@@ -173,7 +174,7 @@ def controler_protection(ev: Evaluation, dire=lambda texte: None) -> None:
     debut = time.perf_counter()
     failles = secret.verifier(ev.resultat.tableaux, ev.controle, [p.code for p in ev.resultat.periodes], ev.deja_publie)
     if failles:
-        raise FamnumError(f"Secret statistique insuffisant : {len(failles)} case(s) masquée(s) mal protégée(s), rien n'est "
+        raise FamnumError(f"Secret statistique insuffisant : {compte(len(failles), 'case masquée mal protégée', 'cases masquées mal protégées')}, rien n'est "
                           "publié.\n  " + "\n  ".join(f.texte() for f in failles[:10])
                           + "\nÀ faire : signalez-le à l'équipe famnum (le choix des cases masquées en plus doit couvrir ce "
                           "cas) ; en attendant, publiez ces indicateurs moins souvent ou avec moins de détail "

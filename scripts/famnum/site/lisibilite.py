@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from famnum.modele import racine as racine_modele
+from famnum.formats import compte
 
 SEUIL = 70.0
 DOSSIERS = ("tutoriels", "guides-appel", "programme")
@@ -158,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     print(tableau(mesures, args.seuil))
     trop_difficiles = [m for m in mesures if m.score < args.seuil]
     if trop_difficiles:
-        print(f"\n{len(trop_difficiles)} page(s) sous le seuil de {args.seuil:g} : "
+        print(f"\n{compte(len(trop_difficiles), 'page')} sous le seuil de {args.seuil:g} : "
               "raccourcissez les phrases, choisissez des mots courts et courants.",
               file=sys.stderr)
         return 1
