@@ -93,3 +93,22 @@ def test_nombres_et_dates_dans_la_langue_de_la_page():
     assert fr.pourcent("42.5") == "42,5\u00a0%" and tr.pourcent("42.5") == "%42,5" and en.pourcent("42.5") == "42.5%"
     assert fr.date("2026-11-23") == "23 novembre 2026" and en.date("2026-11-23") == "November 23, 2026"
     assert libelles.Libelles("ar").decimal("1234.5") == "1234.5"  # Latin digits, like the phone numbers
+
+
+def test_la_mise_a_jour_des_catalogues_ne_change_rien_quand_rien_n_a_change(tmp_path, monkeypatch):
+    """The extraction run twice leaves git with nothing to show: no new date in the header when no text and
+    no translation changed; a new text dates the revision and keeps every translation."""
+    from famnum.site import extraction
+
+    monkeypatch.setattr(extraction, "DOSSIER", tmp_path)
+    extraction.mettre_a_jour(["Quartier", "Année scolaire"], ["ar"])
+    po = tmp_path / "ar.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgid "Quartier"\nmsgstr ""', 'msgid "Quartier"\nmsgstr "الحي"'),
+                  encoding="utf-8")
+    avant = po.read_bytes()
+    extraction.mettre_a_jour(["Quartier", "Année scolaire"], ["ar"])
+    assert po.read_bytes() == avant
+    extraction.mettre_a_jour(["Quartier", "Année scolaire", "Niveau"], ["ar"])
+    apres = po.read_text(encoding="utf-8")
+    assert 'msgstr "الحي"' in apres and 'msgid "Niveau"' in apres and "YEAR-MO-DA" not in apres
+    assert "FIRST AUTHOR" not in apres and "ORGANIZATION" not in apres

@@ -72,26 +72,58 @@ def textes_des_pages(racine: Path, public: Path | None, site_dir: Path) -> list[
 def mettre_a_jour(textes: list[str], codes: list[str]) -> dict[str, tuple[int, int]]:
     """Write each ``<code>.po`` with exactly ``textes``: translations kept, new texts empty,
     unused ones dropped. Returns code → (texts, of which untranslated)."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.pofile import read_po, write_po
+    from babel.messages.pofile import read_po
 
     bilan = {}
     DOSSIER.mkdir(exist_ok=True)
     for code in codes:
         chemin = DOSSIER / f"{code}.po"
-        anciens = {}
+        ancien = None
         if chemin.is_file():
             with chemin.open("rb") as flux:
-                anciens = {m.id: m for m in read_po(flux, locale=code) if m.id}
-        nouveau = Catalog(locale=code, project="famnum", domain="famnum", fuzzy=False)
-        for texte in textes:
-            ancien = anciens.get(texte)
-            nouveau.add(texte, ancien.string if ancien else "", flags=ancien.flags if ancien else ())
-        with chemin.open("wb") as flux:
-            write_po(flux, nouveau, width=100, omit_header=False, sort_output=False)
+                ancien = read_po(flux, locale=code)
+        anciens = {m.id: m for m in ancien or () if m.id}
+        _ecrire_si_change(chemin, _catalogue(code, textes, anciens, ancien), ancien)
         bilan[code] = (len(textes), sum(1 for t in textes if not (anciens.get(t) and anciens[t].string)))
     catalogue.cache_clear()
     return bilan
+
+
+def _catalogue(code: str, textes: list[str], anciens: dict, ancien):
+    from babel.messages.catalog import Catalog
+
+    dates = {"creation_date": ancien.creation_date, "revision_date": ancien.revision_date} if ancien else {}
+    nouveau = Catalog(locale=code, project="famnum", domain="famnum", fuzzy=False, **dates,
+                      header_comment=f"# The texts famnum's code writes on the site's pages, in {code}.\n"
+                                     "# Updated by « python -m famnum.site.extraction »; translate the empty msgstr.",
+                      version="1", copyright_holder="famnum", msgid_bugs_address="tickets du projet famnum",
+                      last_translator="équipe famnum", language_team=f"famnum {code}")
+    for texte in textes:
+        avant = anciens.get(texte)
+        nouveau.add(texte, avant.string if avant else "", flags=avant.flags if avant else ())
+    return nouveau
+
+
+def _ecrire_si_change(chemin: Path, nouveau, ancien) -> None:
+    """Rewrite the catalog only when a text or a translation changed, and only then date the revision:
+    running the extraction twice leaves git with nothing to show."""
+    import datetime
+    import io
+
+    from babel.messages.pofile import write_po
+
+    def rendu() -> bytes:
+        flux = io.BytesIO()
+        write_po(flux, nouveau, width=100, omit_header=False, sort_output=False)
+        return flux.getvalue()
+
+    texte = rendu()
+    if chemin.is_file() and texte == chemin.read_bytes():
+        return
+    if ancien is not None:
+        nouveau.revision_date = datetime.datetime.now(datetime.UTC)
+        texte = rendu()
+    chemin.write_bytes(texte)
 
 
 def main(argv: list[str] | None = None) -> int:
