@@ -153,3 +153,92 @@ def _feuilles(valeur):
             yield from _feuilles(v)
     else:
         yield valeur
+
+
+# --- the local form (famnum formulaire) -------------------------------------------------------------
+
+JETON = "jeton-de-test-gabarits-0123456789"
+
+
+class _Saisies(_Balises):
+    """The values a page shows in its fields: input values and textarea contents."""
+
+    def __init__(self):
+        super().__init__()
+        self.valeurs: list[str] = []
+        self.champs: list[str] = []  # the name of each field a person types in
+        self._zone = False
+
+    def handle_starttag(self, tag, attrs):
+        super().handle_starttag(tag, attrs)
+        attributs = dict(attrs)
+        tapable = (tag == "input" and attributs.get("type") in ("text", "tel", "email", "number", "search")) or tag == "textarea"
+        if tapable:
+            self.champs.append(attributs.get("name", ""))
+        if tag == "input" and tapable:
+            self.valeurs.append(attributs.get("value", ""))
+        self._zone = tag == "textarea"
+
+    def handle_data(self, data):
+        super().handle_data(data)
+        if self._zone:
+            self.valeurs.append(data)
+            self._zone = False
+
+
+def _saisies(page: str) -> _Saisies:
+    lecteur = _Saisies()
+    lecteur.feed(page)
+    lecteur.close()
+    return lecteur
+
+
+def _poster_partout(client, chemin: str) -> str:
+    """Every field of the page given the hostile text, the form sent; the page shown back."""
+    page = client.get(chemin).get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    noms = set(re.findall(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"', page)) - {"csrf_token", "_action"}
+    r = client.post(chemin, data={**{n: HOSTILE for n in noms}, "csrf_token": csrf, "_action": "enregistrer"})
+    assert r.status_code == 422, r.status_code
+    return page, r.get_data(as_text=True)
+
+
+@pytest.fixture
+def client(coffre):
+    from famnum.collecte.web import creer_app
+
+    app = creer_app(coffre, JETON)
+    app.testing = True
+    return app.test_client()
+
+
+@pytest.mark.parametrize("page", ["nouveau", "suivi"])
+def test_une_valeur_hostile_tapee_dans_chaque_champ_revient_echappee(client, coffre, page):
+    """Text, number, phone, e-mail, date, long text, a list typed with commas, the function; the choices
+    and the lists of a reference table get a value they do not offer: none comes back as markup, each
+    field a person types in shows the value back as typed."""
+    from fabrique import dossier
+
+    d = dossier()
+    coffre.enregistrer([d], "Nouvelle fiche")
+    chemin = f"/{JETON}/nouveau" if page == "nouveau" else f"/{JETON}/dossier/{d['id']}/suivi"
+    vide, renvoyee = _poster_partout(client, chemin)
+    assert_echappe(renvoyee)
+    attendus, lus = _saisies(vide).champs, _saisies(renvoyee)
+    assert len(attendus) >= (20 if page == "nouveau" else 2) and "par" in attendus
+    assert lus.champs == attendus and lus.valeurs == [HOSTILE] * len(attendus)
+
+
+def test_une_recherche_et_un_journal_hostiles_reviennent_echappes(client, coffre):
+    from fabrique import dossier
+
+    d = dossier()
+    d["journal"][0]["par"] = HOSTILE
+    d["journal"][0]["note"] = HOSTILE
+    coffre.enregistrer([d], "Nouvelle fiche")
+    page = client.get(f"/{JETON}/").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    recherche = client.post(f"/{JETON}/", data={"recherche": HOSTILE, "csrf_token": csrf}).get_data(as_text=True)
+    assert_echappe(recherche)  # in the sentence that says what was found
+    assert _saisies(recherche).valeurs == [HOSTILE]  # and in the box, as typed
+    assert_echappe(client.get(f"/{JETON}/dossier/{d['id']}").get_data(as_text=True), combien=2)  # function, note

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from markupsafe import escape
-
 from ..saisie import erreurs_de_saisie
 from ..schemas import par_cle_manquante
 
@@ -138,15 +136,9 @@ def par_champ(erreurs: list[Erreur]) -> dict[tuple, list[str]]:
     return {e.chemin: [e.detail] for e in erreurs if e.chemin is not None}
 
 
-def bloc_resume(erreurs: list[Erreur], noeud: dict) -> str:
-    """The summary: a titled list of links, focused when the page opens."""
-    if not erreurs:
-        return ""
-    items = []
-    for e in erreurs:
-        texte = escape(f"{e.champ} : {e.message}" if e.champ else e.message)
-        lien = e.lien or (cible(sous_noeud(noeud, e.chemin), e.chemin) if e.chemin is not None else "")
-        items.append(f'<li><a href="#{lien}">{texte}</a></li>' if lien else f"<li>{texte}</li>")
-    nombre = f"{len(erreurs)} erreur{'s' if len(erreurs) > 1 else ''}"
-    return ('<div class="resume" role="alert" tabindex="-1" id="resume" autofocus aria-labelledby="resume-titre">'
-            f'<h2 id="resume-titre">À corriger avant d\'enregistrer : {nombre}</h2><ul>{"".join(items)}</ul></div>')
+def resume(erreurs: list[Erreur], noeud: dict) -> list[tuple[str, str]]:
+    """The summary's items, in order: the text, and the anchor of its field ("" when there is none);
+    the macro `resume` of `formulaire/champs.html` writes them as a titled list of links."""
+    return [(f"{e.champ} : {e.message}" if e.champ else e.message,
+             e.lien or (cible(sous_noeud(noeud, e.chemin), e.chemin) if e.chemin is not None else ""))
+            for e in erreurs]

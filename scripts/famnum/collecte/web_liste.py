@@ -5,8 +5,6 @@ typed there stays out of the browser's history. Everything is searched in memory
 """
 from __future__ import annotations
 
-from markupsafe import escape
-
 from ..statuts import STATUTS, statut
 from ..formats import sans_accents
 
@@ -29,36 +27,21 @@ def correspond(dossier: dict, referentiels, recherche: str) -> bool:
     return all(mot in texte for mot in sans_accents(recherche).split())
 
 
-def formulaire_de_recherche(action: str, csrf: str, recherche: str) -> str:
-    return (f'<form method="post" action="{action}" role="search" class="recherche">'
-            f'<input type="hidden" name="csrf_token" value="{csrf}">'
-            '<label for="recherche">Rechercher un dossier</label>'
-            '<p class="aide" id="recherche-aide">Nom ou prénom d\'un enfant ou d\'un parent, identifiant, '
-            'établissement, quartier ou état (par exemple « Recensée »).</p>'
-            f'<input type="search" id="recherche" name="recherche" value="{escape(recherche)}" '
-            'aria-describedby="recherche-aide"> <button type="submit">Rechercher</button></form>')
-
-
-def tableau_des_dossiers(dossiers: dict[str, dict], referentiels, jeton: str, recherche: str, csrf: str) -> str:
-    """The search box, what it found (said to screen readers too), and the table of dossiers."""
+def liste_des_dossiers(dossiers: dict[str, dict], referentiels, recherche: str) -> dict:
+    """What `formulaire/liste.html` shows: the rows the search keeps (id, school, state) and what it found,
+    in a sentence said to screen readers too."""
     retenus = {i: d for i, d in sorted(dossiers.items()) if not recherche or correspond(d, referentiels, recherche)}
     total = len(dossiers)
     if recherche:
         compte = (f"{len(retenus)} dossier{'s' if len(retenus) > 1 else ''} sur {total} "
                   f"correspond{'ent' if len(retenus) > 1 else ''} à « {recherche} ».")
-        statut_recherche = (f'<p role="status">{escape(compte)} <a href="/{jeton}/">Afficher tous les dossiers</a></p>')
     else:
-        statut_recherche = f'<p role="status">{total} dossier{"s" if total > 1 else ""}.</p>'
-    lignes = []
-    for identifiant, d in retenus.items():
-        ecole = (d["fiche"].get("enfants") or [{}])[0].get("etablissement", "")
-        nom_ecole = referentiels.etablissements.get(ecole, {}).get("nom", "—")
-        lignes.append(f'<tr><td data-titre="Dossier"><a href="/{jeton}/dossier/{identifiant}">{identifiant}</a></td>'
-                      f'<td data-titre="Établissement">{escape(nom_ecole)}</td>'
-                      f'<td data-titre="État">{escape(STATUTS[statut(d)])}</td></tr>')
-    if not dossiers:
-        return "<p>Aucun dossier pour l'instant.</p>"
-    tableau = ('<table class="journal"><caption>Les dossiers du territoire</caption><thead><tr><th scope="col">Dossier</th>'
-               "<th scope=\"col\">Établissement</th><th scope=\"col\">État</th></tr></thead><tbody>"
-               + "".join(lignes) + "</tbody></table>") if lignes else ""
-    return formulaire_de_recherche(f"/{jeton}/", csrf, recherche) + statut_recherche + tableau
+        compte = f"{total} dossier{'s' if total > 1 else ''}."
+    lignes = [(identifiant, _ecole(d, referentiels), STATUTS[statut(d)]) for identifiant, d in retenus.items()]
+    return {"total": total, "compte": compte, "lignes": lignes, "recherche": recherche}
+
+
+def _ecole(dossier: dict, referentiels) -> str:
+    """The first child's school, by its name."""
+    code = (dossier["fiche"].get("enfants") or [{}])[0].get("etablissement", "")
+    return referentiels.etablissements.get(code, {}).get("nom", "—")

@@ -6,7 +6,7 @@ the date and the function are the journal event's own fields. Checking and savin
 """
 from __future__ import annotations
 
-from markupsafe import escape
+from dataclasses import dataclass
 
 from ..affichage import Afficheur
 from ..formats import date_fr
@@ -40,28 +40,22 @@ def libelle_temps(schema, temps: str) -> str | None:
     return noeud.get("x-libelles", {}).get(temps) if temps in noeud.get("enum", []) else None
 
 
-def tableau_journal(afficheur: Afficheur, journal: list[dict]) -> str:
-    """The journal as an accessible table: date, type, who (a function, never a name), what."""
-    if not journal:
-        return "<p>Le journal de ce dossier est vide.</p>"
-    lignes = "".join(
-        "<tr>" + "".join(f'<td data-titre="{titre}">{cellule}</td>' for titre, cellule in zip(COLONNES, (
-            escape(date_fr(e.get("date"))), escape(afficheur.type_evenement(e)), escape(e.get("par", "—")),
-            _resume(afficheur, e)))) + "</tr>"
-        for e in journal)
-    entetes = "".join(f'<th scope="col">{titre}</th>' for titre in COLONNES)
-    # data-titre: on a phone each row is shown as a card, each value after its column's title
-    return ('<table class="journal"><caption>Les événements du dossier, du plus ancien au plus récent (lecture seule)'
-            f"</caption><thead><tr>{entetes}</tr></thead><tbody>{lignes}</tbody></table>")
+@dataclass
+class LigneJournal:
+    """One event as the journal table of `formulaire/journal.html` shows it."""
+
+    date: str
+    type: str
+    par: str  # a function, never a name
+    lignes: list[str]  # the summary, line by line
+
+    @property
+    def court(self) -> bool:
+        """Shown whole; a longer summary folds behind « Le détail »."""
+        return len(self.lignes) <= LIGNES_COURTES
 
 
-def _resume(afficheur: Afficheur, e: dict) -> str:
-    lignes = afficheur.details(e) + ([f"Note : {e['note']}"] if e.get("note") else [])
-    if not lignes:
-        return "—"
-    if len(lignes) <= LIGNES_COURTES:
-        return "<br>".join(str(escape(ligne)) for ligne in lignes)
-    # a part's title (« Questions à la famille : ») stands out from the answers under it
-    reste = "".join(f"<li><strong>{escape(ligne)}</strong></li>" if ligne.endswith(" :") else f"<li>{escape(ligne)}</li>"
-                    for ligne in lignes[1:])
-    return f"{escape(lignes[0])}<details><summary>Le détail</summary><ul>{reste}</ul></details>"
+def lignes_du_journal(afficheur: Afficheur, journal: list[dict]) -> list[LigneJournal]:
+    return [LigneJournal(date_fr(e.get("date")), afficheur.type_evenement(e), e.get("par", "—"),
+                         afficheur.details(e) + ([f"Note : {e['note']}"] if e.get("note") else []))
+            for e in journal]
