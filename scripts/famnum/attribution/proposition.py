@@ -52,7 +52,6 @@ class Candidature:
     loyer_mensuel: float = 0.0
     aide_pre_mensuelle: float = 0.0
     aide_connexion_mensuelle: float = 0.0
-    motif_attente: str = ""
 
     @property
     def materiels(self) -> list[str]:
@@ -248,7 +247,6 @@ def proposer(dossiers: dict[str, dict], grille: Grille, referentiels: Referentie
         if servi is None:
             attente += 1
             c.place_attente = attente
-            c.motif_attente = "ni le stock ni le budget restant ne couvrent tout son matériel"
             continue
         c.retenue = True
         c.attribution = [(t, a.inventaire if a else "achat") for t, a in servi]
