@@ -31,13 +31,16 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
-## Le site public seul (content/ → site/), toutes les langues et les PDF (FAMNUM_SANS_PDF=1 : sans PDF).
+## Le site public seul (content/ → build/site-src/<langue>/ → site/), toutes les langues et les PDF
+## (FAMNUM_SANS_PDF=1 : sans PDF ; MOTEUR=zensical : construit par Zensical).
 site: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	$(BIN)/famnum site $(if $(MOTEUR),--moteur $(MOTEUR))
 
-## Sert le site sur http://127.0.0.1:8000/ seulement, reconstruit à chaque modification (sans PDF).
+## Construit le site sans PDF (comme make site), puis le sert sur http://127.0.0.1:8000/ seulement ;
+## après une modification, relancez make serve (ou make site dans un autre terminal, puis rechargez la page).
 serve: $(STAMP)
-	FAMNUM_SANS_PDF=1 NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/famnum site --sans-pdf $(if $(MOTEUR),--moteur $(MOTEUR))
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000
 
 clean:
 	rm -rf build site

@@ -237,8 +237,10 @@ def site() -> None:
     print("\n== Site public ==")
     for nom, m in chronometrer_site().items():
         par_page = m["secondes"] / max(1, m["pages_html"])
-        print(f"construction {nom:<17}: {m['secondes']:6.2f} s, {m['pages_html']} pages HTML "
-              f"({par_page * 1000:.0f} ms/page), {m['pdf']} PDF (code {m['code']})")
+        etapes = ", ".join(f"{etape} {secondes:.1f}" for etape, secondes in m["etapes"].items())
+        langues = " ".join(f"{code} {n}" for code, n in m["pages_par_langue"].items())
+        print(f"construction {nom:<17}: {m['secondes']:6.2f} s ({etapes}), {m['pages_html']} pages HTML "
+              f"({langues} ; {par_page * 1000:.0f} ms/page), {m['pdf']} PDF, {m['moteur']} (code {m['code']})")
 
 
 def evaluation(dossiers: list[dict], n: int = 10000) -> None:

@@ -146,29 +146,30 @@ def test_le_resume_donne_les_chiffres_cles_et_mene_a_chaque_plan(rendues, paquet
 def test_les_pages_faites_de_donnees_fictives_le_disent(paquet_complet, tmp_path, monkeypatch):
     import json
     import shutil
-    from types import SimpleNamespace
 
-    from famnum.site import hooks
+    from famnum.site import generation
 
-    class Config(dict):
-        theme = {"language": "fr"}
+    config = {"site_dir": str(tmp_path / "site"), "docs_dir": str(RACINE / "content"), "theme": {"language": "fr"}}
+    francais = generation.Langue("fr", "Français")
 
-    config = Config(site_dir=str(tmp_path / "site"), docs_dir=str(RACINE / "content"))
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="evaluation/index.md"))
+    def rendre(source: Path, chemin: str) -> str:
+        return generation.rendre_page(source, chemin, francais, config, avec_pdf=False).texte
+
     monkeypatch.setenv("FAMNUM_PUBLIC", str(paquet_complet[2]))
     for nom in PAGES:
-        texte = hooks.on_page_markdown((DOSSIER / f"{nom}.md").read_text(encoding="utf-8"), page, config, None)
+        texte = rendre(DOSSIER / f"{nom}.md", f"evaluation/{nom}.md")
         titre = texte.index("\n# ") if not texte.startswith("# ") else 0
         assert texte.index('!!! warning "Données fictives"') > titre, nom  # under the title, visible
-    assert "Données fictives" not in hooks.on_page_markdown("# Un tutoriel\n\nTexte.\n", page, config, None)
+    tutoriel = tmp_path / "tutoriel.md"
+    tutoriel.write_text("# Un tutoriel\n\nTexte.\n", encoding="utf-8")
+    assert "Données fictives" not in rendre(tutoriel, "tutoriels/tutoriel.md")
     reel = tmp_path / "reel"  # a territory's real package: no notice
     shutil.copytree(paquet_complet[2], reel)
     descripteur = json.loads((reel / "datapackage.json").read_text(encoding="utf-8"))
     del descripteur["famnum"]["donnees_fictives"]
     (reel / "datapackage.json").write_text(json.dumps(descripteur), encoding="utf-8")
     monkeypatch.setenv("FAMNUM_PUBLIC", str(reel))
-    texte = hooks.on_page_markdown((DOSSIER / "index.md").read_text(encoding="utf-8"), page, config, None)
-    assert "Données fictives" not in texte
+    assert "Données fictives" not in rendre(DOSSIER / "index.md", "evaluation/index.md")
 
 
 def test_la_page_equipement_montre_le_stock_a_cote_de_la_liste_d_attente(rendues, paquet_complet):

@@ -49,7 +49,7 @@ def executer(env_virtuel: Path, dossier: Path, *args: str) -> subprocess.Complet
 
 def test_le_famnum_installe_est_celui_de_la_roue(famnum_installe, tmp_path):
     fait = subprocess.run([str(famnum_installe / "bin" / "python"), "-c",
-                           "import famnum.modele as m; print(m.racine()); print(m.crochets_du_site())"],
+                           "import famnum.modele as m, famnum.site.generation as g; print(m.racine()); print(g.__file__)"],
                           cwd=tmp_path, capture_output=True, text=True)
     assert fait.returncode == 0, fait.stderr
     for ligne in fait.stdout.split():

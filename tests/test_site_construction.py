@@ -14,7 +14,7 @@ import pypdf
 import pytest
 import yaml
 
-from famnum.site import construction, hooks, marqueurs, pdf, sources
+from famnum.site import construction, generation, marqueurs, pdf, sources
 
 from annee_fictive import site_de_test
 
@@ -237,7 +237,7 @@ def test_untranslated_pages_say_so_in_the_reader_language(site):
             page = built(site, source, langue)
             text = page.read_text(encoding="utf-8")
             translated = source.with_name(f"{source.stem}.{langue}.md").exists()
-            note = hooks.TEXTES[langue]["non_traduit"]
+            note = generation.TEXTES[langue]["non_traduit"]
             assert (note in text) is not translated, f"{page.relative_to(site)}"
             if not translated:
                 assert '<div lang="fr" dir="ltr"' in text, page
@@ -251,7 +251,7 @@ def test_tutorials_and_sheets_end_with_their_check_date_and_sources(site):
         first_url = sources.lire(source).sources[0][1]
         for langue in ("fr", *LANGUES):
             text = built(site, source, "" if langue == "fr" else langue).read_text(encoding="utf-8")
-            label = hooks.TEXTES[langue]["verifie_le"].split("{date}")[0]
+            label = generation.TEXTES[langue]["verifie_le"].split("{date}")[0]
             block = text[text.index('<aside class="famnum-sources">'):]
             assert label in block and f'href="{first_url}"' in block, (source, langue)
             checked += 1

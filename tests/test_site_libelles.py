@@ -65,8 +65,9 @@ def test_une_langue_complete_traduit_chaque_texte(code):
 
 
 def rendre_tout(code: str, paquet: Path, site: Path, monkeypatch) -> str:
-    from famnum.site import hooks  # noqa: F401  (registers every marker)
+    from famnum.site.generation import charger_marqueurs
 
+    charger_marqueurs()
     monkeypatch.setenv("FAMNUM_PUBLIC", str(paquet))
     config = {**extraction.config_du_site(RACINE), "config_file_path": str(RACINE / "mkdocs.yml"),
               "docs_dir": str(RACINE / "content"), "site_dir": str(site), "theme": {"language": code}}

@@ -13,7 +13,7 @@ import pypdf
 import pytest
 import yaml
 
-from famnum.site import construction, hooks, pdf
+from famnum.site import construction, finition, generation, pdf
 
 from annee_fictive import site_construit
 
@@ -122,7 +122,7 @@ def test_pages_link_to_the_pdf_of_their_language_in_their_language(site, langue)
                           page.read_text(encoding="utf-8"), re.S)
         assert match, f"{page.relative_to(site)} : pas de lien vers le PDF"
         assert (page.parent / match.group(1)).resolve() == (site / target).resolve(), page
-        assert re.sub(r"<[^>]+>", "", match.group(2)) == hooks.TEXTES[langue][cle]
+        assert re.sub(r"<[^>]+>", "", match.group(2)) == generation.TEXTES[langue][cle]
 
 
 # ---------------------------------------------------------------------- Arabic
@@ -231,7 +231,7 @@ def test_tick_boxes_sit_on_the_line_of_their_sentence(tmp_path):
     page.write_text(
         '<html><head><link rel="stylesheet" href="assets/famnum.css"></head><body><article>'
         '<h1>Essai</h1><ul class="task-list"><li class="task-list-item">'
-        + hooks.label_tasks(f'<input type="checkbox" disabled> {sentence}</li></ul>')
+        + finition.label_tasks(f'<input type="checkbox" disabled> {sentence}</li></ul>')
         + "</article></body></html>", encoding="utf-8")
     source = pdf.document(tmp_path, [page], "Essai", False)
     rendu = HTML(string=source, base_url=tmp_path.as_uri() + "/",

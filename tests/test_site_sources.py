@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from famnum.site import hooks, sources
+from famnum.site import generation, sources
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 
@@ -58,15 +58,15 @@ def test_une_traduction_montre_la_date_et_les_sources_de_sa_page_francaise(tmp_p
           'verifie_le: 2026-12-03\nsources:\n  - titre: "L\'Identité Numérique La Poste"\n'
           '    url: https://lidentitenumerique.laposte.fr/\n')
     traduite = _page(tmp_path, "tutoriels/n/p.en.md", "traduction_de: 0\n")
-    bloc = hooks.bloc_sources("en", sources.lire(traduite))
+    bloc = generation.bloc_sources("en", sources.lire(traduite))
     assert "Information checked on <bdi>3</bdi> December <bdi>2026</bdi>." in bloc
     assert ('<a href="https://lidentitenumerique.laposte.fr/" lang="fr" dir="ltr">'
             "L&#x27;Identité Numérique La Poste</a>") in bloc
-    assert "<bdi>3</bdi> ديسمبر <bdi>2026</bdi>" in hooks.bloc_sources("ar", sources.lire(traduite))
-    assert "vérifiées le <bdi>3</bdi> décembre" in hooks.bloc_sources("fr", sources.lire(traduite))
+    assert "<bdi>3</bdi> ديسمبر <bdi>2026</bdi>" in generation.bloc_sources("ar", sources.lire(traduite))
+    assert "vérifiées le <bdi>3</bdi> décembre" in generation.bloc_sources("fr", sources.lire(traduite))
 
 
-@pytest.mark.parametrize("langue", sorted(hooks.TEXTES))
+@pytest.mark.parametrize("langue", sorted(generation.TEXTES))
 def test_chaque_langue_a_ses_douze_mois_et_ses_libelles(langue):
-    assert len(hooks.TEXTES[langue]["mois"].split()) == 12
-    assert "{date}" in hooks.TEXTES[langue]["verifie_le"] and hooks.TEXTES[langue]["sources"]
+    assert len(generation.TEXTES[langue]["mois"].split()) == 12
+    assert "{date}" in generation.TEXTES[langue]["verifie_le"] and generation.TEXTES[langue]["sources"]

@@ -88,4 +88,4 @@ def main():
     """
 
 
-from . import attribution, cles, collecte, evaluation, familles, rgpd, territoire  # noqa: E402, F401  (registers the commands)
+from . import attribution, cles, collecte, evaluation, familles, rgpd, site, territoire  # noqa: E402, F401  (registers the commands)

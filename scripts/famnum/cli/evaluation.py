@@ -122,8 +122,10 @@ def publier(au: str | None):
     """Ce que lance la CI : vérifier, évaluer, appliquer le secret, écrire build/public/, construire le site,
     chercher toute donnée personnelle. Au moindre échec, rien n'est publié."""
     from ..evaluation.publication import publier as publier_tout
+    from ..site.construction import construire_site_territoire
 
-    public = publier_tout(aujourd_hui=_jour(au) if au else None, dire=click.echo)
+    public = publier_tout(aujourd_hui=_jour(au) if au else None, dire=click.echo,
+                          construire_site=construire_site_territoire)
     racine = public.parent.parent
     click.secho(f"Publié : le site dans {racine / 'site'} (page d'accueil : site/index.html) et les données ouvertes "
                 f"de l'évaluation dans {public}.", fg="green")

@@ -208,7 +208,7 @@ def mode_d_emploi_demo(territoire) -> str:
 def _construire_site_demo(territoire) -> None:
     import time
 
-    from ..evaluation.publication import construire_site_territoire
+    from ..site.construction import construire_site_territoire
 
     click.echo("Construction du site public du territoire fictif (toutes les langues et les PDF)…")
     debut, site = time.perf_counter(), territoire.racine / "site"

@@ -110,9 +110,11 @@ def _ventilation_de(ev: Evaluation, indicateur: str, periode: str) -> str:
 
 # --- publier ---------------------------------------------------------------------------------
 
-def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=lambda texte: None,
-            construire_site=None) -> Path:
-    """Everything CI does; returns the published package folder. Raises FamnumError, publishing nothing."""
+def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=lambda texte: None, *,
+            construire_site) -> Path:
+    """Everything CI does; returns the published package folder. Raises FamnumError, publishing nothing.
+    ``construire_site(racine, site, public)`` builds the site (``site.construction.construire_site_territoire``,
+    given by the command: the site layer sits above this one)."""
     from ..attribution.parc import etat_du_parc
     from ..attribution.stock import charger_stock
     from ..depot import donnees_fictives
@@ -150,7 +152,7 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
             raise FamnumError("Le paquet de données ouvertes est refusé par frictionless : rien n'est publié.\n  "
                               + "\n  ".join(erreurs[:10]))
         dire("4. Construction du site…")
-        (construire_site or construire_site_territoire)(territoire.racine, site, public)
+        construire_site(territoire.racine, site, public)
         copier_paquet_dans_site(public, site)
         dire("5. Recherche de données personnelles dans le paquet et le site…")
         fuites = chercher_fuites(lecture, territoire, [public, site])
@@ -207,22 +209,6 @@ def nom_territoire(racine: Path) -> str:
         except Exception:  # noqa: BLE001 (tags of mkdocs plugins): the name is only a title
             pass
     return "territoire"
-
-
-def construire_site_territoire(racine: Path, site: Path, public: Path) -> None:
-    """mkdocs build --strict of the territory, its markers reading this package; mkdocs.yml names the
-    installed famnum's hooks through FAMNUM_CROCHETS (see `site.construction.environnement`)."""
-    import subprocess
-    import sys
-
-    from ..site.construction import environnement
-
-    fait = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(racine / "mkdocs.yml"),
-                           "-d", str(site)], cwd=racine, env=environnement(**{VARIABLE_PUBLIC: str(public)}),
-                          capture_output=True, text=True)
-    if fait.returncode != 0:
-        raise FamnumError("La construction du site a échoué (mkdocs build --strict) : rien n'est publié.\n"
-                          + (fait.stdout + fait.stderr).strip()[-3000:])
 
 
 def copier_paquet_dans_site(public: Path, site: Path) -> None:

@@ -13,8 +13,3 @@ def racine() -> Path:
     development install (the links are followed), the installed package's copy otherwise."""
     return Path(str(resources.files(__name__).joinpath("mkdocs.yml"))).resolve().parent
 
-
-def crochets_du_site() -> Path:
-    """The MkDocs hooks file of the installed famnum, which a territory's mkdocs.yml names through
-    the FAMNUM_CROCHETS variable (see `site.construction.environnement`)."""
-    return Path(str(resources.files("famnum.site").joinpath("hooks.py"))).resolve()

@@ -1,8 +1,21 @@
-"""Build the public site the way ``make site`` does, from Python (tests, bench).
+"""Build the public site: generate the source tree, let an engine build each language, finish.
 
-``construire`` runs ``mkdocs build --strict`` in a subprocess and returns what happened
-(exit code, output, seconds); ``construire_une_fois`` does it once for several
-processes (pytest-xdist workers) sharing a directory, behind a file lock.
+``construire`` (``famnum site``, ``make site``, ``famnum publier``, ``famnum demo``, the tests, the
+bench) runs, in order:
+
+1. ``generation.generer``: ``<source>/<langue>/`` holds every page with its markers rendered, the
+   menu, the assets and one engine config per language (no famnum plugin or hook in it);
+2. the engine, once per language, in parallel: ``mkdocs build`` (mkdocs-material, the default) or
+   ``zensical build`` (``--moteur zensical``, or ``extra.moteur`` in mkdocs.yml);
+3. the languages assembled into one site: French at the root, the others under ``/<langue>/``;
+4. ``finition.finir``: famnum's own changes to the built pages (right to left, language menu,
+   labels, tables, accessibility link, 404);
+5. the PDFs from the built pages (``pdf``, cached by ``cache_pdf``), the package the evaluation page
+   links to, and a ``.gz`` and ``.br`` beside each text file (``leger``).
+
+``construire`` never raises on a failed build: it returns what happened (exit code, output,
+seconds per step). ``construire_une_fois`` does it once for several processes (pytest-xdist workers)
+sharing a directory, behind a file lock.
 """
 
 from __future__ import annotations
@@ -10,49 +23,138 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..modele import crochets_du_site, racine as racine_modele
+from ..erreurs import FamnumError
+from ..modele import racine as racine_modele
+from . import cache_pdf as cache_des_pdf, finition, generation, leger, pdf as pdf_du_site
 
 RACINE = racine_modele()
-CONFIG = RACINE / "mkdocs.yml"
+MOTEURS = ("mkdocs", "zensical")
+MOTEUR_PAR_DEFAUT = "mkdocs"
 
 
 def environnement(**variables: str) -> dict:
-    """The environment of a ``mkdocs build``: mkdocs.yml names its hooks file through FAMNUM_CROCHETS
-    (the installed famnum's, wherever it is), and the theme's end-of-life banner is silenced."""
-    return {**os.environ, "FAMNUM_CROCHETS": str(crochets_du_site()), "NO_MKDOCS_2_WARNING": "1", **variables}
+    """The environment of an engine: the theme's end-of-life banner silenced."""
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", **variables}
 
 
-def construire(site_dir: Path, *, pdf: bool = True, strict: bool = True,
-               cache_pdf: Path | None = None) -> dict:
-    """Build ``content/`` into ``site_dir``; never raises on a failed build. ``cache_pdf``: the
-    folder of the PDF cache instead of ``build/cache/pdf`` (``famnum.site.cache_pdf``)."""
-    env = environnement()
-    env.pop("FAMNUM_SANS_PDF", None)
-    if cache_pdf is not None:
-        env["FAMNUM_CACHE_PDF"] = str(cache_pdf)
-    if not pdf:
-        env["FAMNUM_SANS_PDF"] = "1"
-    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(CONFIG),
-               "-d", str(site_dir)]
-    if strict:
-        command.append("--strict")
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=RACINE, env=env, capture_output=True, text=True)
-    return {
-        "site": str(site_dir),
-        "code": done.returncode,
-        "sortie": done.stdout + done.stderr,
-        "secondes": round(time.perf_counter() - started, 2),
-        "pdf": pdf,
-    }
+def moteur_du_territoire(racine: Path) -> str:
+    """The engine named by mkdocs.yml (``extra.moteur``), else mkdocs."""
+    extra = generation.config_du_site(racine).get("extra") or {}
+    moteur = str(extra.get("moteur") or MOTEUR_PAR_DEFAUT)
+    if moteur not in MOTEURS:
+        raise FamnumError(f"{racine / 'mkdocs.yml'}, champ « moteur » sous « extra » : « {moteur} » n'est pas un "
+                          "moteur que famnum sait lancer.", code="site.moteur",
+                          correction=f"écrivez « moteur: {MOTEUR_PAR_DEFAUT} » (ou « moteur: zensical »), ou "
+                                     "retirez la ligne.")
+    return moteur
 
 
-def construire_une_fois(dossier: Path, *, pdf: bool = True) -> dict:
+def commande(moteur: str, config: Path, *, strict: bool) -> list[str]:
+    """The command that builds one language's project with ``moteur``."""
+    if moteur == "zensical":
+        return [sys.executable, "-m", "zensical", "build", "--clean", "-f", str(config), *(["--strict"] if strict else [])]
+    return [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(config), *(["--strict"] if strict else [])]
+
+
+def _construire_langue(moteur: str, config: Path, strict: bool) -> tuple[int, str]:
+    fait = subprocess.run(commande(moteur, config, strict=strict), cwd=config.parent, env=environnement(),
+                          capture_output=True, text=True)
+    return fait.returncode, fait.stdout + fait.stderr
+
+
+def _assembler(faite: generation.Generation, site_dir: Path) -> None:
+    """French at ``site_dir``, each other language under ``site_dir/<langue>``."""
+    shutil.rmtree(site_dir, ignore_errors=True)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(faite.sortie(generation.LANGUE_SOURCE), site_dir)
+    for langue in faite.langues:
+        if langue.code != generation.LANGUE_SOURCE:
+            shutil.move(faite.sortie(langue.code), site_dir / langue.code)
+    if faite.publie.is_dir():
+        shutil.copytree(faite.publie, site_dir, dirs_exist_ok=True)
+
+
+def pdf_demandes() -> bool:
+    """PDFs are made unless ``FAMNUM_SANS_PDF=1`` (a quicker build, for a test or ``make serve``)."""
+    return os.environ.get("FAMNUM_SANS_PDF", "") not in ("1", "true", "oui")
+
+
+def construire(site_dir: Path, *, pdf: bool | None = None, strict: bool = True, cache_pdf: Path | None = None,
+               moteur: str | None = None, racine: Path = RACINE, public: Path | None = None,
+               source: Path | None = None) -> dict:
+    """Build the site of the territory at ``racine`` into ``site_dir``; never raises on a failed build.
+    ``source``: where the tree is generated (``<site_dir>-src`` beside the site by default);
+    ``cache_pdf``: the PDF cache instead of ``build/cache/pdf``; ``public``: the published package."""
+    site_dir, racine = Path(site_dir).resolve(), Path(racine).resolve()
+    source = Path(source) if source else site_dir.with_name(site_dir.name + "-src")
+    moteur = moteur or moteur_du_territoire(racine)
+    pdf = pdf_demandes() if pdf is None else pdf
+    debut = time.perf_counter()
+    secondes: dict[str, float] = {}
+    faite = generation.generer(racine, source, avec_pdf=pdf, public=public)
+    secondes["generation"] = round(time.perf_counter() - debut, 2)
+    sorties = [f"WARNING -  {page} : marqueur inconnu <!-- famnum:{nom} -->"
+               for page, noms in faite.inconnus.items() for nom in noms]
+    code = 1 if (sorties and strict) else 0
+    for langue in faite.langues:
+        shutil.rmtree(faite.sortie(langue.code), ignore_errors=True)  # a failed engine leaves no older site
+    with ThreadPoolExecutor(max_workers=len(faite.langues)) as pool:
+        faits = list(pool.map(lambda langue: _construire_langue(moteur, faite.config(langue.code), strict),
+                              faite.langues))
+    for langue, (retour, sortie) in zip(faite.langues, faits):
+        code = code or retour
+        sorties.append(f"[{moteur} {langue.code}]\n{sortie}")
+    secondes["moteur"] = round(time.perf_counter() - debut - sum(secondes.values()), 2)
+    if all(faite.sortie(langue.code).is_dir() for langue in faite.langues):
+        sorties.append(_finir(faite, site_dir, racine, pdf=pdf, cache_pdf=cache_pdf, secondes=secondes))
+    elif code == 0:
+        code = 1
+    return {"site": str(site_dir), "source": str(source), "moteur": moteur, "code": code, "sortie": "\n".join(sorties),
+            "secondes": round(time.perf_counter() - debut, 2), "etapes": secondes, "pdf": pdf,
+            "langues": [langue.code for langue in faite.langues], "fichiers_generes_changes": faite.changes}
+
+
+def _finir(faite: generation.Generation, site_dir: Path, racine: Path, *, pdf: bool, cache_pdf: Path | None,
+           secondes: dict[str, float]) -> str:
+    """Assemble, finish, PDFs and compression; return the lines of the log."""
+    debut = time.perf_counter()
+    _assembler(faite, site_dir)
+    autres = tuple(langue.code for langue in faite.langues)
+    pages = finition.finir(site_dir, autres)
+    secondes["finition"] = round(time.perf_counter() - debut, 2)
+    lignes = [f"INFO    -  {pages} pages finies ({', '.join(autres)})"]
+    if pdf:
+        cache = cache_pdf or cache_des_pdf.dossier_par_defaut(racine)
+        rapport = pdf_du_site.build_all(site_dir, faite.ordre, cache=cache, langues=autres)
+        lignes.append(f"INFO    -  PDF : {len(rapport['fichiers'])} fichiers en {rapport['secondes']:.1f} s "
+                      f"({len(rapport['repris'])} inchangés, repris de {cache})")
+        lignes += [f"WARNING -  PDF : {refus}" for refus in rapport.get("refusees", [])]
+    secondes["pdf"] = round(time.perf_counter() - debut - secondes["finition"], 2)
+    fichiers = leger.precompresser(site_dir, leger.cache_par_defaut(racine))
+    secondes["compression"] = round(time.perf_counter() - debut - secondes["finition"] - secondes["pdf"], 2)
+    lignes.append(f"INFO    -  {fichiers} fichiers texte précompressés (.gz, .br)")
+    return "\n".join(lignes)
+
+
+def construire_site_territoire(racine: Path, site: Path, public: Path | None = None) -> None:
+    """The territory's site (``famnum publier``, ``famnum demo``), its markers reading the package in
+    ``public``, generated under its ``build/site-src/``; raises FamnumError when the build fails."""
+    fait = construire(site, racine=racine, public=public, source=racine / "build" / "site-src")
+    if fait["code"] != 0:
+        raise FamnumError(f"La construction du site a échoué ({fait['moteur']} build --strict) : rien n'est publié.\n"
+                          + fait["sortie"].strip()[-3000:], code="site.construction",
+                          correction="corrigez la page ou la valeur nommée ci-dessus (ligne WARNING ou ERROR), puis "
+                                     "relancez « famnum site » pour le vérifier.")
+
+
+def construire_une_fois(dossier: Path, *, pdf: bool | None = None) -> dict:
     """Build into ``dossier/site`` unless another process already did; return the result."""
     dossier.mkdir(parents=True, exist_ok=True)
     resultat = dossier / "construction.json"
@@ -63,9 +165,9 @@ def construire_une_fois(dossier: Path, *, pdf: bool = True) -> dict:
                 return json.loads(resultat.read_text(encoding="utf-8"))
             fait = construire(dossier / "site", pdf=pdf)
             if fait["code"] != 0:
-                # A strict failure stops mkdocs-static-i18n before the other languages
-                # and the PDFs: build again without --strict so that every other test
-                # still checks a whole site; the strict result is kept for its own test.
+                # A strict failure may stop an engine before the end of its language: build again
+                # without --strict so that every other test still checks a whole site; the strict
+                # result is kept for its own test.
                 repli = construire(dossier / "site", pdf=pdf, strict=False)
                 fait["repli_non_strict"] = {k: repli[k] for k in ("code", "secondes")}
             resultat.write_text(json.dumps(fait, ensure_ascii=False), encoding="utf-8")

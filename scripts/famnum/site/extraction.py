@@ -12,15 +12,8 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Mapping
 
+from .generation import charger_marqueurs, config_du_site
 from .libelles import DOSSIER, SOURCE, catalogue, enregistrer
-
-
-def config_du_site(racine: Path) -> dict:
-    """mkdocs.yml as mkdocs reads it (its ``!ENV`` and ``!!python/name`` tags)."""
-    from mkdocs.utils import yaml_load
-
-    with (racine / "mkdocs.yml").open(encoding="utf-8") as flux:
-        return yaml_load(flux) or {}
 
 
 def langues_du_site(config: Mapping[str, Any]) -> list[str]:
@@ -52,8 +45,9 @@ def textes_des_pages(racine: Path, public: Path | None, site_dir: Path) -> list[
     files and the package in `public` (None: the pages of a territory with nothing published yet)."""
     import os
 
-    from . import hooks  # noqa: F401  (registers every marker)
     from .marqueurs import MARQUEURS
+
+    charger_marqueurs()
 
     config = config_du_site(racine)
     config = {**config, "config_file_path": str(racine / "mkdocs.yml"), "docs_dir": str(racine / "content"),
