@@ -25,7 +25,8 @@
   var open = XMLHttpRequest.prototype.open;
   var send = XMLHttpRequest.prototype.send;
   XMLHttpRequest.prototype.open = function (method, url) {
-    this.famnumIndex = /\/search\/search_index\.json([?#]|$)/.test(String(url));
+    /* mkdocs-material asks for search/search_index.json, Zensical for search.json */
+    this.famnumIndex = /\/search(\/search_index)?\.json([?#]|$)/.test(String(url));
     return open.apply(this, arguments);
   };
   XMLHttpRequest.prototype.send = function () {

@@ -590,7 +590,7 @@ def _en_liste(regle: str, t: Libelles = FRANCAIS) -> str:
 
 def _vers_donnees(config) -> str:
     """The way from methode.md, in the language being built, to the package copied once, under the
-    French pages, to evaluation/donnees/ (mkdocs-static-i18n builds other languages under /<lang>/)."""
+    French pages, to evaluation/donnees/ (the other languages are built under /<lang>/)."""
     from mkdocs.utils import get_relative_url
 
     theme = config.get("theme")

@@ -29,7 +29,7 @@ _utilises: dict[str, None] | None = None
 
 
 def langue(config: Mapping[str, Any] | None) -> str:
-    """The language of the pages being built (mkdocs-static-i18n sets the theme's per language)."""
+    """The language of the pages being built (the theme's, in each language's generated config)."""
     theme = (config or {}).get("theme") if config is not None else None
     valeur = theme.get("language") if theme is not None else None
     return str(valeur or SOURCE)

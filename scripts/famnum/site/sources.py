@@ -10,7 +10,7 @@ A French tutorial (`content/tutoriels/<niveau>/<page>.md`), phone guide
         url: https://www.caf.fr/
     ---
 
-The site shows them at the end of the page, in the reader's language (``hooks.py``); a translated
+The site shows them at the end of the page, in the reader's language (``generation.py``); a translated
 page shows its French page's date and sources. The tests fail when a tutorial or sheet has no date
 or no source, and warn when its facts were checked more than 12 months ago.
 """

@@ -3,7 +3,7 @@
 Each `<tutoriel>.yaml` beside this file describes the key screens of one tutorial of levels 2–5: rows
 of items (a heading, a field, a button…) with their on-screen French label and its meaning in Arabic,
 Turkish and English. `dessiner` lays them out once and writes, in `content/tutoriels/images/ecrans/`,
-`<ecran>.svg` (French) and `<ecran>.<ar|tr|en>.svg`, which mkdocs-static-i18n serves to each language's
+`<ecran>.svg` (French) and `<ecran>.<ar|tr|en>.svg`, which the site's generation gives to each language's
 site in place of the French drawing.
 
 The screen stays the French screen the parent will see: its labels stay French (marked `xml:lang="fr"`)
