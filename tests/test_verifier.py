@@ -248,3 +248,16 @@ def test_un_dossier_qui_est_un_repertoire_est_signale_sans_arreter_la_lecture(co
     code, sortie = _verifier()
     assert code == 1 and "data/families/F-55555.json.age : fichier inattendu" in sortie and "Traceback" not in sortie
     assert "(1 dossier lu)" in sortie  # the other dossiers are still read and checked
+
+
+def test_un_mot_de_passe_coupe_par_un_retour_a_la_ligne_est_trouve(coffre, territoire):
+    """The JSON of a dossier writes a line break as \\n: the search in the decrypted text must not miss a
+    password whose words a line break separates."""
+    recipients = vault.destinataires_age(coffre.destinataires)
+    for observations in ("Code\nENT : soleil2024", "mot de\npasse : soleil2024"):
+        d = dossier()
+        d["fiche"]["observations"] = observations
+        territoire.chemin_dossier(d["id"]).write_bytes(vault.chiffrer(canonique(d), recipients))
+        code, sortie = _verifier()
+        assert code == 1 and "Observations" in sortie and "ressemble à un mot de passe" in sortie, observations
+        territoire.chemin_dossier(d["id"]).unlink()

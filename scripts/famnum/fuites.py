@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from .formats import en_ascii
@@ -24,6 +25,9 @@ MAX_JETONS_NOM = 6
 
 
 def normaliser(texte: str) -> str:
+    """Lower-case ASCII words joined by one space. A plain ASCII word (most names) is only lowered."""
+    if isinstance(texte, str) and texte.isascii() and texte.isalnum():
+        return texte.lower()
     return " ".join(_JETON.findall(en_ascii(texte)))
 
 
@@ -99,6 +103,12 @@ def valeurs_personnelles(dossier: dict, plan: dict) -> list[tuple[str, str]]:
         else:  # telephone, date_naissance: searched as stored
             valeurs.append((nature, valeur))
     return valeurs
+
+
+def valeurs_a_plat(dossier: dict, plan: dict) -> tuple[str, ...]:
+    """valeurs_personnelles as one flat tuple (nature, value, nature, value…): what a reading process
+    sends back costs little to pickle."""
+    return tuple(chain.from_iterable(valeurs_personnelles(dossier, plan)))
 
 
 def _ordres_du_nom(valeur: str) -> list[str]:
@@ -188,7 +198,7 @@ class Textes:
         cible = f" {valeur} "
         return [n for n in self._memoire[paire] if len(mots) == 2 or cible in self._textes[n]]
 
-    def trouver(self, valeurs: list[tuple[str, str]]) -> list[tuple[int, str]]:
+    def trouver(self, valeurs) -> list[tuple[int, str]]:
         """(text number, nature) of each value of ONE family found in the texts. A date of birth counts only
         in a text where another value of the same family is."""
         trouvees: dict[int, set[str]] = {}

@@ -50,9 +50,9 @@ _etat: dict = {}
 
 
 def _initialiser(cles: list[str], schema: SchemaFamille, referentiels: Referentiels, attendus: int, valider: bool,
-                 aujourd_hui: date, textes=None, garder: bool = True, deja_valides: frozenset = frozenset()) -> None:
-    """`textes`: the fuites.Textes to search for each dossier's personal values. Arguments reach a forked
-    process without being copied: a schema compiled, texts indexed before the fork are so once for all."""
+                 aujourd_hui: date, chercher: bool = False, garder: bool = True, deja_valides: frozenset = frozenset()) -> None:
+    """`chercher`: each dossier's personal values come back, for the leak guard. Arguments reach a forked
+    process without being copied: a schema compiled before the fork is so once for all."""
     from .fuites import plan_personnel
 
     import pyrage
@@ -64,8 +64,7 @@ def _initialiser(cles: list[str], schema: SchemaFamille, referentiels: Referenti
         attendus=attendus,
         valider=valider,
         aujourd_hui=aujourd_hui,
-        textes=textes,
-        plan=plan_personnel(schema.champs("x-personnel")) if textes is not None else None,
+        plan=plan_personnel(schema.champs("x-personnel")) if chercher else None,
         garder=garder,
         deja_valides=deja_valides,
     )
@@ -84,24 +83,25 @@ def _initialiser_processus(*args) -> None:
     _initialiser(*args)
 
 
-def _lire_un(chemin: str) -> tuple[str, dict | str | tuple, list[Probleme], list, str | None, list[Probleme]]:
-    """(file, dossier (only its id without `garder`), problems, its values found in the texts (text number,
-    nature), hash of the ciphertext when the dossier is valid, what a census-only dossier still lacks); a
-    file that does not open as a dossier comes back as (file, ("illisible", why), [its problem], [], None, [])."""
+def _lire_un(chemin: str) -> tuple[str, dict | str | tuple, list[Probleme], tuple, str | None, list[Probleme]]:
+    """(file, dossier (only its id without `garder`), problems, its personal values as one flat tuple
+    (nature, value, nature, value…: fuites.valeurs_a_plat), hash of the ciphertext when the dossier is valid,
+    what a census-only dossier still lacks); a file that does not open as a dossier comes back as
+    (file, ("illisible", why), [its problem], (), None, [])."""
     with open(chemin, "rb") as f:
         return _examiner(os.path.basename(chemin), f.read())
 
 
 def _examiner(fichier: str, chiffre: bytes) -> tuple:
     """_lire_un for the ciphertext `chiffre` of data/families/`fichier`."""
-    from .fuites import valeurs_personnelles
+    from .fuites import valeurs_a_plat
     from .validation import a_completer, valider_dossier
 
     nom = "data/families/" + fichier
     try:
-        texte, dossier = vault.dechiffrer_texte_et_objet(chiffre, _etat["identites"], nom)
+        clair, dossier = vault.dechiffrer_clair_et_objet(chiffre, _etat["identites"], nom)
     except vault.FichierIllisible as e:
-        return nom, ("illisible", e.nature), [Probleme(nom, e.probleme, correction=e.correction, code=e.code)], [], None, []
+        return nom, ("illisible", e.nature), [Probleme(nom, e.probleme, correction=e.correction, code=e.code)], (), None, []
     problemes = []
     n = vault.nombre_destinataires(chiffre)
     if _etat["attendus"] is not None and n != _etat["attendus"]:  # None: destinataires.txt itself is unreadable
@@ -114,18 +114,20 @@ def _examiner(fichier: str, chiffre: bytes) -> tuple:
     if _etat["valider"]:
         empreinte = cache_validation.empreinte(chiffre)
         if empreinte not in _etat["deja_valides"]:  # the same ciphertext was valid under the same rules
-            problemes += valider_dossier(dossier, _etat["schema"], _etat["referentiels"], nom, _etat["aujourd_hui"], texte)
+            problemes += valider_dossier(dossier, _etat["schema"], _etat["referentiels"], nom, _etat["aujourd_hui"], clair)
         avertissements = a_completer(dossier, _etat["schema"], nom)
-    trouvees = [] if _etat["textes"] is None else _etat["textes"].trouver(valeurs_personnelles(dossier, _etat["plan"]))
+    valeurs = () if _etat["plan"] is None else valeurs_a_plat(dossier, _etat["plan"])
     if not _etat["garder"]:
         dossier = dossier.get("id")  # the caller needs only the id: don't ship the dossier back
-    return nom, dossier, problemes, trouvees, None if problemes else empreinte, avertissements
+    return nom, dossier, problemes, valeurs, None if problemes else empreinte, avertissements
 
 
 def lire_en_parallele(coffre: Coffre, valider: bool = True, processus: int | None = None,
                       textes=None, garder: bool = True) -> Lecture:
-    """Every dossier, its problems, and (with `textes`, fuites.Textes) the leaks of their personal values
-    in these texts (`lecture.fuites`), searched by the processes as they read each dossier.
+    """Every dossier, its problems, and (with `textes`) the leaks of their personal values in these texts
+    (`lecture.fuites`). `textes`: a fuites.Textes, or a function that returns one, called here once the
+    processes have started: the texts are read and indexed while the processes decrypt, and each dossier's
+    values are searched in them as it comes back.
 
     With `garder=False` (a check that needs no dossier afterwards) only ids come back from the
     workers: sending 10,000 dossiers between processes costs more than validating them."""
@@ -135,17 +137,18 @@ def lire_en_parallele(coffre: Coffre, valider: bool = True, processus: int | Non
     if valider and len(deja_valides) < len(chemins):
         _ = schema.valide_vite  # compiled once here, before the fork, rather than in every process
     args = (texte_identite_pour_workers(coffre.identites), schema, coffre.referentiels,
-            coffre.nombre_destinataires(), valider, date.today(), textes, garder, deja_valides)
+            coffre.nombre_destinataires(), valider, date.today(), textes is not None, garder, deja_valides)
     processus = processus or nombre_processus()
     gc.disable()  # the reading builds 100,000s of small objects and none is ever garbage
     try:
         if processus == 1 or len(chemins) < SEUIL_PARALLELE:
             _initialiser(*args)
-            lecture = _rassembler(map(_lire_un, chemins), textes)
+            lecture = _rassembler(map(_lire_un, chemins), _indexer(textes))
         else:
             with multiprocessing.get_context("fork").Pool(processus, initializer=_initialiser_processus, initargs=args) as pool:
                 taille = max(1, len(chemins) // (processus * 8))
-                lecture = _rassembler(pool.imap(_lire_un, chemins, chunksize=taille), textes)
+                resultats = pool.imap(_lire_un, chemins, chunksize=taille)
+                lecture = _rassembler(resultats, _indexer(textes))  # indexed while the processes decrypt
     finally:
         gc.enable()
     if valider and lecture.empreintes_valides != deja_valides:
@@ -153,12 +156,17 @@ def lire_en_parallele(coffre: Coffre, valider: bool = True, processus: int | Non
     return lecture
 
 
+def _indexer(textes):
+    """The fuites.Textes given, or made now by the function given."""
+    return textes() if callable(textes) else textes
+
+
 def lire_contenus(coffre: Coffre, contenus: dict[str, bytes]) -> Lecture:
     """The dossiers given as {file name in data/families/: ciphertext} (the files a commit changes), checked
     in this process exactly as lire_en_parallele checks each file, with the validation cache."""
     _, deja_valides = cache_validation.charger(coffre.territoire)
     _initialiser(texte_identite_pour_workers(coffre.identites), coffre.schema, coffre.referentiels,
-                 coffre.nombre_destinataires(), True, date.today(), None, False, deja_valides)
+                 coffre.nombre_destinataires(), True, date.today(), False, False, deja_valides)
     resultats = (_examiner(fichier, chiffre) for fichier, chiffre in sorted(contenus.items()))
     un = coffre.territoire.familles / next(iter(contenus), "")
     return _rassembler(resultats, autres_ouverts=lambda: coffre.un_autre_s_ouvre(un))
@@ -170,9 +178,10 @@ def _rassembler(resultats, textes=None, autres_ouverts=lambda: False) -> Lecture
     lecture = Lecture()
     pas_pour_moi, trouvees = [], []
     lus = 0
-    for nom, dossier, problemes, trouvees_ici, empreinte, avertissements in resultats:
+    for nom, dossier, problemes, valeurs, empreinte, avertissements in resultats:
         lus += 1
-        trouvees += trouvees_ici
+        if valeurs and textes is not None:
+            trouvees += textes.trouver(zip(valeurs[::2], valeurs[1::2]))
         if isinstance(dossier, tuple):  # ("illisible", why)
             if dossier[1] == "autre_cle":
                 pas_pour_moi.append(nom)

@@ -17,7 +17,11 @@ _RESSEMBLE_MOT_DE_PASSE = re.compile(
     re.IGNORECASE,
 )
 
-_MOTS_DECLENCHEURS = ("passe", "mdp", "password", "passwd", "pwd", "identifiant", "code ")
+# What _RESSEMBLE_MOT_DE_PASSE cannot match without (pass: passe, password, passwd), searched in the dossier's
+# JSON bytes lowered (ASCII only, cheap): it says whether its strings need to be walked at all. « code » counts
+# before what the JSON of a space can begin with (a space, an escape like \n, the first byte of a Unicode
+# space in UTF-8): « code_postal » is in every dossier.
+_DECLENCHEUR = re.compile(rb"pass|mdp|pwd|identifiant|code[ \\\xc2\xe1-\xe3]")
 
 _CORRECTIONS = {
     "required": "ajoutez ce champ, il est obligatoire",
@@ -117,8 +121,8 @@ def _date(valeur) -> date | None:
 
 
 def erreurs_metier(dossier: dict, schema: SchemaFamille, referentiels: Referentiels, fichier: str,
-                   aujourd_hui: date, texte: str | None = None) -> list[Probleme]:
-    """The rules a schema cannot say; `texte`: the dossier's JSON as decrypted, when the caller has it."""
+                   aujourd_hui: date, clair: bytes | None = None) -> list[Probleme]:
+    """The rules a schema cannot say; `clair`: the dossier's JSON bytes as decrypted, when the caller has them."""
     problemes: list[Probleme] = []
     fiche = dossier.get("fiche", {}) if isinstance(dossier, dict) else {}
     for i, enfant in enumerate(fiche.get("enfants", []) or []):
@@ -144,7 +148,7 @@ def erreurs_metier(dossier: dict, schema: SchemaFamille, referentiels: Referenti
     problemes += _nombres_coherents(fiche, schema, fichier)
     problemes += _parties_du_diagnostic(dossier, schema, fichier)
     problemes += _references_inconnues(dossier, schema, referentiels, fichier)
-    problemes += _mots_de_passe(dossier, schema, fichier, texte)
+    problemes += _mots_de_passe(dossier, schema, fichier, clair)
     return problemes
 
 
@@ -154,9 +158,9 @@ def _nombres_coherents(fiche: dict, schema: SchemaFamille, fichier: str) -> list
     problemes = []
     for chemin, liste in schema.champs("x-minimum-nombre-de"):
         elements = fiche.get(liste) if isinstance(fiche.get(liste), list) else []
-        element = schema.sous_schema(("fiche", liste, 0)).get("title", "élément").lower()
         for valeur in valeurs_au_chemin({"fiche": fiche}, chemin):
             if isinstance(valeur, int) and not isinstance(valeur, bool) and valeur < len(elements):
+                element = schema.sous_schema(("fiche", liste, 0)).get("title", "élément").lower()
                 problemes.append(Probleme(
                     fichier, f"{valeur}, alors que la fiche compte {accorder(len(elements), element)}", _titre(schema, chemin),
                     correction=f"indiquez au moins {len(elements)}, ou retirez de la fiche ce qui n'a pas lieu d'y être"))
@@ -263,12 +267,14 @@ def _chaines(valeur, chemin=()):
             yield from _chaines(v, chemin + (i,))
 
 
-def _mots_de_passe(dossier, schema: SchemaFamille, fichier: str, texte: str | None = None) -> list[Probleme]:
+def _mots_de_passe(dossier, schema: SchemaFamille, fichier: str, clair: bytes | None = None) -> list[Probleme]:
     """No credentials, ever: a référent acting online for a family uses Aidants Connect's mandate.
-    `texte`: the dossier's JSON, when decryption has just given it (no need to serialise it again)."""
-    texte = (json.dumps(dossier, ensure_ascii=False) if texte is None else texte).lower()
-    if not any(mot in texte for mot in _MOTS_DECLENCHEURS) or not _RESSEMBLE_MOT_DE_PASSE.search(texte):
-        return []  # a few substring tests over the whole text; the walk below only runs to locate a hit
+    `clair`: the dossier's JSON bytes, when decryption has just given them (no need to serialise it again);
+    escaped as \\uXXXX they could hide a word, and the dossier is then serialised as well."""
+    if clair is None or b"\\u" in clair:
+        clair = json.dumps(dossier, ensure_ascii=False).encode("utf-8", "replace")
+    if not _DECLENCHEUR.search(clair.lower()):
+        return []  # one search over the whole text; each string is matched only when it finds something
     return [
         Probleme(fichier, "ce texte ressemble à un mot de passe", schema.titre_chemin(chemin),
                  correction="effacez-le : famnum ne garde jamais les mots de passe des familles "
@@ -278,8 +284,8 @@ def _mots_de_passe(dossier, schema: SchemaFamille, fichier: str, texte: str | No
 
 
 def valider_dossier(dossier: dict, schema: SchemaFamille, referentiels: Referentiels, fichier: str,
-                    aujourd_hui: date | None = None, texte: str | None = None) -> list[Probleme]:
-    """Every problem of one dossier; `texte`: its JSON as decrypted, if the caller has it."""
+                    aujourd_hui: date | None = None, clair: bytes | None = None) -> list[Probleme]:
+    """Every problem of one dossier; `clair`: its JSON bytes as decrypted, if the caller has them."""
     aujourd_hui = aujourd_hui or date.today()
     return (erreurs_schema(dossier, schema, fichier)
-            + erreurs_metier(dossier, schema, referentiels, fichier, aujourd_hui, texte))
+            + erreurs_metier(dossier, schema, referentiels, fichier, aujourd_hui, clair))

@@ -270,24 +270,24 @@ def _trop_gros(origine: str, taille: int) -> FichierIllisible:
 
 def dechiffrer_objet(chiffre: bytes, identites, origine: str) -> dict:
     """A dossier or a remainder: decrypted (size-checked), parsed, and a JSON object."""
-    return dechiffrer_texte_et_objet(chiffre, identites, origine)[1]
+    return dechiffrer_clair_et_objet(chiffre, identites, origine)[1]
 
 
-def dechiffrer_texte_et_objet(chiffre: bytes, identites, origine: str) -> tuple[str, dict]:
-    """dechiffrer_objet, with the decrypted JSON text as well (searching it costs less than
-    serialising the object again)."""
-    import json
+def dechiffrer_clair_et_objet(chiffre: bytes, identites, origine: str) -> tuple[bytes, dict]:
+    """dechiffrer_objet, with the decrypted JSON bytes as well (searching them costs less than
+    serialising the object again). orjson parses them (two thirds of json's time, the same objects)."""
+    import orjson
 
     try:
         clair = dechiffrer(chiffre, identites, origine)
-        objet = json.loads(clair)
-    except (ValueError, UnicodeDecodeError):
+        objet = orjson.loads(clair)
+    except (ValueError, UnicodeDecodeError):  # orjson.JSONDecodeError is a ValueError
         raise FichierIllisible(origine, "pas_json", "le contenu déchiffré n'est pas du JSON (chiffré à la main ou par un "
                                                     "autre outil que famnum)", _restaurer(origine)) from None
     if not isinstance(objet, dict):
         raise FichierIllisible(origine, "pas_objet", "le contenu déchiffré n'est pas un dossier (un objet JSON est attendu)",
                                _restaurer(origine))
-    return clair.decode("utf-8", "replace"), objet
+    return clair, objet
 
 
 def nombre_destinataires(chiffre: bytes) -> int:

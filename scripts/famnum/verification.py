@@ -94,19 +94,23 @@ def _problemes_familles(relatif: str, attendu: bool, entete: bytes | None) -> li
     return []
 
 
-def verifier_tout(coffre, processus: int | None = None, chercher_fuites: bool = True, garder: bool = True):
+def verifier_tout(coffre, processus: int | None = None, garder: bool = True):
     """The full check. Returns (report, reading) so that later steps reuse the decrypted dossiers
     (`garder=False` when nothing follows: the reading then keeps only the ids)."""
     from .fuites import fichiers_texte, lire_textes, noms_publics_du_territoire
 
     territoire = coffre.territoire
-    suivis = fichiers_du_depot(territoire)
-    rapport = verifier_texte_clair(territoire, suivis, entetes=False)
-    textes = None
-    if chercher_fuites:  # indexed before the processes start: each searches its dossiers' values in them
-        textes = lire_textes(territoire.racine, fichiers_texte(territoire.racine, suivis, exclure=("build/", "site/")),
-                             noms_publics_du_territoire(territoire))
-    lecture = coffre.lire_tous(valider=True, processus=processus, textes=textes, garder=garder)
+    rapport = Rapport()
+
+    def pendant_la_lecture():
+        """The parent's own work, done while the reading processes decrypt: the checks without a key,
+        then the texts read and indexed for the leak guard."""
+        suivis = fichiers_du_depot(territoire)
+        rapport.fusionner(verifier_texte_clair(territoire, suivis, entetes=False))
+        return lire_textes(territoire.racine, fichiers_texte(territoire.racine, suivis, exclure=("build/", "site/")),
+                           noms_publics_du_territoire(territoire))
+
+    lecture = coffre.lire_tous(valider=True, processus=processus, textes=pendant_la_lecture, garder=garder)
     rapport.fusionner(lecture.rapport)
     lus = restes.verifier_contenus(territoire, coffre.identites, coffre.nombre_destinataires(), rapport)
     if garder:
