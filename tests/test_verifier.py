@@ -123,6 +123,36 @@ def test_le_crochet_refuse_une_cle_privee(coffre, territoire, identite):
     assert commit.returncode != 0 and "clé privée age" in commit.stdout + commit.stderr
 
 
+def test_le_crochet_installe_par_un_ancien_famnum_est_remplace_une_fois(coffre, territoire):
+    import sys
+
+    from famnum.crochet_git import CROCHET_PRE_COMMIT, CROCHETS_ANCIENS
+
+    crochet = territoire.racine / ".git" / "hooks" / "pre-commit"
+    crochet.write_text(CROCHETS_ANCIENS[0].format(python=sys.executable), encoding="utf-8")
+    code, sortie = _verifier()
+    assert code == 0 and "venait d'une version plus ancienne de famnum : famnum l'a remplacé" in sortie
+    assert crochet.read_text(encoding="utf-8") == CROCHET_PRE_COMMIT.format(python=sys.executable)
+    assert crochet.stat().st_mode & 0o111 == 0o111  # still executable: git runs it
+    assert "crochet" not in _verifier()[1]  # said once
+    crochet.write_text(CROCHET_PRE_COMMIT.format(python="/plus/de/python3"), encoding="utf-8")
+    assert "lançait un Python qui n'existe plus (/plus/de/python3)" in _verifier()[1]
+    assert crochet.read_text(encoding="utf-8") == CROCHET_PRE_COMMIT.format(python=sys.executable)
+
+
+def test_un_crochet_ecrit_ou_change_par_quelqu_un_n_est_jamais_touche(coffre, territoire):
+    import sys
+
+    from famnum.crochet_git import CROCHETS_ANCIENS
+
+    crochet = territoire.racine / ".git" / "hooks" / "pre-commit"
+    for texte in ("#!/bin/sh\nexec make lint\n",
+                  CROCHETS_ANCIENS[0].format(python=sys.executable) + "make lint\n"):
+        crochet.write_text(texte, encoding="utf-8")
+        code, sortie = _verifier()
+        assert code == 0 and "crochet" not in sortie and crochet.read_text(encoding="utf-8") == texte
+
+
 def test_init_hors_d_un_depot_git(tmp_path, identite):
     resultat = CliRunner().invoke(main, ["init", str(tmp_path)])
     assert resultat.exit_code != 0 and "n'est pas un dépôt git" in resultat.output and "git init" in resultat.output

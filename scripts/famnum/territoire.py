@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import depot, vault
+from . import crochet_git, depot, vault
 from .erreurs import FamnumError
 from .pseudonymes import creer_cle
 from .workspace import Territoire
@@ -28,13 +26,6 @@ build/
 site/
 .venv/
 __pycache__/
-"""
-
-CROCHET_PRE_COMMIT = """#!/bin/sh
-# Installé par « famnum init » : refuse un commit qui mettrait des données personnelles en clair
-# (fichier non chiffré dans data/families/, clé privée, dossier en clair ailleurs) ; avec votre clé, contrôle
-# aussi chaque dossier changé et cherche dans chaque texte changé les données des dossiers.
-exec "{python}" -m famnum verifier --indexe
 """
 
 
@@ -200,10 +191,6 @@ def defaire(racine: Path, ecrits: _Ecrits) -> None:
 
 
 def installer_crochet(racine: Path, ecrits: _Ecrits | None = None) -> Path:
-    crochet = racine / ".git" / "hooks" / "pre-commit"
     if ecrits is not None:
-        ecrits.noter(crochet)
-    crochet.parent.mkdir(parents=True, exist_ok=True)
-    crochet.write_text(CROCHET_PRE_COMMIT.format(python=sys.executable), encoding="utf-8")
-    crochet.chmod(crochet.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    return crochet
+        ecrits.noter(crochet_git.chemin(racine))
+    return crochet_git.installer(racine)

@@ -24,6 +24,7 @@ def commande_sure(fonction):
     def enveloppe(*args, **kwargs):
         try:
             reprendre_une_operation_interrompue()
+            mettre_a_jour_le_crochet()
             return fonction(*args, **kwargs)
         except FamnumError as e:
             click.secho(f"Erreur : {e}", fg="red", err=True)
@@ -61,6 +62,21 @@ def reprendre_une_operation_interrompue() -> None:
     from ..ecriture import reprendre
 
     texte = reprendre(territoire.racine)
+    if texte:
+        click.secho(texte, fg="yellow", err=True)
+
+
+def mettre_a_jour_le_crochet() -> None:
+    """Before any command inside a territory: famnum's own git pre-commit hook, replaced when an older famnum
+    installed it (it checked less) or its Python is gone; said once, in French. Never a hook someone wrote."""
+    from ..crochet_git import mettre_a_jour
+    from ..workspace import Territoire
+
+    try:
+        territoire = Territoire.trouver()
+    except FamnumError:
+        return
+    texte = mettre_a_jour(territoire.racine)
     if texte:
         click.secho(texte, fg="yellow", err=True)
 
