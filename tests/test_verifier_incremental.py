@@ -118,3 +118,50 @@ def test_un_changement_des_referentiels_fait_tout_reverifier(coffre, territoire)
 def test_depuis_une_reference_inconnue(coffre):
     code, sortie = _verifier("--depuis", "pas-une-branche")
     assert code != 0 and "git a refusé" in sortie and "HEAD~1" in sortie and "Traceback" not in sortie
+
+
+def test_un_texte_change_ne_dechiffre_aucun_dossier_deja_connu(coffre, territoire, monkeypatch):
+    lot = [dossier() for _ in range(3)]
+    lot[1]["fiche"]["enfants"][0].update(prenom="Ursule", nom="Vanbergue")
+    coffre.enregistrer(lot, "Recensement")
+    page = territoire.racine / "content" / "notes.md"
+    page.write_text("Réunion des partenaires jeudi.\n")
+    _git(territoire, "add", "-A")
+    assert _verifier("--indexe")[0] == 0  # the first text change reads every dossier once, into the cache
+    _git(territoire, "commit", "-q", "--no-verify", "-m", "notes")
+    page.write_text("Appeler la famille d'Ursule VANBERGUE (née le 17/04/2013) au 06 39 98 73 51.\n")
+    _git(territoire, "add", "-A")
+    appels = _compter_dechiffrements(monkeypatch)
+    assert _problemes("--indexe") == {("content/notes.md", f"contient en clair une donnée personnelle d'un dossier ({n})")
+                                      for n in ("nom", "telephone", "date de naissance")}
+    assert appels == []  # no dossier decrypted: their values are searched by their keyed hashes
+    change = coffre.lire(lot[2]["id"])
+    change["fiche"]["enfants"][1].update(prenom="Octave", nom="Marmelin")
+    _deposer(coffre, territoire, change)
+    page.write_text("Octave Marmelin viendra samedi.\n")
+    _git(territoire, "add", "-A")
+    assert ("content/notes.md", "contient en clair une donnée personnelle d'un dossier (nom)") in _problemes("--indexe")
+    assert set(appels) == {f"data/families/{lot[2]['id']}.json.age"}  # the changed dossier alone
+    cache = (territoire.racine / "build" / "cache" / "aiguilles.json").read_text(encoding="utf-8").lower()
+    for valeur in ("vanbergue", "marmelin", "quillembois", "39987351", "example.org", "tilleuls", lot[0]["id"].lower()):
+        assert valeur not in cache  # hashes under a key, never a value
+
+
+def test_la_recherche_par_empreintes_trouve_ce_que_trouve_la_recherche_en_clair(coffre, territoire):
+    from famnum import cache_aiguilles
+    from famnum.fuites import Textes, noms_publics_du_territoire
+
+    lot = [dossier() for _ in range(2)]
+    lot[0]["fiche"]["enfants"][0].update(prenom="Claude", nom="Bernard")  # also a school's name: public
+    coffre.enregistrer(lot, "Recensement")
+    textes = [("a.md", "Zéphirine Quillembois, née le 2013-04-17, 12 rue des Tilleuls Imaginaires 72100 Le Mans"),
+              ("b.md", "École maternelle Claude Bernard, le 17/04/2013"), ("c.md", f"Dossier {lot[1]['id']}"),
+              ("d.md", "Écrire à NOEMIE.QUILLEMBOIS@example.org ou au +33 6 39 98 73 51, Quillembois Anatole")]
+
+    def chercher():
+        return Textes(textes, noms_publics_du_territoire(territoire))
+
+    en_clair = coffre.lire_tous(valider=False, textes=chercher(), garder=False).fuites
+    assert {f.fichier for f in en_clair} == {"a.md", "c.md", "d.md"} and len(en_clair) == 7
+    assert cache_aiguilles.fuites(coffre, chercher()) == en_clair
+    assert cache_aiguilles.fuites(coffre, chercher()) == en_clair  # from the cache, the same

@@ -221,6 +221,20 @@ class Textes:
                     trouvees[numero].add("date de naissance")
         return [(numero, nature) for numero, natures in trouvees.items() for nature in natures]
 
+    def candidats(self, longueurs) -> list[tuple[int, str, str]]:
+        """(text number, kind, value) of every value the texts could reveal, for a search by keyed hashes
+        (cache_aiguilles): kind « identifiant », « courriel » or « telephone » for those found, « date » for
+        the dates, « mots » for every run of n successive words, n in `longueurs` (a name or an address of n
+        words is in a text where its words follow each other, as `trouver` searches them)."""
+        sortie = [(numero, nature, valeur) for nature, table in self._fortes.items()
+                  for valeur, numeros in table.items() for numero in numeros]
+        sortie += [(numero, "date", valeur) for valeur, numeros in self._dates.items() for numero in numeros]
+        for numero, texte in enumerate(self._textes):
+            jetons = texte.split()
+            for n in longueurs:
+                sortie += [(numero, "mots", " ".join(jetons[i:i + n])) for i in range(len(jetons) - n + 1)]
+        return sortie
+
     def fuites(self, trouvees) -> list[Fuite]:
         """The leaks of found (text number, nature) pairs, in the order of the texts, each nature once."""
         return [Fuite(self.noms[numero], nature) for numero, nature in sorted(set(trouvees))]

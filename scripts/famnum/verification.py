@@ -182,8 +182,9 @@ def verifier_changements(territoire: Territoire, contenus: dict[str, bytes], cof
     them, at the cost of what changed. Without a key (`coffre` None), the checks that need none.
 
     A changed dossier is decrypted and checked alone; a changed text file is searched for the personal
-    values of every dossier (all are then decrypted, without being validated again). A change to the
-    rules, the reference tables, the holders or the remainders runs the full check."""
+    values of every dossier, by their keyed hashes (cache_aiguilles: only a dossier the cache does not know
+    yet is decrypted). A change to the rules, the reference tables, the holders or the remainders runs the
+    full check."""
     if any(nom.startswith(_TOUT_REVERIFIER) for nom in contenus):
         return verifier_tout(coffre, garder=False)[0] if coffre is not None else verifier_texte_clair(territoire)
     rapport = Rapport()
@@ -206,6 +207,7 @@ def verifier_changements(territoire: Territoire, contenus: dict[str, bytes], cof
 
 
 def _verifier_avec_la_cle(coffre, dossiers: dict[str, bytes], textes: dict[str, str], rapport: Rapport) -> None:
+    from . import cache_aiguilles
     from .fuites import EXTENSIONS_TEXTE, Textes, noms_publics_du_territoire
     from .lecture import lire_contenus
 
@@ -213,9 +215,9 @@ def _verifier_avec_la_cle(coffre, dossiers: dict[str, bytes], textes: dict[str, 
         lecture = lire_contenus(coffre, dossiers)
         rapport.fusionner(lecture.rapport)
     a_fouiller = {r: t for r, t in textes.items() if Path(r).suffix.lower() in EXTENSIONS_TEXTE}
-    if a_fouiller:  # a changed text may hold any family's values: every dossier is read (not validated again)
+    if a_fouiller:  # a changed text may hold any family's values: searched by their keyed hashes, kept in a cache
         textes = Textes(list(a_fouiller.items()), noms_publics_du_territoire(coffre.territoire))
-        rapport.ajouter(*map(_probleme_fuite, coffre.lire_tous(valider=False, textes=textes, garder=False).fuites))
+        rapport.ajouter(*map(_probleme_fuite, cache_aiguilles.fuites(coffre, textes)))
 
 
 def _probleme_fuite(fuite) -> Probleme:
