@@ -188,3 +188,14 @@ def test_une_cle_manquante_se_lit_dans_l_erreur_pas_dans_son_texte_anglais():
     assert sorted(cle for _, cle in paires) == ["enfants", "qpv"]  # each key once, though both errors list both
     titres = {_message(erreur, SCHEMA, cle)[0] for erreur, cle in paires}
     assert titres == {SCHEMA.titre_chemin(("fiche", "qpv")), SCHEMA.titre_chemin(("fiche", "enfants"))}
+
+
+def test_un_schema_charge_deux_fois_n_est_compile_qu_une_fois():
+    """Each Coffre loads the schema: compiling it again each time cost a few tenths of a second."""
+    autre = SchemaFamille.charger(Path(__file__).parents[1] / "data" / "schemas" / "famille.schema.json")
+    assert autre is not SCHEMA and autre.valide_vite is SCHEMA.valide_vite
+    change = copy.deepcopy(SCHEMA.schema)
+    change["properties"]["id"] = {"type": "integer"}
+    assert SchemaFamille(change).valide_vite is not SCHEMA.valide_vite
+    with pytest.raises(fastjsonschema.JsonSchemaException):
+        SchemaFamille(change).valide_vite(dossier())

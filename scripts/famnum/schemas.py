@@ -29,6 +29,38 @@ def _inliner(noeud, racine):
     return noeud
 
 
+@lru_cache(maxsize=8)
+def compiler(texte_du_schema: str):
+    """The compiled validator of a schema (its JSON text, keys sorted: the cache's key).
+
+    A journal event's details depend on its type (`if`/`then` in the schema). fastjsonschema
+    evaluates each `if` by raising and catching an exception, a dozen per event; so the compiled
+    path checks the dossier without those branches, then each event's details with the validator
+    of its own type, chosen by a dictionary lookup: the same rule, at a fraction of the cost.
+    """
+    import fastjsonschema
+
+    schema = json.loads(texte_du_schema)
+    formats = {"date": est_date_iso}
+    sans_branches = _inliner(schema, schema)
+    evenement = sans_branches.get("properties", {}).get("journal", {}).get("items", {})
+    evenement.pop("allOf", None)
+    par_type = {}
+    for nom, noeud in schema.get("definitions", {}).items():
+        if nom.startswith("details_"):
+            par_type[nom[len("details_"):]] = fastjsonschema.compile(_inliner(noeud, schema), formats=formats)
+    valider_sans_branches = fastjsonschema.compile(sans_branches, formats=formats)
+
+    def valider(dossier):
+        valider_sans_branches(dossier)
+        for e in dossier["journal"]:
+            if "details" in e:
+                par_type[e["type"]](e["details"])
+        return dossier
+
+    return valider
+
+
 class SchemaFamille:
     """One loaded `famille.schema.json`, with its validators built on first use."""
 
@@ -54,31 +86,9 @@ class SchemaFamille:
     def valide_vite(self):
         """The compiled validator: raises on the first error, says nothing useful about it.
 
-        A journal event's details depend on its type (`if`/`then` in the schema). fastjsonschema
-        evaluates each `if` by raising and catching an exception, a dozen per event; so the compiled
-        path checks the dossier without those branches, then each event's details with the validator
-        of its own type, chosen by a dictionary lookup: the same rule, at a fraction of the cost.
-        """
-        import fastjsonschema
-
-        formats = {"date": est_date_iso}
-        sans_branches = copy.deepcopy(self.inline)
-        evenement = sans_branches.get("properties", {}).get("journal", {}).get("items", {})
-        evenement.pop("allOf", None)
-        par_type = {}
-        for nom, noeud in self.schema.get("definitions", {}).items():
-            if nom.startswith("details_"):
-                par_type[nom[len("details_"):]] = fastjsonschema.compile(_inliner(noeud, self.schema), formats=formats)
-        valider_sans_branches = fastjsonschema.compile(sans_branches, formats=formats)
-
-        def valider(dossier):
-            valider_sans_branches(dossier)
-            for e in dossier["journal"]:
-                if "details" in e:
-                    par_type[e["type"]](e["details"])
-            return dossier
-
-        return valider
+        Compiling takes a few tenths of a second: a process compiles each schema once, however many
+        times it loads it (`compiler`)."""
+        return compiler(json.dumps(self.schema, sort_keys=True))
 
     @cached_property
     def validateur_detaille(self):
