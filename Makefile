@@ -25,7 +25,7 @@ demo: $(STAMP)
 ## Toute la suite de tests, navigateur compris, après ruff (les règles choisies dans pyproject.toml).
 test: $(STAMP)
 	$(BIN)/ruff check scripts tests
-	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=10
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=10
 
 ## Mesures de vitesse (imprime des chiffres, n'échoue pas sur un seuil).
 bench: $(STAMP)

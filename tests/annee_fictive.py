@@ -56,11 +56,17 @@ def publier_annee_fictive(dossier: Path, ref=None, jour: date = JOUR, avec_stock
 def site_de_test(basetemp: Path) -> dict:
     """The site the site tests and the browser tests share, built once, with this year's evaluation
     published on its pages (charts, tables, « secret »): axe and the 360 px check see them too."""
+    from famnum.site import construction
+
+    return construire_site_partage(construction.dossier_partage(basetemp))
+
+
+def construire_site_partage(partage: Path) -> dict:
+    """The shared site in `partage`, built by the first process that asks (the others wait for it)."""
     import os
 
     from famnum.site import construction
 
-    partage = construction.dossier_partage(basetemp)
     public = _paquet_partage(partage)
     avant = os.environ.get("FAMNUM_PUBLIC")
     os.environ["FAMNUM_PUBLIC"] = str(public)  # read by the build's own process only
@@ -96,3 +102,11 @@ def _paquet_partage(partage: Path) -> Path:
             publier_annee_fictive(en_cours)
             en_cours.rename(public)
     return public
+
+
+if __name__ == "__main__":
+    # `python tests/annee_fictive.py <shared folder>`: the build tests/conftest.py starts in the
+    # background when a session begins, while the workers run the tests that need no site.
+    import sys
+
+    construire_site_partage(Path(sys.argv[1]))

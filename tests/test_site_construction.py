@@ -18,6 +18,8 @@ from famnum.site import construction, generation, marqueurs, pdf, sources
 
 from annee_fictive import site_de_test
 
+pytestmark = pytest.mark.site_partage
+
 RACINE = construction.RACINE
 CONTENT = RACINE / "content"
 LANGUES = ("ar", "tr", "en")

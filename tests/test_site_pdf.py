@@ -17,6 +17,8 @@ from famnum.site import construction, finition, generation, pdf
 
 from annee_fictive import site_construit
 
+pytestmark = pytest.mark.site_partage
+
 CONTENT = construction.RACINE / "content"
 LANGUES = ("fr", "ar", "tr", "en")
 ARABE = re.compile(r"[\u0600-\u06FF]")

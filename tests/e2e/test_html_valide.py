@@ -4,7 +4,11 @@ import json
 import shutil
 import subprocess
 
+import pytest
+
 from famnum.site import construction
+
+pytestmark = pytest.mark.site_partage
 
 VNU = construction.RACINE / ".venv" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 

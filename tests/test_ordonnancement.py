@@ -1,0 +1,37 @@
+"""The suite's schedule (tests/conftest.py): slow tests first, the shared site's tests last, and the
+site built in the background from the start of a session that needs it, stopped when the session ends."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+
+
+def _pytest(*arguments: str, **env: str) -> subprocess.CompletedProcess:
+    """A pytest of its own, as from a terminal (not as one of this run's xdist workers)."""
+    propre = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *arguments],
+                          cwd=TESTS.parent, env={**propre, **env}, capture_output=True, text=True, timeout=120)
+
+
+def test_les_tests_lents_d_abord_ceux_du_site_partage_a_la_fin():
+    fait = _pytest("-n", "0", "--collect-only", "tests/test_site_pdf.py", "tests/test_formats.py",
+                   "tests/test_paquet_installe.py")
+    fichiers = list(dict.fromkeys(ligne.split("::")[0] for ligne in fait.stdout.splitlines() if "::" in ligne))
+    assert fichiers == ["tests/test_paquet_installe.py", "tests/test_formats.py", "tests/test_site_pdf.py"], fait.stdout
+
+
+@pytest.mark.parametrize("processus", ["0", "1"])
+def test_le_site_partage_se_construit_en_arriere_plan_des_le_debut(tmp_path, processus):
+    """Alone (-n 0) or under xdist (the controller starts it, the worker runs the test)."""
+    pid, base = tmp_path / "pid", tmp_path / "base"
+    fait = _pytest("-q", "-n", processus, f"--basetemp={base}", "tests/sonde_site_partage.py",
+                   FAMNUM_SONDE_PID=str(pid), FAMNUM_SONDE_PARTAGE=str(base / "famnum-site"))
+    assert fait.returncode == 0, fait.stdout[-3000:]
+    # the session ended before the build: its process is stopped, not left running
+    assert not Path(f"/proc/{pid.read_text()}").exists()
