@@ -4,13 +4,12 @@ It carries what ARCHITECTURE.md (« Les choix de fond ») asks of a decision tak
 R311-3-1-2): the decision, the mention of the algorithmic processing, the right to its rules as
 applied to the family (the document of `famnum expliquer`, handed over by the référent), a new
 examination and the CADA. Plain French in short sentences: a parent may read it through a
-translation app on a phone. The text lives in a Jinja2 template (modeles/lettre-decision.html).
+translation app on a phone. The text lives in a Jinja2 template (gabarits/attribution/lettre-decision.html).
 
 The letters name the family, like the convention: written the same way as livraison.py writes it
 (A4 PDF by WeasyPrint, build/private/, never published, file named by the dossier's id)."""
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -19,10 +18,10 @@ from pathlib import Path
 from ..dossiers import ALPHABET_ID
 from ..erreurs import FamnumError
 from ..formats import euros
+from ..gabarits import rendre
 from .explication import Delai, minuscule, semaines_arrondies
 from .grille import Grille
 
-MODELES = Path(__file__).parent / "modeles"
 MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
         "novembre", "décembre")
 CIVILITES = {"mere": "Madame", "tutrice": "Madame", "pere": "Monsieur", "tuteur": "Monsieur"}
@@ -154,19 +153,11 @@ def contexte(dossier: dict, decision: dict, grille: Grille, delai: Delai | None,
     }
 
 
-@functools.cache
-def modele():
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-    environnement = Environment(loader=FileSystemLoader(MODELES), autoescape=select_autoescape(["html"]),
-                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return environnement.get_template("lettre-decision.html")
-
-
 def preparer_lettres(choisis: list[tuple[dict, dict]], grille: Grille, delai: Delai | None, jour: date,
                      fictif: bool = False) -> list[Lettre]:
     """fictif: the demo's letters say on their first line that they concern no real family."""
-    return [Lettre(d["id"], seance_de(e), modele().render({**contexte(d, e, grille, delai, jour), "fictif": fictif}))
+    return [Lettre(d["id"], seance_de(e), rendre("attribution/lettre-decision.html", **contexte(d, e, grille, delai, jour),
+                                                 fictif=fictif))
             for d, e in choisis]
 
 
