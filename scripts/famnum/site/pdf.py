@@ -29,6 +29,7 @@ import os
 import re
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -212,66 +213,61 @@ def _rewrite(body: str, page_uri: str, site_uri: str, prefix: str,
         else m.group(0), body)
 
 
-def _entree(index: int, titre: str) -> str:
-    return f'<a href="#p{index}-top">{html_lib.escape(titre)}</a>'
+@dataclass(frozen=True)
+class Entree:
+    """One line of the table of contents: the page's rank in the document and its title."""
+
+    index: int
+    titre: str
 
 
-def sommaire(pages: list[Path], titres: list[str]) -> str:
-    """The table of contents: a section's index page heads the pages of its folder.
-
-    Each group is one list item that the print rules keep on one page; the page numbers
-    come from ``target-counter`` in ``famnum.css``.
-    """
-    items, ouvert = [], None
+def sommaire(pages: list[Path], titres: list[str]) -> list[tuple[Entree, list[Entree]]]:
+    """The table of contents in groups: a section's index page heads the pages of its folder."""
+    groupes: list[tuple[Entree, list[Entree]]] = []
+    ouvert = None
     for index, (page, titre) in enumerate(zip(pages, titres)):
         if page.name == "index.html":
             ouvert = page.parent
-            items.append([_entree(index, titre), []])
-        elif ouvert == page.parent and items:
-            items[-1][1].append(_entree(index, titre))
+            groupes.append((Entree(index, titre), []))
+        elif ouvert == page.parent and groupes:
+            groupes[-1][1].append(Entree(index, titre))
         else:
             ouvert = None
-            items.append([_entree(index, titre), []])
-    lignes = []
-    for tete, enfants in items:
-        sous = "".join(f"<li>{enfant}</li>" for enfant in enfants)
-        lignes.append(f"<li>{tete}<ol>{sous}</ol></li>" if sous else f"<li>{tete}</li>")
-    return f'<ol class="famnum-sommaire">{"".join(lignes)}</ol>'
+            groupes.append((Entree(index, titre), []))
+    return groupes
 
 
 def _couverture(pages: list[Path], sources: list[str], title: str, langue: str) -> str:
+    from ..gabarits import rendre
+
     titres = [page_title(text) for text in sources]
-    return (f'<section class="famnum-couverture"><h1>{html_lib.escape(title)}</h1>'
-            f'<h2>{html_lib.escape(texte(langue, "sommaire"))}</h2>'
-            f"{sommaire(pages, titres)}</section>")
-
-
-def _pied(langue: str) -> str:
-    """The page footer in the document's language (a margin box cannot read the page)."""
-    return f"<style>@page {{ @bottom-center {{ content: {texte(langue, 'pied')}; }} }}</style>"
+    return rendre("site/pdf-couverture.html", titre=title, sommaire=texte(langue, "sommaire"),
+                  groupes=sommaire(pages, titres))
 
 
 def document(site_dir: Path, pages: list[Path], title: str, cover: bool,
              langue: str = LANGUE_PAR_DEFAUT) -> str:
     """One printable HTML document, in ``langue``, made of the articles of ``pages``."""
+    from markupsafe import Markup
+
+    from ..gabarits import rendre
+
     site_uri = site_dir.resolve().as_uri() + "/"
     uris = [page.resolve().as_uri() for page in pages]
     anchors = {uri: f"p{index}-" for index, uri in enumerate(uris)}
     sources = [page.read_text(encoding="utf-8") for page in pages]
     sheets = _stylesheets(sources[0], uris[0]) if sources else []
     rtl = langue in bidi.LANGUES_RTL
-    parts = []
+    couverture = ""
     if cover:
         couverture = _couverture(pages, sources, title, langue)
-        parts.append(bidi.isoler(couverture) if rtl else couverture)
-    for index, (uri, text) in enumerate(zip(uris, sources)):
-        body = _rewrite(_article(text), uri, site_uri, f"p{index}-", anchors)
-        parts.append(f'<section class="famnum-pdf-page" id="p{index}-top">{body}</section>')
-    links = "".join(f'<link rel="stylesheet" href="{html_lib.escape(href)}">' for href in sheets)
-    return (f'<!doctype html><html lang="{langue}" dir="{"rtl" if rtl else "ltr"}"><head>'
-            f'<meta charset="utf-8"><title>{html_lib.escape(title)}</title>{links}{_pied(langue)}'
-            f'</head><body class="famnum-pdf-doc"><div class="md-content" data-md-component="content">'
-            f'<div class="md-typeset">{"".join(parts)}</div></div></body></html>')
+        couverture = bidi.isoler(couverture) if rtl else couverture
+    # The HTML the site's build wrote (articles) or a template rendered (cover), and the footer's CSS value
+    # written in TEXTES above: none is a value a person typed.
+    articles = [Markup(_rewrite(_article(text), uri, site_uri, f"p{index}-", anchors))
+                for index, (uri, text) in enumerate(zip(uris, sources))]
+    return rendre("site/pdf-document.html", langue=langue, rtl=rtl, titre=title, feuilles=sheets,
+                  pied=Markup(texte(langue, "pied")), couverture=Markup(couverture), articles=articles)
 
 
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}  # tagged PDF: structure for screen readers
