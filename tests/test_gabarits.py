@@ -242,3 +242,51 @@ def test_une_recherche_et_un_journal_hostiles_reviennent_echappes(client, coffre
     assert_echappe(recherche)  # in the sentence that says what was found
     assert _saisies(recherche).valeurs == [HOSTILE]  # and in the box, as typed
     assert_echappe(client.get(f"/{JETON}/dossier/{d['id']}").get_data(as_text=True), combien=2)  # function, note
+
+
+# --- the private documents of the attribution (convention, commission dossier) ------------------------
+
+def test_la_convention_montre_une_adresse_hostile_en_texte_et_ne_demande_rien_au_reseau(tmp_path):
+    """An address line or a function may hold any text: the convention's PDF shows it as typed, and
+    WeasyPrint requests nothing (an image named there used to be fetched from the network)."""
+    import http.server
+    import subprocess
+    import threading
+
+    from fabrique import dossier
+
+    from famnum.attribution.commission import pdf_depuis_markdown
+    from famnum.attribution.grille import charger_grille
+    from famnum.attribution.livraison import Livraison, markdown_convention
+    from famnum.attribution.stock import Appareil
+    from famnum.workspace import Territoire
+
+    demandes: list[str] = []
+
+    class Espion(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the stdlib's name)
+            demandes.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    serveur = http.server.HTTPServer(("127.0.0.1", 0), Espion)
+    threading.Thread(target=serveur.serve_forever, daemon=True).start()
+    image = f'<img src="http://127.0.0.1:{serveur.server_port}/espion">'
+    d = dossier()
+    d["fiche"]["adresse"] = {"ligne": f"{image} 1 rue {HOSTILES[0]}", "code_postal": "72000", "commune": "Le Mans"}
+    d["journal"][-1]["par"] = HOSTILES[1]
+    livraison = Livraison(d, Appareil("PRE-0001", "ordinateur_portable", "don", "", "S1", "en_service"),
+                          {"type": "don", "debut": "2026-01-05"})
+    try:
+        texte = markdown_convention(livraison, charger_grille(Territoire(RACINE)), "", "Le Mans")
+        assert "<img" not in texte and "<script" not in texte and '">' not in texte
+        pdf_depuis_markdown(texte + f"\n{image}\n", tmp_path / "convention.pdf", "Convention de don")
+    finally:
+        serveur.shutdown()
+    assert demandes == []
+    lu = subprocess.run(["pdftotext", "-layout", str(tmp_path / "convention.pdf"), "-"], capture_output=True, text=True)
+    visible = " ".join(lu.stdout.split())
+    assert HOSTILES[0] in visible and HOSTILES[1] in visible and "/espion" in visible

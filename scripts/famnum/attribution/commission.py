@@ -195,19 +195,23 @@ blockquote { border-left: 3px solid #c60; margin: 2mm 0; padding-left: 3mm; }
 
 def pdf_depuis_markdown(markdown_texte: str, sortie: Path, titre: str,
                         pied: str = "Confidentiel — commission d'attribution") -> None:
-    """A4 PDF of a private Markdown document (WeasyPrint, no network: base_url is a private folder)."""
-    import html
-
+    """A4 PDF of a private Markdown document, in the template `attribution/document.html`. WeasyPrint
+    fetches nothing: no file, no address on the network (an image a dossier's text would name is
+    left out, never requested)."""
     import markdown
+    from markupsafe import Markup
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
-    corps = markdown.markdown(markdown_texte, extensions=["tables", "admonition", "md_in_html"])
-    css = CSS.replace("PIED", pied.replace('"', "'"))
-    document = (f"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>{html.escape(titre)}</title>"
-                f"<style>{css}</style></head><body>{corps}</body></html>")
+    from ..gabarits import rendre
     from ..vault import ecrire_prive
 
-    ecrire_prive(sortie, HTML(string=document, base_url=str(sortie.parent)).write_pdf())
+    corps = markdown.markdown(markdown_texte, extensions=["tables", "admonition", "md_in_html"])
+    # the style is this module's, the body the Markdown its callers wrote (values of dossiers escaped there)
+    document = rendre("attribution/document.html", titre=titre, corps=Markup(corps),
+                      style=Markup(CSS.replace("PIED", pied.replace('"', "'"))))
+    sans_reseau = URLFetcher(timeout=1, allowed_protocols={"data"})
+    ecrire_prive(sortie, HTML(string=document, base_url=str(sortie.parent), url_fetcher=sans_reseau).write_pdf())
 
 
 def garde_fuites(texte: str, nom: str, aiguilles) -> None:

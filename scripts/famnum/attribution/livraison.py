@@ -6,7 +6,7 @@ names the family: private, never published)."""
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -87,7 +87,9 @@ def enregistrer_livraison(coffre: Coffre, livraison: Livraison) -> str:
 
 
 def markdown_convention(livraison: Livraison, grille: Grille, charte: str, territoire_nom: str) -> str:
-    d, a, c = livraison.dossier, livraison.appareil, livraison.convention
+    """The convention in Markdown; every value typed into the dossier or the stock file is escaped
+    (markupsafe), so that it reaches the document as text, never as HTML."""
+    d, a, c = _echappe(livraison.dossier), _echappe(livraison.appareil), livraison.convention
     fiche = d["fiche"]
     responsable = fiche["representants_legaux"][0]
     adresse = fiche.get("adresse", {})
@@ -119,6 +121,19 @@ def markdown_convention(livraison: Livraison, grille: Grille, charte: str, terri
                f"| {responsable['prenom']} {responsable['nom']}<br><br><br> | {d['journal'][-1]['par']}<br><br><br> |", "",
                charte]
     return "\n".join(lignes) + "\n"
+
+
+def _echappe(valeur):
+    """A dossier (or a device of the stock) with each text escaped for the HTML the Markdown becomes."""
+    from markupsafe import escape
+
+    if isinstance(valeur, dict):
+        return {cle: _echappe(v) for cle, v in valeur.items()}
+    if isinstance(valeur, list):
+        return [_echappe(v) for v in valeur]
+    if isinstance(valeur, Appareil):
+        return replace(valeur, **{cle: str(escape(v)) for cle, v in vars(valeur).items() if isinstance(v, str)})
+    return str(escape(valeur)) if isinstance(valeur, str) else valeur
 
 
 def plan_accompagnement(fiche: dict) -> list[str]:
