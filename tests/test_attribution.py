@@ -102,22 +102,26 @@ def test_la_grille_est_commentee_en_francais():
     assert texte.count("\n#") > 10 and "règle d'âge" in texte.lower()
 
 
-@pytest.mark.parametrize("changer, attendu", [
+@pytest.mark.parametrize("changer, code, attendu", [
     (lambda g: g["criteres"].update({"revenu_fiscal": {"libelle": "Revenu", "source": "avis", "points": 3}}),
-     "critère inconnu : revenu_fiscal"),
-    (lambda g: g["budget"].update({"achats": -5}), "trop petite"),
-    (lambda g: g["budget"].update({"achats": 100}), "ne permet d'acheter aucun matériel"),
-    (lambda g: g["phases"].pop(), "n'est dans aucune phase"),
-    (lambda g: g["phases"][0]["qpv"].append("quartier-inconnu"), "QPV inconnu « quartier-inconnu »"),
-    (lambda g: g["criteres"]["sans_internet"]["points_par_valeur"].pop("box"), "« box » manque"),
-    (lambda g: g["modes"]["selon_capacite"].update({"non": "cadeau"}), "valeur non permise « cadeau »"),
-    (lambda g: g["criteres"]["sans_ordinateur"].update({"points": 1}), "moins de points qu'un foyer qui en partage un"),
+     "grille.schema.additionalProperties", "critère inconnu : revenu_fiscal"),
+    (lambda g: g["budget"].update({"achats": -5}), "grille.schema.minimum", "trop petite"),
+    (lambda g: g["budget"].update({"achats": 100}), "grille.budget_sans_achat", "ne permet d'acheter aucun matériel"),
+    (lambda g: g["phases"].pop(), "grille.qpv_hors_phase", "n'est dans aucune phase"),
+    (lambda g: g["phases"][0]["qpv"].append("quartier-inconnu"), "grille.qpv_inconnu", "QPV inconnu « quartier-inconnu »"),
+    (lambda g: g["criteres"]["sans_internet"]["points_par_valeur"].pop("box"), "grille.schema.required", "« box » manque"),
+    (lambda g: g["modes"]["selon_capacite"].update({"non": "cadeau"}), "grille.schema.enum", "valeur non permise « cadeau »"),
+    (lambda g: g["criteres"]["sans_ordinateur"].update({"points": 1}), "grille.criteres_incoherents",
+     "moins de points qu'un foyer qui en partage un"),
 ])
-def test_une_grille_fautive_est_refusee_en_francais(tmp_path, changer, attendu):
+def test_une_grille_fautive_est_refusee_en_francais(tmp_path, changer, code, attendu):
     territoire = grille_modifiee(tmp_path, changer)
     with pytest.raises(GrilleInvalide) as erreur:
         charger_grille(territoire, set(REF.qpv))
-    assert attendu in str(erreur.value)
+    assert erreur.value.code == "grille.invalide"
+    assert code in [p.code for p in erreur.value.rapport.problemes]
+    probleme = next(p for p in erreur.value.rapport.problemes if p.code == code)
+    assert attendu in probleme.message + probleme.champ and probleme.correction
     assert "data/attribution.yaml" in str(erreur.value)
 
 

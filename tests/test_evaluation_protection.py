@@ -142,11 +142,12 @@ def test_la_perte_d_information_est_mesuree():
 def test_une_publication_mal_ecrite_dans_indicateurs_yaml_est_refusee_en_francais(tmp_path):
     texte = definitions.chemin_definitions(None).read_text(encoding="utf-8")
     (tmp_path / "data").mkdir()
-    for faux, attendu in (("{ventilations: [ensemble]}", "{ventilations: [ecole]}"),
-                          ("rythme: annee_scolaire}", "rythme: mensuel}")):
+    for faux, attendu, code in (("{ventilations: [ensemble]}", "{ventilations: [ecole]}", "indicateurs.ventilation_inconnue"),
+                                ("rythme: annee_scolaire}", "rythme: mensuel}", "indicateurs.rythme_inconnu")):
         (tmp_path / "data/indicateurs.yaml").write_text(texte.replace(faux, attendu, 1), encoding="utf-8")
-        with pytest.raises(FamnumError, match="indicateurs.yaml, indicateur n°.*publication.*À faire : choisissez"):
+        with pytest.raises(FamnumError, match="indicateurs.yaml, indicateur n°.*publication") as refus:
             definitions.charger(tmp_path)
+        assert refus.value.code == code and refus.value.correction.startswith("choisissez")
 
 
 def test_un_rythme_par_ventilation(tmp_path):

@@ -12,9 +12,9 @@ from .erreurs import FamnumError
 def ajouter(coffre: Coffre, cle: str, role: str) -> int:
     cle = vault.valider_cle_publique(cle)
     if any(d.cle == cle for d in coffre.destinataires):
-        raise FamnumError("Cette clé est déjà dans la liste des destinataires : rien à faire.")
+        raise FamnumError("Cette clé est déjà dans la liste des destinataires : rien à faire.", code="cles.deja_destinataire")
     if not role.strip():
-        raise FamnumError("Indiquez le rôle du détenteur avec --role (par exemple : --role \"coordinatrice PRE\").")
+        raise FamnumError("Indiquez le rôle du détenteur avec --role (par exemple : --role \"coordinatrice PRE\").", code="cles.role_manquant")
     nouveaux = coffre.destinataires + [vault.Destinataire(cle, role.strip())]
     return rechiffrer(coffre, nouveaux, "Ajout d'un détenteur de clé")
 
@@ -23,9 +23,10 @@ def retirer(coffre: Coffre, cle: str) -> int:
     cle = cle.strip()
     restants = [d for d in coffre.destinataires if d.cle != cle]
     if len(restants) == len(coffre.destinataires):
-        raise FamnumError("Cette clé n'est pas dans la liste des destinataires. À faire : « famnum cles lister ».")
+        raise FamnumError("Cette clé n'est pas dans la liste des destinataires.", code="cles.pas_destinataire",
+                          correction="« famnum cles lister ».")
     if not restants:
-        raise FamnumError("Impossible de retirer la dernière clé : plus personne ne pourrait lire les dossiers.")
+        raise FamnumError("Impossible de retirer la dernière clé : plus personne ne pourrait lire les dossiers.", code="cles.derniere_cle")
     return rechiffrer(coffre, restants, "Retrait d'un détenteur de clé")
 
 
@@ -72,8 +73,8 @@ def rotation(coffre: Coffre, chemin_identite: Path) -> tuple[int, str, list[str]
     (dossiers re-encrypted, the new recovery key to print once, roles whose keys did not change).
     """
     if os.environ.get("FAMNUM_IDENTITE"):
-        raise FamnumError("La rotation remplace votre fichier de clé, or la clé vient de FAMNUM_IDENTITE. "
-                          "À faire : lancez la rotation depuis un poste où la clé est dans un fichier.")
+        raise FamnumError("La rotation remplace votre fichier de clé, or la clé vient de FAMNUM_IDENTITE.", code="cles.rotation_sans_fichier",
+                          correction="lancez la rotation depuis un poste où la clé est dans un fichier.")
     miennes = set(vault.cles_publiques(coffre.identites))
     personnelle, secours = vault.generer_identite(), vault.generer_identite()
     nouveaux, remplacees = [], set()
@@ -89,7 +90,8 @@ def rotation(coffre: Coffre, chemin_identite: Path) -> tuple[int, str, list[str]
     en_attente = chemin_identite.with_name(chemin_identite.name + ".rotation")
     ecriture.reprendre(coffre.territoire.racine)  # a rotation cut short is undone, or finished if committed
     if en_attente.exists():
-        raise FamnumError(f"{en_attente} existe : une rotation a été interrompue. À faire : si les dossiers s'ouvrent "
+        raise FamnumError(f"{en_attente} existe : une rotation a été interrompue.", code="cles.rotation_interrompue",
+                          correction="si les dossiers s'ouvrent "
                           "avec cette clé, remplacez votre clé par ce fichier ; sinon effacez-le, puis recommencez.")
     texte = vault.texte_identite(personnelle, "clé famnum personnelle (après rotation)").encode("utf-8")
     n = rechiffrer(coffre, nouveaux, "Rotation des clés", identite=(texte, chemin_identite))

@@ -27,8 +27,8 @@ def ouvrir(racine: Path):
         depot = git.Repo(racine, search_parent_directories=False)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise FamnumError(
-            f"{racine} n'est pas un dépôt git : famnum a besoin de git pour garder l'historique des dossiers.\n"
-            "À faire : lancez « git init » dans ce dossier, puis « famnum init »."
+            f"{racine} n'est pas un dépôt git : famnum a besoin de git pour garder l'historique des dossiers.", code="git.pas_un_depot",
+            correction="lancez « git init » dans ce dossier, puis « famnum init »."
         ) from None
     # a status or a diff never rewrites the index: only our add and commit take .git/index.lock, always
     # under an intent file, so a lock left by a killed famnum is recognised as ours (ecriture.reprendre)
@@ -47,8 +47,8 @@ def _git(racine: Path, commande: str, *arguments: str) -> str:
         refuser_index_verrouille(racine)
         raise FamnumError(
             f"git a refusé la commande « git {commande} » (code {e.status}) : rien n'a été perdu, famnum reprendra "
-            "l'opération à la prochaine commande.\n"
-            "À faire : lancez « git status » pour voir l'état du dépôt, puis relancez la commande famnum."
+            "l'opération à la prochaine commande.", code="git.refus_reprise",
+            correction="lancez « git status » pour voir l'état du dépôt, puis relancez la commande famnum."
         ) from None
 
 
@@ -58,8 +58,8 @@ def refuser_index_verrouille(racine: Path) -> None:
     if verrou.exists():
         raise FamnumError(
             f"Le fichier {verrou} existe : une commande git est en cours dans ce dépôt, ou une commande git "
-            "a été interrompue (ordinateur éteint, fenêtre fermée) et n'a pas pu le retirer.\n"
-            "À faire : attendez la fin de la commande git en cours ; si aucune ne tourne (un éditeur de message de "
+            "a été interrompue (ordinateur éteint, fenêtre fermée) et n'a pas pu le retirer.", code="git.verrou",
+            correction="attendez la fin de la commande git en cours ; si aucune ne tourne (un éditeur de message de "
             f"commit ouvert en est une), effacez ce fichier (« rm {verrou} ») puis relancez la commande famnum."
         )
 
@@ -99,8 +99,8 @@ def exiger_propre(racine: Path, chemins: tuple[str, ...] = ("data",)) -> None:
         fichiers = "\n".join("    " + ligne[3:] for ligne in sales[:10])
         raise FamnumError(
             "Des modifications non enregistrées dans git existent déjà :\n"
-            f"{fichiers}\n"
-            "À faire : enregistrez-les (« git add … » puis « git commit ») ou annulez-les (« git restore … ») avant de continuer."
+            f"{fichiers}", code="git.arbre_sale",
+            correction="enregistrez-les (« git add … » puis « git commit ») ou annulez-les (« git restore … ») avant de continuer."
         )
 
 
@@ -132,8 +132,8 @@ def lire_octets(racine: Path, *arguments: str, entree: bytes | None = None) -> b
     resultat = subprocess.run(["git", *arguments], cwd=racine, env=environnement, input=entree, capture_output=True)
     if resultat.returncode != 0:
         ouvrir(racine)  # not a repository: its own message
-        raise FamnumError(f"git a refusé la commande « git {arguments[0]} » (code {resultat.returncode}).\n"
-                          "À faire : lancez « git status » pour voir l'état du dépôt, vérifiez la référence donnée "
+        raise FamnumError(f"git a refusé la commande « git {arguments[0]} » (code {resultat.returncode}).", code="git.refus",
+                          correction="lancez « git status » pour voir l'état du dépôt, vérifiez la référence donnée "
                           "(un commit, une branche, HEAD~1…), puis relancez la commande famnum.")
     return resultat.stdout
 

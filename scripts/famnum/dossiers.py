@@ -27,6 +27,8 @@ ALPHABET_ID = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, O, 0, 1: read aloud on
 class ErreurValidation(ErreurRapport):
     """Raised when dossiers to be saved do not validate; carries the whole report."""
 
+    nature = "dossier.invalide"
+
 
 def nouvel_identifiant(existants: set[str], hasard=None) -> str:
     """A short random id (F-7K2Q9), never derived from a name."""
@@ -63,8 +65,8 @@ class Coffre:
         except FamnumError as e:
             if territoire.cle_de_demo is None or type(e) is not FamnumError:
                 raise
-            raise FamnumError(f"{e}\nC'est le territoire de démonstration : sa clé (fictive) est {territoire.cle_de_demo}.\n"
-                              f"À faire : tapez « export FAMNUM_IDENTITE_FICHIER={territoire.cle_de_demo} », puis "
+            raise FamnumError(f"{e}\nC'est le territoire de démonstration : sa clé (fictive) est {territoire.cle_de_demo}.", code="cles.demo_sans_cle",
+                              correction=f"tapez « export FAMNUM_IDENTITE_FICHIER={territoire.cle_de_demo} », puis "
                               "relancez la commande.") from None
         self._schema: SchemaFamille | None = None
         self._referentiels: Referentiels | None = None
@@ -112,8 +114,8 @@ class Coffre:
         chemin = self.territoire.chemin_dossier(identifiant.strip().upper())
         if not chemin.is_file():
             raise FamnumError(
-                f"Aucun dossier « {identifiant} » dans {self.territoire.relatif(self.territoire.familles)}.\n"
-                "À faire : vérifiez l'identifiant avec « famnum familles lister »."
+                f"Aucun dossier « {identifiant} » dans {self.territoire.relatif(self.territoire.familles)}.", code="dossier.inconnu",
+                correction="vérifiez l'identifiant avec « famnum familles lister »."
             )
         origine = self.territoire.relatif(chemin)
         try:
@@ -161,7 +163,7 @@ class Coffre:
         Nothing is written if any dossier is invalid. Returns the commit id.
         """
         if not dossiers:
-            raise FamnumError("Aucun dossier à enregistrer.")
+            raise FamnumError("Aucun dossier à enregistrer.", code="dossier.rien_a_enregistrer")
         return self.enregistrer_avec(dossiers, f"{action} ({compte(len(dossiers), 'dossier')})")
 
     def enregistrer_avec(self, dossiers: list[dict], message: str, autres: list[tuple[Path, bytes]] = ()) -> str:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from . import depot
 from .vault import synchroniser_dossier
-from .erreurs import FamnumError
+from .erreurs import FamnumError, a_faire
 
 TERMINER, ANNULER = "terminer", "annuler"
 SYNCHRONISER_UN_A_UN = 8  # below this many files, fsync each; above, one sync() flushes them all
@@ -93,8 +93,8 @@ def verrou(racine: Path):
             fcntl.flock(descripteur, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise FamnumError(
-                "Une autre commande famnum est en train d'enregistrer dans ce territoire.\n"
-                "À faire : attendez qu'elle se termine (ou fermez le formulaire ouvert), puis relancez la commande."
+                "Une autre commande famnum est en train d'enregistrer dans ce territoire.", code="ecriture.autre_ecrivain",
+                correction="attendez qu'elle se termine (ou fermez le formulaire ouvert), puis relancez la commande."
             ) from None
         yield lieux
     finally:
@@ -209,8 +209,8 @@ def reprendre_sous_verrou(lieux: Lieux) -> str:
         intention = json.loads(lieux.intention.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # written atomically: this is not our file any more
         raise FamnumError(
-            f"{lieux.intention} est illisible : famnum ne sait pas quelle opération a été interrompue.\n"
-            "À faire : regardez « git status » ; annulez les changements avec « git restore data » puis "
+            f"{lieux.intention} est illisible : famnum ne sait pas quelle opération a été interrompue.", code="ecriture.intention_illisible",
+            correction="regardez « git status » ; annulez les changements avec « git restore data » puis "
             "effacez ce fichier, ou enregistrez-les avec « git add » et « git commit »."
         ) from None
     _retirer_verrous_git(lieux)
@@ -222,7 +222,7 @@ def reprendre_sous_verrou(lieux: Lieux) -> str:
     elif intention["politique"] == ANNULER:
         _annuler(lieux, intention)
         texte = (f"L'opération « {action} » a été interrompue : elle est annulée, les fichiers sont revenus "
-                 "à leur dernière version commitée. À faire : relancez-la.")
+                 "à leur dernière version commitée. " + a_faire("relancez-la."))
     else:
         _appliquer(lieux, intention)
         chemins = [lieux.racine / r for _, r in intention["ecritures"]] + [lieux.racine / r for r in intention["suppressions"]]

@@ -8,16 +8,26 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 
+def a_faire(correction: str) -> str:
+    """The one place « À faire : » is written: a fix, as every message of famnum gives it."""
+    return f"À faire : {correction}"
+
+
 class FamnumError(Exception):
-    """A refusal the steward can act on. The message is French and says what to do. `code` names the
-    kind of refusal for programs and tests (stable, never translated); `correction`, when given apart,
-    is the fix, printed after « À faire : » and never parsed back out of the text."""
+    """A refusal the steward can act on, shaped like a frictionless error: `code` names its kind for
+    programs and tests (dotted, stable, never translated: `livraison.inventaire_inconnu`), `message` says
+    in French what is wrong, `correction` what to type instead. Each code is raised in one place, so its
+    correction is written once; the text reads message then « À faire : correction », and is never
+    parsed back."""
 
     code_sortie = 1
 
     def __init__(self, message: str = "", *, code: str = "", correction: str = ""):
-        self.code, self.correction = code, correction
-        super().__init__(message + (f"\nÀ faire : {correction}" if correction else ""))
+        self.message, self.code, self.correction = message, code, correction
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message + (f"\n{a_faire(self.correction)}" if self.correction else "")
 
 
 @dataclass(frozen=True)
@@ -80,11 +90,14 @@ class Rapport:
 
 
 class ErreurRapport(FamnumError):
-    """A refusal that carries a whole report (every problem at once); `entete` says what was refused."""
+    """A refusal that carries a whole report (every problem at once, each with its code and correction);
+    `entete` says what was refused, `nature` is the refusal's code."""
 
     code_sortie = 2
     entete = ""
+    nature = "rapport.refuse"
 
     def __init__(self, rapport: Rapport):
         self.rapport = rapport
-        super().__init__((self.entete + "\n" if self.entete else "") + "\n".join(p.texte() for p in rapport.problemes))
+        super().__init__((self.entete + "\n" if self.entete else "") + "\n".join(p.texte() for p in rapport.problemes),
+                         code=self.nature)

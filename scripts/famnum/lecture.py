@@ -101,15 +101,15 @@ def _examiner(fichier: str, chiffre: bytes) -> tuple:
     try:
         clair, dossier = vault.dechiffrer_clair_et_objet(chiffre, _etat["identites"], nom)
     except vault.FichierIllisible as e:
-        return nom, ("illisible", e.nature), [Probleme(nom, e.probleme, correction=e.correction, code=e.code)], (), None, []
+        return nom, ("illisible", e.nature), [e.en_probleme()], (), None, []
     problemes = []
     n = vault.nombre_destinataires(chiffre)
     if _etat["attendus"] is not None and n != _etat["attendus"]:  # None: destinataires.txt itself is unreadable
         problemes.append(Probleme(nom, f"chiffré pour {compte(n, 'clé')} alors que destinataires.txt en liste {_etat['attendus']}",
-                                  correction="relancez le rechiffrement : « famnum cles rechiffrer »"))
+                                  correction="relancez le rechiffrement : « famnum cles rechiffrer »", code="dossier.destinataires_perimes"))
     if dossier.get("id") != fichier[: -len(SUFFIXE_DOSSIER)]:
         problemes.append(Probleme(nom, "l'identifiant inscrit dans le dossier ne correspond pas au nom du fichier",
-                                  "Identifiant du dossier", correction="renommez le fichier ou corrigez l'identifiant"))
+                                  "Identifiant du dossier", correction="renommez le fichier ou corrigez l'identifiant", code="dossier.identifiant_different"))
     empreinte, avertissements = None, []
     if _etat["valider"]:
         empreinte = cache_validation.empreinte(chiffre)
@@ -198,7 +198,7 @@ def _rassembler(resultats, textes=None, autres_ouverts=lambda: False) -> Lecture
         if identifiant in lecture.dossiers or identifiant in lecture.identifiants:
             lecture.rapport.ajouter(Probleme(nom, "un autre dossier porte déjà le même identifiant",
                                              "Identifiant du dossier",
-                                             correction="gardez le bon dossier et supprimez ou renumérotez l'autre"))
+                                             correction="gardez le bon dossier et supprimez ou renumérotez l'autre", code="dossier.identifiant_en_double"))
             continue
         if isinstance(dossier, dict):
             lecture.dossiers[identifiant] = dossier
@@ -211,5 +211,5 @@ def _rassembler(resultats, textes=None, autres_ouverts=lambda: False) -> Lecture
     illisible = vault.illisible_cle_etrangere if ouverts else vault.illisible_pas_pour_moi
     for nom in pas_pour_moi:
         e = illisible(nom)
-        lecture.rapport.ajouter(Probleme(nom, e.probleme, correction=e.correction))
+        lecture.rapport.ajouter(e.en_probleme())
     return lecture

@@ -96,7 +96,7 @@ def avertir_prets_orphelins(coffre, dossiers: dict[str, dict], rapport: Rapport)
                 f"l'appareil {a.inventaire} était noté « pret » mais aucun dossier ne dit qu'une famille l'a : "
                 "il devient disponible", "etat", a.inventaire,
                 "si une famille l'a, enregistrez sa livraison (famnum livrer) ; s'il est perdu : "
-                f"famnum stock etat {a.inventaire} reforme"))
+                f"famnum stock etat {a.inventaire} reforme", code="migration.appareil_sans_famille"))
 
 
 def verifier_sous_les_nouvelles_regles(coffre, plan: Plan, source: Path | None = None) -> None:
@@ -133,7 +133,7 @@ def appliquer(coffre, plan: Plan, source: Path | None = None) -> str:
     from . import ecriture
 
     if not plan.rapport.valide:
-        raise FamnumError("Les nouvelles règles refusent des dossiers ou des tables : rien n'a été changé.")
+        raise FamnumError("Les nouvelles règles refusent des dossiers ou des tables : rien n'a été changé.", code="migration.refusee")
     source = source or modele()
     racine = coffre.territoire.racine
     fichiers = plan.remplaces + plan.ajoutes

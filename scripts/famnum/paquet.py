@@ -61,11 +61,11 @@ def valider_tables(descripteur: dict, tables: dict[str, list[dict]], references:
             for champ, titre, controler in controles:
                 erreur = controler(ligne.get(champ))
                 if erreur:
-                    problemes.append(Probleme(lieu, erreur, titre, correction="corrigez le dossier en cause"))
+                    problemes.append(Probleme(lieu, erreur, titre, correction="corrigez le dossier en cause", code="tables.valeur_refusee"))
             if cle:
                 valeur = tuple(ligne[c] for c in cle)
                 if valeur in vues:
-                    problemes.append(Probleme(lieu, "clé primaire en double", ", ".join(cle)))
+                    problemes.append(Probleme(lieu, "clé primaire en double", ", ".join(cle), code="tables.cle_en_double"))
                 vues.add(valeur)
             for etrangere in schema.get("foreignKeys", []):
                 champs = etrangere["fields"]
@@ -73,5 +73,5 @@ def valider_tables(descripteur: dict, tables: dict[str, list[dict]], references:
                 if valeur in (None, "") or valeur in cles.get(etrangere["reference"]["resource"], ()):
                     continue
                 problemes.append(Probleme(lieu, f"référence inconnue dans {etrangere['reference']['resource']}",
-                                          ", ".join(champs), correction="corrigez le dossier ou le référentiel"))
+                                          ", ".join(champs), correction="corrigez le dossier ou le référentiel", code="tables.reference_inconnue"))
     return problemes

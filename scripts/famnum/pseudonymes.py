@@ -20,7 +20,8 @@ def creer_cle(territoire: Territoire, recipients) -> None:
 def charger_cle(territoire: Territoire, identites) -> bytes:
     chemin = territoire.cle_pseudonymes
     if not chemin.is_file():
-        raise FamnumError(f"Clé des pseudonymes introuvable ({territoire.relatif(chemin)}). À faire : restaurez-la depuis git.")
+        raise FamnumError(f"Clé des pseudonymes introuvable ({territoire.relatif(chemin)}).", code="pseudonymes.cle_introuvable",
+                          correction="restaurez-la depuis git.")
     return vault.dechiffrer(chemin.read_bytes(), identites, territoire.relatif(chemin))
 
 

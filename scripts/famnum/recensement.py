@@ -109,7 +109,7 @@ def valider_paquet(descripteur: dict, tables: dict[str, list[dict]], base: Path)
             ligne = getattr(erreur, "row_number", None)
             champ = getattr(erreur, "field_name", "") or ""
             problemes.append(Probleme(f"table {tache.name}" + (f", ligne {ligne}" if ligne else ""),
-                                      erreur.message, champ, correction="corrigez le dossier ou le référentiel en cause"))
+                                      erreur.message, champ, correction="corrigez le dossier ou le référentiel en cause", code=f"tables.{erreur.type}"))
     return problemes
 
 
@@ -205,5 +205,5 @@ def valider_paquet_ecrit(chemin: Path) -> list[Probleme]:
 
     with system.use_context(trusted=True):
         rapport = Package(str(chemin)).validate()
-    return [Probleme(f"{chemin.parent.name}/{t.name}.csv, ligne {getattr(e, 'row_number', '?')}", e.message)
+    return [Probleme(f"{chemin.parent.name}/{t.name}.csv, ligne {getattr(e, 'row_number', '?')}", e.message, code=f"tables.{e.type}")
             for t in rapport.tasks for e in t.errors]

@@ -14,7 +14,8 @@ def lire_csv(chemin: Path) -> list[dict[str, str]]:
         with chemin.open(encoding="utf-8", newline="") as f:
             return list(csv.DictReader(f))
     except FileNotFoundError:
-        raise FamnumError(f"Référentiel introuvable : {chemin}. À faire : restaurez-le depuis git.") from None
+        raise FamnumError(f"Référentiel introuvable : {chemin}.", code="referentiels.introuvable",
+                          correction="restaurez-le depuis git.") from None
 
 
 @dataclass(frozen=True)

@@ -76,12 +76,12 @@ def verifier_fichiers(territoire: Territoire, rapport: Rapport) -> None:
             rapport.ajouter(Probleme(_relatif(chemin), f"fichier inattendu dans data/{NOM_DOSSIER}/ (seuls les restes "
                                                        "anonymes chiffrés *.json.age y ont leur place)",
                                      correction="déplacez-le hors du dépôt ; s'il contient des données en clair, "
-                                                "supprimez-le définitivement"))
+                                                "supprimez-le définitivement", code="restes.fichier_inattendu"))
             continue
         with chemin.open("rb") as f:
             if f.read(len(vault.ENTETE_AGE)) != vault.ENTETE_AGE:
                 rapport.ajouter(Probleme(_relatif(chemin), "n'est pas un fichier chiffré age",
-                                         correction="restaurez-le depuis git (« git restore »)"))
+                                         correction="restaurez-le depuis git (« git restore »)", code="restes.pas_age"))
 
 
 def verifier_contenus(territoire: Territoire, identites, attendus: int | None, rapport: Rapport) -> dict[str, dict]:
@@ -95,11 +95,11 @@ def verifier_contenus(territoire: Territoire, identites, attendus: int | None, r
         try:
             lus[PREFIXE_CLE + chemin.name[: -len(SUFFIXE_DOSSIER)]] = lire(chemin, identites)
         except vault.FichierIllisible as e:
-            rapport.ajouter(Probleme(e.fichier, e.probleme, correction=e.correction, code=e.code))
+            rapport.ajouter(e.en_probleme())
             continue
         n = vault.nombre_destinataires(chiffre)
         if attendus is not None and n != attendus:  # None: destinataires.txt is unreadable, reported apart
             rapport.ajouter(Probleme(_relatif(chemin), f"chiffré pour {compte(n, 'clé')} alors que destinataires.txt en liste "
                                                        f"{attendus}",
-                                     correction="relancez le rechiffrement : « famnum cles rechiffrer »"))
+                                     correction="relancez le rechiffrement : « famnum cles rechiffrer »", code="restes.destinataires_perimes"))
     return lus

@@ -57,21 +57,24 @@ def charger_conservation(chemin: Path) -> list[Regle]:
     from ruamel.yaml import YAML
 
     if not chemin.is_file():
-        raise FamnumError(f"{chemin} est introuvable. À faire : copiez data/conservation.yaml depuis famnum et "
+        raise FamnumError(f"{chemin} est introuvable.", code="rgpd.conservation_introuvable",
+                          correction="copiez data/conservation.yaml depuis famnum et "
                           "adaptez les durées.")
     contenu = YAML(typ="safe").load(chemin.read_text(encoding="utf-8")) or {}
     regles, types = [], du_modele().types_evenements()
     for i, r in enumerate(contenu.get("regles") or [], 1):
         lieu = f"{chemin.name}, règle n°{i}"
         if not isinstance(r, dict) or r.get("statut") not in STATUTS:
-            raise FamnumError(f"{lieu} : statut inconnu. À faire : choisissez parmi {', '.join(STATUTS)}.")
+            raise FamnumError(f"{lieu} : statut inconnu.", code="rgpd.statut_inconnu",
+                              correction=f"choisissez parmi {', '.join(STATUTS)}.")
         if r.get("depuis") not in types:
-            raise FamnumError(f"{lieu} : « depuis » doit être un type d'événement ({', '.join(types)}).")
+            raise FamnumError(f"{lieu} : « depuis » doit être un type d'événement ({', '.join(types)}).", code="rgpd.depuis_inconnu")
         if not isinstance(r.get("annees"), int) or isinstance(r.get("annees"), bool) or not 0 < r["annees"] <= 30:
-            raise FamnumError(f"{lieu} : « annees » doit être un nombre entier d'années entre 1 et 30.")
+            raise FamnumError(f"{lieu} : « annees » doit être un nombre entier d'années entre 1 et 30.", code="rgpd.annees_hors_limites")
         regles.append(Regle(r["statut"], r["depuis"], r["annees"], str(r.get("pourquoi", ""))))
     if not regles:
-        raise FamnumError(f"{chemin.name} ne contient aucune règle (« regles: »). À faire : ajoutez-en au moins une.")
+        raise FamnumError(f"{chemin.name} ne contient aucune règle (« regles: »).", code="rgpd.conservation_vide",
+                          correction="ajoutez-en au moins une.")
     return regles
 
 
@@ -175,7 +178,8 @@ def reste_fidele(dossier: dict, coffre: Coffre, defs) -> dict:
             return reste
     raise FamnumError("Le reste anonyme de ce dossier ne donnerait pas les mêmes chiffres publiés : rien n'a été "
                       "effacé. Un indicateur de data/indicateurs.yaml lit sans doute une donnée que l'effacement ne "
-                      "garde pas.\nÀ faire : signalez-le à l'équipe famnum avec le nom des indicateurs modifiés "
+                      "garde pas.", code="rgpd.reste_infidele",
+                      correction="signalez-le à l'équipe famnum avec le nom des indicateurs modifiés "
                       "récemment ; l'effacement reste dû.")
 
 
@@ -201,7 +205,7 @@ def effacer(coffre: Coffre, dossiers: dict[str, dict], motif: str, jour: date | 
     from .evaluation import definitions
 
     if motif not in MOTIFS:
-        raise FamnumError(f"Motif d'effacement inconnu « {motif} » ({', '.join(MOTIFS)}).")
+        raise FamnumError(f"Motif d'effacement inconnu « {motif} » ({', '.join(MOTIFS)}).", code="rgpd.motif_inconnu")
     jour = jour or date.today()
     exiger_parc_rendu(coffre, dossiers)
     defs = definitions.charger(coffre.territoire.racine)

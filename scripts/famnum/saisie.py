@@ -31,8 +31,8 @@ def lire_date(texte: str) -> str:
         return date.fromisoformat(texte).isoformat()
     except ValueError:
         if m:
-            raise SaisieInvalide(_date_inexistante(int(m[1]), int(m[2]), int(m[3]), texte)) from None
-        raise SaisieInvalide(f"date illisible « {texte} » : écrivez-la jj/mm/aaaa, par exemple 05/03/2014") from None
+            raise SaisieInvalide(_date_inexistante(int(m[1]), int(m[2]), int(m[3]), texte), code="saisie.date_inexistante") from None
+        raise SaisieInvalide(f"date illisible « {texte} » : écrivez-la jj/mm/aaaa, par exemple 05/03/2014", code="saisie.date") from None
 
 
 def _date_inexistante(jour: int, mois: int, annee: int, texte: str) -> str:
@@ -48,10 +48,10 @@ def lire_code_postal(texte) -> str:
     brut = str(texte).strip()
     chiffres = re.sub(r"\s", "", brut)
     if not chiffres.isdigit():
-        raise SaisieInvalide(f"« {brut} » : un code postal s'écrit avec 5 chiffres seulement, par exemple 72100")
+        raise SaisieInvalide(f"« {brut} » : un code postal s'écrit avec 5 chiffres seulement, par exemple 72100", code="saisie.code_postal")
     if len(chiffres) != 5:
         raise SaisieInvalide(f"« {brut} » : {accorder(len(chiffres), 'chiffre')} au lieu de 5 "
-                             "(par exemple 72100 ; un code qui commence par 0 garde son 0, comme 01000)")
+                             "(par exemple 72100 ; un code qui commence par 0 garde son 0, comme 01000)", code="saisie.code_postal_longueur")
     return chiffres
 
 
@@ -63,7 +63,7 @@ def lire_classe(texte, connues: list[str]) -> str:
     for classe in connues:
         if re.sub(r"[\s.\-]", "", sans_accents(classe)) == cle:
             return classe
-    raise SaisieInvalide(f"classe inconnue « {brut} » : tapez l'une de celles-ci : {', '.join(connues)}")
+    raise SaisieInvalide(f"classe inconnue « {brut} » : tapez l'une de celles-ci : {', '.join(connues)}", code="saisie.classe")
 
 
 def accorder(n: int, mot: str, pluriel: str | None = None) -> str:
@@ -91,15 +91,15 @@ def choisir_nom(texte: str, noms: dict[str, str], quoi: str = "établissement") 
     if retenus:
         tries = sorted(retenus, key=lambda c: -fuzz.WRatio(brut, noms[c]))
         raise SaisieInvalide(f"{accorder(len(retenus), quoi)} correspondent à « {brut} » : tapez la suite du nom "
-                             f"ou le numéro de la liste. Par exemple : {_candidats(tries[:3], noms, codes)}")
+                             f"ou le numéro de la liste. Par exemple : {_candidats(tries[:3], noms, codes)}", code="saisie.nom_ambigu")
     proches = process.extract(_distinctif(brut, noms), {c: _distinctif(n, noms) for c, n in noms.items()},
                               scorer=fuzz.WRatio, limit=3, score_cutoff=75)
     if not proches:
         raise SaisieInvalide(f"aucun {quoi} ne ressemble à « {brut} » : tapez le numéro de la liste, "
-                             "ou laissez vide s'il n'y est pas (et signalez-le au coordinateur)")
+                             "ou laissez vide s'il n'y est pas (et signalez-le au coordinateur)", code="saisie.nom_sans_proche")
     raise SaisieInvalide(f"aucun {quoi} ne s'appelle « {brut} ». Les plus proches : "
                          f"{_candidats([c for _, _, c in proches], noms, codes)}. Tapez le numéro du bon, "
-                         "ou laissez vide s'il n'est pas dans la liste")
+                         "ou laissez vide s'il n'est pas dans la liste", code="saisie.nom_inconnu")
 
 
 def _distinctif(texte: str, noms: dict[str, str]) -> str:
@@ -132,11 +132,11 @@ def lire_telephone(texte: str) -> tuple[str, str | None]:
         numero = phonenumbers.parse(brut, "FR")
     except phonenumbers.NumberParseException:
         raise SaisieInvalide(f"numéro de téléphone illisible « {brut} » : tapez-le comme on vous le dicte, "
-                             "par exemple 06 39 98 01 02 (ou +44 … pour un numéro étranger)") from None
+                             "par exemple 06 39 98 01 02 (ou +44 … pour un numéro étranger)", code="saisie.telephone") from None
     if not phonenumbers.is_possible_number(numero):
         chiffres = len(re.sub(r"\D", "", brut))
         raise SaisieInvalide(f"le numéro « {brut} » a {accorder(chiffres, 'chiffre')} : un numéro français en a 10, "
-                             "tapez-le comme on vous le dicte, par exemple 06 39 98 01 02")
+                             "tapez-le comme on vous le dicte, par exemple 06 39 98 01 02", code="saisie.telephone_longueur")
     avertissement = None
     if not phonenumbers.is_valid_number(numero):
         avertissement = "numéro inhabituel (non attribué ou réservé) : vérifiez-le avec la famille"
@@ -158,7 +158,7 @@ def lire_oui_non(texte) -> bool:
         return True
     if valeur in NON:
         return False
-    raise SaisieInvalide(f"« {texte} » : répondez o pour oui ou n pour non")
+    raise SaisieInvalide(f"« {texte} » : répondez o pour oui ou n pour non", code="saisie.oui_non")
 
 
 def normaliser_saisie(valeur, noeud: dict):

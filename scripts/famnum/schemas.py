@@ -74,9 +74,10 @@ class SchemaFamille:
         try:
             return cls(json.loads(chemin.read_text(encoding="utf-8")), str(chemin))
         except FileNotFoundError:
-            raise FamnumError(f"Schéma introuvable : {chemin}. À faire : restaurez data/schemas/ depuis git.") from None
+            raise FamnumError(f"Schéma introuvable : {chemin}.", code="fichier_schema.introuvable",
+                              correction="restaurez data/schemas/ depuis git.") from None
         except json.JSONDecodeError as e:
-            raise FamnumError(f"{chemin} n'est pas un JSON valide (ligne {e.lineno}) : {e.msg}.") from None
+            raise FamnumError(f"{chemin} n'est pas un JSON valide (ligne {e.lineno}) : {e.msg}.", code="fichier_schema.json_illisible") from None
 
     @cached_property
     def inline(self) -> dict:
@@ -161,7 +162,8 @@ class SchemaFamille:
         champs = [n for n in noeuds(self.schema) if n.get("x-echelle") == nom]
         if not champs or len({tuple(n.get("enum", ())) for n in champs}) != 1:
             raise FamnumError(f"{self.origine} : les champs marqués « \"x-echelle\": \"{nom}\" » n'ont pas tous la même "
-                              "liste « enum » (ou il n'y en a aucun). À faire : donnez à chacun les mêmes valeurs, "
+                              "liste « enum » (ou il n'y en a aucun).", code="fichier_schema.echelle_incoherente",
+                              correction="donnez à chacun les mêmes valeurs, "
                               "dans le même ordre (par exemple jamais, rarement, parfois, souvent, toujours).")
         return {v: libelle(champs[0], v) for v in champs[0]["enum"]}
 

@@ -35,8 +35,8 @@ def modele() -> Path:
 
     source = racine()
     if not (source / "data" / "schemas" / "famille.schema.json").is_file():
-        raise FamnumError(f"Modèle de territoire introuvable dans {source}.\n"
-                          "À faire : réinstallez famnum (« pip install famnum » ou « make installer » dans son dépôt).")
+        raise FamnumError(f"Modèle de territoire introuvable dans {source}.", code="territoire.modele_introuvable",
+                          correction="réinstallez famnum (« pip install famnum » ou « make installer » dans son dépôt).")
     return source
 
 
@@ -96,49 +96,51 @@ def verifier_avant_init(racine: Path) -> tuple[list, bool]:
     they are new (to be written). Raises one FamnumError listing every problem found."""
     depot.ouvrir(racine)
     if (racine / "data" / "families" / "destinataires.txt").exists():
-        raise FamnumError(f"{racine} est déjà un territoire famnum (data/families/destinataires.txt existe).\n"
-                          "À faire : travaillez dans ce territoire, ou lancez « famnum init » dans un dépôt git vide.")
+        raise FamnumError(f"{racine} est déjà un territoire famnum (data/families/destinataires.txt existe).", code="territoire.deja_territoire",
+                          correction="travaillez dans ce territoire, ou lancez « famnum init » dans un dépôt git vide.")
     problemes = [p for p in (probleme_identite_git(racine), probleme_fichiers_existants(racine),
                              probleme_crochet(racine)) if p]
     identites, nouvelle = None, False
     try:
         identites, nouvelle = identite_personnelle()
     except FamnumError as e:
-        problemes.append(str(e))
+        problemes.append(e)
     if problemes:
-        raise FamnumError("« famnum init » n'a rien écrit :\n\n" + "\n\n".join(problemes))
+        raise FamnumError("« famnum init » n'a rien écrit :\n\n" + "\n\n".join(map(str, problemes)),
+                          code="territoire.init_refuse")
     return identites, nouvelle
 
 
-def probleme_identite_git(racine: Path) -> str | None:
+def probleme_identite_git(racine: Path) -> FamnumError | None:
     """git refuses to commit when it cannot name the author: check it the way git commit will."""
     fait = subprocess.run(["git", "var", "GIT_COMMITTER_IDENT"], cwd=racine, capture_output=True, text=True)
     if fait.returncode == 0 and subprocess.run(["git", "var", "GIT_AUTHOR_IDENT"], cwd=racine,
                                                capture_output=True).returncode == 0:
         return None
-    return ("git ne sait pas quel nom et quelle adresse inscrire comme auteur des commits (user.name et user.email "
-            "ne sont pas réglés).\n"
-            "À faire : tapez, avec votre nom ou celui de votre service et une adresse de travail :\n"
-            "    git config --global user.name \"Coordination PRE\"\n"
-            "    git config --global user.email \"pre@exemple.fr\"\n"
-            "puis relancez « famnum init ».")
+    return FamnumError("git ne sait pas quel nom et quelle adresse inscrire comme auteur des commits (user.name et "
+                       "user.email ne sont pas réglés).", code="territoire.identite_git",
+                       correction="tapez, avec votre nom ou celui de votre service et une adresse de travail :\n"
+                                  "    git config --global user.name \"Coordination PRE\"\n"
+                                  "    git config --global user.email \"pre@exemple.fr\"\n"
+                                  "puis relancez « famnum init ».")
 
 
-def probleme_fichiers_existants(racine: Path) -> str | None:
+def probleme_fichiers_existants(racine: Path) -> FamnumError | None:
     deja = [r for r in A_COPIER if (racine / r).exists()]
     if not deja:
         return None
-    return ("Ces fichiers existent déjà dans le dépôt, et « famnum init » ne les écrase pas :\n"
-            + "".join(f"    {r}\n" for r in deja)
-            + "À faire : lancez « famnum init » dans un dépôt git vide (« git init nouveau-dossier »), "
-              "ou déplacez ces fichiers.")
+    return FamnumError("Ces fichiers existent déjà dans le dépôt, et « famnum init » ne les écrase pas :\n"
+                       + "\n".join(f"    {r}" for r in deja), code="territoire.fichiers_existants",
+                       correction="lancez « famnum init » dans un dépôt git vide (« git init nouveau-dossier »), "
+                                  "ou déplacez ces fichiers.")
 
 
-def probleme_crochet(racine: Path) -> str | None:
+def probleme_crochet(racine: Path) -> FamnumError | None:
     crochet = racine / ".git" / "hooks" / "pre-commit"
     if crochet.exists():
-        return (f"Un crochet git existe déjà ({crochet}) : famnum veut y installer sa garde contre les données en clair.\n"
-                "À faire : déplacez ce fichier, puis relancez « famnum init ».")
+        return FamnumError(f"Un crochet git existe déjà ({crochet}) : famnum veut y installer sa garde contre les "
+                           "données en clair.", code="territoire.crochet_existant",
+                           correction="déplacez ce fichier, puis relancez « famnum init ».")
     return None
 
 
@@ -150,8 +152,8 @@ def identite_personnelle() -> tuple[list, bool]:
     chemin = vault.chemin_identite()
     existant = next(p for p in (chemin.parent, *chemin.parents) if p.exists())
     if not existant.is_dir() or not os.access(existant, os.W_OK | os.X_OK):
-        raise FamnumError(f"Impossible d'écrire votre clé personnelle dans {chemin} : {existant} n'est pas modifiable.\n"
-                          "À faire : donnez-vous les droits sur ce dossier, ou choisissez un autre fichier avec la "
+        raise FamnumError(f"Impossible d'écrire votre clé personnelle dans {chemin} : {existant} n'est pas modifiable.", code="territoire.cle_non_modifiable",
+                          correction="donnez-vous les droits sur ce dossier, ou choisissez un autre fichier avec la "
                           "variable FAMNUM_IDENTITE_FICHIER, puis relancez « famnum init ».")
     return [vault.generer_identite()], True
 

@@ -94,17 +94,17 @@ def _referentiels_vides(racine: Path) -> list[Probleme]:
     problemes = []
     if not [q for q in _lignes(dossier / "qpv.csv") if q.get("code") != "hors-qpv"]:
         problemes.append(Probleme("data/referentiels/qpv.csv", "aucun quartier prioritaire", "",
-                                  correction=f"une ligne par QPV du territoire (code,nom,note), par exemple : {EXEMPLE_QPV}"))
+                                  correction=f"une ligne par QPV du territoire (code,nom,note), par exemple : {EXEMPLE_QPV}", code="vierge.qpv_vide"))
     if not _lignes(dossier / "etablissements.csv"):
         problemes.append(Probleme("data/referentiels/etablissements.csv", "aucun établissement", "",
                                   correction="une ligne par école ou collège (code,nom,type,niveau,qpv,prevision_2020,"
-                                             f"etat_recensement_2020), par exemple : {EXEMPLE_ETABLISSEMENT}"))
+                                             f"etat_recensement_2020), par exemple : {EXEMPLE_ETABLISSEMENT}", code="vierge.etablissements_vide"))
     if not _lignes(dossier / "materiels.csv"):
         problemes.append(Probleme("data/referentiels/materiels.csv", "stock vide", "",
                                   correction="une ligne par appareil que le PRE détient (inventaire,type,source,modele,"
                                              f"numero_serie,etat,etat_depuis ; etat : en_service, en_preparation, hors_service ou reforme, jamais "
                                              f"qui l'a), par exemple : {EXEMPLE_MATERIEL} ; sans aucun "
-                                             "appareil, tout le matériel sera acheté sur le budget"))
+                                             "appareil, tout le matériel sera acheté sur le budget", code="vierge.stock_vide"))
     return problemes
 
 
@@ -120,13 +120,13 @@ def _grille_a_completer(racine: Path) -> list[Probleme]:
     if not (g.get("budget") or {}).get("achats") and not (g.get("budget") or {}).get("total"):
         problemes.append(Probleme(fichier, "budget à zéro", "Budget", "0",
                                   "écrivez le budget voté (achats et total, en euros) et « achat: true » pour le "
-                                  "matériel que le PRE achète"))
+                                  "matériel que le PRE achète", code="vierge.budget_nul"))
     for champ, titre, valeur in (("territoire", "Territoire", g.get("territoire")),
                                  ("phases", "Phases de distribution", g.get("phases")),
                                  ("commission", "Commission d'attribution", g.get("commission"))):
         if A_COMPLETER.lower() in str(valeur).lower():
             problemes.append(Probleme(fichier, "valeur d'exemple à remplacer", titre, "",
-                                      f"remplacez « {A_COMPLETER} » par la valeur du territoire (« {champ} »)"))
+                                      f"remplacez « {A_COMPLETER} » par la valeur du territoire (« {champ} »)", code="vierge.valeur_exemple"))
     return problemes
 
 
@@ -141,7 +141,7 @@ def _site_a_completer(racine: Path) -> list[Probleme]:
     return [Probleme("mkdocs.yml", f"{compte(len(lignes), 'valeur', 'valeurs')} d'exemple à remplacer (nom du territoire, contacts)",
                      "extra.territoire, extra.contacts, copyright", lignes[0][:80],
                      "remplacez chaque « à compléter » par le nom, le téléphone, le courriel, le lieu et les horaires "
-                     "du territoire")]
+                     "du territoire", code="vierge.mkdocs_exemple")]
 
 
 def _pages_du_modele(racine: Path) -> list[Probleme]:
@@ -151,4 +151,4 @@ def _pages_du_modele(racine: Path) -> list[Probleme]:
         return []
     noms = ", ".join(str(p.relative_to(racine)) for p in pages[:6]) + (" …" if len(pages) > 6 else "")
     return [Probleme("content/", f"{compte(len(pages), 'page parle', 'pages parlent')} encore de « {NOM_DU_MODELE} »", "", noms,
-                     "adaptez ces pages au territoire (quartiers, partenaires, exemples)")]
+                     "adaptez ces pages au territoire (quartiers, partenaires, exemples)", code="vierge.pages_du_modele")]

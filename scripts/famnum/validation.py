@@ -6,7 +6,7 @@ import json
 import re
 from datetime import date
 
-from .erreurs import Probleme
+from .erreurs import Probleme, a_faire
 from .referentiels import Referentiels
 from .saisie import accorder
 from .schemas import SchemaFamille, libelle, par_cle_manquante, valeurs_au_chemin
@@ -109,7 +109,7 @@ def erreurs_schema(dossier: dict, schema: SchemaFamille, fichier: str) -> list[P
                                   f"schema.{erreur.validator}"))
     if not problemes:  # both validators must agree; a disagreement is a bug to see, not to hide
         problemes.append(Probleme(fichier, "refusé par le validateur compilé sans erreur détaillée", "Dossier",
-                                  correction="signalez-le aux développeurs de famnum"))
+                                  correction="signalez-le aux développeurs de famnum", code="dossier.refus_sans_detail"))
     return problemes
 
 
@@ -130,21 +130,21 @@ def erreurs_metier(dossier: dict, schema: SchemaFamille, referentiels: Referenti
         if naissance and naissance > aujourd_hui:
             problemes.append(Probleme(fichier, "date de naissance dans le futur",
                                       schema.titre_chemin(("fiche", "enfants", i, "date_naissance")),
-                                      correction="vérifiez l'année (jj/mm/aaaa)"))
+                                      correction="vérifiez l'année (jj/mm/aaaa)", code="dossier.naissance_future"))
         elif naissance and (aujourd_hui.year - naissance.year) > 26:
             problemes.append(Probleme(fichier, "date de naissance improbable pour un enfant scolarisé",
                                       schema.titre_chemin(("fiche", "enfants", i, "date_naissance")),
-                                      correction="vérifiez l'année (jj/mm/aaaa)"))
+                                      correction="vérifiez l'année (jj/mm/aaaa)", code="dossier.naissance_improbable"))
     for i, evenement in enumerate(dossier.get("journal", []) or [] if isinstance(dossier, dict) else []):
         jour = _date(evenement.get("date")) if isinstance(evenement, dict) else None
         if jour and jour > aujourd_hui:
             problemes.append(Probleme(fichier, "événement daté dans le futur", f"Journal n°{i + 1} › Date",
-                                      jour.isoformat(), "indiquez la date où l'événement a eu lieu"))
+                                      jour.isoformat(), "indiquez la date où l'événement a eu lieu", code="dossier.evenement_futur"))
     consentement = _date((fiche.get("consentement") or {}).get("date"))
     if consentement and consentement > aujourd_hui:
         problemes.append(Probleme(fichier, "consentement daté dans le futur",
                                   schema.titre_chemin(("fiche", "consentement", "date")),
-                                  correction="indiquez la date où la famille a donné son accord"))
+                                  correction="indiquez la date où la famille a donné son accord", code="dossier.consentement_futur"))
     problemes += _nombres_coherents(fiche, schema, fichier)
     problemes += _parties_du_diagnostic(dossier, schema, fichier)
     problemes += _references_inconnues(dossier, schema, referentiels, fichier)
@@ -163,14 +163,14 @@ def _nombres_coherents(fiche: dict, schema: SchemaFamille, fichier: str) -> list
                 element = schema.sous_schema(("fiche", liste, 0)).get("title", "élément").lower()
                 problemes.append(Probleme(
                     fichier, f"{valeur}, alors que la fiche compte {accorder(len(elements), element)}", _titre(schema, chemin),
-                    correction=f"indiquez au moins {len(elements)}, ou retirez de la fiche ce qui n'a pas lieu d'y être"))
+                    correction=f"indiquez au moins {len(elements)}, ou retirez de la fiche ce qui n'a pas lieu d'y être", code="dossier.moins_que_la_liste"))
     for chemin, frere in schema.champs("x-nombre-elements"):
         for parent in valeurs_au_chemin({"fiche": fiche}, chemin[:-1]):
             liste, nombre = (parent.get(chemin[-1]), parent.get(frere)) if isinstance(parent, dict) else (None, None)
             if isinstance(liste, list) and isinstance(nombre, int) and liste and len(liste) != nombre:
                 titre_frere = _titre(schema, chemin[:-1] + (frere,))
                 problemes.append(Probleme(fichier, f"{len(liste)} valeurs pour {nombre} ({titre_frere})",
-                                          _titre(schema, chemin), correction=f"donnez-en exactement {nombre}, une par enfant"))
+                                          _titre(schema, chemin), correction=f"donnez-en exactement {nombre}, une par enfant", code="dossier.nombre_d_elements"))
     return problemes
 
 
@@ -205,7 +205,7 @@ def ce_qui_manque(dossier: dict, schema: SchemaFamille) -> str | None:
         return None
     manque = parties_manquantes(dossier, schema)
     return ((f"Il lui manque : {', '.join(manque)}.\n" if manque else "")
-            + f"À faire : faites l'entretien de diagnostic (« famnum famille completer {dossier.get('id', '')} »).")
+            + a_faire(f"faites l'entretien de diagnostic (« famnum famille completer {dossier.get('id', '')} »)."))
 
 
 def _parties_du_diagnostic(dossier, schema: SchemaFamille, fichier: str) -> list[Probleme]:
@@ -216,10 +216,10 @@ def _parties_du_diagnostic(dossier, schema: SchemaFamille, fichier: str) -> list
         return []
     requis = schema.schema["properties"]["fiche"].get("x-requis-diagnostic", [])
     problemes = [Probleme(fichier, "champ obligatoire manquant", schema.titre_chemin(("fiche", partie)),
-                          correction="ajoutez ce champ, il est obligatoire après le diagnostic")
+                          correction="ajoutez ce champ, il est obligatoire après le diagnostic", code="dossier.champ_obligatoire")
                  for partie in requis if partie not in fiche]
     return problemes + [Probleme(fichier, "champ obligatoire manquant", schema.titre_chemin(chemin),
-                                 correction="ajoutez-la (jj/mm/aaaa), elle est obligatoire après le diagnostic")
+                                 correction="ajoutez-la (jj/mm/aaaa), elle est obligatoire après le diagnostic", code="dossier.date_obligatoire")
                         for chemin in naissances_manquantes(fiche)]
 
 
@@ -237,7 +237,7 @@ def a_completer(dossier: dict, schema: SchemaFamille, fichier: str) -> list[Prob
         return []
     return [Probleme(fichier, "dossier recensé à compléter", schema.titre_chemin(chemin),
                      correction=f"demandez-la à la famille et ajoutez-la (« famnum famille completer {dossier.get('id', '')} ») "
-                                "avant le diagnostic")
+                                "avant le diagnostic", code="dossier.recense_a_completer")
             for chemin in naissances_manquantes(dossier.get("fiche"))]
 
 
@@ -252,7 +252,7 @@ def _references_inconnues(dossier, schema: SchemaFamille, referentiels: Referent
                 if proche:
                     correction += f" (le plus proche : {proche})"
                 titre = schema.titre_chemin(tuple(0 if c == "*" else c for c in chemin)).replace(" n°1", "")
-                problemes.append(Probleme(fichier, f"code inconnu du référentiel {table}", titre, valeur, correction))
+                problemes.append(Probleme(fichier, f"code inconnu du référentiel {table}", titre, valeur, correction, code="dossier.code_inconnu"))
     return problemes
 
 
@@ -278,7 +278,7 @@ def _mots_de_passe(dossier, schema: SchemaFamille, fichier: str, clair: bytes | 
     return [
         Probleme(fichier, "ce texte ressemble à un mot de passe", schema.titre_chemin(chemin),
                  correction="effacez-le : famnum ne garde jamais les mots de passe des familles "
-                            "(pour agir en ligne pour une famille, utilisez le mandat Aidants Connect)")
+                            "(pour agir en ligne pour une famille, utilisez le mandat Aidants Connect)", code="dossier.mot_de_passe")
         for chemin, texte in _chaines(dossier) if _RESSEMBLE_MOT_DE_PASSE.search(texte)
     ]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyrage
 
-from .erreurs import FamnumError
+from .erreurs import FamnumError, Probleme
 
 ENTETE_AGE = b"age-encryption.org/v1\n"
 _STANZA_DESTINATAIRE = re.compile(rb"^-> X25519 ", re.MULTILINE)
@@ -37,6 +37,10 @@ class FichierIllisible(FamnumError):
         self.fichier, self.nature, self.probleme = fichier, nature, probleme
         super().__init__(f"{fichier} : {probleme}", code=f"illisible.{nature}", correction=correction)
 
+    def en_probleme(self) -> Probleme:
+        """The same refusal as one line of a report (file, problem, correction, code)."""
+        return Probleme(self.fichier, self.probleme, correction=self.correction, code=self.code)
+
 
 # --- identities ---------------------------------------------------------------------------
 
@@ -56,13 +60,13 @@ def chemin_identite() -> Path:
 def _identites_du_texte(texte: str, origine: str) -> list[pyrage.x25519.Identity]:
     lignes = [l.strip() for l in texte.splitlines() if l.strip() and not l.lstrip().startswith("#")]
     if not lignes:
-        raise FamnumError(f"{origine} ne contient aucune clé privée age (une ligne AGE-SECRET-KEY-…).")
+        raise FamnumError(f"{origine} ne contient aucune clé privée age (une ligne AGE-SECRET-KEY-…).", code="cles.identite_vide")
     try:
         return [pyrage.x25519.Identity.from_str(l) for l in lignes]
     except pyrage.IdentityError:
         raise FamnumError(
-            f"{origine} ne contient pas une clé privée age valide.\n"
-            "À faire : vérifiez le fichier (une ligne AGE-SECRET-KEY-…), ou créez une clé avec « famnum cles creer »."
+            f"{origine} ne contient pas une clé privée age valide.", code="cles.identite_invalide",
+            correction="vérifiez le fichier (une ligne AGE-SECRET-KEY-…), ou créez une clé avec « famnum cles creer »."
         ) from None
 
 
@@ -74,8 +78,8 @@ def charger_identites() -> list[pyrage.x25519.Identity]:
     chemin = chemin_identite()
     if not chemin.is_file():
         raise FamnumError(
-            f"Aucune clé privée trouvée ({chemin}).\n"
-            "À faire : créez votre clé avec « famnum cles creer », puis demandez à un détenteur actuel "
+            f"Aucune clé privée trouvée ({chemin}).", code="cles.identite_introuvable",
+            correction="créez votre clé avec « famnum cles creer », puis demandez à un détenteur actuel "
             "de l'ajouter avec « famnum cles ajouter <votre clé publique> --role \"…\" »."
         )
     return _identites_du_texte(chemin.read_text(encoding="utf-8"), str(chemin))
@@ -93,8 +97,8 @@ def enregistrer_identite(identite, chemin: Path, commentaire: str) -> None:
     """Writes a private key readable by its owner only (0600), never over an existing one."""
     if chemin.exists():
         raise FamnumError(
-            f"Une clé privée existe déjà : {chemin}.\n"
-            "À faire : gardez-la (elle ouvre les dossiers déjà chiffrés pour vous). "
+            f"Une clé privée existe déjà : {chemin}.", code="cles.identite_existante",
+            correction="gardez-la (elle ouvre les dossiers déjà chiffrés pour vous). "
             "Pour une nouvelle clé, indiquez un autre fichier avec FAMNUM_IDENTITE_FICHIER."
         )
     chemin.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -120,13 +124,13 @@ def valider_cle_publique(cle: str) -> str:
     cle = cle.strip()
     if not _CLE_PUBLIQUE.match(cle):
         raise FamnumError(
-            f"« {cle} » n'est pas une clé publique age.\n"
-            "À faire : copiez la ligne qui commence par age1… affichée par « famnum cles creer »."
+            f"« {cle} » n'est pas une clé publique age.", code="cles.cle_publique_invalide",
+            correction="copiez la ligne qui commence par age1… affichée par « famnum cles creer »."
         )
     try:
         pyrage.x25519.Recipient.from_str(cle)
     except pyrage.RecipientError:
-        raise FamnumError(f"La clé publique « {cle} » est abîmée (somme de contrôle fausse) : recopiez-la.") from None
+        raise FamnumError(f"La clé publique « {cle} » est abîmée (somme de contrôle fausse) : recopiez-la.", code="cles.cle_publique_abimee") from None
     return cle
 
 
@@ -184,8 +188,8 @@ def verifier_acces(destinataires: list[Destinataire], identites) -> None:
         raise FamnumError(
             "Votre clé n'est pas dans la liste des destinataires (data/families/destinataires.txt) : "
             "vous ne pouvez ni lire ni modifier les dossiers.\n"
-            f"Votre clé publique : {cles_publiques(identites)[0]}\n"
-            "À faire : demandez à un détenteur actuel de lancer « famnum cles ajouter <votre clé publique> --role \"…\" »."
+            f"Votre clé publique : {cles_publiques(identites)[0]}", code="cles.acces_refuse",
+            correction="demandez à un détenteur actuel de lancer « famnum cles ajouter <votre clé publique> --role \"…\" »."
         )
 
 

@@ -55,17 +55,17 @@ def _problemes_texte(relatif: str, texte: str) -> list[Probleme]:
     problemes = []
     if _CLE_PRIVEE.search(texte):  # a .md too: content/ is the public site's source
         problemes.append(Probleme(relatif, "contient une clé privée age (AGE-SECRET-KEY-…)",
-                                  correction="retirez ce fichier du dépôt et gardez la clé hors du dépôt (~/.config/famnum/)"))
+                                  correction="retirez ce fichier du dépôt et gardez la clé hors du dépôt (~/.config/famnum/)", code="verifier.cle_privee"))
     if _DOSSIER_EN_CLAIR.search(texte) and _DONNEE_PERSONNELLE.search(texte):
         problemes.append(Probleme(relatif, "ressemble à un dossier de famille en clair",
                                   correction="supprimez ce fichier (et videz la corbeille) : les dossiers ne "
-                                             "s'écrivent que chiffrés, avec les commandes famnum"))
+                                             "s'écrivent que chiffrés, avec les commandes famnum", code="verifier.dossier_en_clair"))
     return problemes
 
 
 def _verifier_dossier_familles(territoire: Territoire, rapport: Rapport, entetes: bool = True) -> None:
     if not territoire.familles.is_dir():
-        rapport.ajouter(Probleme("data/families", "dossier absent", correction="restaurez-le depuis git"))
+        rapport.ajouter(Probleme("data/families", "dossier absent", correction="restaurez-le depuis git", code="verifier.dossier_absent"))
         return
     with os.scandir(territoire.familles) as entrees:  # the kind of each entry comes without a stat
         fichiers = sorted(entrees, key=lambda e: e.name)
@@ -87,10 +87,10 @@ def _problemes_familles(relatif: str, attendu: bool, entete: bytes | None) -> li
         return [Probleme(relatif, "fichier inattendu dans data/families/ (seuls les dossiers chiffrés "
                                   "*.json.age et destinataires.txt y ont leur place)",
                          correction="déplacez-le hors du dépôt ; s'il contient des données en clair, "
-                                    "supprimez-le définitivement")]
+                                    "supprimez-le définitivement", code="verifier.fichier_inattendu")]
     if entete is not None and entete != vault.ENTETE_AGE:
         return [Probleme(relatif, "n'est pas un fichier chiffré age",
-                         correction="supprimez-le ; recréez le dossier avec « famnum famille nouvelle »")]
+                         correction="supprimez-le ; recréez le dossier avec « famnum famille nouvelle »", code="verifier.pas_age")]
     return []
 
 
@@ -120,13 +120,13 @@ def verifier_tout(coffre, processus: int | None = None, garder: bool = True):
     elif len(coffre.destinataires) < 2:
         rapport.avertir(Probleme("data/families/destinataires.txt", "une seule clé peut ouvrir les dossiers : "
                                  "si elle est perdue, tout est perdu",
-                                 correction="ajoutez une clé de secours imprimée (« famnum cles ajouter … --role \"clé de secours\" »)"))
+                                 correction="ajoutez une clé de secours imprimée (« famnum cles ajouter … --role \"clé de secours\" »)", code="verifier.une_seule_cle"))
     rapport.ajouter(*map(_probleme_fuite, lecture.fuites or []))
     return rapport, lecture
 
 
 def _probleme_destinataires(erreur: vault.FichierIllisible) -> Probleme:
-    return Probleme(erreur.fichier, erreur.probleme, correction=erreur.correction)
+    return erreur.en_probleme()
 
 
 
@@ -223,4 +223,4 @@ def _verifier_avec_la_cle(coffre, dossiers: dict[str, bytes], textes: dict[str, 
 def _probleme_fuite(fuite) -> Probleme:
     return Probleme(fuite.fichier, f"contient en clair une donnée personnelle d'un dossier ({fuite.nature})",
                     correction="retirez-la de ce fichier ; si le fichier a été commité, "
-                               "l'historique git la garde : prévenez le responsable des données")
+                               "l'historique git la garde : prévenez le responsable des données", code="verifier.fuite")

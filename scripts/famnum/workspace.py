@@ -25,8 +25,8 @@ class Territoire:
                 return cls(dossier)
         raise FamnumError(
             f"Aucun territoire famnum trouvé dans {depart} ni au-dessus "
-            f"(il faut un fichier data/families/{NOM_DESTINATAIRES}).\n"
-            "À faire : placez-vous dans le dépôt du territoire, ou créez-en un avec « famnum init »."
+            f"(il faut un fichier data/families/{NOM_DESTINATAIRES}).", code="territoire.introuvable",
+            correction="placez-vous dans le dépôt du territoire, ou créez-en un avec « famnum init »."
         )
 
     @property

@@ -221,7 +221,8 @@ def garde_fuites(texte: str, nom: str, aiguilles) -> None:
     fuites = aiguilles.chercher(texte, nom) if aiguilles is not None else []
     if fuites:
         raise FamnumError(f"{nom} contiendrait une donnée personnelle ({', '.join(f.nature for f in fuites)}) : "
-                          "rien n'a été écrit.\nÀ faire : signalez-le ; un libellé de la grille reprend sans doute une valeur d'un dossier.")
+                          "rien n'a été écrit.", code="commission.donnee_personnelle",
+                          correction="signalez-le ; un libellé de la grille reprend sans doute une valeur d'un dossier.")
 
 
 def aiguilles_de(dossiers, schema, referentiels: Referentiels):

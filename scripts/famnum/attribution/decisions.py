@@ -28,6 +28,7 @@ CONSIGNE = "Pour chaque famille : a = accorder, j = ajourner, r = refuser ; Entr
 
 class DecisionsInvalides(ErreurRapport):
     entete = "le fichier des décisions n'est pas utilisable ; aucun dossier n'a été modifié."
+    nature = "decisions.invalides"
 
 
 @dataclass
@@ -51,23 +52,23 @@ def lire_decisions(chemin: Path, proposition: Proposition) -> tuple[dict, list[D
     rapport = Rapport()
     if not isinstance(donnees, dict) or not isinstance(donnees.get("decisions"), list):
         raise DecisionsInvalides(Rapport([Probleme(nom, "il faut une clé « decisions » suivie d'une liste",
-                                                   correction="partez du modèle écrit par « famnum attribution commission »")]))
+                                                   correction="partez du modèle écrit par « famnum attribution commission »", code="decisions.liste_manquante")]))
     connues = proposition.par_pseudonyme()
     vues: set[str] = set()
     decisions = []
     for n, ligne in enumerate(donnees["decisions"], 1):
         lieu = f"{nom}, décision n° {n}"
         if not isinstance(ligne, dict):
-            rapport.ajouter(Probleme(lieu, "une décision est un groupe de clés (famille, avis, motif…)"))
+            rapport.ajouter(Probleme(lieu, "une décision est un groupe de clés (famille, avis, motif…)", code="decisions.pas_un_groupe"))
             continue
         pseudonyme = str(ligne.get("famille", "")).strip().upper()
         if pseudonyme not in connues:
             rapport.ajouter(Probleme(lieu, f"pseudonyme inconnu « {pseudonyme} » (aucune famille examinée à cette séance ne le porte)",
-                                     "famille", correction="recopiez le pseudonyme depuis le dossier de la commission"))
+                                     "famille", correction="recopiez le pseudonyme depuis le dossier de la commission", code="decisions.pseudonyme_inconnu"))
             continue
         if pseudonyme in vues:
             rapport.ajouter(Probleme(lieu, f"la famille {pseudonyme} a déjà une décision plus haut dans le fichier", "famille",
-                                     correction="gardez une seule décision par famille"))
+                                     correction="gardez une seule décision par famille", code="decisions.famille_en_double"))
             continue
         vues.add(pseudonyme)
         decision = _decision(ligne, connues[pseudonyme], lieu, rapport)
@@ -82,24 +83,24 @@ def _decision(ligne: dict, c: Candidature, lieu: str, rapport: Rapport) -> Decis
     avis = normaliser_avis(ligne.get("avis"))
     if avis is None:
         rapport.ajouter(Probleme(lieu, f"avis inconnu « {ligne.get('avis', '')} »", "avis",
-                                 correction="écrivez accorde, ajourne ou refuse"))
+                                 correction="écrivez accorde, ajourne ou refuse", code="decisions.avis_inconnu"))
         return None
     materiels = ligne.get("materiels")
     if materiels is not None:
         inconnus = [m for m in materiels if m not in MATERIELS] if isinstance(materiels, list) else [materiels]
         if inconnus:
             rapport.ajouter(Probleme(lieu, f"matériel inconnu : {', '.join(map(str, inconnus))}", "materiels",
-                                     correction="valeurs permises : " + ", ".join(MATERIELS)))
+                                     correction="valeurs permises : " + ", ".join(MATERIELS), code="decisions.materiel_inconnu"))
             return None
     mode = ligne.get("mode")
     if mode is not None and mode not in MODES:
-        rapport.ajouter(Probleme(lieu, f"mode inconnu « {mode} »", "mode", correction="valeurs permises : " + ", ".join(MODES)))
+        rapport.ajouter(Probleme(lieu, f"mode inconnu « {mode} »", "mode", correction="valeurs permises : " + ", ".join(MODES), code="decisions.mode_inconnu"))
         return None
     motif = str(ligne.get("motif") or "").strip()
     decision = Decision(c, avis, motif, materiels, mode)
     if ecart(decision) != "aucun" and len(motif) < 3:
         rapport.ajouter(Probleme(lieu, f"la commission s'écarte de la proposition pour {c.pseudonyme} sans motif", "motif",
-                                 correction="écrivez le motif de la décision (obligatoire quand elle diffère du classement)"))
+                                 correction="écrivez le motif de la décision (obligatoire quand elle diffère du classement)", code="decisions.motif_manquant"))
         return None
     return decision
 
@@ -202,7 +203,7 @@ def _details(d: Decision, p: Proposition, reserve, g: dict, seance: date, rappor
     servi = reserve.servir(tuple(manque))
     if servi is None:
         rapport.ajouter(Probleme(f"décision pour {c.pseudonyme}", "ni le stock ni le budget restant ne couvrent le matériel accordé",
-                                 "materiels", correction="ajournez cette famille ou réduisez le matériel accordé"))
+                                 "materiels", correction="ajournez cette famille ou réduisez le matériel accordé", code="decisions.ni_stock_ni_budget"))
         return None
     accordee.attribution = garde + [(t, a.inventaire if a else "achat") for t, a in servi]
     accordee.besoin = replace(c.besoin, connexion="connexion_internet" in voulus)
@@ -255,14 +256,14 @@ def lire_seance_du_fichier(chemin: Path) -> tuple[date, str]:
 
     donnees = en_donnees(lire_yaml(chemin, str(chemin)))
     if not isinstance(donnees, dict):
-        raise DecisionsInvalides(Rapport([Probleme(str(chemin), "le fichier doit commencer par « seance: », « par: » et « decisions: »")]))
+        raise DecisionsInvalides(Rapport([Probleme(str(chemin), "le fichier doit commencer par « seance: », « par: » et « decisions: »", code="decisions.entete_manquant")]))
     try:
         jour = date.fromisoformat(lire_date(str(donnees.get("seance", ""))))
     except SaisieInvalide:
         raise DecisionsInvalides(Rapport([Probleme(str(chemin), f"date de séance illisible « {donnees.get('seance', '')} »", "seance",
-                                                   correction="écrivez la date de la séance, jj/mm/aaaa ou aaaa-mm-jj")])) from None
+                                                   correction="écrivez la date de la séance, jj/mm/aaaa ou aaaa-mm-jj", code="decisions.date_illisible")])) from None
     par = str(donnees.get("par") or "").strip()
     if len(par) < 2:
         raise DecisionsInvalides(Rapport([Probleme(str(chemin), "« par » manque : la fonction de qui enregistre", "par",
-                                                   correction="par exemple : par: secrétariat de la commission (jamais un nom)")]))
+                                                   correction="par exemple : par: secrétariat de la commission (jamais un nom)", code="decisions.par_manquant")]))
     return jour, par

@@ -229,17 +229,19 @@ def resultat(c: Candidature, p: Proposition, decision: dict | None, preconisatio
 
 def non_examinee(identifiant: str, dossier: dict, schema) -> FamnumError:
     """Why the grid has nothing to say about this family, and what to do."""
-    from ..validation import ce_qui_manque, diagnostiquee
+    from ..validation import diagnostiquee, parties_manquantes
 
     if not diagnostiquee(dossier):
+        manque = parties_manquantes(dossier, schema) if schema is not None else []
         return FamnumError(f"Le dossier {identifiant} est seulement recensé : la famille n'a pas encore eu son entretien "
-                           "de diagnostic, et la grille n'a rien à noter.\n"
-                           + (ce_qui_manque(dossier, schema).removesuffix(".") if schema is not None else
-                              f"À faire : « famnum famille completer {identifiant} »")
-                           + ", puis « famnum attribution proposer ».")
+                           "de diagnostic, et la grille n'a rien à noter."
+                           + (f"\nIl lui manque : {', '.join(manque)}." if manque else ""),
+                           code="explication.seulement_recensee",
+                           correction=f"faites l'entretien de diagnostic (« famnum famille completer {identifiant} »), "
+                                      "puis « famnum attribution proposer ».")
     return FamnumError(f"Le dossier {identifiant} n'a pas été examiné par la grille à cette date "
-                       "(il faut un diagnostic, et pas encore de matériel livré).\n"
-                       "À faire : vérifiez son journal avec « famnum famille voir ».")
+                       "(il faut un diagnostic, et pas encore de matériel livré).", code="explication.non_examinee",
+                       correction="vérifiez son journal avec « famnum famille voir ».")
 
 
 def expliquer(identifiant: str, dossier: dict, proposition: Proposition, referentiels, delai: Delai | None = None,

@@ -20,6 +20,7 @@ class GrilleInvalide(ErreurRapport):
     """The grid cannot be used; carries the whole report."""
 
     entete = "la grille d'attribution n'est pas utilisable."
+    nature = "grille.invalide"
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ class Grille:
         for phase in self.donnees["phases"]:
             if qpv in phase["qpv"]:
                 return phase
-        raise FamnumError(f"{self.fichier} — Phases de distribution : le QPV « {qpv} » n'est dans aucune phase. "
-                          "À faire : ajoutez-le à une phase.")
+        raise FamnumError(f"{self.fichier} — Phases de distribution : le QPV « {qpv} » n'est dans aucune phase.", code="grille.qpv_sans_phase",
+                          correction="ajoutez-le à une phase.")
 
 
 def chemin_grille(territoire: Territoire) -> Path:
@@ -63,16 +64,18 @@ def lire_yaml(chemin: Path, nom: str):
     try:
         texte = chemin.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FamnumError(f"{nom} introuvable. À faire : restaurez-le depuis git (git restore {nom}).") from None
+        raise FamnumError(f"{nom} introuvable.", code="grille.introuvable",
+                          correction=f"restaurez-le depuis git (git restore {nom}).") from None
     try:
         return YAML(typ="rt").load(texte)
     except YAMLError as e:
         marque = getattr(e, "problem_mark", None)
         ligne = f" (ligne {marque.line + 1})" if marque else ""
-        raise FamnumError(f"{nom}{ligne} : ce n'est pas du YAML lisible ({getattr(e, 'problem', e)}). "
-                          "À faire : corrigez l'indentation ou les deux-points à cet endroit.") from None
+        raise FamnumError(f"{nom}{ligne} : ce n'est pas du YAML lisible ({getattr(e, 'problem', e)}).", code="grille.yaml_illisible",
+                          correction="corrigez l'indentation ou les deux-points à cet endroit.") from None
     except ValueError as e:  # a date that does not exist (2026-13-01) fails while the YAML is built
-        raise FamnumError(f"{nom} : une valeur est illisible ({e}). À faire : vérifiez les dates (aaaa-mm-jj).") from None
+        raise FamnumError(f"{nom} : une valeur est illisible ({e}).", code="grille.valeur_illisible",
+                          correction="vérifiez les dates (aaaa-mm-jj).") from None
 
 
 def en_donnees(noeud):
@@ -149,7 +152,7 @@ def problemes_schema(donnees, schema: dict, fichier: str) -> list[Probleme]:
     problemes = []
     for erreur, manquant in par_cle_manquante(erreurs):
         message, correction = _message(erreur, schema, manquant)
-        problemes.append(Probleme(fichier, message, _titre(schema, list(erreur.absolute_path)), correction=correction))
+        problemes.append(Probleme(fichier, message, _titre(schema, list(erreur.absolute_path)), correction=correction, code=f"grille.schema.{erreur.validator}"))
     return problemes
 
 
@@ -159,13 +162,13 @@ def problemes_coherence(g: dict, fichier: str, qpv_connus: set[str] | None) -> l
     problemes = []
     if g["age_scolaire"]["min"] > g["age_scolaire"]["max"]:
         problemes.append(Probleme(fichier, "l'âge minimum dépasse l'âge maximum", "Âge scolaire",
-                                  correction="mettez min inférieur ou égal à max"))
+                                  correction="mettez min inférieur ou égal à max", code="grille.ages_inverses"))
     criteres = g["criteres"]
     if "sans_ordinateur" in criteres and "ordinateur_partage" in criteres \
             and criteres["sans_ordinateur"]["points"] < criteres["ordinateur_partage"]["points"]:
         problemes.append(Probleme(fichier, "un foyer sans ordinateur aurait moins de points qu'un foyer qui en partage un",
                                   "Critères › Aucun ordinateur qui fonctionne",
-                                  correction="donnez à « sans_ordinateur » au moins autant de points qu'à « ordinateur_partage »"))
+                                  correction="donnez à « sans_ordinateur » au moins autant de points qu'à « ordinateur_partage »", code="grille.criteres_incoherents"))
     achetables = {t: m["cout_achat"] for t, m in g["materiels"].items() if m["achat"]}
     if achetables and g["budget"]["achats"] < min(achetables.values()):
         moins_cher = min(achetables, key=achetables.get)
@@ -173,29 +176,29 @@ def problemes_coherence(g: dict, fichier: str, qpv_connus: set[str] | None) -> l
             fichier, f"le budget des achats ({g['budget']['achats']} €) ne permet d'acheter aucun matériel "
                      f"(le moins cher : {g['materiels'][moins_cher]['libelle']}, {achetables[moins_cher]} €)",
             "Budget › Budget des achats de matériel (€)", str(g["budget"]["achats"]),
-            "augmentez le budget, ou mettez 0 et « achat: false » partout pour n'attribuer que le stock"))
+            "augmentez le budget, ou mettez 0 et « achat: false » partout pour n'attribuer que le stock", code="grille.budget_sans_achat"))
     if g["budget"]["achats"] > g["budget"]["total"]:
         problemes.append(Probleme(fichier, "le budget des achats dépasse le budget total", "Budget",
-                                  correction="corrigez l'un des deux montants"))
+                                  correction="corrigez l'un des deux montants", code="grille.budget_depasse"))
     vus: dict[str, int] = {}
     numeros = [p["numero"] for p in g["phases"]]
     if len(set(numeros)) != len(numeros):
         problemes.append(Probleme(fichier, "deux phases ont le même numéro", "Phases de distribution",
-                                  correction="numérotez les phases 1, 2, 3…"))
+                                  correction="numérotez les phases 1, 2, 3…", code="grille.phases_en_double"))
     for phase in g["phases"]:
         for qpv in phase["qpv"]:
             if qpv in vus:
                 problemes.append(Probleme(fichier, f"le QPV « {qpv} » est dans les phases {vus[qpv]} et {phase['numero']}",
-                                          "Phases de distribution", correction="gardez-le dans une seule phase"))
+                                          "Phases de distribution", correction="gardez-le dans une seule phase", code="grille.qpv_dans_deux_phases"))
             vus[qpv] = phase["numero"]
     if qpv_connus is not None:
         for qpv in sorted(set(vus) - qpv_connus):
             problemes.append(Probleme(fichier, f"QPV inconnu « {qpv} »", "Phases de distribution", qpv,
-                                      "utilisez un code de data/referentiels/qpv.csv"))
+                                      "utilisez un code de data/referentiels/qpv.csv", code="grille.qpv_inconnu"))
         for qpv in sorted(qpv_connus - set(vus)):
             problemes.append(Probleme(fichier, f"le QPV « {qpv} » n'est dans aucune phase", "Phases de distribution", qpv,
-                                      "ajoutez-le à une phase"))
+                                      "ajoutez-le à une phase", code="grille.qpv_hors_phase"))
         for qpv in sorted(set(g["seuils"]["hors_qpv"]) - qpv_connus):
             problemes.append(Probleme(fichier, f"code « Hors QPV » inconnu « {qpv} »", "Seuils › Codes « Hors QPV »", qpv,
-                                      "utilisez un code de data/referentiels/qpv.csv"))
+                                      "utilisez un code de data/referentiels/qpv.csv", code="grille.hors_qpv_inconnu"))
     return problemes

@@ -55,8 +55,8 @@ def decision_de(dossier: dict, commission: date | None) -> dict | None:
 def derniere_commission(dossiers: dict[str, dict]) -> date:
     seances = [seance_de(e) for d in dossiers.values() for e in d["journal"] if e["type"] == "decision"]
     if not seances:
-        raise FamnumError("Aucune décision de la commission n'est enregistrée : aucune lettre à écrire.\n"
-                          "À faire : enregistrez d'abord les décisions (famnum attribution decider).")
+        raise FamnumError("Aucune décision de la commission n'est enregistrée : aucune lettre à écrire.", code="lettres.aucune_decision",
+                          correction="enregistrez d'abord les décisions (famnum attribution decider).")
     return max(seances)
 
 
@@ -69,7 +69,8 @@ def choisir(dossiers: dict[str, dict], identifiants: list[str], commission: date
     choisis = [(d, e) for i, d in sorted(dossiers.items()) if (e := decision_de(d, commission))]
     if not choisis:
         raise FamnumError(f"La commission du {commission.strftime('%d/%m/%Y')} n'a enregistré aucune décision : "
-                          "aucune lettre à écrire.\nÀ faire : vérifiez la date (--date), ou enregistrez les décisions "
+                          "aucune lettre à écrire.", code="lettres.seance_sans_decision",
+                          correction="vérifiez la date (--date), ou enregistrez les décisions "
                           "(famnum attribution decider).")
     return choisis
 
@@ -91,7 +92,7 @@ def choisir_par_identifiant(dossiers: dict[str, dict], identifiants: list[str],
         else:
             choisis.append((dossiers[brut], decision))
     if problemes:
-        raise FamnumError("aucune lettre n'a été écrite :\n" + "\n".join(f"- {p}" for p in problemes))
+        raise FamnumError("aucune lettre n'a été écrite :\n" + "\n".join(f"- {p}" for p in problemes), code="lettres.identifiants_refuses")
     return choisis
 
 

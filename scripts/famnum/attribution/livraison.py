@@ -30,8 +30,8 @@ class Livraison:
 def decision_accordee(dossier: dict) -> dict:
     decisions = [e for e in dossier["journal"] if e["type"] == "decision"]
     if not decisions or decisions[-1].get("details", {}).get("avis") != "accorde":
-        raise FamnumError(f"Le dossier {dossier['id']} n'a pas de décision « accordé » de la commission : rien à livrer.\n"
-                          "À faire : enregistrez d'abord la décision (famnum attribution decider).")
+        raise FamnumError(f"Le dossier {dossier['id']} n'a pas de décision « accordé » de la commission : rien à livrer.", code="livraison.pas_accordee",
+                          correction="enregistrez d'abord la décision (famnum attribution decider).")
     return decisions[-1]["details"]
 
 
@@ -43,14 +43,15 @@ def preparer_livraison(dossier: dict, parc: list[Appareil], inventaire: str, gri
     par_tag = {a.inventaire: a for a in parc}
     appareil = par_tag.get(inventaire.strip().upper())
     if appareil is None:
-        raise FamnumError(f"Numéro d'inventaire inconnu « {inventaire} » dans data/referentiels/materiels.csv.\n"
-                          "À faire : recopiez le numéro collé sur l'appareil, ou ajoutez l'appareil au stock.")
+        raise FamnumError(f"Numéro d'inventaire inconnu « {inventaire} » dans data/referentiels/materiels.csv.", code="livraison.inventaire_inconnu",
+                          correction="recopiez le numéro collé sur l'appareil, ou ajoutez l'appareil au stock.")
     if appareil.etat == "pret":
         raise FamnumError(f"L'appareil {appareil.inventaire} est déjà chez une famille (état « pret ») : il ne peut pas être "
-                          "livré deux fois.\nÀ faire : choisissez un autre appareil, ou enregistrez d'abord son retour.")
+                          "livré deux fois.", code="livraison.appareil_deja_prete",
+                          correction="choisissez un autre appareil, ou enregistrez d'abord son retour.")
     if appareil.etat not in grille["stock_utilisable"]:
-        raise FamnumError(f"L'appareil {appareil.inventaire} n'est pas attribuable (état « {appareil.etat} »).\n"
-                          "À faire : choisissez un appareil disponible.")
+        raise FamnumError(f"L'appareil {appareil.inventaire} n'est pas attribuable (état « {appareil.etat} »).", code="livraison.appareil_non_attribuable",
+                          correction="choisissez un appareil disponible.")
     from .prets import prets_en_cours
 
     # what the family holds now: a device returned broken can be replaced under the same decision
@@ -62,7 +63,8 @@ def preparer_livraison(dossier: dict, parc: list[Appareil], inventaire: str, gri
     if appareil.type not in restants:
         attendu = ", ".join(grille.libelle_materiel(t) for t in restants) or "plus rien"
         raise FamnumError(f"La commission n'a pas accordé ce matériel ({grille.libelle_materiel(appareil.type).lower()}) à cette "
-                          f"famille, ou elle l'a déjà (reste à livrer : {attendu}).\nÀ faire : vérifiez l'appareil, ou faites modifier la décision.")
+                          f"famille, ou elle l'a déjà (reste à livrer : {attendu}).", code="livraison.materiel_non_accorde",
+                          correction="vérifiez l'appareil, ou faites modifier la décision.")
     mode = details.get("mode") or "pret"
     convention = {"type": CONVENTIONS[mode], "signee_par": "representant_1", "debut": jour.isoformat()}
     if mode != "don":

@@ -97,13 +97,13 @@ def verifier_stock(dossiers: dict[str, dict], stock: list[Appareil], fichier: st
     for tag, prets in sorted(detenteurs(dossiers).items()):
         if len(prets) > 1:
             problemes.append(Probleme(fichier, f"l'appareil {tag} est livré à {len(prets)} familles à la fois", "inventaire", tag,
-                                      "enregistrez le retour chez la famille qui ne l'a plus (famnum prets retour)"))
+                                      "enregistrez le retour chez la famille qui ne l'a plus (famnum prets retour)", code="parc.appareil_chez_plusieurs"))
         if tag not in par_tag:
             problemes.append(Probleme(fichier, f"l'appareil {tag} est chez une famille mais absent du stock", "inventaire", tag,
-                                      "ajoutez sa ligne, avec l'état « en_service »"))
+                                      "ajoutez sa ligne, avec l'état « en_service »", code="parc.appareil_hors_stock"))
         elif par_tag[tag].etat in ("hors_service", "reforme") and not donne_et_sorti(par_tag[tag], prets):
             problemes.append(Probleme(fichier, f"l'appareil {tag} est chez une famille mais noté « {par_tag[tag].etat} »", "etat", tag,
-                                      "mettez l'état « en_service », ou enregistrez d'abord son retour (famnum prets retour)"))
+                                      "mettez l'état « en_service », ou enregistrez d'abord son retour (famnum prets retour)", code="parc.appareil_mal_note"))
     return problemes
 
 
@@ -115,17 +115,18 @@ def changer_etat(coffre, inventaire: str, etat: str, jour: date) -> Appareil:
     from .stock import ETATS_PARC, charger_stock, chemin_stock, texte_stock
 
     if etat not in ETATS_PARC:
-        raise FamnumError(f"État inconnu « {etat} ». À faire : {', '.join(ETATS_PARC)}.")
+        raise FamnumError(f"État inconnu « {etat} ».", code="parc.etat_inconnu",
+                          correction=f"choisissez {', '.join(ETATS_PARC[:-1])} ou {ETATS_PARC[-1]}.")
     stock, tag = charger_stock(coffre.territoire), inventaire.strip().upper()
     appareil = next((a for a in stock if a.inventaire == tag), None)
     if appareil is None:
-        raise FamnumError(f"Numéro d'inventaire inconnu « {inventaire} » dans data/referentiels/materiels.csv.\n"
-                          "À faire : recopiez le numéro collé sur l'appareil, ou ajoutez sa ligne au fichier.")
+        raise FamnumError(f"Numéro d'inventaire inconnu « {inventaire} » dans data/referentiels/materiels.csv.", code="parc.inventaire_inconnu",
+                          correction="recopiez le numéro collé sur l'appareil, ou ajoutez sa ligne au fichier.")
     prets = detenteurs(coffre.lire_tous(valider=False).dossiers).get(tag, []) if etat != "en_service" else []
     if prets and not donne_et_sorti(replace(appareil, etat=etat), prets):
         raise FamnumError(f"L'appareil {tag} est chez une famille : il ne peut pas passer « {etat} » (seul un appareil "
-                          "donné peut sortir du parc, « reforme »).\n"
-                          "À faire : enregistrez d'abord son retour (famnum prets retour <identifiant> "
+                          "donné peut sortir du parc, « reforme »).", code="parc.appareil_chez_une_famille",
+                          correction="enregistrez d'abord son retour (famnum prets retour <identifiant> "
                           f"--materiel {tag} --etat a_reparer ou hors_service).")
     nouveau = replace(appareil, etat=etat, etat_depuis=jour.isoformat())
     stock = [nouveau if a.inventaire == tag else a for a in stock]
@@ -152,4 +153,5 @@ def exiger_parc_rendu(coffre, dossiers: dict[str, dict]) -> None:
         a_faire = (f"sortez-le du parc d'abord : famnum stock etat {p.materiel} reforme" if p.type_convention == "don"
                    else f"enregistrez d'abord son retour : famnum prets retour {p.identifiant} --materiel {p.materiel} --etat bon")
         raise FamnumError(f"Le dossier {p.identifiant} a encore l'appareil {p.materiel} ({p.type_convention}) : effacé, "
-                          f"l'appareil paraîtrait disponible.\nÀ faire : {a_faire}, puis relancez l'effacement.")
+                          "l'appareil paraîtrait disponible.", code="parc.appareil_a_rendre",
+                          correction=f"{a_faire}, puis relancez l'effacement.")

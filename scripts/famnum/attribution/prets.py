@@ -73,7 +73,7 @@ def echeancier(dossiers: dict[str, dict], jour: date, semaines: int) -> Echeanci
 def renouveler(dossier: dict, jour: date, mois: int, par: str) -> dict:
     prets = [p for p in prets_en_cours(dossier) if p.type_convention != "don"]
     if not prets:
-        raise FamnumError(f"Le dossier {dossier['id']} n'a aucun prêt ni location en cours : rien à renouveler.")
+        raise FamnumError(f"Le dossier {dossier['id']} n'a aucun prêt ni location en cours : rien à renouveler.", code="prets.rien_a_renouveler")
     fin = max(p.fin or jour for p in prets)
     nouveau = copy.deepcopy(dossier)
     nouveau["journal"].append(evenement("renouvellement", par, jour, {"jusqu_au": ajouter_mois(max(fin, jour), mois).isoformat()}))
@@ -84,10 +84,11 @@ def retour(dossier: dict, inventaire: str, etat: str, jour: date, par: str) -> d
     """The dossier with the `retour` event; the stock file is not touched (parc.py reads the event)."""
     inventaire = inventaire.strip().upper()
     if inventaire not in {p.materiel for p in prets_en_cours(dossier)}:
-        raise FamnumError(f"L'appareil {inventaire} n'est pas chez la famille {dossier['id']} : retour impossible.\n"
-                          "À faire : vérifiez le numéro d'inventaire dans « famnum famille voir » (journal, livraison).")
+        raise FamnumError(f"L'appareil {inventaire} n'est pas chez la famille {dossier['id']} : retour impossible.", code="prets.appareil_pas_chez_la_famille",
+                          correction="vérifiez le numéro d'inventaire dans « famnum famille voir » (journal, livraison).")
     if etat not in ETATS_AU_RETOUR:
-        raise FamnumError(f"État au retour inconnu « {etat} ». À faire : bon, a_reparer ou hors_service.")
+        raise FamnumError(f"État au retour inconnu « {etat} ».", code="prets.etat_retour_inconnu",
+                          correction="choisissez bon, a_reparer ou hors_service.")
     nouveau = copy.deepcopy(dossier)
     nouveau["journal"].append(evenement("retour", par, jour, {"materiel": inventaire, "etat": etat}))
     return nouveau

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..statuts import statut
-from ..erreurs import FamnumError
+from ..erreurs import FamnumError, a_faire
 from ..referentiels import Referentiels
 from ..validation import diagnostiquee
 from .bareme import Point, Situation, detail, enfants_scolarises, preparer, situation, total
@@ -226,8 +226,8 @@ def proposer(dossiers: dict[str, dict], grille: Grille, referentiels: Referentie
     avertissements = []
     if not any(stock_initial.values()):
         if not any(m["achat"] for m in g["materiels"].values()) or g["budget"]["achats"] - engage <= 0:
-            raise FamnumError("Le stock ne contient aucun matériel attribuable et le budget ne permet aucun achat.\n"
-                              "À faire : complétez data/referentiels/materiels.csv (état « disponible ») "
+            raise FamnumError("Le stock ne contient aucun matériel attribuable et le budget ne permet aucun achat.", code="proposition.rien_a_attribuer",
+                              correction="complétez data/referentiels/materiels.csv (état « disponible ») "
                               "ou ouvrez un budget d'achat dans data/attribution.yaml.")
         avertissements.append("Le stock est vide : tout le matériel proposé serait acheté.")
     prepares = preparer(g)
@@ -258,9 +258,9 @@ def proposer(dossiers: dict[str, dict], grille: Grille, referentiels: Referentie
 
 def phrase_sans_diagnostic(n: int) -> str:
     return (f"{n} famille{'s' if n > 1 else ''} seulement recensée{'s' if n > 1 else ''} (sans entretien de diagnostic) "
-            f"{'ne sont pas classées' if n > 1 else 'n’est pas classée'} : la grille n'a rien à noter. À faire : "
-            "« famnum familles lister --statut recense » les liste ; « famnum famille completer <identifiant> » "
-            "fait l'entretien.")
+            f"{'ne sont pas classées' if n > 1 else 'n’est pas classée'} : la grille n'a rien à noter. "
+            + a_faire("« famnum familles lister --statut recense » les liste ; « famnum famille completer <identifiant> » "
+                      "fait l'entretien."))
 
 
 def candidature(identifiant, dossier, g, grille, referentiels, pseudonyme, jour, prepares=None) -> Candidature:

@@ -38,8 +38,8 @@ def ouvrir_seance(coffre: Coffre, jour: date, lecture: Lecture | None = None) ->
     lecture = lecture or coffre.lire_tous(valider=True)
     if not lecture.rapport.valide:
         invalides = compte(len(lecture.rapport.problemes), "dossier n'est pas valide", "dossiers ne sont pas valides")
-        raise FamnumError(f"{invalides} : la proposition "
-                          "serait faussée.\nÀ faire : lancez « famnum verifier » et corrigez-les d'abord.")
+        raise FamnumError(f"{invalides} : la proposition serait faussée.", code="seance.dossiers_invalides",
+                          correction="lancez « famnum verifier » et corrigez-les d'abord.")
     pseudonyme = Pseudonymiseur(charger_cle(coffre.territoire, coffre.identites))
     stock = etat_du_parc(stock, lecture.dossiers)
     proposition = proposer(lecture.dossiers, grille, coffre.referentiels, stock, pseudonyme, jour)

@@ -30,6 +30,7 @@ ANCIENS_ETATS = ("disponible", "pret")  # the file's old form, when it held the 
 
 class StockInvalide(ErreurRapport):
     entete = "le stock de matériel n'est pas utilisable."
+    nature = "stock.invalide"
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,13 @@ def lire_lignes(territoire: Territoire) -> list[Appareil]:
             lignes = list(lecteur)
             colonnes = lecteur.fieldnames or []
     except FileNotFoundError:
-        raise FamnumError(f"{fichier} introuvable. À faire : restaurez-le depuis git, ou créez-le avec "
+        raise FamnumError(f"{fichier} introuvable.", code="stock.introuvable",
+                          correction="restaurez-le depuis git, ou créez-le avec "
                           f"l'en-tête {','.join(COLONNES + FACULTATIVES)}.") from None
     manquantes = [c for c in COLONNES if c not in colonnes]
     if manquantes:
-        raise FamnumError(f"{fichier} : colonnes manquantes : {', '.join(manquantes)}. "
-                          f"À faire : l'en-tête doit être {','.join(COLONNES + FACULTATIVES)}.")
+        raise FamnumError(f"{fichier} : colonnes manquantes : {', '.join(manquantes)}.", code="stock.colonnes_manquantes",
+                          correction=f"l'en-tête doit être {','.join(COLONNES + FACULTATIVES)}.")
     return [Appareil(**{c: (ligne.get(c) or "").strip() for c in COLONNES + FACULTATIVES}) for ligne in lignes]
 
 
@@ -73,8 +75,8 @@ def charger_stock(territoire: Territoire) -> list[Appareil]:
     if ancienne_forme(appareils):
         raise FamnumError(
             f"{fichier} est dans l'ancienne forme : sa colonne etat dit encore « disponible » ou « pret ». "
-            "Qui a quel appareil se lit désormais dans les dossiers chiffrés, plus dans ce fichier public.\n"
-            "À faire : lancez « famnum migrer » (il remplace ces deux états par « en_service », en un commit), "
+            "Qui a quel appareil se lit désormais dans les dossiers chiffrés, plus dans ce fichier public.", code="stock.ancienne_forme",
+            correction="lancez « famnum migrer » (il remplace ces deux états par « en_service », en un commit), "
             "puis relancez cette commande.")
     rapport = Rapport()
     rapport.ajouter(*problemes_stock(appareils, fichier))
@@ -99,18 +101,18 @@ def problemes_stock(appareils: list[Appareil], fichier: str) -> list[Probleme]:
         for champ, permis in (("type", TYPES), ("source", SOURCES), ("etat", ETATS_PARC)):
             valeur = getattr(a, champ)
             if valeur not in permis:
-                problemes.append(Probleme(lieu, f"valeur non permise « {valeur} »", champ, correction="valeurs permises : " + ", ".join(permis)))
+                problemes.append(Probleme(lieu, f"valeur non permise « {valeur} »", champ, correction="valeurs permises : " + ", ".join(permis), code="stock.valeur_non_permise"))
         if a.etat_depuis and not date_iso(a.etat_depuis):
             problemes.append(Probleme(lieu, f"date illisible « {a.etat_depuis} »", "etat_depuis",
-                                      correction="écrivez la date où l'état a été fixé en aaaa-mm-jj (2026-03-12), ou laissez vide"))
+                                      correction="écrivez la date où l'état a été fixé en aaaa-mm-jj (2026-03-12), ou laissez vide", code="stock.date_illisible"))
         if not a.inventaire:
-            problemes.append(Probleme(lieu, "numéro d'inventaire vide", "inventaire", correction="donnez un numéro unique"))
+            problemes.append(Probleme(lieu, "numéro d'inventaire vide", "inventaire", correction="donnez un numéro unique", code="stock.inventaire_vide"))
         elif a.inventaire in tags:
             problemes.append(Probleme(lieu, f"numéro d'inventaire en double « {a.inventaire} »", "inventaire",
-                                      correction="un appareil n'a qu'une ligne : corrigez ou retirez le doublon"))
+                                      correction="un appareil n'a qu'une ligne : corrigez ou retirez le doublon", code="stock.inventaire_en_double"))
         if a.numero_serie and a.numero_serie in series:
             problemes.append(Probleme(lieu, f"numéro de série en double « {a.numero_serie} »", "numero_serie",
-                                      correction="vérifiez l'étiquette de l'appareil"))
+                                      correction="vérifiez l'étiquette de l'appareil", code="stock.serie_en_double"))
         tags.add(a.inventaire)
         series.add(a.numero_serie)
     return problemes

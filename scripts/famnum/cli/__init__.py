@@ -27,8 +27,7 @@ def commande_sure(fonction):
             mettre_a_jour_le_crochet()
             return fonction(*args, **kwargs)
         except FamnumError as e:
-            click.secho(f"Erreur : {e}", fg="red", err=True)
-            sys.exit(e.code_sortie)
+            refuser(e)
         except (KeyboardInterrupt, click.exceptions.Abort):
             click.secho("\nInterrompu : rien n'a été enregistré.", fg="yellow", err=True)
             sys.exit(130)
@@ -36,12 +35,17 @@ def commande_sure(fonction):
             if not type(e).__module__.startswith("git"):
                 raise
             # GitPython's text lists the dossiers' file names: never shown, never a traceback
-            click.secho("Erreur : git a refusé une opération ; famnum la reprendra à la prochaine commande.\n"
-                        "À faire : lancez « git status » pour voir l'état du dépôt, puis relancez la commande.",
-                        fg="red", err=True)
-            sys.exit(1)
+            refuser(FamnumError("git a refusé une opération ; famnum la reprendra à la prochaine commande.",
+                                code="git.refus_inattendu",
+                                correction="lancez « git status » pour voir l'état du dépôt, puis relancez la commande."))
 
     return enveloppe
+
+
+def refuser(erreur: FamnumError) -> None:
+    """Where every refusal is printed (its message, then its correction after erreurs.a_faire), then the exit."""
+    click.secho(f"Erreur : {erreur}", fg="red", err=True)
+    sys.exit(erreur.code_sortie)
 
 
 def reprendre_une_operation_interrompue() -> None:

@@ -19,7 +19,7 @@ def _jour(texte: str | None) -> date:
     try:
         return date.fromisoformat(lire_date(texte))
     except SaisieInvalide as e:
-        raise FamnumError(f"--date : {e}") from None
+        raise FamnumError(f"--date : {e}", code="saisie.option_date") from None
 
 
 OPTION_DATE = click.option("--date", "date_seance", metavar="JJ/MM/AAAA",

@@ -33,7 +33,8 @@ def _exiger_schema_a_jour(coffre) -> None:
     fiche = coffre.schema.schema["properties"]["fiche"]
     if "contact_recensement" not in fiche["properties"] or "x-requis-diagnostic" not in fiche:
         raise FamnumError(f"{coffre.territoire.relatif(coffre.territoire.schema_famille)} date d'avant l'import des "
-                          "listes de recensement. À faire : lancez « famnum migrer » (il met à jour le schéma et "
+                          "listes de recensement.", code="recensement.schema_ancien",
+                          correction="lancez « famnum migrer » (il met à jour le schéma et "
                           "data/datapackage.yaml après avoir vérifié chaque dossier), puis relancez l'import.")
 
 
@@ -261,12 +262,13 @@ def prise_locale(port: int):
         prise.close()
         if e.errno == errno.EADDRINUSE:
             raise FamnumError(f"Le port {port} est déjà pris par un autre programme (peut-être un formulaire famnum "
-                              "encore ouvert dans un autre terminal). À faire : fermez cet autre programme, ou "
+                              "encore ouvert dans un autre terminal).", code="formulaire.port_pris",
+                              correction="fermez cet autre programme, ou "
                               "relancez sans --port (famnum choisit un port libre), ou avec un autre numéro, "
                               f"par exemple « famnum formulaire --port {port + 1} ».") from None
         if e.errno == errno.EACCES:
-            raise FamnumError(f"Le port {port} est réservé à l'administrateur de cet ordinateur. À faire : "
-                              "relancez sans --port, ou avec un numéro au-dessus de 1024, par exemple --port 8765.") from None
-        raise FamnumError(f"Impossible d'ouvrir le port {port} sur cet ordinateur ({e.strerror}). À faire : "
-                          "relancez sans --port.") from None
+            raise FamnumError(f"Le port {port} est réservé à l'administrateur de cet ordinateur.", code="formulaire.port_reserve",
+                              correction="relancez sans --port, ou avec un numéro au-dessus de 1024, par exemple --port 8765.") from None
+        raise FamnumError(f"Impossible d'ouvrir le port {port} sur cet ordinateur ({e.strerror}).", code="formulaire.port_impossible",
+                          correction="relancez sans --port.") from None
     return prise

@@ -90,7 +90,8 @@ def _choisir_brouillon(coffre):
 
     liste = brouillons.lister(coffre)
     if not liste:
-        raise FamnumError("Aucun brouillon à reprendre dans build/private/brouillons/. À faire : commencez un "
+        raise FamnumError("Aucun brouillon à reprendre dans build/private/brouillons/.", code="entretien.aucun_brouillon",
+                          correction="commencez un "
                           "entretien avec « famnum famille nouvelle ».")
     if len(liste) == 1:
         return liste[0]
@@ -172,7 +173,8 @@ def _exiger_listes(coffre) -> None:
         if chemin[-1] in requis and not coffre.referentiels.table(table):
             titre = coffre.schema.titre_chemin(tuple(0 if c == "*" else c for c in chemin))
             raise FamnumError(f"data/referentiels/{table}.csv est vide : la question « {titre} » n'aurait aucune "
-                              f"réponse possible. À faire : ajoutez-y au moins une ligne (voir « famnum verifier »), "
+                              "réponse possible.", code="entretien.referentiel_vide",
+                              correction="ajoutez-y au moins une ligne (voir « famnum verifier »), "
                               "commitez, puis relancez l'entretien.")
 
 

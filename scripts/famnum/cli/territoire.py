@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from . import commande_sure, main
+from ..erreurs import FamnumError
 from ..formats import compte
+from . import commande_sure, main, refuser
 
 
 @main.command()
@@ -89,12 +90,12 @@ def verifier_les_changements(depuis: str | None, indexe: bool, texte_clair: bool
     """--depuis / --indexe: the files changed, with the key unless --texte-clair; the hook (--indexe)
     checks without a key when none opens the dossiers here."""
     from ..dossiers import Coffre
-    from ..erreurs import FamnumError
     from ..verification import changements, verifier_changements
     from ..workspace import Territoire
 
     if indexe and depuis is not None:
-        raise FamnumError("--indexe et --depuis ne vont pas ensemble.\nÀ faire : gardez --indexe pour ce qui va être "
+        raise FamnumError("--indexe et --depuis ne vont pas ensemble.", code="verifier.options_incompatibles",
+                          correction="gardez --indexe pour ce qui va être "
                           "commité, ou --depuis COMMIT pour tout ce qui a changé depuis ce commit.")
     territoire = Territoire.trouver()
     coffre = None
@@ -248,9 +249,9 @@ def migrer(essai: bool, sans_question: bool):
     verifier_sous_les_nouvelles_regles(coffre, plan)
     if not plan.rapport.valide:
         afficher_rapport(plan.rapport)
-        click.secho("Les nouvelles règles refusent ces dossiers ou tables : rien n'a été changé. À faire : corrigez-les "
-                    "(« famnum famille modifier »), puis relancez « famnum migrer ».", fg="red", err=True)
-        sys.exit(1)
+        refuser(FamnumError("Les nouvelles règles refusent ces dossiers ou tables : rien n'a été changé.",
+                            code="migration.dossiers_refuses",
+                            correction="corrigez-les (« famnum famille modifier »), puis relancez « famnum migrer »."))
     click.echo("Tous les dossiers et toutes les tables sont valides sous les nouvelles règles.")
     for avertissement in plan.rapport.avertissements:
         click.secho("Attention : " + avertissement.texte(), fg="yellow")

@@ -57,7 +57,8 @@ def lister(coffre) -> list[Brouillon]:
         try:
             brouillons.append(Brouillon(chemin, json.loads(clair)))
         except json.JSONDecodeError:
-            raise FamnumError(f"{coffre.territoire.relatif(chemin)} : brouillon illisible. À faire : "
+            raise FamnumError(f"{coffre.territoire.relatif(chemin)} : brouillon illisible.", code="entretien.brouillon_illisible",
+                              correction=""
                               "effacez ce fichier (il est chiffré, rien ne fuit) et refaites l'entretien.") from None
     return brouillons
 

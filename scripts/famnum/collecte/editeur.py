@@ -58,7 +58,8 @@ def commande_editeur() -> list[str]:
     if not editeur:
         editeur = next((e for e in ("nano", "vim", "vi") if shutil.which(e)), None)
     if not editeur:
-        raise FamnumError("Aucun éditeur de texte trouvé. À faire : indiquez-en un, par exemple « export EDITOR=nano ».")
+        raise FamnumError("Aucun éditeur de texte trouvé.", code="editeur.introuvable",
+                          correction="indiquez-en un, par exemple « export EDITOR=nano ».")
     return shlex.split(editeur)
 
 
@@ -154,13 +155,13 @@ def relire(texte: str, dossier: dict, schema: SchemaFamille) -> dict:
         marque = getattr(e, "problem_mark", None)
         ligne = f" ligne {marque.line + 1}" if marque else ""
         raise FamnumError(f"YAML illisible{ligne} : {getattr(e, 'problem', None) or e}. "
-                          "Vérifiez l'alignement des lignes et les deux-points.") from None
+                          "Vérifiez l'alignement des lignes et les deux-points.", code="editeur.yaml_illisible") from None
     if not isinstance(donnees, dict) or "fiche" not in donnees:
-        raise FamnumError("le fichier doit garder les deux parties « fiche: » et « journal: ».")
+        raise FamnumError("le fichier doit garder les deux parties « fiche: » et « journal: ».", code="editeur.parties_manquantes")
     brut = _en_python(donnees)
     inconnus = set(brut) - {"fiche", "journal"}
     if inconnus:
-        raise FamnumError(f"partie inconnue en haut du fichier : {', '.join(sorted(inconnus))}.")
+        raise FamnumError(f"partie inconnue en haut du fichier : {', '.join(sorted(inconnus))}.", code="editeur.partie_inconnue")
     return {"id": dossier["id"], "version": dossier.get("version", 1),
             "fiche": normaliser_saisie(nettoyer(brut["fiche"] or {}), schema.sous_schema(("fiche",))),
             "journal": normaliser_saisie(brut.get("journal") or [], schema.sous_schema(("journal",)))}
@@ -210,5 +211,5 @@ def editer(dossier: dict, schema: SchemaFamille, valider: Callable[[dict], list[
             if not erreurs:
                 return nouveau
             if not reprendre(erreurs):
-                raise FamnumError("Abandon : le dossier n'a pas été modifié.")
+                raise FamnumError("Abandon : le dossier n'a pas été modifié.", code="editeur.abandon")
             chemin.write_text(_avec_erreurs(texte, erreurs), encoding="utf-8")

@@ -99,7 +99,8 @@ class Memoire:
 
 def chemin_correspondance(data: Path, source: str) -> Path:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,60}", source):
-        raise FamnumError(f"Nom de source « {source} » refusé. À faire : des minuscules, chiffres et tirets, "
+        raise FamnumError(f"Nom de source « {source} » refusé.", code="import.nom_de_source",
+                          correction="des minuscules, chiffres et tirets, "
                           "par exemple « ecole-albert-camus » (jamais un nom de personne).")
     return data / "imports" / f"{source}.yaml"
 
@@ -172,7 +173,8 @@ def verifier_colonnes(colonnes: dict[int, str]) -> None:
     champs = set(colonnes.values())
     if not ({"nom", "prenom"} <= champs or "nom_complet" in champs):
         raise FamnumError("La correspondance doit désigner le nom et le prénom de l'enfant (ou une colonne « Élève » "
-                          "qui contient les deux). À faire : corrigez la correspondance.")
+                          "qui contient les deux).", code="import.correspondance_sans_nom",
+                          correction="corrigez la correspondance.")
 
 
 # --- names ---------------------------------------------------------------------------------------

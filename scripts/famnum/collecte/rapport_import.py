@@ -4,6 +4,7 @@ and files, each explained; then the counts. It names rows by their number in the
 by a child's name (a flagged value is shown: it is what the steward must find in the file)."""
 from __future__ import annotations
 
+from ..erreurs import a_faire
 from .import_tableur import TITRES_TABLES, Analyse
 from .regroupement import Plan
 from ..formats import compte
@@ -28,7 +29,7 @@ def _lignes(numeros: list[int]) -> str:
 def _signalements(analyse: Analyse) -> list[str]:
     """One line per cell left empty: file, row, column, value, why, what to type instead."""
     return [f"  {analyse.fichier}, ligne {ligne.numero}, colonne « {s.colonne} » : « {s.valeur} » — {s.raison}"
-            + (f". À faire : {s.suggestion}" if s.suggestion else "")
+            + (f". {a_faire(s.suggestion)}" if s.suggestion else "")
             for ligne in analyse.lignes for s in ligne.signalements if not s.garde]
 
 

@@ -210,7 +210,7 @@ def planifier(analyse: Analyse, dossiers: dict[str, dict], type_source: str, par
               qpv_par_defaut: str = "") -> Plan:
     """Creates or completes dossiers in memory; the same rows applied twice change nothing."""
     if type_source not in SOURCES:
-        raise FamnumError(f"Type de source « {type_source} » inconnu. Choisissez parmi : {', '.join(SOURCES)}.")
+        raise FamnumError(f"Type de source « {type_source} » inconnu. Choisissez parmi : {', '.join(SOURCES)}.", code="import.type_de_source")
     regroupement = Regroupement(analyse, dossiers)
     plan = Plan(alertes=regroupement.alertes)
     identifiants = set(dossiers)

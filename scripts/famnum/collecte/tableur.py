@@ -80,13 +80,15 @@ def texte_cellule(valeur) -> str:
 def lire_lignes(chemin: Path) -> list[list[str]]:
     """Every row of the first sheet (or of the CSV) as text cells."""
     if not chemin.is_file():
-        raise FamnumError(f"Fichier introuvable : {chemin}. À faire : vérifiez le chemin du tableur.")
+        raise FamnumError(f"Fichier introuvable : {chemin}.", code="tableur.introuvable",
+                          correction="vérifiez le chemin du tableur.")
     suffixe = chemin.suffix.lower()
     if suffixe == ".csv":
         return _lire_csv(chemin.read_bytes(), chemin.name)
     if suffixe in (".xlsx", ".xlsm", ".xls", ".ods"):
         return _lire_classeur(chemin)
-    raise FamnumError(f"{chemin.name} : format non reconnu. À faire : enregistrez le tableur en .xlsx, .ods, .xls ou .csv.")
+    raise FamnumError(f"{chemin.name} : format non reconnu.", code="tableur.format_inconnu",
+                      correction="enregistrez le tableur en .xlsx, .ods, .xls ou .csv.")
 
 
 def _lire_classeur(chemin: Path) -> list[list[str]]:
@@ -97,8 +99,8 @@ def _lire_classeur(chemin: Path) -> list[list[str]]:
         feuille = classeur.get_sheet_by_index(0)
         lignes = feuille.to_python(skip_empty_area=False)
     except Exception as e:  # calamine raises its own errors for corrupt or protected files
-        raise FamnumError(f"{chemin.name} : le tableur ne peut pas être lu ({type(e).__name__}). "
-                          "À faire : ouvrez-le et enregistrez-le à nouveau, sans mot de passe.") from None
+        raise FamnumError(f"{chemin.name} : le tableur ne peut pas être lu ({type(e).__name__}).", code="tableur.illisible",
+                          correction="ouvrez-le et enregistrez-le à nouveau, sans mot de passe.") from None
     return [[texte_cellule(v) for v in ligne] for ligne in lignes]
 
 
@@ -114,7 +116,8 @@ def decoder(octets: bytes, nom: str) -> str:
 
     meilleur = from_bytes(octets, cp_isolation=["cp1252", "latin_1", "utf_16", "mac_roman"]).best()
     if meilleur is None:
-        raise FamnumError(f"{nom} : encodage des caractères inconnu. À faire : enregistrez-le en « CSV UTF-8 ».")
+        raise FamnumError(f"{nom} : encodage des caractères inconnu.", code="tableur.encodage_inconnu",
+                          correction="enregistrez-le en « CSV UTF-8 ».")
     return str(meilleur)
 
 
@@ -222,8 +225,8 @@ def trouver_entete(lignes: list[list[str]], nom: str) -> Tableau:
     several cells is an upper header row of merged cells (« Élève » over « Nom | Prénom | Né(e) le »)."""
     candidates = [(_score_entete(l), -i) for i, l in enumerate(lignes[:20])]
     if not candidates or max(candidates)[0] < 2:
-        raise FamnumError(f"{nom} : aucune ligne d'en-tête reconnue (Nom, Prénom, Date de naissance…). "
-                          "À faire : vérifiez que la première feuille contient la liste, avec une ligne de titres de colonnes.")
+        raise FamnumError(f"{nom} : aucune ligne d'en-tête reconnue (Nom, Prénom, Date de naissance…).", code="tableur.sans_entete",
+                          correction="vérifiez que la première feuille contient la liste, avec une ligne de titres de colonnes.")
     i = -max(candidates)[1]
     largeur = max(len(l) for l in lignes)
     entetes = list(lignes[i]) + [""] * (largeur - len(lignes[i]))

@@ -390,7 +390,7 @@ class Questionnaire:
             return codes[int(reponse) - 1]
         if reponse in codes:
             return reponse
-        raise SaisieInvalide(f"choix inconnu « {reponse} » : tapez un numéro entre 1 et {len(codes)}")
+        raise SaisieInvalide(f"choix inconnu « {reponse} » : tapez un numéro entre 1 et {len(codes)}", code="saisie.choix_inconnu")
 
     def _convertir(self, reponse: str, noeud: dict):
         nature = noeud.get("type")
@@ -402,7 +402,7 @@ class Questionnaire:
             try:
                 return int(reponse) if nature == "integer" else float(reponse.replace(",", "."))
             except ValueError:
-                raise SaisieInvalide(f"« {reponse} » n'est pas un nombre : tapez des chiffres, par exemple 2") from None
+                raise SaisieInvalide(f"« {reponse} » n'est pas un nombre : tapez des chiffres, par exemple 2", code="saisie.nombre") from None
         if noeud.get("format") == "date":
             return lire_date(reponse)
         if noeud.get("x-saisie") == "telephone":
@@ -427,16 +427,16 @@ class Questionnaire:
             return
         if erreur.validator in ("pattern", "format"):
             if noeud.get("x-personnel") in ("nom", "prenom"):
-                raise SaisieInvalide("un nom s'écrit sans chiffre ni symbole (un numéro de téléphone va dans le champ Téléphone)")
+                raise SaisieInvalide("un nom s'écrit sans chiffre ni symbole (un numéro de téléphone va dans le champ Téléphone)", code="saisie.nom")
             if noeud.get("x-personnel") == "courriel":
-                raise SaisieInvalide(f"adresse e-mail incorrecte « {valeur} » : tapez-la comme prenom.nom@exemple.fr")
-            raise SaisieInvalide(f"« {valeur} » n'a pas le format attendu : {noeud.get('description', 'corrigez la saisie')}")
+                raise SaisieInvalide(f"adresse e-mail incorrecte « {valeur} » : tapez-la comme prenom.nom@exemple.fr", code="saisie.email")
+            raise SaisieInvalide(f"« {valeur} » n'a pas le format attendu : {noeud.get('description', 'corrigez la saisie')}", code="saisie.format")
         if erreur.validator in ("minimum", "maximum"):
             raise SaisieInvalide(f"{valeur} est hors limites : tapez un nombre entre {noeud.get('minimum', '…')} "
-                                 f"et {noeud.get('maximum', '…')}")
+                                 f"et {noeud.get('maximum', '…')}", code="saisie.hors_limites")
         if erreur.validator in ("maxLength", "minLength"):
-            raise SaisieInvalide(f"texte trop long : au plus {noeud.get('maxLength')} signes, raccourcissez-le")
-        raise SaisieInvalide(erreur.message)
+            raise SaisieInvalide(f"texte trop long : au plus {noeud.get('maxLength')} signes, raccourcissez-le", code="saisie.trop_long")
+        raise SaisieInvalide(erreur.message, code="saisie.schema")
 
     def _erreur(self, e, niveau: int) -> None:
         self._ecrire(f"{'  ' * niveau}  ⚠ {e}")

@@ -14,6 +14,8 @@ import re
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from ..erreurs import a_faire
+
 # The largest real form (a family of ten children, every field filled) is under 30 KB.
 TAILLE_MAXIMALE = 256 * 1024
 INDICE_MAXIMAL = 99  # no list of the schema holds a hundred items
@@ -23,16 +25,18 @@ _journal = logging.getLogger("famnum.formulaire")
 MESSAGES = {
     400: "Requête refusée (jeton de formulaire absent ou expiré) : rechargez la page, puis saisissez de nouveau.",
     404: "Page introuvable.",
-    405: "Méthode refusée sur cette page. À faire : ouvrez la page depuis la liste des dossiers.",
-    413: "Envoi refusé : il dépasse la taille d'un formulaire (256 Ko). À faire : raccourcissez les textes "
-         "collés dans les champs (une note tient en quelques lignes), puis enregistrez de nouveau.",
-    500: "Erreur interne du formulaire : rien n'a été enregistré. À faire : rechargez la page ; si l'erreur revient, "
-         "lancez « famnum verifier » dans un terminal.",
+    405: "Méthode refusée sur cette page. " + a_faire("ouvrez la page depuis la liste des dossiers."),
+    413: "Envoi refusé : il dépasse la taille d'un formulaire (256 Ko). "
+         + a_faire("raccourcissez les textes collés dans les champs (une note tient en quelques lignes), puis "
+                   "enregistrez de nouveau."),
+    500: "Erreur interne du formulaire : rien n'a été enregistré. "
+         + a_faire("rechargez la page ; si l'erreur revient, lancez « famnum verifier » dans un terminal."),
 }
 CHAMP_INATTENDU = ("Requête refusée : l'envoi contient un champ que ce formulaire n'a pas (nom de champ inattendu). "
-                   "Rien n'a été enregistré. À faire : rechargez la page depuis la liste des dossiers, puis saisissez de nouveau.")
+                   "Rien n'a été enregistré. "
+                   + a_faire("rechargez la page depuis la liste des dossiers, puis saisissez de nouveau."))
 HOTE_REFUSE = ("Adresse refusée : ce formulaire ne répond qu'à l'adresse affichée par « famnum formulaire » "
-               "(http://127.0.0.1:<port>/… ou http://localhost:<port>/…). À faire : ouvrez cette adresse-là.")
+               "(http://127.0.0.1:<port>/… ou http://localhost:<port>/…). " + a_faire("ouvrez cette adresse-là."))
 
 
 def empreinte_style(page: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..erreurs import FamnumError
+from ..erreurs import FamnumError, a_faire
 from ..formats import compte
 
 PLANS = {"equipement": "Équipement", "utilisation": "Utilisation", "scolarite": "Scolarité"}
@@ -71,20 +71,23 @@ def charger(racine: Path | None = None, seuil: int | None = None) -> Definitions
     try:
         brut = YAML(typ="safe").load(chemin.read_text(encoding="utf-8"))
     except (OSError, YAMLError) as e:
-        raise FamnumError(f"{chemin.name} illisible ({e}). À faire : corrigez le fichier.") from None
+        raise FamnumError(f"{chemin.name} illisible ({e}).", code="indicateurs.illisible",
+                          correction="corrigez le fichier.") from None
     secret = brut.get("secret") or {}
     minimum = max(5, int(secret.get("minimum", 5)))
     seuil = int(seuil if seuil is not None else secret.get("seuil", 11))
     if seuil < minimum:
         raise FamnumError(f"{chemin.name}, secret.seuil = {seuil} : le seuil du secret statistique ne descend jamais "
-                          f"sous {minimum} familles. À faire : mettez 11 (la règle de l'Insee) ou au moins {minimum}.")
+                          f"sous {minimum} familles.", code="indicateurs.seuil_trop_bas",
+                          correction=f"mettez 11 (la règle de l'Insee) ou au moins {minimum}.")
     indicateurs = []
     for i, brut_ind in enumerate(brut.get("indicateurs") or []):
         indicateurs.extend(_indicateurs(brut_ind, f"{chemin.name}, indicateur n°{i + 1}"))
     ids = [i.id for i in indicateurs]
     doublons = sorted({i for i in ids if ids.count(i) > 1})
     if doublons:
-        raise FamnumError(f"{chemin.name} : identifiants en double {', '.join(doublons)}. À faire : renommez-les.")
+        raise FamnumError(f"{chemin.name} : identifiants en double {', '.join(doublons)}.", code="indicateurs.doublons",
+                          correction="renommez-les.")
     return Definitions(seuil, tuple(indicateurs), str(chemin), _sans_publication(brut, chemin))
 
 
@@ -95,18 +98,20 @@ def _sans_publication(brut: dict, chemin: Path) -> tuple[str, ...]:
         return ()
     return (f"data/{chemin.name} : {compte(len(sans), 'indicateur')} sans clé « publication » ({', '.join(sans[:6])}"
             f"{' …' if len(sans) > 6 else ''}) sont publiés pour tout le territoire, une fois par année scolaire (le plus "
-            "sûr). À faire : ajoutez à chacun une ligne « publication: {ventilations: [ensemble]} » pour le publier "
-            "chaque trimestre (ou recopiez les lignes « publication » du data/indicateurs.yaml de famnum).",)
+            "sûr). " + a_faire("ajoutez à chacun une ligne « publication: {ventilations: [ensemble]} » pour le publier "
+                               "chaque trimestre (ou recopiez les lignes « publication » du data/indicateurs.yaml de famnum)."),)
 
 
 def _indicateurs(brut: dict, ou: str) -> list[Indicateur]:
     manquants = [c for c in ("id", "plan", "titre", "unite", "denominateur", "numerateur", "sources") if c not in brut]
     if manquants:
-        raise FamnumError(f"{ou} : {'champ manquant' if len(manquants) < 2 else 'champs manquants'} {', '.join(manquants)}. À faire : complétez la définition.")
+        raise FamnumError(f"{ou} : {'champ manquant' if len(manquants) < 2 else 'champs manquants'} {', '.join(manquants)}.",
+                          code="indicateurs.champs_manquants", correction="complétez la définition.")
     if brut["plan"] not in PLANS:
-        raise FamnumError(f"{ou} ({brut['id']}) : plan « {brut['plan']} » inconnu. À faire : choisissez {', '.join(PLANS)}.")
+        raise FamnumError(f"{ou} ({brut['id']}) : plan « {brut['plan']} » inconnu.", code="indicateurs.plan_inconnu",
+                          correction=f"choisissez {', '.join(PLANS)}.")
     if "critere" not in brut["numerateur"] and "repartition" not in brut["numerateur"]:
-        raise FamnumError(f"{ou} ({brut['id']}) : le numérateur doit avoir un « critere » ou une « repartition ».")
+        raise FamnumError(f"{ou} ({brut['id']}) : le numérateur doit avoir un « critere » ou une « repartition ».", code="indicateurs.numerateur_vide")
     commun = dict(plan=brut["plan"], unite=brut["unite"], denominateur=brut["denominateur"], numerateur=brut["numerateur"],
                   sources=tuple(brut["sources"]), description=brut.get("description", ""), montants=brut.get("montants") or {},
                   **_publication(brut, ou))
@@ -126,13 +131,14 @@ def _publication(brut: dict, ou: str) -> dict:
     if isinstance(ventilations, dict):  # {ensemble: trimestre, qpv: annee_scolaire}: a rhythm per breakdown
         propres = {par: RYTHMES.get(r) for par, r in ventilations.items()}
         if None in propres.values():
-            raise FamnumError(f"{ou} ({brut['id']}), publication.ventilations = {dict(ventilations)} : rythme inconnu. "
-                              f"À faire : choisissez {' ou '.join(RYTHMES)} pour chaque ventilation.")
+            raise FamnumError(f"{ou} ({brut['id']}), publication.ventilations = {dict(ventilations)} : rythme inconnu.", code="indicateurs.rythme_de_ventilation_inconnu",
+                              correction=f"choisissez {' ou '.join(RYTHMES)} pour chaque ventilation.")
     ventilations = tuple(ventilations)
     if not ventilations or set(ventilations) - set(CHOIX_VENTILATIONS):
         raise FamnumError(f"{ou} ({brut['id']}), publication.ventilations = {list(ventilations)} : ventilation vide ou "
-                          f"inconnue. À faire : choisissez une ou plusieurs de {', '.join(CHOIX_VENTILATIONS)}.")
+                          "inconnue.", code="indicateurs.ventilation_inconnue",
+                          correction=f"choisissez une ou plusieurs de {', '.join(CHOIX_VENTILATIONS)}.")
     if rythme not in RYTHMES:
-        raise FamnumError(f"{ou} ({brut['id']}), publication.rythme = {rythme} : inconnu. "
-                          f"À faire : choisissez {' ou '.join(RYTHMES)}.")
+        raise FamnumError(f"{ou} ({brut['id']}), publication.rythme = {rythme} : inconnu.", code="indicateurs.rythme_inconnu",
+                          correction=f"choisissez {' ou '.join(RYTHMES)}.")
     return {"ventilations": ventilations, "natures": RYTHMES[rythme], "natures_par": tuple(propres.items())}

@@ -91,15 +91,16 @@ def trouver(public_actuel: Path, dire=lambda texte: None) -> dict[tuple, int | N
             textes = _telecharger(source)
         elif source:
             if not Path(source).is_dir():
-                raise FamnumError(f"{VARIABLE} = {source} : ce dossier n'existe pas. À faire : indiquez le dossier de la "
+                raise FamnumError(f"{VARIABLE} = {source} : ce dossier n'existe pas.", code="publication.precedente_introuvable",
+                                  correction="indiquez le dossier de la "
                                   "publication précédente (celui qui contient indicateurs.csv) ou son adresse en ligne.")
             textes = _lire_dossier(Path(source))
         else:
             textes = _lire_dossier(public_actuel)
         cases = cases_publiees(textes) if "indicateurs.csv" in textes else {}
     except (OSError, urllib.error.URLError, KeyError, ValueError) as e:
-        raise FamnumError(f"La publication précédente ({source or public_actuel}) est illisible ({e}) : rien n'est publié. "
-                          "À faire : vérifiez l'adresse ou le dossier, ou retirez la variable si c'est la première "
+        raise FamnumError(f"La publication précédente ({source or public_actuel}) est illisible ({e}) : rien n'est publié.", code="publication.precedente_illisible",
+                          correction="vérifiez l'adresse ou le dossier, ou retirez la variable si c'est la première "
                           "publication.") from None
     dire(f"   Publication précédente : {len(cases)} cases relues, ses secrets sont gardés." if cases
          else "   Aucune publication précédente : première publication.")

@@ -128,8 +128,8 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
     rapport, lecture = verifier_tout(coffre)
     if not rapport.valide:
         raise FamnumError("La vérification a échoué : rien n'est publié.\n"
-                          + "\n".join(p.texte() for p in rapport.problemes[:20])
-                          + "\nÀ faire : corrigez ces problèmes (famnum verifier les liste tous), puis relancez.")
+                          + "\n".join(p.texte() for p in rapport.problemes[:20]), code="publication.verification_echouee",
+                          correction="corrigez ces problèmes (famnum verifier les liste tous), puis relancez.")
     n = len(lecture.dossiers)
     dire(f"   {n} dossier{'s' if n > 1 else ''} valide{'s' if n > 1 else ''}.")
     dire("2. Calcul des indicateurs et secret statistique…")
@@ -150,7 +150,7 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
         erreurs = paquet.valider_frictionless(public)
         if erreurs:
             raise FamnumError("Le paquet de données ouvertes est refusé par frictionless : rien n'est publié.\n  "
-                              + "\n  ".join(erreurs[:10]))
+                              + "\n  ".join(erreurs[:10]), code="publication.paquet_refuse")
         dire("4. Construction du site…")
         construire_site(territoire.racine, site, public)
         copier_paquet_dans_site(public, site)
@@ -158,8 +158,8 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
         fuites = chercher_fuites(lecture, territoire, [public, site])
         if fuites:
             raise FamnumError("Des données personnelles ont été trouvées dans ce qui allait être publié : rien n'est publié.\n  "
-                              + "\n  ".join(f"{f.fichier} : {f.nature}" for f in fuites[:20])
-                              + "\nÀ faire : retirez-les de la page ou du fichier source indiqué, puis relancez.")
+                              + "\n  ".join(f"{f.fichier} : {f.nature}" for f in fuites[:20]), code="publication.fuite",
+                              correction="retirez-les de la page ou du fichier source indiqué, puis relancez.")
         remplacer(public, territoire.public)
         remplacer(site, territoire.racine / "site")
     finally:
@@ -177,8 +177,8 @@ def controler_protection(ev: Evaluation, dire=lambda texte: None) -> None:
     failles = secret.verifier(ev.resultat.tableaux, ev.controle, [p.code for p in ev.resultat.periodes], ev.deja_publie)
     if failles:
         raise FamnumError(f"Secret statistique insuffisant : {compte(len(failles), 'case masquée mal protégée', 'cases masquées mal protégées')}, rien n'est "
-                          "publié.\n  " + "\n  ".join(f.texte() for f in failles[:10])
-                          + "\nÀ faire : signalez-le à l'équipe famnum (le choix des cases masquées en plus doit couvrir ce "
+                          "publié.\n  " + "\n  ".join(f.texte() for f in failles[:10]), code="publication.secret_insuffisant",
+                          correction="signalez-le à l'équipe famnum (le choix des cases masquées en plus doit couvrir ce "
                           "cas) ; en attendant, publiez ces indicateurs moins souvent ou avec moins de détail "
                           "(data/indicateurs.yaml, publication: ventilations, rythme).")
     dire(f"   Intervalles de protection vérifiés (programmation linéaire, HiGHS) : {len(ev.controle.masques)} cases masquées, "
@@ -190,8 +190,8 @@ def exiger_cle() -> None:
     from .. import vault
 
     if not os.environ.get("FAMNUM_IDENTITE") and not vault.chemin_identite().is_file():
-        raise FamnumError("Aucune clé pour ouvrir les dossiers : rien n'est publié.\n"
-                          "À faire : en CI, donnez la clé privée de publication dans la variable secrète FAMNUM_IDENTITE "
+        raise FamnumError("Aucune clé pour ouvrir les dossiers : rien n'est publié.", code="publication.sans_cle",
+                          correction="en CI, donnez la clé privée de publication dans la variable secrète FAMNUM_IDENTITE "
                           "(voir le README, « Publier avec la CI ») ; sur un poste, « famnum cles creer ».")
 
 

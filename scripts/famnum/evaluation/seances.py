@@ -45,8 +45,8 @@ def trouver_fiche(racine: Path, slug: str) -> FicheAtelier:
     fiches = fiches_ateliers(racine)
     if slug not in fiches:
         proches = ", ".join(s for s in fiches if slug.split("-")[0] in s) or ", ".join(fiches)
-        raise FamnumError(f"Fiche atelier inconnue « {slug} » (content/ateliers/{slug}.md n'existe pas).\n"
-                          f"À faire : choisissez parmi : {proches}.")
+        raise FamnumError(f"Fiche atelier inconnue « {slug} » (content/ateliers/{slug}.md n'existe pas).", code="seance_atelier.fiche_inconnue",
+                          correction=f"choisissez parmi : {proches}.")
     return fiches[slug]
 
 
@@ -77,22 +77,27 @@ def verifier_seance(seance: Seance, aujourd_hui: date | None = None) -> None:
     """Refuses a session that cannot be right, before anything is written."""
     aujourd_hui = aujourd_hui or date.today()
     if seance.type not in TYPES_SEANCE:
-        raise FamnumError(f"Type de séance « {seance.type} » inconnu. À faire : choisissez atelier ou formation.")
+        raise FamnumError(f"Type de séance « {seance.type} » inconnu.", code="seance_atelier.type_inconnu",
+                          correction="choisissez atelier ou formation.")
     if seance.jour > aujourd_hui:
-        raise FamnumError(f"Date de la séance {seance.jour:%d/%m/%Y} dans le futur. À faire : enregistrez la séance après l'avoir tenue.")
+        raise FamnumError(f"Date de la séance {seance.jour:%d/%m/%Y} dans le futur.", code="seance_atelier.date_future",
+                          correction="enregistrez la séance après l'avoir tenue.")
     if seance.participants == 0:
-        raise FamnumError("Personne n'est venu à cette séance ? À faire : donnez au moins une famille (--famille) ou un nombre de participants (--anonymes).")
+        raise FamnumError("Personne n'est venu à cette séance ?", code="seance_atelier.sans_participant",
+                          correction="donnez au moins une famille (--famille) ou un nombre de participants (--anonymes).")
     for champ, valeur in (("lieu", seance.lieu), ("structure", seance.structure)):
         if not valeur.strip():
-            raise FamnumError(f"Le champ « {champ} » de la séance est vide. À faire : donnez-le avec --{champ}.")
+            raise FamnumError(f"Le champ « {champ} » de la séance est vide.", code="seance_atelier.champ_vide",
+                              correction=f"donnez-le avec --{champ}.")
     for role in seance.animateurs:
         if re.search(r"\d{6,}|@", role):
-            raise FamnumError(f"Animateur « {role} » : indiquez une fonction (par exemple « animatrice CLAS »), jamais un contact.")
+            raise FamnumError(f"Animateur « {role} » : indiquez une fonction (par exemple « animatrice CLAS »), jamais un contact.", code="seance_atelier.animateur_sans_fonction")
     for bloc in seance.evaluation:
         total = sum(bloc["reponses"].values())
         if total > seance.participants:
             raise FamnumError(f"Évaluation, question « {bloc['question']} » : {total} réponses pour {seance.participants} "
-                              "participants. À faire : recomptez les fiches d'évaluation.")
+                              "participants.", code="seance_atelier.trop_de_reponses",
+                              correction="recomptez les fiches d'évaluation.")
 
 
 def chemin_libre(dossier: Path, jour: date, slug: str) -> Path:
@@ -129,7 +134,8 @@ def lire_seances(racine: Path) -> list[dict]:
             donnees["date"] = date.fromisoformat(str(donnees["date"]))
             donnees["nom"] = chemin.stem
         except (YAMLError, KeyError, TypeError, ValueError) as e:
-            raise FamnumError(f"data/seances/{chemin.name} illisible ({e}). À faire : corrigez le fichier ou recréez la séance.") from None
+            raise FamnumError(f"data/seances/{chemin.name} illisible ({e}).", code="seance_atelier.illisible",
+                              correction="corrigez le fichier ou recréez la séance.") from None
         seances.append(donnees)
     return seances
 

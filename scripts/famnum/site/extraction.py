@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Mapping
 
+from ..erreurs import a_faire
 from .generation import charger_marqueurs, config_du_site
 from .libelles import DOSSIER, SOURCE, catalogue, enregistrer
 
@@ -132,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     racine = Path.cwd()
     if not (args.public / "datapackage.json").is_file():
         print(f"{args.public}/datapackage.json introuvable : les libellés des pages d'évaluation viennent du paquet "
-              "publié. À faire : lancez « famnum demo » ou « famnum publier », ou donnez --public DOSSIER.")
+              "publié. " + a_faire("lancez « famnum demo » ou « famnum publier », ou donnez --public DOSSIER."))
         return 1
     with tempfile.TemporaryDirectory() as site_dir:
         textes = dict.fromkeys([*textes_des_pages(racine, args.public, Path(site_dir)),
