@@ -149,7 +149,7 @@ def construire_site_territoire(racine: Path, site: Path, public: Path | None = N
     fait = construire(site, racine=racine, public=public, source=racine / "build" / "site-src")
     if fait["code"] != 0:
         raise FamnumError(f"La construction du site a échoué ({fait['moteur']} build --strict) : rien n'est publié.\n"
-                          + fait["sortie"].strip()[-3000:], code="site.construction",
+                          + fait["sortie"].strip()[-3000:], code="publication.site_echoue",
                           correction="corrigez la page ou la valeur nommée ci-dessus (ligne WARNING ou ERROR), puis "
                                      "relancez « famnum site » pour le vérifier.")
 
