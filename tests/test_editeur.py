@@ -146,6 +146,26 @@ def test_voir_et_evenement(coffre, territoire):
     assert "Aucune famille" in vide.output
 
 
+def test_la_liste_des_familles_filtre_par_quartier_ecole_et_etape():
+    """What `famnum familles lister` prints, as one library call: no name, a filter per option."""
+    from famnum.affichage import liste_des_familles
+    from famnum.referentiels import Referentiels
+    from famnum.territoire import modele
+    from famnum.workspace import Territoire
+
+    referentiels = Referentiels.charger(Territoire(modele()))
+    diagnostiquee, recensee = dossier(), _recensee()
+    dossiers = {diagnostiquee["id"]: diagnostiquee, recensee["id"]: recensee}
+    toutes = liste_des_familles(dossiers, referentiels)
+    assert [ligne.split()[0] for ligne in toutes] == sorted(dossiers)
+    assert not any(nom in "".join(toutes) for nom in ("Quillembois", "Zéphirine"))
+    (ligne,) = liste_des_familles(dossiers, referentiels, etape="recense")
+    assert ligne.startswith(recensee["id"]) and ligne.endswith("Recensée") and "établissement non renseigné" in ligne
+    (ligne,) = liste_des_familles(dossiers, referentiels, qpv="sablons-bords-huisne", etablissement="col-alain-fournier")
+    assert ligne.startswith(diagnostiquee["id"]) and "Collège Alain Fournier" in ligne and ligne.endswith("Diagnostiquée")
+    assert liste_des_familles(dossiers, referentiels, qpv="epine", etape="diagnostique") == []
+
+
 def test_un_statut_inconnu_est_refuse_avant_d_ouvrir_le_territoire(tmp_path, monkeypatch):
     """--statut takes its choices from statuts.STATUTS: a typo is refused by the option itself, in
     French, naming the option and every stage, wherever the command is run."""

@@ -6,6 +6,7 @@ from .referentiels import Referentiels
 from .formats import date_fr
 from .saisie import telephone_lisible
 from .schemas import SchemaFamille, libelle
+from .statuts import STATUTS, statut
 
 
 class Afficheur:
@@ -75,3 +76,20 @@ class Afficheur:
                 ligne += f" — note : {e['note']}"
             sortie.append(ligne)
         return "\n".join(sortie) or "  (vide)"
+
+
+def liste_des_familles(dossiers: dict[str, dict], referentiels: Referentiels, qpv: str | None = None,
+                       etablissement: str | None = None, etape: str | None = None) -> list[str]:
+    """`famnum familles lister`: one line per family (id, QPV, first child's school, stage), nothing
+    nominative, keeping only the families of a QPV, a school or a stage when asked."""
+    lignes = []
+    for identifiant, dossier in sorted(dossiers.items()):
+        fiche = dossier["fiche"]
+        ecole = (fiche.get("enfants") or [{}])[0].get("etablissement", "")
+        if (qpv and fiche.get("qpv") != qpv) or (etablissement and ecole != etablissement) \
+                or (etape and statut(dossier) != etape):
+            continue
+        nom_ecole = referentiels.etablissements.get(ecole, {}).get("nom", "établissement non renseigné")
+        lignes.append(f"{identifiant}  {referentiels.qpv.get(fiche.get('qpv'), {}).get('nom', '?'):<32}  "
+                      f"{nom_ecole:<40}  {STATUTS[statut(dossier)]}")
+    return lignes

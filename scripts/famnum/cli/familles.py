@@ -336,21 +336,11 @@ def evenement_(identifiant: str, type_: str, jour: str | None, par: str, note: s
 @commande_sure
 def lister(qpv: str | None, etablissement: str | None, statut_: str | None):
     """Liste les familles (identifiant, QPV, établissement, statut) ; rien de nominatif."""
+    from ..affichage import liste_des_familles
     from ..dossiers import Coffre
-    from ..statuts import statut
 
     coffre = Coffre.ouvrir()
-    lecture = coffre.lire_tous(valider=False)
-    lignes = []
-    for identifiant, dossier in sorted(lecture.dossiers.items()):
-        fiche = dossier["fiche"]
-        ecole = (fiche.get("enfants") or [{}])[0].get("etablissement", "")
-        if (qpv and fiche.get("qpv") != qpv) or (etablissement and ecole != etablissement) \
-                or (statut_ and statut(dossier) != statut_):
-            continue
-        nom_ecole = coffre.referentiels.etablissements.get(ecole, {}).get("nom", "établissement non renseigné")
-        lignes.append(f"{identifiant}  {coffre.referentiels.qpv.get(fiche.get('qpv'), {}).get('nom', '?'):<32}  "
-                      f"{nom_ecole:<40}  {STATUTS[statut(dossier)]}")
+    lignes = liste_des_familles(coffre.lire_tous(valider=False).dossiers, coffre.referentiels, qpv, etablissement, statut_)
     click.echo("\n".join(lignes) if lignes else "Aucune famille ne correspond.")
     from ..saisie import accorder
 
