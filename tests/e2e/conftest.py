@@ -152,7 +152,7 @@ AXE_JS = """async (tags) => {
 }"""
 
 
-async def _visiter(base: str, chemins: list[str], desktop: set[str], captures: dict[str, str]):
+async def _visiter(base: str, chemins: list[str], avec_axe: set[str], desktop: set[str], captures: dict[str, str]):
     from playwright.async_api import async_playwright
 
     resultats: dict[str, dict] = {}
@@ -190,7 +190,8 @@ async def _visiter(base: str, chemins: list[str], desktop: set[str], captures: d
                 mesure = await page.evaluate(MESURE_JS)
                 mesure["status"] = response.status if response else None
                 mesure["t_charge"] = time.perf_counter() - debut
-                mesure["axe"] = await page.evaluate(AXE_JS, AXE_TAGS)
+                if chemin in avec_axe:
+                    mesure["axe"] = await page.evaluate(AXE_JS, AXE_TAGS)
                 mesure["t_axe"] = time.perf_counter() - debut - mesure["t_charge"]
                 if chemin in captures:
                     CAPTURES.mkdir(parents=True, exist_ok=True)
@@ -210,6 +211,31 @@ async def _visiter(base: str, chemins: list[str], desktop: set[str], captures: d
         await asyncio.gather(*(travailleur() for _ in range(CONCURRENCE)))
         await browser.close()
     return resultats, externes
+
+
+def sortes_de_pages(chemins: list[str]) -> dict[tuple[str, ...], list[str]]:
+    """The pages of each language grouped by kind: a page at the root is a kind of its own (home,
+    legal notice, 404...); under a section, its index pages and its other pages at each depth (a
+    tutorial level's index, a tutorial, a workshop sheet...); a page of the evaluation or of the
+    programme is a kind of its own (charts and tables drawn from data: the grid, the register)."""
+    sortes: dict[tuple[str, ...], list[str]] = {}
+    for chemin in chemins:
+        parties = chemin.split("/")
+        langue = parties.pop(0) if parties[0] in ("ar", "tr", "en") else "fr"
+        if len(parties) == 1 or parties[0] in ("evaluation", "programme"):
+            sorte = (langue, *parties)
+        else:
+            sorte = (langue, parties[0], str(len(parties)), str(parties[-1] == "index.html"))
+        sortes.setdefault(sorte, []).append(chemin)
+    return sortes
+
+
+def _avec_axe(chemins: list[str]) -> set[str]:
+    """Pages checked with axe: every French page, and in each other language the first page of each
+    kind (the translated text, direction and labels on each template). Every page still gets the
+    other checks of the visit (360 px, images, direction, 404 and console)."""
+    sortes = sortes_de_pages(chemins)
+    return {c for sorte, pages in sortes.items() for c in (pages if sorte[0] == "fr" else pages[:1])}
 
 
 def _echantillon(chemins: list[str]) -> set[str]:
@@ -238,6 +264,7 @@ def visite(site, serveur) -> dict:
     if sheet:
         captures[sheet] = "fiche-atelier-360.png"
     debut = time.perf_counter()
-    resultats, externes = asyncio.run(_visiter(serveur, chemins, _echantillon(chemins), captures))
+    resultats, externes = asyncio.run(_visiter(serveur, chemins, _avec_axe(chemins), _echantillon(chemins),
+                                               captures))
     return {"pages": resultats, "externes": externes, "secondes": time.perf_counter() - debut,
             "base": serveur}

@@ -9,9 +9,9 @@ import pytest
 
 from famnum.site import construction
 
-from .conftest import CAPTURES, CHROMIUM, CHROMIUM_ARGS, PHONE
+from .conftest import CAPTURES, CHROMIUM, CHROMIUM_ARGS, PHONE, SANS_TRANSITION, sortes_de_pages
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.site_partage, pytest.mark.lent]
 
 CONTENT = construction.RACINE / "content"
 
@@ -51,6 +51,18 @@ def test_axe_finds_no_violation(visite):
                 problems.append(f"{chemin} ({largeur}) {violation['id']} [{violation['impact']}] "
                                 f"{violation['help']} : {violation['nodes']}")
     assert not problems, f"{len(problems)} violations axe :\n" + "\n".join(problems[:60])
+
+
+def test_axe_checked_every_french_page_and_each_kind_of_page_in_each_language(visite):
+    chemins = sorted(visite["pages"])
+    avec_axe = {c for c in chemins if "axe" in visite["pages"][c]}
+    sortes = sortes_de_pages(chemins)
+    for sorte, pages in sortes.items():
+        assert set(pages) <= avec_axe if sorte[0] == "fr" else avec_axe & set(pages), sorte
+    francaises = {sorte[1:] for sorte in sortes if sorte[0] == "fr"} - {("404.html",)}
+    for langue in ("ar", "tr", "en"):
+        assert {sorte[1:] for sorte in sortes if sorte[0] == langue} == francaises, langue
+    assert len(francaises) > 20 and len(avec_axe) < len(chemins) / 2
 
 
 def test_desktop_width_was_checked_on_a_sample(visite):
@@ -232,10 +244,11 @@ TAB_STOP_JS = """() => {
 def test_every_tab_stop_of_the_home_page_is_visible(clavier, serveur, largeur):
     clavier.set_viewport_size({"width": largeur, "height": 800})
     clavier.goto(serveur + "index.html")
+    # the theme fades some targets in (skip link, menus): judge each one as it ends, without waiting
+    clavier.add_style_tag(content=SANS_TRANSITION)
     mauvais, vus = [], 0
     for _ in range(60):
         clavier.keyboard.press("Tab")
-        clavier.wait_for_timeout(200)  # the theme fades some targets in (skip link, menus)
         arret = clavier.evaluate(TAB_STOP_JS)
         if arret is None:
             break  # back to the page itself: every stop was seen

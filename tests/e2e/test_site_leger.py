@@ -1,21 +1,24 @@
 """A site light on a phone (issue 17), seen in Chromium with the real files (no stub of the search
 index or the sitemap, unlike the axe visit of conftest.py): weight of a first visit, no 404 and no
-console error on any page over HTTP and from file://, search per language, loaded on first use."""
+console error on any page over HTTP and on each kind of page from file://, search per language,
+loaded on first use."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 import pytest
 
-from .conftest import CAPTURES, CHROMIUM, CHROMIUM_ARGS, PHONE, noter_problemes, pages_du_site
+from .conftest import CAPTURES, CHROMIUM, CHROMIUM_ARGS, PHONE, noter_problemes, pages_du_site, sortes_de_pages
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.site_partage]
 
 LIMITE_ACCUEIL = 400_000  # bytes, uncompressed, first visit before search is used
 PAGES_PESEES = ("index.html", "tutoriels/premiers-pas/index.html", "evaluation/equipement.html")
 CONCURRENCE = 4
+RACINE_DU_DISQUE = re.compile(r'(?:href|src|srcset|action)="(/(?!/)[^"]*)"')
 
 
 async def _navigateur(pw):
@@ -96,12 +99,26 @@ async def _visiter_tout(urls: list[str]) -> dict[str, list[str]]:
     return problemes
 
 
-def test_no_404_and_no_console_error_on_any_page_from_file(site):
-    """Every page read from the disk (file://), as a territory hands its site out on a USB stick. Over
-    HTTP, the visit of every page that axe checks also collects them (test_navigateur.py)."""
+def test_no_page_but_404_names_a_url_from_the_root_of_the_disk(site):
+    """Read from the disk (file://, a site handed out on a USB stick), `/assets/…` would be looked up at
+    the root of the disk. With test_site_construction's check that every relative URL of every page
+    leads to a file, every URL a page names opens from the disk."""
+    absolues = {}
+    for chemin in pages_du_site(site):
+        if chemin != "404.html":  # its links are absolute: served over HTTP only
+            urls = RACINE_DU_DISQUE.findall((site / chemin).read_text(encoding="utf-8"))
+            if urls:
+                absolues[chemin] = urls[:3]
+    assert not absolues, f"{len(absolues)} pages : {dict(list(absolues.items())[:5])}"
+
+
+def test_no_404_and_no_console_error_on_each_kind_of_page_from_file(site):
+    """One page of each kind in each language (sortes_de_pages: each template at each depth) read from
+    the disk: what their scripts ask for opens too. Over HTTP, every page is visited
+    (test_navigateur.py)."""
     base = site.resolve().as_uri() + "/"
-    chemins = [c for c in pages_du_site(site) if c != "404.html"]  # its links are absolute: HTTP only
-    problemes = asyncio.run(_visiter_tout([base + chemin for chemin in chemins]))
+    sortes = sortes_de_pages([c for c in pages_du_site(site) if c != "404.html"])
+    problemes = asyncio.run(_visiter_tout([base + pages[0] for pages in sortes.values()]))
     assert not problemes, f"{len(problemes)} pages : " + json.dumps(dict(list(problemes.items())[:5]),
                                                                     ensure_ascii=False, indent=1)
 
