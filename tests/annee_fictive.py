@@ -61,6 +61,13 @@ def site_de_test(basetemp: Path) -> dict:
     return construire_site_partage(construction.dossier_partage(basetemp))
 
 
+def paquet_de_test(basetemp: Path) -> Path:
+    """The year's package the shared site publishes, made once per session: read it, never write to it."""
+    from famnum.site import construction
+
+    return _paquet_partage(construction.dossier_partage(basetemp))
+
+
 def construire_site_partage(partage: Path) -> dict:
     """The shared site in `partage`, built by the first process that asks (the others wait for it)."""
     import os

@@ -23,11 +23,9 @@ def entrees(code: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def paquet(tmp_path_factory) -> Path:
-    from annee_fictive import publier_annee_fictive
+    from annee_fictive import paquet_de_test
 
-    dossier = tmp_path_factory.mktemp("public")
-    publier_annee_fictive(dossier)
-    return dossier
+    return paquet_de_test(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture(scope="module")
