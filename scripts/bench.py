@@ -3,7 +3,7 @@ closing notes report what this prints.
 
 Foundation (for 1,000 and 10,000 synthetic dossiers): write (validate + encrypt + atomic write +
 one commit), `famnum verifier` peak memory; the floor (pyrage decrypt alone over the same number of
-processes), `famnum verifier` with and without its validation cache, run one after the other TOURS
+processes), `famnum verifier` with its caches, without the validation cache and without any, run one after the other TOURS
 times, as medians (min–max) of wall and CPU time (process and children: the machine may be loaded)
 and as ratios to the floor; the pre-commit hook's check of a one-dossier change; the plain-YAML reference (the same files as YAML, loaded with
 CSafeLoader over the same processes, no encryption, no validation), then `famnum recensement`.
@@ -105,19 +105,25 @@ def _plancher(coffre: Coffre) -> None:
         pool.map(_dechiffrer, chemins, chunksize=max(1, len(chemins) // (PROCESSUS * 8)))
 
 
-def verifier_contre_plancher(coffre: Coffre, famnum: list[str], env: dict, racine: Path) -> dict:
-    """The issue's ratio: the floor, `famnum verifier` warm (validation cache) and cold, one after the
-    other TOURS times; wall and CPU time (process and children) of each."""
-    cache = racine / "build" / "cache" / "validation.txt"
+def verifier_contre_plancher(coffre: Coffre, famnum: list[str], env: dict, racine: Path, tours: int = TOURS) -> dict:
+    """The issue's ratio: the floor, `famnum verifier` warm (every cache), cold (without the validation cache)
+    and new (without any cache: a fresh clone, as in CI), one after the other `tours` times; wall and CPU
+    time (process and children) of each."""
+    caches = racine / "build" / "cache"
+
+    def oublier(*noms: str) -> None:
+        for nom in noms:
+            (caches / nom).unlink(missing_ok=True)
 
     def lancer() -> None:
         subprocess.run(famnum + ["verifier"], cwd=racine, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        check=True)
 
-    mesures: dict[str, tuple[list, list]] = {nom: ([], []) for nom in ("plancher", "chaud", "froid")}
-    for _ in range(TOURS):
+    mesures: dict[str, tuple[list, list]] = {nom: ([], []) for nom in ("plancher", "chaud", "froid", "vierge")}
+    for _ in range(tours):
         for nom, action in (("plancher", lambda: _plancher(coffre)), ("chaud", lancer),
-                            ("froid", lambda: cache.unlink(missing_ok=True) or lancer())):
+                            ("froid", lambda: oublier("validation.txt") or lancer()),
+                            ("vierge", lambda: oublier("validation.txt", "textes.bin") or lancer())):
             mur, cpu = _chronometrer(action)
             mesures[nom][0].append(mur)
             mesures[nom][1].append(cpu)
@@ -125,7 +131,7 @@ def verifier_contre_plancher(coffre: Coffre, famnum: list[str], env: dict, racin
     return mesures
 
 
-def verifier_un_changement(coffre: Coffre, famnum: list[str], env: dict, racine: Path) -> tuple[list, list]:
+def verifier_un_changement(coffre: Coffre, famnum: list[str], env: dict, racine: Path, tours: int = TOURS) -> tuple[list, list]:
     """The pre-commit hook's check when a commit changes one dossier: `famnum verifier --indexe`."""
     from famnum.dossiers import canonique
 
@@ -135,7 +141,7 @@ def verifier_un_changement(coffre: Coffre, famnum: list[str], env: dict, racine:
     chemin.write_bytes(vault.chiffrer(canonique(dossier), vault.destinataires_age(coffre.destinataires)))
     subprocess.run(["git", "add", "--", str(chemin)], cwd=racine, check=True)
     murs, cpus = [], []
-    for _ in range(TOURS):
+    for _ in range(tours):
         mur, cpu = _chronometrer(lambda: subprocess.run(famnum + ["verifier", "--indexe"], cwd=racine, env=env, check=True,
                                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         murs.append(mur)
@@ -144,7 +150,7 @@ def verifier_un_changement(coffre: Coffre, famnum: list[str], env: dict, racine:
     return murs, cpus
 
 
-def mesurer(n: int, dossiers: list[dict], base: Path) -> None:
+def mesurer(n: int, dossiers: list[dict], base: Path, tours: int = TOURS) -> None:
     racine = base / f"territoire-{n}"
     racine.mkdir()
     subprocess.run(["git", "init", "-q", str(racine)], check=True)
@@ -167,15 +173,18 @@ def mesurer(n: int, dossiers: list[dict], base: Path) -> None:
     premier, memoire, code = _commande(famnum + ["verifier"], env, racine)
     print(f"famnum verifier, premier passage (tout valider)          : {premier:6.2f} s  (code {code}, "
           f"mémoire max d'un processus {memoire:,.0f} Mio)")
-    mesures = verifier_contre_plancher(coffre, famnum, env, racine)
-    for nom, libelle in (("plancher", "plancher (pyrage seul)"), ("chaud", "verifier, cache de validation"),
-                         ("froid", "verifier, sans cache")):
+    charge = os.getloadavg()[0]
+    mesures = verifier_contre_plancher(coffre, famnum, env, racine, tours)
+    print(f"charge de la machine (moyenne sur 1 min, {os.cpu_count()} cœurs) : {charge:.1f} avant les tours alternés, "
+          f"{os.getloadavg()[0]:.1f} après (au-delà du nombre de cœurs, les rapports au plancher ne valent plus grand-chose)")
+    for nom, libelle in (("plancher", "plancher (pyrage seul)"), ("chaud", "verifier, avec ses caches"),
+                         ("froid", "verifier, sans cache de validation"), ("vierge", "verifier, sans aucun cache")):
         murs, cpus = mesures[nom]
-        print(f"{libelle:<32}: mur {_mediane(murs)}, CPU {_mediane(cpus)}")
-    for nom, but in (("chaud", "1,5"), ("froid", "2")):
-        print(f"verifier {nom:<5} / plancher : mur {_rapport(mesures[nom][0], mesures['plancher'][0])}, "
+        print(f"{libelle:<34}: mur {_mediane(murs)}, CPU {_mediane(cpus)}")
+    for nom, but in (("chaud", "1,5"), ("froid", "2"), ("vierge", "2")):
+        print(f"verifier {nom:<6} / plancher : mur {_rapport(mesures[nom][0], mesures['plancher'][0])}, "
               f"CPU {_rapport(mesures[nom][1], mesures['plancher'][1])} (objectif ≤ {but} ×)")
-    murs, cpus = verifier_un_changement(coffre, famnum, env, racine)
+    murs, cpus = verifier_un_changement(coffre, famnum, env, racine, tours)
     print(f"verifier --indexe, un dossier changé sur {n}   : mur {_mediane(murs)}, CPU {_mediane(cpus)} "
           "(le crochet pre-commit ; objectif ≤ 0,5 s)")
     premier = _mediane_seule(mesures["froid"][0])
@@ -319,6 +328,7 @@ def main() -> None:
     parser.add_argument("--sans-site", action="store_true")
     parser.add_argument("--verifier-seulement", action="store_true",
                         help="seulement l'écriture, famnum verifier, le plancher et le crochet (issue 19)")
+    parser.add_argument("--tours", type=int, default=TOURS, help="tours alternés du plancher et de verifier")
     args = parser.parse_args()
     tailles = [int(t) for t in args.tailles.split(",")]
     debut = time.perf_counter()
@@ -330,7 +340,7 @@ def main() -> None:
                    stdout=subprocess.DEVNULL, check=False)  # famnum starts as installed: bytecode compiled once
     with tempfile.TemporaryDirectory(prefix="famnum-bench-") as tmp:
         for n in tailles:
-            mesurer(n, dossiers, Path(tmp))
+            mesurer(n, dossiers, Path(tmp), args.tours)
         if args.verifier_seulement:
             return
         importer_tableur(dossiers, Path(tmp))

@@ -291,3 +291,24 @@ def test_un_mot_de_passe_coupe_par_un_retour_a_la_ligne_est_trouve(coffre, terri
         code, sortie = _verifier()
         assert code == 1 and "Observations" in sortie and "ressemble à un mot de passe" in sortie, observations
         territoire.chemin_dossier(d["id"]).unlink()
+
+
+def test_l_index_des_textes_est_garde_tant_qu_aucun_texte_ne_change(coffre, territoire, monkeypatch):
+    from famnum.fuites import Textes
+
+    d = dossier()
+    d["fiche"]["enfants"][0].update(prenom="Claude", nom="Bernard")  # also a school's name: public
+    coffre.enregistrer([d], "Recensement")
+    page = territoire.racine / "content" / "notes-de-reunion.md"
+    page.write_text("Rappeler Noémie Quillembois demain.\n")
+    fuite = "notes-de-reunion.md : contient en clair une donnée personnelle d'un dossier (nom)"
+    assert fuite in _verifier()[1]
+    indexations, vrai = [], Textes._indexer
+    monkeypatch.setattr(Textes, "_indexer", lambda soi, numero, texte: indexations.append(numero) or vrai(soi, numero, texte))
+    assert fuite in _verifier()[1] and indexations == []  # nothing changed: the index kept in build/cache/
+    page.write_text("Rappeler Claude Bernard demain.\n")
+    assert _verifier()[0] == 0 and indexations  # a text changed: indexed again; the name is a school's
+    etablissements = territoire.referentiels / "etablissements.csv"
+    renomme = etablissements.read_text(encoding="utf-8").replace("Claude Bernard", "Louise Michel")
+    etablissements.write_text(renomme.replace("claude-bernard", "louise-michel"), encoding="utf-8")
+    assert fuite in _verifier()[1]  # the reference tables changed: no school bears the name any more

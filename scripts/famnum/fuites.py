@@ -165,6 +165,21 @@ class Textes:
         self._toutes_paires: set[str] = set().union(*self._paires)
         self._memoire: dict[str, list[int]] = {}
 
+    _ETAT = ("noms", "publics", "_fortes", "_dates", "_textes", "_mots", "_paires", "_tous_mots", "_toutes_paires")
+
+    def etat(self) -> tuple:
+        """The index as plain containers (cache_textes keeps it)."""
+        return tuple(getattr(self, nom) for nom in self._ETAT)
+
+    @classmethod
+    def depuis_etat(cls, etat: tuple) -> Textes:
+        """The index `etat()` gave, without indexing again."""
+        textes = cls.__new__(cls)
+        for nom, valeur in zip(cls._ETAT, etat, strict=True):
+            setattr(textes, nom, valeur)
+        textes._memoire = {}
+        return textes
+
     def _indexer(self, numero: int, texte: str) -> None:
         def noter(table: dict, valeur: str) -> None:
             table.setdefault(valeur, set()).add(numero)
@@ -289,15 +304,20 @@ def fichiers_texte(racine: Path, chemins: list[str] | None = None, exclure=()) -
             and not any(str(p.relative_to(racine)).startswith(e) for e in exclure)]
 
 
-def lire_textes(racine: Path, fichiers: list[Path], publics: set[str] | frozenset = frozenset()) -> Textes:
-    """The text files, read (undecodable bytes ignored) and indexed; a file that cannot be read is skipped."""
+def lire(racine: Path, fichiers: list[Path]) -> list[tuple[str, str]]:
+    """(name, text) of the text files (undecodable bytes ignored); a file that cannot be read is skipped."""
     lus = []
     for fichier in fichiers:
         try:
             lus.append((str(fichier.relative_to(racine)), fichier.read_text(encoding="utf-8", errors="ignore")))
         except OSError:
             continue
-    return Textes(lus, publics)
+    return lus
+
+
+def lire_textes(racine: Path, fichiers: list[Path], publics: set[str] | frozenset = frozenset()) -> Textes:
+    """The text files, read and indexed."""
+    return Textes(lire(racine, fichiers), publics)
 
 
 def scanner(aiguilles: Aiguilles, racine: Path, fichiers: list[Path]) -> list[Fuite]:

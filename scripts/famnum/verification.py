@@ -97,18 +97,19 @@ def _problemes_familles(relatif: str, attendu: bool, entete: bytes | None) -> li
 def verifier_tout(coffre, processus: int | None = None, garder: bool = True):
     """The full check. Returns (report, reading) so that later steps reuse the decrypted dossiers
     (`garder=False` when nothing follows: the reading then keeps only the ids)."""
-    from .fuites import fichiers_texte, lire_textes, noms_publics_du_territoire
+    from . import cache_textes
+    from .fuites import fichiers_texte, lire
 
     territoire = coffre.territoire
     rapport = Rapport()
 
     def pendant_la_lecture():
         """The parent's own work, done while the reading processes decrypt: the checks without a key,
-        then the texts read and indexed for the leak guard."""
+        then the texts read and indexed for the leak guard (the index kept while they do not change)."""
         suivis = fichiers_du_depot(territoire)
         rapport.fusionner(verifier_texte_clair(territoire, suivis, entetes=False))
-        return lire_textes(territoire.racine, fichiers_texte(territoire.racine, suivis, exclure=("build/", "site/")),
-                           noms_publics_du_territoire(territoire))
+        lus = lire(territoire.racine, fichiers_texte(territoire.racine, suivis, exclure=("build/", "site/")))
+        return cache_textes.indexer(territoire, lus)
 
     lecture = coffre.lire_tous(valider=True, processus=processus, textes=pendant_la_lecture, garder=garder)
     rapport.fusionner(lecture.rapport)
