@@ -248,7 +248,7 @@ def site() -> None:
         par_page = m["secondes"] / max(1, m["pages_html"])
         etapes = ", ".join(f"{etape} {secondes:.1f}" for etape, secondes in m["etapes"].items())
         langues = " ".join(f"{code} {n}" for code, n in m["pages_par_langue"].items())
-        print(f"construction {nom:<17}: {m['secondes']:6.2f} s ({etapes}), {m['pages_html']} pages HTML "
+        print(f"construction {nom:<17}: {m['secondes']:6.2f} s, processeur {m['processeur']:.1f} s ({etapes}), {m['pages_html']} pages HTML "
               f"({langues} ; {par_page * 1000:.0f} ms/page), {m['pdf']} PDF, {m['moteur']} (code {m['code']})")
 
 

@@ -150,6 +150,36 @@ def test_an_unknown_engine_in_the_settings_is_refused_in_french(petit_territoire
     assert not (petit_territoire / "site").exists() and not (petit_territoire / "site-src").exists()
 
 
+def _moteur_par_langue(fait: dict) -> dict[str, str]:
+    """Each language's part of a build's output (``[mkdocs fr]`` …)."""
+    assert fait["code"] == 0, fait["sortie"][-2000:]
+    return dict(bloc.split("]", 1) for bloc in fait["sortie"].split("[mkdocs ")[1:])
+
+
+def test_an_unchanged_language_is_not_built_again(petit_territoire):
+    config = petit_territoire / "mkdocs.yml"
+    reglages = yaml.safe_load(config.read_text(encoding="utf-8"))
+    i18n = next(p["i18n"] for p in reglages["plugins"] if isinstance(p, dict) and "i18n" in p)
+    i18n["languages"] = i18n["languages"][:2]  # French and Arabic: two engines, not four
+    config.write_text(yaml.safe_dump(reglages, allow_unicode=True), encoding="utf-8")
+    site, contenu = petit_territoire / "site", petit_territoire / "content"
+
+    def construire() -> dict[str, bool]:
+        blocs = _moteur_par_langue(construction.construire(site, racine=petit_territoire, pdf=False))
+        return {code: "inchangées" in bloc for code, bloc in blocs.items()}
+
+    assert construire() == {"fr": False, "ar": False}
+    (contenu / "index.ar.md").write_text("# الرئيسية\n\nنص 12.\n", encoding="utf-8")
+    assert construire() == {"fr": True, "ar": False}
+    assert construire() == {"fr": True, "ar": True}
+    arabe = (site / "ar" / "index.html").read_text(encoding="utf-8")  # finished once, not twice
+    assert len(re.findall(r'<html[^>]*dir="rtl"', arabe)) == 1 and '<bdi dir="ltr"><bdi' not in arabe
+    assert '<bdi dir="ltr">12</bdi>' in arabe
+    (contenu / "programme" / "index.md").write_text("# Évaluation\n\nTexte 3.\n", encoding="utf-8")
+    assert construire() == {"fr": False, "ar": False}  # the Arabic site shows this French page
+    assert "Texte 3." in (site / "ar" / "programme" / "index.html").read_text(encoding="utf-8")
+
+
 def test_the_finish_links_the_language_menu_and_the_statement():
     page = ('<html lang="tr"><head><link rel="alternate" href="../index.html" hreflang="fr"></head><body>'
             '<a href="../index.html" hreflang="fr" class="md-select__link">Français</a>'

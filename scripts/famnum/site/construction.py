@@ -63,20 +63,49 @@ def commande(moteur: str, config: Path, *, strict: bool) -> list[str]:
     return [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(config), *(["--strict"] if strict else [])]
 
 
-def _construire_langue(moteur: str, config: Path, strict: bool) -> tuple[int, str]:
+def version_du_moteur(moteur: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    paquets = ("zensical",) if moteur == "zensical" else ("mkdocs", "mkdocs-material")
+    try:
+        return " ".join(f"{paquet}=={version(paquet)}" for paquet in paquets)
+    except PackageNotFoundError:
+        return "absent"
+
+
+def _construire_langue(moteur: str, faite: generation.Generation, code: str, strict: bool) -> tuple[int, str]:
+    """Build one language's project, unless its last build by the same engine had the same project
+    (its fingerprint, in ``<langue>/.construit``): then its site is reused as it is."""
+    config, sortie = faite.config(code), faite.sortie(code)
+    marque = config.with_name(".construit")
+    attendue = f"{version_du_moteur(moteur)} strict={strict} {faite.empreintes.get(code)}\n"
+    if sortie.is_dir() and marque.is_file() and marque.read_text(encoding="utf-8") == attendue:
+        return 0, "INFO    -  sources inchangées : site de la construction précédente repris\n"
+    marque.unlink(missing_ok=True)
+    shutil.rmtree(sortie, ignore_errors=True)  # a failed engine leaves no older site
     fait = subprocess.run(commande(moteur, config, strict=strict), cwd=config.parent, env=environnement(),
                           capture_output=True, text=True)
+    if fait.returncode == 0 and sortie.is_dir():
+        marque.write_text(attendue, encoding="utf-8")
     return fait.returncode, fait.stdout + fait.stderr
 
 
+def _lier(source: str, cible: str) -> None:
+    """A hard link to the engine's file (instant, no room taken); a copy across file systems."""
+    try:
+        os.link(source, cible)
+    except OSError:
+        shutil.copy2(source, cible)
+
+
 def _assembler(faite: generation.Generation, site_dir: Path) -> None:
-    """French at ``site_dir``, each other language under ``site_dir/<langue>``."""
+    """French at ``site_dir``, each other language under ``site_dir/<langue>``. The engines' sites stay
+    where they are, for the next build (``finition`` replaces a file, never writes into it)."""
     shutil.rmtree(site_dir, ignore_errors=True)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(faite.sortie(generation.LANGUE_SOURCE), site_dir)
     for langue in faite.langues:
-        if langue.code != generation.LANGUE_SOURCE:
-            shutil.move(faite.sortie(langue.code), site_dir / langue.code)
+        shutil.copytree(faite.sortie(langue.code), site_dir / langue.prefixe, copy_function=_lier,
+                        dirs_exist_ok=True)
     if faite.publie.is_dir():
         shutil.copytree(faite.publie, site_dir, dirs_exist_ok=True)
 
@@ -103,11 +132,8 @@ def construire(site_dir: Path, *, pdf: bool | None = None, strict: bool = True, 
     sorties = [f"WARNING -  {page} : marqueur inconnu <!-- famnum:{nom} -->"
                for page, noms in faite.inconnus.items() for nom in noms]
     code = 1 if (sorties and strict) else 0
-    for langue in faite.langues:
-        shutil.rmtree(faite.sortie(langue.code), ignore_errors=True)  # a failed engine leaves no older site
     with ThreadPoolExecutor(max_workers=len(faite.langues)) as pool:
-        faits = list(pool.map(lambda langue: _construire_langue(moteur, faite.config(langue.code), strict),
-                              faite.langues))
+        faits = list(pool.map(lambda langue: _construire_langue(moteur, faite, langue.code, strict), faite.langues))
     for langue, (retour, sortie) in zip(faite.langues, faits):
         code = code or retour
         sorties.append(f"[{moteur} {langue.code}]\n{sortie}")

@@ -18,6 +18,7 @@ On each HTML page of the assembled site (French at the root, the other languages
 
 from __future__ import annotations
 
+import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -94,8 +95,10 @@ def _finir_fichier(travail: tuple[str, str, tuple[str, ...]]) -> None:
     fichier = Path(chemin)
     html = fichier.read_text(encoding="utf-8")
     fini = finir_404(html, langues) if url == "404.html" else finir_page(html, url, langues)
-    if fini != html:
-        fichier.write_text(fini, encoding="utf-8")
+    if fini != html:  # a new file in its place: the engine's own (hard-linked) is kept for the next build
+        temporaire = fichier.with_name(f".{fichier.name}.famnum")
+        temporaire.write_text(fini, encoding="utf-8")
+        os.replace(temporaire, fichier)
 
 
 def finir(site_dir: Path, langues: tuple[str, ...]) -> int:

@@ -27,6 +27,7 @@ data and the published package: never a dossier.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
 import posixpath
@@ -451,10 +452,13 @@ class Arbre:
         self.destination = destination
         self.ecrits: set[Path] = set()
         self.changes = 0
+        self.empreintes: dict[str, hashlib._Hash] = {}  # per language project: every path and its bytes
 
     def ecrire(self, relatif: str, donnees: bytes) -> None:
         chemin = self.destination / relatif
         self.ecrits.add(chemin)
+        empreinte = self.empreintes.setdefault(relatif.split("/")[0], hashlib.sha256())
+        empreinte.update(f"{relatif}\0{len(donnees)}\0".encode() + donnees)
         try:
             if chemin.stat().st_size == len(donnees) and chemin.read_bytes() == donnees:
                 return
@@ -487,6 +491,7 @@ class Generation:
     ordre: list[str]
     inconnus: dict[str, list[str]]   # page → unknown marker names
     changes: int
+    empreintes: dict[str, str]       # language → fingerprint of its whole project (pages, files, config)
     publie: Path                     # files the pages link to, copied into the built site (the package)
 
     def config(self, code: str) -> Path:
@@ -551,4 +556,5 @@ def generer(racine: Path, destination: Path, *, avec_pdf: bool = True, public: P
             arbre.ecrire(f"{langue.code}/mkdocs.yml",
                          yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False, width=120).encode("utf-8"))
             arbre.elaguer(destination / langue.code / "docs")
-    return Generation(destination, langues, pages_dans_l_ordre(elements), inconnus, arbre.changes, publie)
+    return Generation(destination, langues, pages_dans_l_ordre(elements), inconnus, arbre.changes,
+                      {code: empreinte.hexdigest() for code, empreinte in arbre.empreintes.items()}, publie)

@@ -11,6 +11,7 @@ Zensical is installed, without the PDFs by Zensical (the two engines side by sid
 from __future__ import annotations
 
 import importlib.util
+import resource
 import shutil
 import tempfile
 from pathlib import Path
@@ -47,6 +48,13 @@ def _changer_un_tutoriel(racine: Path) -> None:
     chemin.write_text(chemin.read_text(encoding="utf-8") + "\nUne phrase de plus.\n", encoding="utf-8")
 
 
+def _processeur() -> float:
+    """CPU seconds of this process and of its finished children (engines, PDF workers): unlike the
+    wall clock, the same on a machine busy with other work."""
+    return sum(resource.getrusage(qui).ru_utime + resource.getrusage(qui).ru_stime
+               for qui in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+
+
 def chronometrer_site() -> dict:
     """Seconds for each build above, with the steps (generation, engine, finish, PDF, compression)."""
     mesures: dict = {}
@@ -61,10 +69,11 @@ def chronometrer_site() -> dict:
             if nom == "tutoriel_change":
                 _changer_un_tutoriel(racine)
             site_dir = Path(tmp) / nom
+            avant = _processeur()
             fait = construire(site_dir, pdf=pdf, cache_pdf=cache, moteur=moteur, racine=racine,
                               source=Path(tmp) / "site-src")
-            mesures[nom] = {"secondes": fait["secondes"], "etapes": fait["etapes"], "code": fait["code"],
-                            "moteur": moteur, **_compter(site_dir)}
+            mesures[nom] = {"secondes": fait["secondes"], "processeur": round(_processeur() - avant, 2),
+                            "etapes": fait["etapes"], "code": fait["code"], "moteur": moteur, **_compter(site_dir)}
     return mesures
 
 
