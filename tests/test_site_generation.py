@@ -32,6 +32,7 @@ def _config(source: Path, code: str) -> dict:
     return yaml.safe_load((source / code / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
+@pytest.mark.site_partage
 def test_each_language_has_a_config_an_engine_builds_without_famnum(build):
     source = Path(build["source"])
     for code in LANGUES:
@@ -53,6 +54,7 @@ def _pages_du_menu(entrees: list) -> list[str]:
     return pages
 
 
+@pytest.mark.site_partage
 def test_every_page_is_in_every_language_with_its_markers_rendered(build):
     source = Path(build["source"])
     francaises = sorted(p.relative_to(RACINE / "content").as_posix() for p in (RACINE / "content").rglob("*.md")
@@ -68,6 +70,7 @@ def test_every_page_is_in_every_language_with_its_markers_rendered(build):
     assert "01 99 00 12 34" in contacts and "<svg" in equipement and "<table" in equipement
 
 
+@pytest.mark.site_partage
 def test_the_menu_reads_as_a_course_in_the_language(build):
     source = Path(build["source"])
     nav = _config(source, "tr")["nav"]
@@ -83,6 +86,7 @@ def test_the_menu_reads_as_a_course_in_the_language(build):
     assert 'href="../../pdf/ar/ateliers/educonnect-et-ent.pdf"' in pdf
 
 
+@pytest.mark.site_partage
 def test_the_language_menu_leads_to_the_same_page_in_each_language(build):
     site = Path(build["site"])
     page = site / "ar" / "tutoriels" / "demarches" / "caf.html"
@@ -234,6 +238,7 @@ def _pages(site: Path, code: str) -> list[str]:
                   if (code != "fr" or p.relative_to(racine).parts[0] not in LANGUES[1:]) and p.name != "404.html")
 
 
+@pytest.mark.site_partage
 def test_zensical_builds_the_same_pages_as_mkdocs(build, tmp_path_factory):
     pytest.importorskip("zensical", reason="Zensical ne s'installe pas ici (pyproject.toml, dépendances dev)")
     from annee_fictive import _paquet_partage
