@@ -331,3 +331,61 @@ def test_une_famille_seulement_recensee_n_est_pas_notee_par_la_grille():
                 "journal": [evenement("recensement", PAR, JOUR, {"source": "college"})]}
     p = proposer({**ds, "F-22222": recensee}, GRILLE, REF, [appareil("P-1")], pseudo, JOUR)
     assert [c.identifiant for c in p.candidatures] == list(ds)
+
+
+# --- a workbook with one sheet per class ----------------------------------------------------------
+
+def ecrire_classeur(chemin: Path, feuilles: dict[str, list[list]], masquees=()) -> Path:
+    classeur = openpyxl.Workbook()
+    classeur.remove(classeur.active)
+    for nom, lignes in feuilles.items():
+        feuille = classeur.create_sheet(nom)
+        for ligne in lignes:
+            feuille.append(ligne)
+        if nom in masquees:
+            feuille.sheet_state = "hidden"
+    classeur.save(chemin)
+    return chemin
+
+
+def test_une_feuille_par_classe_tout_est_lu_et_chaque_ligne_dit_sa_feuille(coffre, tableurs):
+    """Schools often send one tab per class, after a tab of instructions and with a hidden tab of choices:
+    every child of every list tab is imported, the columns matched by title whatever their order."""
+    f = ecrire_classeur(tableurs / "classes.xlsx", {
+        "Consignes": [["Merci de remplir une feuille par classe."], ["Retour avant le 15 mai."]],
+        "CM1": [["Nom", "Prénom", "Né le", "École"],
+                ["Quillembois", "Anatole", "02/09/2015", "Molière"],
+                ["Ferrandou", "Éloïse", "03/02/2015", "Molière"]],
+        "CM2": [["École", "Prénom", "Nom"],  # another order, no birth date column
+                ["Molière", "Jade", "Abadie"],
+                ["Molière", "Tom", ""]],
+        "Listes": [["Nom", "Prénom", "Classe"], ["x", "y", "CM1"]],  # hidden: choices for the drop-downs
+        "Totaux": [["École", "Classe", "Nombre d'élèves"], ["Molière", "CM1", 2], ["Molière", "CM2", 2]],
+    }, masquees=("Listes",))
+    r = importer(f, "--oui")
+    assert r.exit_code == 0, r.output
+    assert "Feuilles lues (2, une même liste) : « CM1 », « CM2 »." in r.output
+    assert "laissées de côté : « Consignes », « Totaux »." in r.output
+    assert "ligne 3 (feuille « CM2 ») : la ligne ne nomme pas d'enfant" in r.output
+    enfants = sorted((e["prenom"], e.get("date_naissance", ""), e.get("etablissement"))
+                     for d in Coffre(coffre.territoire).lire_tous().dossiers.values() for e in d["fiche"]["enfants"])
+    assert enfants == [("Anatole", "2015-09-02", "gs-moliere"), ("Jade", "", "gs-moliere"),
+                       ("Éloïse", "2015-02-03", "gs-moliere")]
+
+
+def test_deux_listes_aux_colonnes_differentes_sont_refusees_puis_lues_une_a_une(coffre, tableurs):
+    f = ecrire_classeur(tableurs / "deux.xlsx", {
+        "Élèves": [["Nom", "Prénom", "École"], ["Quillembois", "Anatole", "Molière"]],
+        "Parents": [["Nom", "Prénom", "Téléphone"], ["Quillembois", "Noémie", "06 39 98 73 51"]],
+    })
+    avant = git_log(coffre.territoire.racine)
+    r = importer(f, "--oui")
+    assert r.exit_code != 0
+    assert "« Élèves » et « Parents » ont des listes aux colonnes différentes (« Téléphone »" in r.output
+    assert '--feuille "Parents"' in r.output and git_log(coffre.territoire.racine) == avant
+    r = importer(f, "--oui", "--feuille", "eleves")  # the tab's name as one types it
+    assert r.exit_code == 0, r.output
+    (d,) = Coffre(coffre.territoire).lire_tous().dossiers.values()
+    assert [e["prenom"] for e in d["fiche"]["enfants"]] == ["Anatole"]
+    r = importer(f, "--oui", "--feuille", "CM1")
+    assert r.exit_code != 0 and "pas de feuille « CM1 »" in r.output and "« Élèves », « Parents »" in r.output

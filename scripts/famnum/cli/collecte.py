@@ -38,6 +38,15 @@ def _exiger_schema_a_jour(coffre) -> None:
                           "data/datapackage.yaml après avoir vérifié chaque dossier), puis relancez l'import.")
 
 
+def _montrer_feuilles(tableau) -> None:
+    """Which sheets of a workbook are read, so that a list spread over one sheet per class is not half read."""
+    if tableau.suite:
+        noms = [tableau.feuille] + [t.feuille for t, _ in tableau.suite]
+        click.echo(f"Feuilles lues ({len(noms)}, une même liste) : {', '.join(f'« {n} »' for n in noms)}.")
+    if tableau.laissees:
+        click.echo(f"Feuilles sans liste reconnue, laissées de côté : {', '.join(f'« {n} »' for n in tableau.laissees)}.")
+
+
 def _avertir_referentiels_vides(racine: Path, quartier: str | None) -> None:
     """Before any question: a territory whose tables of quartiers or schools are still empty cannot attach
     a row to its QPV, and the steward should know why every row would be refused, and what to fill in."""
@@ -161,6 +170,9 @@ def _enregistrer(coffre, plan) -> None:
               type=click.Choice(["pre", "ecole", "college", "centre_social", "mairie", "autre"]),
               help="Qui a fourni la liste (noté dans l'événement « recensement ») ; par défaut celui gardé pour la "
                    "source, sinon « ecole ».")
+@click.option("--feuille", metavar="NOM", default=None,
+              help="L'onglet à lire, quand le classeur a plusieurs listes aux colonnes différentes ; sans cette "
+                   "option, toutes les feuilles visibles qui ont une liste sont lues (une feuille par classe).")
 @click.option("--quartier", metavar="CODE", default=None,
               help="Le quartier (code de data/referentiels/qpv.csv) d'une famille dont la ligne ne dit ni l'école ni "
                    "le quartier, quand toute la liste vient d'un seul quartier ; gardé pour la source.")
@@ -170,8 +182,8 @@ def _enregistrer(coffre, plan) -> None:
 @click.option("--oui", is_flag=True, help="Accepter la correspondance proposée et enregistrer sans question ; "
                                           "un nom d'établissement incertain est laissé vide et signalé.")
 @commande_sure
-def importer(fichier: Path, source: str | None, type_source: str | None, quartier: str | None, par: str,
-             jour: str | None, oui: bool):
+def importer(fichier: Path, source: str | None, type_source: str | None, feuille: str | None, quartier: str | None,
+             par: str, jour: str | None, oui: bool):
     """Importe une liste de recensement (.xlsx, .ods, .xls, .csv) : crée ou complète les dossiers en un commit."""
     from .. import ecriture
     from ..collecte import import_tableur as imp
@@ -183,7 +195,8 @@ def importer(fichier: Path, source: str | None, type_source: str | None, quartie
     coffre = Coffre.ouvrir()
     _exiger_schema_a_jour(coffre)
     _avertir_si_dans_le_depot(fichier, coffre.territoire.racine)
-    tableau = imp.lire_tableau(fichier)
+    tableau = imp.lire_tableau(fichier, feuille)
+    _montrer_feuilles(tableau)
     chemin = imp.chemin_correspondance(coffre.territoire.data, source) if source else None
     memoire = imp.charger_memoire(chemin)
     avant = repr(memoire)

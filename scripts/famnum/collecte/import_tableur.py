@@ -25,7 +25,7 @@ from ..referentiels import Referentiels
 from ..saisie import SaisieInvalide, lire_telephone
 from . import resolution
 from .resolution import Candidat, Resolveur
-from .tableur import CHAMPS, IGNORER, Tableau, cle_texte, lire_lignes, proposer_correspondance, trouver_entete
+from .tableur import CHAMPS, IGNORER, Tableau, cle_texte, lire_feuilles, proposer_correspondance, trouver_liste
 from .valeurs import (COLLEGE_NIVEAUX, Lu, courriels, est_vide, lire_classe, lire_date_naissance, lire_lien,
                       lire_oui_non_nsp, morceaux_telephone)
 
@@ -161,8 +161,8 @@ def memoriser_colonnes(memoire: Memoire, entetes: list[str], colonnes: dict[int,
     memoire.colonnes = {entetes[i]: colonnes.get(i, IGNORER) for i in range(len(entetes)) if entetes[i]}
 
 
-def lire_tableau(chemin: Path) -> Tableau:
-    return trouver_entete(lire_lignes(chemin), chemin.name)
+def lire_tableau(chemin: Path, feuille: str | None = None) -> Tableau:
+    return trouver_liste(lire_feuilles(chemin), chemin.name, feuille)
 
 
 def colonnes_proposees(tableau: Tableau) -> dict[int, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
@@ -78,30 +78,41 @@ def texte_cellule(valeur) -> str:
 # --- reading the file -----------------------------------------------------------------------
 
 def lire_lignes(chemin: Path) -> list[list[str]]:
-    """Every row of the first sheet (or of the CSV) as text cells."""
+    """Every row of the first sheet that is shown (or of the CSV) as text cells."""
+    return lire_feuilles(chemin)[0][1]
+
+
+def lire_feuilles(chemin: Path) -> list[tuple[str, list[list[str]]]]:
+    """(sheet name, rows as text cells) of every sheet a person sees when opening the file, in order; a CSV
+    is one sheet without a name. Hidden sheets (lists of choices, formulas) are not lists of families."""
     if not chemin.is_file():
         raise FamnumError(f"Fichier introuvable : {chemin}.", code="tableur.introuvable",
                           correction="vérifiez le chemin du tableur.")
     suffixe = chemin.suffix.lower()
     if suffixe == ".csv":
-        return _lire_csv(chemin.read_bytes(), chemin.name)
+        return [("", _lire_csv(chemin.read_bytes(), chemin.name))]
     if suffixe in (".xlsx", ".xlsm", ".xls", ".ods"):
         return _lire_classeur(chemin)
     raise FamnumError(f"{chemin.name} : format non reconnu.", code="tableur.format_inconnu",
                       correction="enregistrez le tableur en .xlsx, .ods, .xls ou .csv.")
 
 
-def _lire_classeur(chemin: Path) -> list[list[str]]:
-    from python_calamine import CalamineWorkbook
+def _lire_classeur(chemin: Path) -> list[tuple[str, list[list[str]]]]:
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
         classeur = CalamineWorkbook.from_path(str(chemin))
-        feuille = classeur.get_sheet_by_index(0)
-        lignes = feuille.to_python(skip_empty_area=False)
+        feuilles = [(m.name, classeur.get_sheet_by_name(m.name).to_python(skip_empty_area=False))
+                    for m in classeur.sheets_metadata
+                    if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet]
     except Exception as e:  # calamine raises its own errors for corrupt or protected files
         raise FamnumError(f"{chemin.name} : le tableur ne peut pas être lu ({type(e).__name__}).", code="tableur.illisible",
                           correction="ouvrez-le et enregistrez-le à nouveau, sans mot de passe.") from None
-    return [[texte_cellule(v) for v in ligne] for ligne in lignes]
+    if not feuilles:
+        raise FamnumError(f"{chemin.name} : aucune feuille visible.", code="tableur.sans_feuille_visible",
+                          correction="affichez la feuille de la liste (clic droit sur un onglet, « Afficher »), "
+                                     "enregistrez, puis relancez.")
+    return [(nom, [[texte_cellule(v) for v in ligne] for ligne in lignes]) for nom, lignes in feuilles]
 
 
 def decoder(octets: bytes, nom: str) -> str:
@@ -152,19 +163,50 @@ def _separateur(texte: str) -> str:
 
 # --- the header and the columns ---------------------------------------------------------------
 
+class NumeroLigne(int):
+    """A row's number as the spreadsheet shows it. In a workbook whose list goes on over several sheets
+    (one per class), it also names its sheet, and sorts sheet by sheet: « ligne 4 (feuille « CM1 ») »."""
+
+    feuille: str = ""
+
+    def __new__(cls, ligne: int, feuille: str = "", rang: int = 0):
+        numero = super().__new__(cls, rang * 1_000_000 + ligne)
+        numero.ligne, numero.feuille = ligne, feuille
+        return numero
+
+    def __str__(self) -> str:
+        return f"{self.ligne} (feuille « {self.feuille} »)" if self.feuille else str(self.ligne)
+
+    __repr__ = __str__
+
+    def __format__(self, spec: str) -> str:
+        return str(self) if not spec else int.__format__(self, spec)
+
+
 @dataclass
 class Tableau:
     entetes: list[str]          # one per column, upper header rows joined to the lower one
     premiere_ligne: int         # index (0-based) of the first data row
-    lignes: list[list[str]]     # all rows of the file
+    lignes: list[list[str]]     # all rows of the sheet
     bas: list[str] = None       # the lower header row alone, when there are two
+    feuille: str = ""           # the sheet's name, when the list goes on over several sheets
+    suite: list[tuple[Tableau, list[int | None]]] = field(default_factory=list)  # other sheets, their columns here
+    laissees: list[str] = field(default_factory=list)  # sheets without a list (instructions, totals)
 
     def donnees(self):
-        """(row number as the spreadsheet shows it, cells) for every non-empty data row."""
-        for i in range(self.premiere_ligne, len(self.lignes)):
-            ligne = self.lignes[i]
-            if any(c for c in ligne):
-                yield i + 1, ligne + [""] * (len(self.entetes) - len(ligne))
+        """(row number as the spreadsheet shows it, cells in this sheet's column order) for every
+        non-empty data row of every sheet of the list."""
+        for rang, (tableau, colonnes) in enumerate([(self, None), *self.suite]):
+            for i in range(tableau.premiere_ligne, len(tableau.lignes)):
+                ligne = tableau.lignes[i]
+                if any(c for c in ligne):
+                    yield NumeroLigne(i + 1, tableau.feuille, rang), _dans_l_ordre(ligne, colonnes, len(self.entetes))
+
+
+def _dans_l_ordre(ligne: list[str], colonnes: list[int | None] | None, largeur: int) -> list[str]:
+    if colonnes is None:
+        return ligne + [""] * (largeur - len(ligne))
+    return [ligne[j] if j is not None and j < len(ligne) else "" for j in colonnes]
 
 
 # a header word that names its field whatever surrounds it (« Tél. parent », « Mail des parents »)
@@ -220,13 +262,10 @@ def _remplir_fusion(ligne: list[str], largeur: int) -> list[str]:
     return rempli
 
 
-def trouver_entete(lignes: list[list[str]], nom: str) -> Tableau:
-    """The header is the row (among the first 20) naming the most known columns; a row above it with
-    several cells is an upper header row of merged cells (« Élève » over « Nom | Prénom | Né(e) le »)."""
+def _tableau(lignes: list[list[str]]) -> Tableau | None:
     candidates = [(_score_entete(l), -i) for i, l in enumerate(lignes[:20])]
     if not candidates or max(candidates)[0] < 2:
-        raise FamnumError(f"{nom} : aucune ligne d'en-tête reconnue (Nom, Prénom, Date de naissance…).", code="tableur.sans_entete",
-                          correction="vérifiez que la première feuille contient la liste, avec une ligne de titres de colonnes.")
+        return None
     i = -max(candidates)[1]
     largeur = max(len(l) for l in lignes)
     entetes = list(lignes[i]) + [""] * (largeur - len(lignes[i]))
@@ -235,6 +274,65 @@ def trouver_entete(lignes: list[list[str]], nom: str) -> Tableau:
         entetes = [f"{haut} {bas}".strip() if haut and haut != bas else (bas or haut) for haut, bas in zip(dessus, entetes)]
     bas = list(lignes[i]) + [""] * (largeur - len(lignes[i]))
     return Tableau(entetes=entetes, premiere_ligne=i + 1, lignes=lignes, bas=bas)
+
+
+def trouver_liste(feuilles: list[tuple[str, list[list[str]]]], nom: str, feuille: str | None = None) -> Tableau:
+    """The list of a file: its one sheet with a header row, or the same list continued over several sheets
+    (one per class), their columns put in the first sheet's order. Sheets without a header row
+    (instructions, totals) are left aside and named; sheets with other columns are refused, not guessed."""
+    if feuille is not None:
+        feuilles = _la_feuille(feuilles, nom, feuille)
+    trouves = [(n, _tableau(lignes)) for n, lignes in feuilles if lignes]
+    if sum(t is not None for _, t in trouves) > 1:  # a tab of totals by class names no child: not a list
+        enfants = [(n, t if t is not None and _nomme_des_enfants(t) else None) for n, t in trouves]
+        trouves = enfants if any(t for _, t in enfants) else trouves
+    listes = [t for _, t in trouves if t is not None]
+    if not listes:
+        raise FamnumError(f"{nom} : aucune ligne d'en-tête reconnue (Nom, Prénom, Date de naissance…) "
+                          f"{'dans la feuille' if len(feuilles) == 1 else 'dans aucune des feuilles'}.",
+                          code="tableur.sans_entete",
+                          correction="vérifiez que le tableur contient la liste, avec une ligne de titres de colonnes.")
+    premiere = listes[0]
+    premiere.laissees = [n for n, t in trouves if t is None]
+    if len(listes) > 1:  # rows then say their sheet
+        for n, t in trouves:
+            if t is not None:
+                t.feuille = n
+        premiere.suite = [(t, _colonnes_de(t, premiere, nom)) for t in listes[1:]]
+    return premiere
+
+
+def _nomme_des_enfants(tableau: Tableau) -> bool:
+    """Its columns name a child and at least one row has letters there (a tab of totals by class has
+    « Nombre d'élèves » with numbers under it)."""
+    correspondance = proposer_correspondance(tableau.entetes, tableau.bas)
+    if not ({"nom", "prenom"} <= set(correspondance.values()) or "nom_complet" in correspondance.values()):
+        return False
+    noms = [i for i, champ in correspondance.items() if champ in ("nom", "prenom", "nom_complet")]
+    return any(re.search(r"[^\W\d_]", ligne[i]) for _, ligne in tableau.donnees() for i in noms)
+
+
+def _la_feuille(feuilles, nom: str, feuille: str):
+    choisies = [(n, lignes) for n, lignes in feuilles if cle_texte(n) == cle_texte(feuille)]
+    if not choisies:
+        raise FamnumError(f"{nom} : pas de feuille « {feuille} » (option --feuille). "
+                          f"Feuilles visibles : {', '.join(f'« {n} »' for n, _ in feuilles)}.",
+                          code="import.feuille_inconnue", correction="donnez le nom d'un de ces onglets.")
+    return [("", choisies[0][1])]
+
+
+def _colonnes_de(autre: Tableau, premiere: Tableau, nom: str) -> list[int | None]:
+    """For each column of the first sheet, the column of `autre` with the same title (None: absent there)."""
+    position = {cle_texte(e): j for j, e in enumerate(autre.entetes) if cle_texte(e)}
+    connues = {cle_texte(e) for e in premiere.entetes if cle_texte(e)}
+    etrangeres = [e for e in autre.entetes if cle_texte(e) and cle_texte(e) not in connues]
+    if etrangeres:
+        raise FamnumError(f"{nom} : les feuilles « {premiere.feuille} » et « {autre.feuille} » ont des listes aux "
+                          f"colonnes différentes (« {etrangeres[0]} » n'est que dans la seconde).",
+                          code="import.feuilles_differentes",
+                          correction=f"importez-les une par une, avec « --feuille \"{premiere.feuille}\" » puis "
+                                     f"« --feuille \"{autre.feuille}\" », ou donnez-leur les mêmes titres de colonnes.")
+    return [position.get(cle_texte(e)) for e in premiere.entetes]
 
 
 def proposer_correspondance(entetes: list[str], bas: list[str] | None = None) -> dict[int, str]:
