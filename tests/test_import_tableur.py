@@ -389,3 +389,23 @@ def test_deux_listes_aux_colonnes_differentes_sont_refusees_puis_lues_une_a_une(
     assert [e["prenom"] for e in d["fiche"]["enfants"]] == ["Anatole"]
     r = importer(f, "--oui", "--feuille", "CM1")
     assert r.exit_code != 0 and "pas de feuille « CM1 »" in r.output and "« Élèves », « Parents »" in r.output
+
+
+def test_le_parent_ecrit_une_fois_dans_une_cellule_fusionnee_vaut_pour_chaque_enfant(coffre, tableurs):
+    """A school writes the parent's name and phone once, in cells merged down beside two siblings: both
+    children join the same family, with its contact (before: the second child was a family of its own)."""
+    classeur = openpyxl.Workbook()
+    feuille = classeur.active
+    for ligne in (["Nom", "Prénom", "Né le", "École", "Responsable", "Téléphone"],
+                  ["Quillembois", "Anatole", "02/09/2015", "Molière", "Mme QUILLEMBOIS Noémie", "06 39 98 73 51"],
+                  ["Quillembois", "Zéphirine", "17/04/2013", "Molière", None, None],
+                  ["Ferrandou", "Éloïse", "03/02/2015", "Molière", "M. FERRANDOU Karim", "06 39 98 73 52"]):
+        feuille.append(ligne)
+    feuille.merge_cells("E2:E3")
+    feuille.merge_cells("F2:F3")
+    classeur.save(tableurs / "fusion.xlsx")
+    r = importer(tableurs / "fusion.xlsx", "--oui")
+    assert r.exit_code == 0, r.output
+    familles = sorted(sorted(e["prenom"] for e in d["fiche"]["enfants"])
+                      for d in Coffre(coffre.territoire).lire_tous().dossiers.values())
+    assert familles == [["Anatole", "Zéphirine"], ["Éloïse"]]

@@ -102,7 +102,7 @@ def _lire_classeur(chemin: Path) -> list[tuple[str, list[list[str]]]]:
 
     try:
         classeur = CalamineWorkbook.from_path(str(chemin))
-        feuilles = [(m.name, classeur.get_sheet_by_name(m.name).to_python(skip_empty_area=False))
+        feuilles = [(m.name, _lignes_vues(classeur.get_sheet_by_name(m.name)))
                     for m in classeur.sheets_metadata
                     if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet]
     except Exception as e:  # calamine raises its own errors for corrupt or protected files
@@ -113,6 +113,20 @@ def _lire_classeur(chemin: Path) -> list[tuple[str, list[list[str]]]]:
                           correction="affichez la feuille de la liste (clic droit sur un onglet, « Afficher »), "
                                      "enregistrez, puis relancez.")
     return [(nom, [[texte_cellule(v) for v in ligne] for ligne in lignes]) for nom, lignes in feuilles]
+
+
+def _lignes_vues(feuille) -> list[list]:
+    """The sheet's rows as a person sees them: a cell merged down over several rows (the parent's name and
+    phone written once beside two siblings) holds its value on each of those rows, not only the first."""
+    lignes = feuille.to_python(skip_empty_area=False)
+    for (haut, gauche), (bas, droite) in feuille.merged_cell_ranges or ():
+        if bas == haut or haut >= len(lignes) or gauche >= len(lignes[haut]):
+            continue  # a title or a header merged across columns is read as written (see trouver_liste)
+        valeur = lignes[haut][gauche]
+        for i in range(haut, min(bas, len(lignes) - 1) + 1):
+            for j in range(gauche, min(droite, len(lignes[i]) - 1) + 1):
+                lignes[i][j] = valeur
+    return lignes
 
 
 def decoder(octets: bytes, nom: str) -> str:
