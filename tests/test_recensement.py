@@ -76,7 +76,7 @@ def test_memes_donnees_memes_pseudonymes(coffre):
 
 
 def test_le_controle_rapide_et_frictionless_sont_d_accord(coffre):
-    from famnum.paquet import valider_tables
+    from famnum.controle_tables import valider_tables
 
     _territoire_de_trois(coffre)
     recensement = construire(coffre)

@@ -13,7 +13,7 @@ from .dossiers import Coffre
 from .statuts import statut
 from .erreurs import Probleme, Rapport
 from .formats import age_au, compte
-from .paquet import valider_tables
+from .controle_tables import valider_tables
 from .pseudonymes import Pseudonymiseur, charger_cle
 from .referentiels import Referentiels
 from .workspace import Territoire
