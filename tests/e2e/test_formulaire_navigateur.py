@@ -33,19 +33,26 @@ def serveur(coffre, caplog):
     assert JETON not in journaux
 
 
-@pytest.fixture
-def page():
+@pytest.fixture(scope="module")
+def navigateur():
+    """One Chromium for the file's tests; each test gets a context of its own (cookies, storage)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         navigateur = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        contexte = navigateur.new_context(viewport={"width": 390, "height": 844})
-        contexte.add_init_script(axe_source())
-        externes = []
-        contexte.on("request", lambda r: externes.append(r.url) if not r.url.startswith("http://127.0.0.1") else None)
-        yield contexte.new_page()
+        yield navigateur
         navigateur.close()
-        assert externes == [], externes  # no external asset, ever
+
+
+@pytest.fixture
+def page(navigateur):
+    contexte = navigateur.new_context(viewport={"width": 390, "height": 844})
+    contexte.add_init_script(axe_source())
+    externes = []
+    contexte.on("request", lambda r: externes.append(r.url) if not r.url.startswith("http://127.0.0.1") else None)
+    yield contexte.new_page()
+    contexte.close()
+    assert externes == [], externes  # no external asset, ever
 
 
 def _axe(page) -> list:
