@@ -525,7 +525,7 @@ def test_un_appareil_donne_sort_du_parc_et_seul_un_don_le_peut(coffre):
 
 def test_la_garde_refuse_un_dossier_de_commission_qui_contiendrait_un_nom(petit_territoire):
     from famnum.attribution.commission import aiguilles_de, ecrire_commission
-    from famnum.attribution.seance import ouvrir_seance
+    from famnum.attribution.seance_commission import ouvrir_seance
     from famnum.erreurs import FamnumError
 
     coffre, lot = petit_territoire
@@ -722,7 +722,7 @@ def test_delai_habituel_mediane_et_secret_statistique():
 
 def test_expliquer_donne_le_delai_habituel(petit_territoire):
     """The whole explanation is one library call (famnum expliquer only prints it)."""
-    from famnum.attribution.seance import explication_pour
+    from famnum.attribution.seance_commission import explication_pour
 
     coffre, lot = petit_territoire
     decider_avec(coffre, lambda blocs: blocs)

@@ -14,7 +14,7 @@ def attribution_demo(coffre, lecture, dire: Callable[[str], None]) -> None:
     from .commission import ecrire_commission
     from .decisions import Decision, appliquer, modele_decisions
     from .rendu import texte_proposition
-    from .seance import ouvrir_seance
+    from .seance_commission import ouvrir_seance
 
     jour = min(date.today(), SEANCE_DEMO)
     seance = ouvrir_seance(coffre, jour, lecture)

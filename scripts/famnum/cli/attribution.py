@@ -42,7 +42,7 @@ def attribution():
 def proposer(date_seance: str | None, enregistrer: bool, par: str, tout: bool):
     """Classe les familles avec la grille, propose matériel et mode, puise dans le stock puis dans le budget."""
     from ..attribution.rendu import texte_proposition
-    from ..attribution.seance import ouvrir_seance
+    from ..attribution.seance_commission import ouvrir_seance
     from ..dossiers import Coffre
 
     seance = ouvrir_seance(Coffre.ouvrir(), _jour(date_seance))
@@ -62,7 +62,7 @@ def commission(date_seance: str | None):
     """Écrit le dossier pseudonymisé de la commission (Markdown et PDF) et le modèle des décisions dans build/private/."""
     from ..attribution.commission import aiguilles_de, ecrire_commission
     from ..attribution.decisions import modele_decisions
-    from ..attribution.seance import ouvrir_seance
+    from ..attribution.seance_commission import ouvrir_seance
     from ..dossiers import Coffre
 
     seance = ouvrir_seance(Coffre.ouvrir(), _jour(date_seance))
@@ -85,7 +85,7 @@ def commission(date_seance: str | None):
 def decider(fichier: Path | None, date_seance: str | None, par: str | None):
     """Enregistre les décisions de la commission dans les dossiers, en un seul commit."""
     from ..attribution.decisions import CONSIGNE, appliquer, decisions_une_a_une, lire_decisions, lire_seance_du_fichier
-    from ..attribution.seance import ouvrir_seance
+    from ..attribution.seance_commission import ouvrir_seance
     from ..dossiers import Coffre
 
     if fichier:
@@ -123,7 +123,7 @@ def lettres(identifiants: tuple[str, ...], date_seance: str | None):
     """Écrit la lettre de décision de chaque famille décidée (PDF privés dans build/private/, un par famille et un pour tout imprimer)."""
     from ..attribution.explication import delai_habituel
     from ..attribution.lettres import choisir, ecrire_lettres, nom_du_lot, preparer_lettres
-    from ..attribution.seance import charger_publics, seuil_du_secret
+    from ..attribution.seance_commission import charger_publics, seuil_du_secret
     from ..dossiers import Coffre
 
     coffre = Coffre.ouvrir()
@@ -148,7 +148,7 @@ def lettres(identifiants: tuple[str, ...], date_seance: str | None):
 @commande_sure
 def expliquer(identifiant: str, date_seance: str | None):
     """Explique à une famille, en français simple, comment sa demande a été examinée (CRPA L311-3-1)."""
-    from ..attribution.seance import explication_pour
+    from ..attribution.seance_commission import explication_pour
     from ..dossiers import Coffre
 
     click.echo(explication_pour(Coffre.ouvrir(), identifiant.strip().upper(), _jour(date_seance)))
@@ -166,7 +166,7 @@ def livrer(identifiant: str, inventaire: str, lieu: str, installe_par: str, par:
     """Enregistre la remise d'un appareil accordé dans le dossier de la famille (un commit) et écrit la convention en PDF."""
     from ..attribution.livraison import ecrire_convention, enregistrer_livraison, preparer_livraison
     from ..attribution.parc import etat_du_parc
-    from ..attribution.seance import charger_publics
+    from ..attribution.seance_commission import charger_publics
     from ..dossiers import Coffre
 
     coffre = Coffre.ouvrir()
@@ -215,7 +215,7 @@ def prets(ctx, semaines: int, date_seance: str | None):
 def prets_renouveler(identifiant: str, mois: int | None, par: str, date_seance: str | None):
     """Prolonge le prêt ou la location d'une famille (un commit)."""
     from ..attribution.prets import renouveler
-    from ..attribution.seance import charger_publics
+    from ..attribution.seance_commission import charger_publics
     from ..dossiers import Coffre
 
     coffre = Coffre.ouvrir()
@@ -257,7 +257,7 @@ def prets_verifier():
     import sys
 
     from ..attribution.parc import verifier_stock
-    from ..attribution.seance import charger_publics
+    from ..attribution.seance_commission import charger_publics
     from ..attribution.stock import chemin_stock
     from ..dossiers import Coffre
 
@@ -281,7 +281,7 @@ def stock(ctx, appareils: bool):
         return
     from ..attribution.parc import etat_du_parc
     from ..attribution.rendu import texte_parc
-    from ..attribution.seance import charger_publics
+    from ..attribution.seance_commission import charger_publics
     from ..dossiers import Coffre
 
     coffre = Coffre.ouvrir()
