@@ -15,7 +15,7 @@ def annee_fictive(ref, jour: date = JOUR) -> tuple[list[dict], list[dict]]:
     """(dossiers, sessions): each family present at a session has its atelier/formation event."""
     from famnum.demo import Generateur
     from famnum.dossiers import evenement
-    from famnum.evaluation.demo import reponses_fictives
+    from famnum.evaluation.demo_evaluation import reponses_fictives
     from famnum.evaluation.seances import fiches_ateliers
     from famnum.evaluation.simulation import Simulation
 

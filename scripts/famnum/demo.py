@@ -203,7 +203,7 @@ def preparer_depot(dossier: Path) -> Path:
 
 def construire_demo(dossier: Path, familles: int, dire: Callable[[str], None]) -> Territoire:
     from .attribution.demo_commission import attribution_demo
-    from .evaluation.demo import completer_demo, publier_demo
+    from .evaluation.demo_evaluation import completer_demo, publier_demo
     from .recensement import construire, texte_tableaux
     from .territoire import initialiser
     from .verification import verifier_tout
