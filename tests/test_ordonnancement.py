@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 TESTS = Path(__file__).resolve().parent
 
 
@@ -20,17 +18,18 @@ def _pytest(*arguments: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def test_les_tests_lents_d_abord_ceux_du_site_partage_a_la_fin():
-    fait = _pytest("-n", "0", "--collect-only", "tests/test_site_pdf.py", "tests/test_formats.py",
+    fait = _pytest("-n", "0", "--collect-only", "tests/e2e/test_html_valide.py", "tests/test_formats.py",
                    "tests/test_paquet_installe.py")
     fichiers = list(dict.fromkeys(ligne.split("::")[0] for ligne in fait.stdout.splitlines() if "::" in ligne))
-    assert fichiers == ["tests/test_paquet_installe.py", "tests/test_formats.py", "tests/test_site_pdf.py"], fait.stdout
+    assert fichiers == ["tests/test_paquet_installe.py", "tests/test_formats.py", "tests/e2e/test_html_valide.py"], \
+        fait.stdout
 
 
-@pytest.mark.parametrize("processus", ["0", "1"])
-def test_le_site_partage_se_construit_en_arriere_plan_des_le_debut(tmp_path, processus):
-    """Alone (-n 0) or under xdist (the controller starts it, the worker runs the test)."""
+def test_le_site_partage_se_construit_en_arriere_plan_des_le_debut(tmp_path):
+    """Under xdist, as make test runs: the controller starts it, the worker runs the test (alone, with
+    -n 0, the one process starts it in the same function)."""
     pid, base = tmp_path / "pid", tmp_path / "base"
-    fait = _pytest("-q", "-n", processus, f"--basetemp={base}", "tests/sonde_site_partage.py",
+    fait = _pytest("-q", "-n", "1", f"--basetemp={base}", "tests/sonde_site_partage.py",
                    FAMNUM_SONDE_PID=str(pid), FAMNUM_SONDE_PARTAGE=str(base / "famnum-site"))
     assert fait.returncode == 0, fait.stdout[-3000:]
     # the session ended before the build: its process is stopped, not left running
