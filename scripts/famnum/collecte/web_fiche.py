@@ -73,11 +73,11 @@ def _simple(texte: str, nature: str | None, noeud: dict):
     if nature == "boolean":
         return {"oui": True, "non": False}.get(texte, texte)
     if nature in ("integer", "number"):
-        return _nombre(texte, nature)
+        return _lire_nombre(texte, nature)
     return normaliser_saisie(texte, noeud)
 
 
-def _nombre(texte: str, nature: str):
+def _lire_nombre(texte: str, nature: str):
     try:
         return int(texte) if nature == "integer" else float(texte.replace(",", "."))
     except ValueError:
