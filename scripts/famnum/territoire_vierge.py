@@ -41,26 +41,26 @@ def _vider_grille(chemin: Path) -> None:
     yaml = YAML(typ="rt")
     yaml.width, yaml.preserve_quotes = 110, True
     yaml.indent(mapping=2, sequence=4, offset=2)  # the model's own layout
-    g = yaml.load(chemin.read_text(encoding="utf-8"))
-    g["territoire"] = f"{A_COMPLETER} : nom de la collectivité – Programme de Réussite Éducative"
-    g["budget"]["achats"], g["budget"]["total"] = 0, 0
-    g.yaml_set_comment_before_after_key("budget", before="À compléter : le budget voté, en euros. Exemple (Le Mans, "
+    grille = yaml.load(chemin.read_text(encoding="utf-8"))
+    grille["territoire"] = f"{A_COMPLETER} : nom de la collectivité – Programme de Réussite Éducative"
+    grille["budget"]["achats"], grille["budget"]["total"] = 0, 0
+    grille.yaml_set_comment_before_after_key("budget", before="À compléter : le budget voté, en euros. Exemple (Le Mans, "
                                         "2020) :\n  achats: 247847\n  total: 263347")
-    for materiel in g["materiels"].values():
+    for materiel in grille["materiels"].values():
         materiel["achat"] = False  # no purchase without a budget; set true with the budget
-    g.yaml_set_comment_before_after_key("materiels", before="À compléter avec le budget : « achat: true » pour un "
+    grille.yaml_set_comment_before_after_key("materiels", before="À compléter avec le budget : « achat: true » pour un "
                                         "matériel que le PRE achète quand le stock ne suffit pas.")
     phase = CommentedMap(numero=1, libelle=f"Phase 1 – {A_COMPLETER.lower()}", qpv=CommentedSeq(["hors-qpv"]))
-    g["phases"] = CommentedSeq([phase])
-    g.yaml_set_comment_before_after_key("phases", before="À compléter : chaque QPV de data/referentiels/qpv.csv dans "
+    grille["phases"] = CommentedSeq([phase])
+    grille.yaml_set_comment_before_after_key("phases", before="À compléter : chaque QPV de data/referentiels/qpv.csv dans "
                                         "une phase. Exemple :\n  - numero: 1\n    libelle: Phase 1 – février\n"
                                         "    qpv: [bellevue-carnac, hors-qpv]")
-    g.yaml_set_comment_before_after_key("departage", before="Départage des ex aequo, dans cet ordre (jamais l'ordre "
+    grille.yaml_set_comment_before_after_key("departage", before="Départage des ex aequo, dans cet ordre (jamais l'ordre "
                                         "des fichiers).")
-    g["commission"]["membres"] = CommentedSeq([f"{A_COMPLETER} : la fonction de chaque membre (jamais un nom), "
+    grille["commission"]["membres"] = CommentedSeq([f"{A_COMPLETER} : la fonction de chaque membre (jamais un nom), "
                                                "par exemple « Élus en charge de la Politique de la Ville »"])
     sortie = io.StringIO()
-    yaml.dump(g, sortie)
+    yaml.dump(grille, sortie)
     chemin.write_text(sortie.getvalue(), encoding="utf-8")
 
 
@@ -113,17 +113,17 @@ def _grille_a_completer(racine: Path) -> list[Probleme]:
 
     chemin = racine / "data" / "attribution.yaml"
     try:
-        g = YAML(typ="safe").load(chemin.read_text(encoding="utf-8")) or {}
+        grille = YAML(typ="safe").load(chemin.read_text(encoding="utf-8")) or {}
     except (OSError, YAMLError):
         return []  # unreadable: the grid's own check says so
     fichier, problemes = "data/attribution.yaml", []
-    if not (g.get("budget") or {}).get("achats") and not (g.get("budget") or {}).get("total"):
+    if not (grille.get("budget") or {}).get("achats") and not (grille.get("budget") or {}).get("total"):
         problemes.append(Probleme(fichier, "budget à zéro", "Budget", "0",
                                   "écrivez le budget voté (achats et total, en euros) et « achat: true » pour le "
                                   "matériel que le PRE achète", code="vierge.budget_nul"))
-    for champ, titre, valeur in (("territoire", "Territoire", g.get("territoire")),
-                                 ("phases", "Phases de distribution", g.get("phases")),
-                                 ("commission", "Commission d'attribution", g.get("commission"))):
+    for champ, titre, valeur in (("territoire", "Territoire", grille.get("territoire")),
+                                 ("phases", "Phases de distribution", grille.get("phases")),
+                                 ("commission", "Commission d'attribution", grille.get("commission"))):
         if A_COMPLETER.lower() in str(valeur).lower():
             problemes.append(Probleme(fichier, "valeur d'exemple à remplacer", titre, "",
                                       f"remplacez « {A_COMPLETER} » par la valeur du territoire (« {champ} »)", code="vierge.valeur_exemple"))

@@ -70,47 +70,47 @@ def situation(fiche: dict, referentiels: Referentiels, jour: date) -> Situation:
 
 # --- the criteria: each returns what it counts (a number) or the value it reads (a text) --------
 
-def _besoin_declare(s: Situation, g: dict):
+def _besoin_declare(s: Situation, grille: dict):
     return int(s.besoin_declare)
 
 
-def _sans_ordinateur(s: Situation, g: dict):
+def _sans_ordinateur(s: Situation, grille: dict):
     return int(s.ordinateurs_en_etat == 0)
 
 
-def _ordinateur_partage(s: Situation, g: dict):
-    seuil = g["seuils"]["personnes_par_ordinateur"]
+def _ordinateur_partage(s: Situation, grille: dict):
+    seuil = grille["seuils"]["personnes_par_ordinateur"]
     return int(s.ordinateurs_en_etat > 0 and s.personnes > seuil * s.ordinateurs_en_etat)
 
 
-def enfants_scolarises(s: Situation, g: dict) -> int:
-    bornes = g["age_scolaire"]
+def enfants_scolarises(s: Situation, grille: dict) -> int:
+    bornes = grille["age_scolaire"]
     return sum(bornes["min"] <= a <= bornes["max"] for a in s.ages)
 
 
-def _collegiens_portable(s: Situation, g: dict):
+def _collegiens_portable(s: Situation, grille: dict):
     return max(s.collegiens - s.portables_en_etat, 0)
 
 
-def _sans_internet(s: Situation, g: dict):
+def _sans_internet(s: Situation, grille: dict):
     return s.internet
 
 
-def _sans_imprimante(s: Situation, g: dict):
+def _sans_imprimante(s: Situation, grille: dict):
     """No printer that works: the grid's list of states (a printer without ink or paper does not)."""
-    return int(s.imprimante in g["imprimante"]["si_etat"])
+    return int(s.imprimante in grille["imprimante"]["si_etat"])
 
 
-def _capacite_paiement(s: Situation, g: dict):
+def _capacite_paiement(s: Situation, grille: dict):
     return s.capacite_location
 
 
-def _accepte_formation(s: Situation, g: dict):
+def _accepte_formation(s: Situation, grille: dict):
     return s.formation
 
 
-def _reside_qpv(s: Situation, g: dict):
-    return int(s.qpv not in g["seuils"]["hors_qpv"])
+def _reside_qpv(s: Situation, grille: dict):
+    return int(s.qpv not in grille["seuils"]["hors_qpv"])
 
 
 CRITERES = {

@@ -65,20 +65,20 @@ def version_grille(racine: Path, fichier: str) -> str:
 
 
 def section_grille(grille: Grille, version: str = "") -> str:
-    g = grille.donnees
+    regles = grille.donnees
     noms = noms_criteres(grille)
     lignes = []
-    for code, critere in g["criteres"].items():
+    for code, critere in regles["criteres"].items():
         if "points_par_valeur" in critere:
             poids = " ; ".join(f"{VALEURS.get(v, v)} : {nombre(p)}" for v, p in critere["points_par_valeur"].items())
         else:
             poids = f"{nombre(critere['points'])}" + (f" par unité (au plus {critere['plafond']})" if "plafond" in critere else "")
         lignes.append([noms[code], critere["libelle"], poids, critere["source"]])
-    regle = g["regle_age"]
-    modes = g["modes"]["selon_capacite"]
+    regle = regles["regle_age"]
+    modes = regles["modes"]["selon_capacite"]
     return "\n".join([
         "## La grille utilisée\n",
-        f"Fichier public `{grille.fichier}` ({g['titre']})" + (f", version {version}" if version else "") + f". {g['portee']}\n",
+        f"Fichier public `{grille.fichier}` ({regles['titre']})" + (f", version {version}" if version else "") + f". {regles['portee']}\n",
         tableau(["Nom court", "Critère", "Points", "Source de la donnée"], lignes),
         f"**Règle d'âge** : moins de {regle['age_portable']} ans, ordinateur fixe ; {regle['age_portable']} ans et plus, "
         f"ordinateur portable ; un ordinateur par famille"
@@ -88,13 +88,13 @@ def section_grille(grille: Grille, version: str = "") -> str:
         f"**Modes** : capacité à payer une location « oui » → {grille.libelle_mode(modes['oui'])} ; « en partie » → "
         f"{grille.libelle_mode(modes['partiellement'])} ; « non » → {grille.libelle_mode(modes['non'])} "
         f"(don pour un ordinateur reconditionné).\n",
-        f"**Départage des ex aequo** : {g['departage']}\n",
+        f"**Départage des ex aequo** : {regles['departage']}\n",
     ])
 
 
 def section_totaux(p: Proposition) -> str:
-    g = p.grille.donnees
-    aides = sum(c.aide_pre_mensuelle * g["durees"]["location_mois"] + c.aide_connexion_mensuelle * g["connexion"]["duree_mois"]
+    grille = p.grille.donnees
+    aides = sum(c.aide_pre_mensuelle * grille["durees"]["location_mois"] + c.aide_connexion_mensuelle * grille["connexion"]["duree_mois"]
                 for c in p.retenues)
     examinees = [c for c in p.candidatures]
     lignes_stock = [[p.grille.libelle_materiel(t), p.stock_initial[t], p.stock_initial[t] - p.stock_restant[t], p.stock_restant[t]]
@@ -113,7 +113,7 @@ def section_totaux(p: Proposition) -> str:
             ["Achats proposés à cette séance", euros(p.cout_achats)],
             ["Reste après cette séance", euros(p.budget_restant)],
             ["Aides du PRE proposées (location aidée et connexion, sur leur durée)", euros(aides)],
-            ["Budget total de l'action", euros(g["budget"]["total"])],
+            ["Budget total de l'action", euros(grille["budget"]["total"])],
         ]),
         tableau(["Stock", "Disponible", "Proposé", "Restant"], lignes_stock),
     ])
@@ -160,18 +160,18 @@ def section_familles(p: Proposition, referentiels: Referentiels) -> str:
 
 
 def markdown_commission(p: Proposition, referentiels: Referentiels, fictif: bool = False, version: str = "") -> str:
-    g = p.grille.donnees
+    grille = p.grille.donnees
     entete = [f"# Commission d'attribution du matériel numérique — séance du {date_fr(p.jour)}\n"]
     if fictif:
         entete.append("**DONNÉES FICTIVES — démonstration.**\n")
-    entete.append(f"{g['territoire']}. Document de travail **confidentiel**, pseudonymisé : chaque famille y est "
+    entete.append(f"{grille['territoire']}. Document de travail **confidentiel**, pseudonymisé : chaque famille y est "
                   "désignée par un pseudonyme à clé ; le secrétariat seul peut retrouver le dossier. Ne pas diffuser.\n")
     if p.avertissements:
         entete.append("\n".join(f"> {a}" for a in p.avertissements) + "\n")
     seance = ["## La séance\n",
-              f"Date : {date_fr(p.jour)}. Secrétariat : {g['commission']['secretariat']}.\n",
+              f"Date : {date_fr(p.jour)}. Secrétariat : {grille['commission']['secretariat']}.\n",
               "Membres de la commission :\n",
-              "\n".join(f"- {m}" for m in g["commission"]["membres"]) + "\n",
+              "\n".join(f"- {m}" for m in grille["commission"]["membres"]) + "\n",
               "La grille propose ; la commission décide et écrit un motif chaque fois qu'elle s'écarte du classement.\n"]
     # the totals against budget and stock first: they fit the first page, which members read first
     return "\n".join(entete + [section_totaux(p)] + seance + [section_plan(p), section_familles(p, referentiels),

@@ -150,15 +150,15 @@ def _avis_demande(c: Candidature, proposition: Proposition, demander: Callable[[
 def appliquer(decisions: list[Decision], proposition: Proposition, dossiers: dict[str, dict], par: str,
               seance: date) -> list[dict]:
     """The decided dossiers, each with one more `decision` event (copies: the originals are untouched)."""
-    g = proposition.grille.donnees
+    grille = proposition.grille.donnees
     reserve = proposition.reserve
     for d in decisions:  # refusals first give back what the proposal had set aside for them
         if d.avis != "accorde" and d.candidature.retenue:
-            rendre(reserve, d.candidature.attribution, g)
+            rendre(reserve, d.candidature.attribution, grille)
     rapport = Rapport()
     modifies = []
     for d in sorted(decisions, key=lambda d: (d.candidature.rang or 10**9, d.candidature.pseudonyme)):
-        details = _details(d, proposition, reserve, g, seance, rapport)
+        details = _details(d, proposition, reserve, grille, seance, rapport)
         if details is None:
             continue
         dossier = copy.deepcopy(dossiers[d.candidature.identifiant])
@@ -169,18 +169,18 @@ def appliquer(decisions: list[Decision], proposition: Proposition, dossiers: dic
     return modifies
 
 
-def rendre(reserve, attribution: list[tuple[str, str]], g: dict) -> None:
+def rendre(reserve, attribution: list[tuple[str, str]], grille: dict) -> None:
     """Puts devices (or their purchase money) back into the session's reserve."""
     from .stock import Appareil
 
     for t, tag in attribution:
         if tag == "achat":
-            reserve.budget += round(g["materiels"][t]["cout_achat"] * 100)
+            reserve.budget += round(grille["materiels"][t]["cout_achat"] * 100)
         else:
             reserve.par_type[t].append(Appareil(tag, t, "", "", "", "disponible"))
 
 
-def _details(d: Decision, p: Proposition, reserve, g: dict, seance: date, rapport: Rapport) -> dict | None:
+def _details(d: Decision, p: Proposition, reserve, grille: dict, seance: date, rapport: Rapport) -> dict | None:
     c = d.candidature
     details = {"avis": d.avis, "commission": seance.isoformat(), "score": c.score, "ecart": ecart(d)}
     if c.rang:
@@ -199,7 +199,7 @@ def _details(d: Decision, p: Proposition, reserve, g: dict, seance: date, rappor
             manque.remove(t)
             garde.append((t, tag))
         else:
-            rendre(reserve, [(t, tag)], g)
+            rendre(reserve, [(t, tag)], grille)
     servi = reserve.servir(tuple(manque))
     if servi is None:
         rapport.ajouter(Probleme(f"décision pour {c.pseudonyme}", "ni le stock ni le budget restant ne couvrent le matériel accordé",
@@ -212,9 +212,9 @@ def _details(d: Decision, p: Proposition, reserve, g: dict, seance: date, rappor
     elif c.retenue and d.materiels is None:
         accordee.mode = c.mode
     else:
-        accordee.mode = mode_final(accordee, g, p.sources)
+        accordee.mode = mode_final(accordee, grille, p.sources)
     accordee.loyer_mensuel = accordee.aide_pre_mensuelle = accordee.aide_connexion_mensuelle = 0
-    chiffrer(accordee, g)
+    chiffrer(accordee, grille)
     if accordee.mode:
         details["mode"] = accordee.mode
     details.update({"materiels": accordee.materiels,

@@ -148,19 +148,19 @@ def preconisation_retenue(dossier: dict, decision: dict | None) -> dict | None:
     return recues[-1] if recues else None
 
 
-def offre(g, materiels, mode: str | None) -> str:
-    return ", ".join(g.libelle_materiel(t) for t in materiels) + (f", en {minuscule(g.libelle_mode(mode))}" if mode else "")
+def offre(grille, materiels, mode: str | None) -> str:
+    return ", ".join(grille.libelle_materiel(t) for t in materiels) + (f", en {minuscule(grille.libelle_mode(mode))}" if mode else "")
 
 
 def proposition_de_la_grille(c: Candidature, p: Proposition, preconisation: dict | None) -> tuple[list[str], tuple]:
     """What the grid proposed (its recorded préconisation, else the ranking computed again), in words,
     and as (set of devices, mode) to compare with the decision."""
-    g = p.grille
+    grille = p.grille
     if preconisation:
         d = preconisation.get("details", {})
         materiels = [t for t in d.get("materiels", []) if t != "connexion_internet"]
         lignes = [f"La grille a proposé, le {date_fr(date.fromisoformat(preconisation['date']))} : "
-                  f"{offre(g, d.get('materiels', []), d.get('mode'))}."]
+                  f"{offre(grille, d.get('materiels', []), d.get('mode'))}."]
         if d.get("liste_attente"):
             lignes.append("Le stock et le budget de cette séance n'ont pas suffi : votre demande a été mise sur la liste d'attente.")
         return lignes, (frozenset(materiels), d.get("mode") or None)
@@ -170,24 +170,24 @@ def proposition_de_la_grille(c: Candidature, p: Proposition, preconisation: dict
                 + ([f"- {r}" for r in c.besoin.raisons] or ["- aucune demande de matériel."]), (frozenset(), None))
     if c.retenue:
         return ([f"Votre demande est classée {bande(c.rang, classees)}.",
-                 f"La grille a proposé : {offre(g, c.materiels, c.mode)}."],
+                 f"La grille a proposé : {offre(grille, c.materiels, c.mode)}."],
                 (frozenset(t for t in c.materiels if t != "connexion_internet"), c.mode or None))
     return ([f"Votre demande est classée {bande(c.rang, classees)}. Le stock et le budget de cette séance "
              f"n'ont pas suffi : vous êtes {bande_attente(c.place_attente, len(p.attente))} "
              f"({len(p.attente)} familles y sont inscrites)."], (frozenset(), None))
 
 
-def phrases_decision(decision: dict, g) -> list[str]:
+def phrases_decision(decision: dict, grille) -> list[str]:
     d = decision.get("details", {})
     avis = {"accorde": "a accordé l'équipement", "ajourne": "a ajourné la décision", "refuse": "a refusé la demande"}[d["avis"]]
     lignes = [f"La commission du {date_fr(date.fromisoformat(d.get('commission', decision['date'])))} {avis}."]
     if d.get("materiels"):
-        lignes.append(f"Matériel accordé : {offre(g, d['materiels'], d.get('mode'))}.")
+        lignes.append(f"Matériel accordé : {offre(grille, d['materiels'], d.get('mode'))}.")
     if d.get("loyer_mensuel"):
         lignes.append(f"Loyer : {euros(d['loyer_mensuel'])} par mois" + (f", dont {euros(d['aide_mensuelle'])} payés par le PRE."
                                                                           if d.get("aide_mensuelle") else "."))
     if d.get("aide_connexion_mensuelle"):
-        lignes.append(f"Aide pour internet : {euros(d['aide_connexion_mensuelle'])} par mois pendant {g['connexion']['duree_mois']} mois.")
+        lignes.append(f"Aide pour internet : {euros(d['aide_connexion_mensuelle'])} par mois pendant {grille['connexion']['duree_mois']} mois.")
     return lignes
 
 
@@ -207,8 +207,8 @@ def ecart_de_la_commission(decision: dict, propose: tuple) -> list[str]:
 
 def resultat(c: Candidature, p: Proposition, decision: dict | None, preconisation: dict | None = None) -> list[str]:
     """The final decision first; then what the grid proposed, why, and where the commission departed from it."""
-    g = p.grille
-    lignes = phrases_decision(decision, g) + [""] if decision else []
+    grille = p.grille
+    lignes = phrases_decision(decision, grille) + [""] if decision else []
     proposee, propose = proposition_de_la_grille(c, p, preconisation)
     lignes += proposee
     if preconisation and propose[0] != frozenset(c.besoin.materiels):
@@ -216,9 +216,9 @@ def resultat(c: Candidature, p: Proposition, decision: dict | None, preconisatio
                        "changer depuis) : les points ci-dessus sont ceux de votre fiche d'aujourd'hui."]
         return lignes + ([""] + ecart_de_la_commission(decision, propose) if decision else [])
     lignes += ["", "Pourquoi ce matériel et ce mode, selon la grille :"] + [f"- {r}" for r in c.besoin.raisons]
-    modes = g["modes"]["selon_capacite"]
-    lignes.append(f"- Mode : la capacité à payer une location décide (oui : {minuscule(g.libelle_mode(modes['oui']))} ; "
-                  f"en partie : {minuscule(g.libelle_mode(modes['partiellement']))} ; non : {minuscule(g.libelle_mode(modes['non']))}, "
+    modes = grille["modes"]["selon_capacite"]
+    lignes.append(f"- Mode : la capacité à payer une location décide (oui : {minuscule(grille.libelle_mode(modes['oui']))} ; "
+                  f"en partie : {minuscule(grille.libelle_mode(modes['partiellement']))} ; non : {minuscule(grille.libelle_mode(modes['non']))}, "
                   "ou don pour un ordinateur reconditionné).")
     if decision:
         lignes += [""] + ecart_de_la_commission(decision, propose)
@@ -249,7 +249,7 @@ def expliquer(identifiant: str, dossier: dict, proposition: Proposition, referen
     c = next((x for x in proposition.candidatures if x.identifiant == identifiant), None)
     if c is None:
         raise non_examinee(identifiant, dossier, schema)
-    g = proposition.grille.donnees
+    grille = proposition.grille.donnees
     decision = derniere_decision(dossier)
     texte = [
         f"# Comment votre demande a été examinée — dossier {identifiant}",
@@ -260,7 +260,7 @@ def expliquer(identifiant: str, dossier: dict, proposition: Proposition, referen
         "",
         "## 1. La place de la grille dans la décision",
         "",
-        f"La décision a été prise avec l'aide d'une grille de points, publiée sur le site du programme. {g['portee']}",
+        f"La décision a été prise avec l'aide d'une grille de points, publiée sur le site du programme. {grille['portee']}",
         "",
         "## 2. Les données utilisées et leur source",
         "",
@@ -273,7 +273,7 @@ def expliquer(identifiant: str, dossier: dict, proposition: Proposition, referen
         "## 4. Les opérations effectuées",
         "",
         "1. Les points de chaque critère sont additionnés.",
-        f"2. Les demandes sont classées de la plus forte à la plus faible. {g['departage']}",
+        f"2. Les demandes sont classées de la plus forte à la plus faible. {grille['departage']}",
         "3. Le type de matériel suit la règle d'âge et vos besoins ; le mode suit votre capacité à payer une location.",
         "4. Dans l'ordre du classement, le matériel est pris d'abord dans le stock, puis acheté tant que le budget le permet.",
         "5. La commission d'attribution examine la proposition et décide.",

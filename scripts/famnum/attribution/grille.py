@@ -156,36 +156,36 @@ def problemes_schema(donnees, schema: dict, fichier: str) -> list[Probleme]:
     return problemes
 
 
-def problemes_coherence(g: dict, fichier: str, qpv_connus: set[str] | None) -> list[Probleme]:
+def problemes_coherence(grille: dict, fichier: str, qpv_connus: set[str] | None) -> list[Probleme]:
     """What a schema cannot say: ages in order, a budget that buys at least one device, phases that
     cover every QPV exactly once."""
     problemes = []
-    if g["age_scolaire"]["min"] > g["age_scolaire"]["max"]:
+    if grille["age_scolaire"]["min"] > grille["age_scolaire"]["max"]:
         problemes.append(Probleme(fichier, "l'âge minimum dépasse l'âge maximum", "Âge scolaire",
                                   correction="mettez min inférieur ou égal à max", code="grille.ages_inverses"))
-    criteres = g["criteres"]
+    criteres = grille["criteres"]
     if "sans_ordinateur" in criteres and "ordinateur_partage" in criteres \
             and criteres["sans_ordinateur"]["points"] < criteres["ordinateur_partage"]["points"]:
         problemes.append(Probleme(fichier, "un foyer sans ordinateur aurait moins de points qu'un foyer qui en partage un",
                                   "Critères › Aucun ordinateur qui fonctionne",
                                   correction="donnez à « sans_ordinateur » au moins autant de points qu'à « ordinateur_partage »", code="grille.criteres_incoherents"))
-    achetables = {t: m["cout_achat"] for t, m in g["materiels"].items() if m["achat"]}
-    if achetables and g["budget"]["achats"] < min(achetables.values()):
+    achetables = {t: m["cout_achat"] for t, m in grille["materiels"].items() if m["achat"]}
+    if achetables and grille["budget"]["achats"] < min(achetables.values()):
         moins_cher = min(achetables, key=achetables.get)
         problemes.append(Probleme(
-            fichier, f"le budget des achats ({g['budget']['achats']} €) ne permet d'acheter aucun matériel "
-                     f"(le moins cher : {g['materiels'][moins_cher]['libelle']}, {achetables[moins_cher]} €)",
-            "Budget › Budget des achats de matériel (€)", str(g["budget"]["achats"]),
+            fichier, f"le budget des achats ({grille['budget']['achats']} €) ne permet d'acheter aucun matériel "
+                     f"(le moins cher : {grille['materiels'][moins_cher]['libelle']}, {achetables[moins_cher]} €)",
+            "Budget › Budget des achats de matériel (€)", str(grille["budget"]["achats"]),
             "augmentez le budget, ou mettez 0 et « achat: false » partout pour n'attribuer que le stock", code="grille.budget_sans_achat"))
-    if g["budget"]["achats"] > g["budget"]["total"]:
+    if grille["budget"]["achats"] > grille["budget"]["total"]:
         problemes.append(Probleme(fichier, "le budget des achats dépasse le budget total", "Budget",
                                   correction="corrigez l'un des deux montants", code="grille.budget_depasse"))
     vus: dict[str, int] = {}
-    numeros = [p["numero"] for p in g["phases"]]
+    numeros = [p["numero"] for p in grille["phases"]]
     if len(set(numeros)) != len(numeros):
         problemes.append(Probleme(fichier, "deux phases ont le même numéro", "Phases de distribution",
                                   correction="numérotez les phases 1, 2, 3…", code="grille.phases_en_double"))
-    for phase in g["phases"]:
+    for phase in grille["phases"]:
         for qpv in phase["qpv"]:
             if qpv in vus:
                 problemes.append(Probleme(fichier, f"le QPV « {qpv} » est dans les phases {vus[qpv]} et {phase['numero']}",
@@ -198,7 +198,7 @@ def problemes_coherence(g: dict, fichier: str, qpv_connus: set[str] | None) -> l
         for qpv in sorted(qpv_connus - set(vus)):
             problemes.append(Probleme(fichier, f"le QPV « {qpv} » n'est dans aucune phase", "Phases de distribution", qpv,
                                       "ajoutez-le à une phase", code="grille.qpv_hors_phase"))
-        for qpv in sorted(set(g["seuils"]["hors_qpv"]) - qpv_connus):
+        for qpv in sorted(set(grille["seuils"]["hors_qpv"]) - qpv_connus):
             problemes.append(Probleme(fichier, f"code « Hors QPV » inconnu « {qpv} »", "Seuils › Codes « Hors QPV »", qpv,
                                       "utilisez un code de data/referentiels/qpv.csv", code="grille.hors_qpv_inconnu"))
     return problemes

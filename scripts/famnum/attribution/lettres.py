@@ -115,16 +115,16 @@ def lignes_adresse(adresse: dict | None) -> list[str]:
 
 def phrases_mode(details: dict, grille: Grille) -> list[str]:
     """What the mode means for the family, with the grid's durations and the amounts recorded by the decision."""
-    g = grille.donnees
+    regles = grille.donnees
     mode = details.get("mode")
     loyer, aide = details.get("loyer_mensuel", 0), details.get("aide_mensuelle", 0)
     if mode == "don":
         return ["C'est un don.", "Le matériel est à vous.", "Vous n'avez rien à payer et rien à rendre."]
     if mode == "pret":
-        return [f"C'est un prêt gratuit de {g['durees']['pret_mois']} mois.", "Vous ne payez rien.",
+        return [f"C'est un prêt gratuit de {regles['durees']['pret_mois']} mois.", "Vous ne payez rien.",
                 "À la fin, le prêt peut être renouvelé. Sinon, vous rendez le matériel."]
     if mode in ("location", "location_aidee"):
-        phrases = [f"C'est une location de {g['durees']['location_mois']} mois.", f"Le loyer est de {euros(loyer)} par mois."]
+        phrases = [f"C'est une location de {regles['durees']['location_mois']} mois.", f"Le loyer est de {euros(loyer)} par mois."]
         if aide:
             phrases += [f"Le Programme de Réussite Éducative paie {euros(aide)} par mois.",
                         f"Vous payez {euros(loyer - aide)} par mois."]
@@ -134,20 +134,20 @@ def phrases_mode(details: dict, grille: Grille) -> list[str]:
 
 def contexte(dossier: dict, decision: dict, grille: Grille, delai: Delai | None, jour: date) -> dict:
     """Every value the template shows, already in French."""
-    g = grille.donnees
+    regles = grille.donnees
     details = decision["details"]
     responsable = dossier["fiche"]["representants_legaux"][0]
     civilite = CIVILITES.get(responsable.get("lien"))
     materiels = details.get("materiels", [])
     return {
-        "territoire": g["territoire"], "secretariat": g["commission"]["secretariat"], "date": date_longue(jour),
+        "territoire": regles["territoire"], "secretariat": regles["commission"]["secretariat"], "date": date_longue(jour),
         "identifiant": dossier["id"], "destinataire": " ".join(x for x in (civilite, responsable["prenom"], responsable["nom"]) if x),
         "adresse": lignes_adresse(dossier["fiche"].get("adresse")), "salutation": civilite or "Madame, Monsieur",
         "commission": date_longue(seance_de(decision)), "avis": details["avis"], "titre": TITRES[details["avis"]],
         "motif": details.get("motif", "").strip().rstrip("."),  # the template closes the sentence
         "materiels": [grille.libelle_materiel(t) for t in materiels if t != "connexion_internet"],
         "connexion": (f"Une aide pour internet : {euros(details['aide_connexion_mensuelle'])} par mois pendant "
-                      f"{g['connexion']['duree_mois']} mois.") if details.get("aide_connexion_mensuelle") else "",
+                      f"{regles['connexion']['duree_mois']} mois.") if details.get("aide_connexion_mensuelle") else "",
         "mode": minuscule(grille.libelle_mode(details["mode"])) if details.get("mode") else "", "phrases_mode": phrases_mode(details, grille),
         "semaines": semaines_arrondies(delai),
         "referent": majuscule(referent(dossier)),

@@ -102,12 +102,12 @@ class Proposition:
 
 # --- the rules ----------------------------------------------------------------------------------
 
-def besoin(s: Situation, g: dict) -> Besoin:
+def besoin(s: Situation, grille: dict) -> Besoin:
     raisons, materiels = [], []
-    regle = g["regle_age"]
+    regle = grille["regle_age"]
     enfants = [a for a in s.ages if a < regle["age_max"]]
     demande_ordinateur = s.demande.get("ordinateur_fixe") or s.demande.get("ordinateur_portable")
-    manque = s.ordinateurs_en_etat == 0 or s.personnes > g["seuils"]["personnes_par_ordinateur"] * s.ordinateurs_en_etat
+    manque = s.ordinateurs_en_etat == 0 or s.personnes > grille["seuils"]["personnes_par_ordinateur"] * s.ordinateurs_en_etat
     if not demande_ordinateur:
         raisons.append("Ordinateur : la famille n'en demande pas.")
     elif not manque:
@@ -130,23 +130,23 @@ def besoin(s: Situation, g: dict) -> Besoin:
             materiels.append("ordinateur_fixe")
             raisons.append(f"Ordinateur fixe : tous les enfants ont moins de {regle['age_portable']} ans (règle d'âge).")
     aura_ordinateur = bool(materiels) or s.ordinateurs_en_etat > 0
-    if s.demande.get("imprimante") and s.imprimante in g["imprimante"]["si_etat"] and aura_ordinateur:
+    if s.demande.get("imprimante") and s.imprimante in grille["imprimante"]["si_etat"] and aura_ordinateur:
         materiels.append("imprimante")
         raisons.append("Imprimante : demandée, et la famille n'en a pas qui fonctionne.")
     elif s.demande.get("imprimante"):
-        raisons.append("Imprimante : demandée, mais " + ("la famille en a déjà une qui peut servir." if aura_ordinateur and s.imprimante not in g["imprimante"]["si_etat"]
+        raisons.append("Imprimante : demandée, mais " + ("la famille en a déjà une qui peut servir." if aura_ordinateur and s.imprimante not in grille["imprimante"]["si_etat"]
                                                           else "sans ordinateur à la maison elle ne servirait pas."))
-    connexion = bool(s.demande.get("connexion_internet")) and s.internet in g["connexion"]["si_abonnement"]
+    connexion = bool(s.demande.get("connexion_internet")) and s.internet in grille["connexion"]["si_abonnement"]
     if connexion:
         raisons.append("Aide à la connexion : demandée, et la famille n'a pas de box internet.")
     elif s.demande.get("connexion_internet"):
         raisons.append("Aide à la connexion : demandée, mais la famille a déjà une box internet.")
-    return Besoin(tuple(materiels), connexion, g["modes"]["selon_capacite"][s.capacite_location], tuple(raisons))
+    return Besoin(tuple(materiels), connexion, grille["modes"]["selon_capacite"][s.capacite_location], tuple(raisons))
 
 
-def cle_de_rang(c: Candidature, g: dict) -> tuple:
+def cle_de_rang(c: Candidature, grille: dict) -> tuple:
     """The grid's stated order: score, then household size, then school-age children, then pseudonym."""
-    return (-c.score, -c.situation.personnes, -enfants_scolarises(c.situation, g), c.pseudonyme)
+    return (-c.score, -c.situation.personnes, -enfants_scolarises(c.situation, grille), c.pseudonyme)
 
 
 # --- the allocation -----------------------------------------------------------------------------
@@ -193,52 +193,52 @@ def centimes(euros: float) -> int:
     return round(euros * 100)
 
 
-def mode_final(c: Candidature, g: dict, sources: dict[str, str]) -> str:
+def mode_final(c: Candidature, grille: dict, sources: dict[str, str]) -> str:
     """The mode set by the capacity to pay, a gift for refurbished computers instead of a loan, and no
     mode at all when only a connection aid is proposed (nothing to lend)."""
     if not c.attribution:
         return ""
     mode = c.besoin.mode_selon_capacite
     ordinateurs = [tag for t, tag in c.attribution if t in ORDINATEURS]
-    if mode == "pret" and ordinateurs and all(sources.get(tag) in g["modes"]["don_si_sources"] for tag in ordinateurs):
+    if mode == "pret" and ordinateurs and all(sources.get(tag) in grille["modes"]["don_si_sources"] for tag in ordinateurs):
         return "don"
     return mode
 
 
-def chiffrer(c: Candidature, g: dict) -> None:
+def chiffrer(c: Candidature, grille: dict) -> None:
     """Purchase cost, monthly rent, the PRE's monthly aid and the connection aid of one family."""
-    c.cout_achats = sum(g["materiels"][t]["cout_achat"] for t, tag in c.attribution if tag == "achat")
+    c.cout_achats = sum(grille["materiels"][t]["cout_achat"] for t, tag in c.attribution if tag == "achat")
     if c.mode in ("location", "location_aidee"):
-        c.loyer_mensuel = sum(g["location"]["loyer_mensuel"][t] for t, _ in c.attribution)
+        c.loyer_mensuel = sum(grille["location"]["loyer_mensuel"][t] for t, _ in c.attribution)
     if c.mode == "location_aidee":
-        c.aide_pre_mensuelle = round(c.loyer_mensuel * g["location"]["taux_aide_pre"], 2)
+        c.aide_pre_mensuelle = round(c.loyer_mensuel * grille["location"]["taux_aide_pre"], 2)
     if c.besoin.connexion:
-        c.aide_connexion_mensuelle = g["connexion"]["aide_mensuelle"]
+        c.aide_connexion_mensuelle = grille["connexion"]["aide_mensuelle"]
 
 
 def proposer(dossiers: dict[str, dict], grille: Grille, referentiels: Referentiels, stock: list[Appareil],
              pseudonyme: Callable[[str], str], jour: date) -> Proposition:
     """Scores every family still to be examined, ranks them, and allocates stock then purchases."""
-    g = grille.donnees
+    regles = grille.donnees
     engage, reserves = deja_engage(dossiers.values())
-    reserve = Reserve(stock, g, reserves, centimes(g["budget"]["achats"]) - centimes(engage))
+    reserve = Reserve(stock, regles, reserves, centimes(regles["budget"]["achats"]) - centimes(engage))
     stock_initial = reserve.compte()
     avertissements = []
     if not any(stock_initial.values()):
-        if not any(m["achat"] for m in g["materiels"].values()) or g["budget"]["achats"] - engage <= 0:
+        if not any(m["achat"] for m in regles["materiels"].values()) or regles["budget"]["achats"] - engage <= 0:
             raise FamnumError("Le stock ne contient aucun matériel attribuable et le budget ne permet aucun achat.", code="proposition.rien_a_attribuer",
                               correction="complétez data/referentiels/materiels.csv (état « disponible ») "
                               "ou ouvrez un budget d'achat dans data/attribution.yaml.")
         avertissements.append("Le stock est vide : tout le matériel proposé serait acheté.")
-    prepares = preparer(g)
+    prepares = preparer(regles)
     a_examiner = [i for i, d in dossiers.items() if statut(d) in STATUTS_A_EXAMINER]
     # a family counted from a list but not interviewed yet has nothing the grid can score
     sans_diagnostic = [i for i in a_examiner if not diagnostiquee(dossiers[i])]
     if sans_diagnostic:
         avertissements.append(phrase_sans_diagnostic(len(sans_diagnostic)))
-    candidatures = [candidature(i, dossiers[i], g, grille, referentiels, pseudonyme, jour, prepares)
+    candidatures = [candidature(i, dossiers[i], regles, grille, referentiels, pseudonyme, jour, prepares)
                     for i in a_examiner if diagnostiquee(dossiers[i])]
-    candidatures.sort(key=lambda c: (not c.a_proposer, *cle_de_rang(c, g)))
+    candidatures.sort(key=lambda c: (not c.a_proposer, *cle_de_rang(c, regles)))
     sources = {a.inventaire: a.source for a in stock}
     attente = 0
     for rang, c in enumerate((c for c in candidatures if c.a_proposer), 1):
@@ -250,10 +250,10 @@ def proposer(dossiers: dict[str, dict], grille: Grille, referentiels: Referentie
             continue
         c.retenue = True
         c.attribution = [(t, a.inventaire if a else "achat") for t, a in servi]
-        c.mode = mode_final(c, g, sources)
-        chiffrer(c, g)
-    return Proposition(jour, grille, candidatures, g["budget"]["achats"], engage, stock_initial, reserve.compte(),
-                       plan_par_phase(candidatures, g), avertissements, reserve, sources)
+        c.mode = mode_final(c, regles, sources)
+        chiffrer(c, regles)
+    return Proposition(jour, grille, candidatures, regles["budget"]["achats"], engage, stock_initial, reserve.compte(),
+                       plan_par_phase(candidatures, regles), avertissements, reserve, sources)
 
 
 def phrase_sans_diagnostic(n: int) -> str:
@@ -263,10 +263,10 @@ def phrase_sans_diagnostic(n: int) -> str:
                       "fait l'entretien."))
 
 
-def candidature(identifiant, dossier, g, grille, referentiels, pseudonyme, jour, prepares=None) -> Candidature:
+def candidature(identifiant, dossier, regles, grille, referentiels, pseudonyme, jour, prepares=None) -> Candidature:
     s = situation(dossier["fiche"], referentiels, jour)
-    points = detail(s, g, prepares)
-    return Candidature(identifiant, pseudonyme(identifiant), s, points, total(points), besoin(s, g),
+    points = detail(s, regles, prepares)
+    return Candidature(identifiant, pseudonyme(identifiant), s, points, total(points), besoin(s, regles),
                        grille.phase_de(s.qpv)["numero"])
 
 
@@ -282,8 +282,8 @@ def deja_engage(dossiers: Iterable[dict]) -> tuple[float, set[str]]:
     return engage, reserves
 
 
-def plan_par_phase(candidatures: list[Candidature], g: dict) -> dict[int, dict[str, dict[str, float]]]:
-    plan: dict[int, dict[str, dict[str, float]]] = {p["numero"]: {} for p in g["phases"]}
+def plan_par_phase(candidatures: list[Candidature], grille: dict) -> dict[int, dict[str, dict[str, float]]]:
+    plan: dict[int, dict[str, dict[str, float]]] = {p["numero"]: {} for p in grille["phases"]}
     for c in candidatures:
         if not c.retenue:
             continue
@@ -291,11 +291,11 @@ def plan_par_phase(candidatures: list[Candidature], g: dict) -> dict[int, dict[s
             ligne = plan[c.phase].setdefault(t, {"stock": 0, "achats": 0, "cout": 0.0})
             if tag == "achat":
                 ligne["achats"] += 1
-                ligne["cout"] += g["materiels"][t]["cout_achat"]
+                ligne["cout"] += grille["materiels"][t]["cout_achat"]
             else:
                 ligne["stock"] += 1
         if c.besoin.connexion:
             ligne = plan[c.phase].setdefault("connexion_internet", {"stock": 0, "achats": 0, "cout": 0.0})
             ligne["achats"] += 1
-            ligne["cout"] += c.aide_connexion_mensuelle * g["connexion"]["duree_mois"]
+            ligne["cout"] += c.aide_connexion_mensuelle * grille["connexion"]["duree_mois"]
     return plan

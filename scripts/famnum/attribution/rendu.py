@@ -10,22 +10,22 @@ from .proposition import Proposition
 
 
 def texte_proposition(p: Proposition, limite: int | None = 20) -> str:
-    g = p.grille
+    grille = p.grille
     lignes = [f"Proposition de la grille au {date_fr(p.jour)} : {compte(len(p.candidatures), 'famille examinée', 'familles examinées')}, "
               f"{compte(len(p.retenues), 'proposée')}, {len(p.attente)} en liste d'attente, {len(p.sans_proposition)} sans matériel à proposer.",
               *[f"Attention : {a}" for a in p.avertissements], ""]
     lignes.append(f"{'Rang':>4}  {'Famille':<10} {'Points':>6}  {'Niveau':<20} Proposition")
     for c in p.retenues[:limite] if limite else p.retenues:
-        materiel = ", ".join(g.libelle_materiel(t) for t in c.materiels)
-        lignes.append(f"{c.rang:>4}  {c.pseudonyme:<10} {nombre(c.score):>6}  {niveau_scolaire(c):<20} {materiel} — {g.libelle_mode(c.mode)}")
+        materiel = ", ".join(grille.libelle_materiel(t) for t in c.materiels)
+        lignes.append(f"{c.rang:>4}  {c.pseudonyme:<10} {nombre(c.score):>6}  {niveau_scolaire(c):<20} {materiel} — {grille.libelle_mode(c.mode)}")
     if limite and len(p.retenues) > limite:
         lignes.append(f"      … et {compte(len(p.retenues) - limite, 'autre')} (--tout pour tout voir).")
     if p.attente:
         lignes += ["", "Liste d'attente :"]
         lignes += [f"{c.place_attente:>4}. {c.pseudonyme} ({nombre(c.score)} points, rang {c.rang})" for c in p.attente]
     lignes += ["", "Plan d'achat par phase :"]
-    for phase in g.donnees["phases"]:
-        morceaux = [f"{g.libelle_materiel(t)} : {v['stock']} du stock, {v['achats']} à acheter ({euros(v['cout'])})"
+    for phase in grille.donnees["phases"]:
+        morceaux = [f"{grille.libelle_materiel(t)} : {v['stock']} du stock, {v['achats']} à acheter ({euros(v['cout'])})"
                     for t, v in sorted(p.plan[phase["numero"]].items()) if t != "connexion_internet"]
         connexion = p.plan[phase["numero"]].get("connexion_internet")
         if connexion:
@@ -33,7 +33,7 @@ def texte_proposition(p: Proposition, limite: int | None = 20) -> str:
         lignes.append(f"  {phase['libelle']} : " + ("; ".join(morceaux) or "rien"))
     lignes += ["", f"Budget des achats : {euros(p.budget_achats)} ; déjà engagé : {euros(p.engage_avant)} ; "
                    f"proposé : {euros(p.cout_achats)} ; reste : {euros(p.budget_restant)}.",
-               "Stock restant : " + ", ".join(f"{g.libelle_materiel(t)} {n}" for t, n in p.stock_restant.items()) + "."]
+               "Stock restant : " + ", ".join(f"{grille.libelle_materiel(t)} {n}" for t, n in p.stock_restant.items()) + "."]
     return "\n".join(lignes)
 
 

@@ -38,7 +38,7 @@ def _poids(critere: dict, t: Libelles) -> str:
     return texte
 
 
-def _materiel(g: dict, regle: dict, t: Libelles) -> list[str]:
+def _materiel(grille: dict, regle: dict, t: Libelles) -> list[str]:
     """Which devices a family gets, from the grid's age and household rules."""
     second = regle["second_ordinateur"]
     return [
@@ -48,30 +48,30 @@ def _materiel(g: dict, regle: dict, t: Libelles) -> list[str]:
         + (" " + t("Deux (un fixe et un portable) si le foyer compte au moins {personnes} personnes, sans ordinateur, "
                    "avec des petits et des grands enfants.", personnes=second["personnes_min"]) if second["autorise"] else ""),
         "- " + t("Une **imprimante** si vous la demandez, si vous avez un ordinateur, et si chez vous il y a : {etats}.",
-                 etats=t(" ou ").join(t.brut(ETATS_IMPRIMANTE[e]) for e in g["imprimante"]["si_etat"])),
+                 etats=t(" ou ").join(t.brut(ETATS_IMPRIMANTE[e]) for e in grille["imprimante"]["si_etat"])),
         "- " + t("Une **aide pour Internet** ({montant} par mois pendant {mois} mois) si vous la demandez et si vous "
-                 "avez : {abonnements}.", montant=_montant(g["connexion"]["aide_mensuelle"], t),
-                 mois=g["connexion"]["duree_mois"],
-                 abonnements=t(" ou ").join(t.brut(VALEURS[a]) for a in g["connexion"]["si_abonnement"])),
+                 "avez : {abonnements}.", montant=_montant(grille["connexion"]["aide_mensuelle"], t),
+                 mois=grille["connexion"]["duree_mois"],
+                 abonnements=t(" ou ").join(t.brut(VALEURS[a]) for a in grille["connexion"]["si_abonnement"])),
     ]
 
 
 def markdown_grille(grille: Grille, noms_qpv: Mapping[str, str] = {}, t: Libelles = FRANCAIS) -> str:
     """The grid's public page, in `t`'s language (its labels through the site's catalog)."""
-    g = grille.donnees
-    regle, location = g["regle_age"], g["location"]
-    modes = g["modes"]["selon_capacite"]
+    regles = grille.donnees
+    regle, location = regles["regle_age"], regles["location"]
+    modes = regles["modes"]["selon_capacite"]
     entetes = (t("Ce que regarde la grille"), t("Points"), t("D'où vient l'information"))
     lignes = ["| " + " | ".join(entetes) + " |", "| --- | --- | --- |"]
-    lignes += [f"| {t.brut(c['libelle'])} | {_poids(c, t)} | {t.brut(c['source'])} |" for c in g["criteres"].values()]
+    lignes += [f"| {t.brut(c['libelle'])} | {_poids(c, t)} | {t.brut(c['source'])} |" for c in regles["criteres"].values()]
     loyers = [f"| {t('Matériel')} | {t('Loyer par mois')} | {t('Payé par le PRE en location aidée')} |", "| --- | --- | --- |"]
-    loyers += [f"| {t.brut(g['materiels'][ty]['libelle'])} | {_montant(v, t)} | "
+    loyers += [f"| {t.brut(regles['materiels'][ty]['libelle'])} | {_montant(v, t)} | "
                f"{_montant(round(v * location['taux_aide_pre'], 2), t)} |" for ty, v in location["loyer_mensuel"].items()]
-    phases = [f"- **{t.brut(p['libelle'])}** : " + ", ".join(noms_qpv.get(q, q) for q in p["qpv"]) for p in g["phases"]]
+    phases = [f"- **{t.brut(p['libelle'])}** : " + ", ".join(noms_qpv.get(q, q) for q in p["qpv"]) for p in regles["phases"]]
     mode = lambda capacite: t.brut(grille.libelle_mode(modes[capacite]))  # noqa: E731
     return "\n".join([
         "*" + t("{territoire} — grille en vigueur, tirée du fichier public `data/attribution.yaml`.",
-                territoire=g["territoire"]) + "*",
+                territoire=regles["territoire"]) + "*",
         "",
         "## " + t("Les points"),
         "",
@@ -80,14 +80,14 @@ def markdown_grille(grille: Grille, noms_qpv: Mapping[str, str] = {}, t: Libelle
         *lignes,
         "",
         t("Les enfants comptent de {min} à {max} ans. Un ordinateur est « partagé » quand il sert à plus de {personnes} "
-          "personnes.", min=g["age_scolaire"]["min"], max=g["age_scolaire"]["max"],
-          personnes=g["seuils"]["personnes_par_ordinateur"]),
+          "personnes.", min=regles["age_scolaire"]["min"], max=regles["age_scolaire"]["max"],
+          personnes=regles["seuils"]["personnes_par_ordinateur"]),
         "",
-        t.brut(g["departage"]),
+        t.brut(regles["departage"]),
         "",
         "## " + t("Quel matériel ?"),
         "",
-        *_materiel(g, regle, t),
+        *_materiel(regles, regle, t),
         "",
         "## " + t("Don, prêt ou location ?"),
         "",
@@ -98,7 +98,7 @@ def markdown_grille(grille: Grille, noms_qpv: Mapping[str, str] = {}, t: Libelle
         "- " + t("Non : **{mode}**. Un ordinateur remis à neuf est **donné**.", mode=mode("non")),
         "",
         t("Un prêt dure {pret} mois, une location {location} mois. On peut renouveler.",
-          pret=g["durees"]["pret_mois"], location=g["durees"]["location_mois"]),
+          pret=regles["durees"]["pret_mois"], location=regles["durees"]["location_mois"]),
         "",
         *loyers,
         "",
@@ -107,7 +107,7 @@ def markdown_grille(grille: Grille, noms_qpv: Mapping[str, str] = {}, t: Libelle
         t("Budget pour acheter du matériel : **{achats}** (budget total de l'action : {total}). On donne d'abord le "
           "matériel en stock (ordinateurs remis à neuf, dons), puis on achète, tant que le budget le permet. Quand il ne "
           "suffit plus, les demandes suivantes passent sur une liste d'attente.",
-          achats=_montant(g["budget"]["achats"], t), total=_montant(g["budget"]["total"], t)),
+          achats=_montant(regles["budget"]["achats"], t), total=_montant(regles["budget"]["total"], t)),
         "",
         t("Le matériel est remis quartier par quartier :"),
         "",
@@ -115,11 +115,11 @@ def markdown_grille(grille: Grille, noms_qpv: Mapping[str, str] = {}, t: Libelle
         "",
         "## " + t("Qui décide ?"),
         "",
-        t.brut(g["portee"]),
+        t.brut(regles["portee"]),
         "",
         t("La commission d'attribution réunit :"),
         "",
-        *[f"- {t.brut(m)}" for m in g["commission"]["membres"]],
+        *[f"- {t.brut(m)}" for m in regles["commission"]["membres"]],
         "",
         t("Vous pouvez demander comment votre demande a été examinée : vos points, critère par critère, et votre place "
           "dans le classement (article L311-3-1 du code des relations entre le public et l'administration). "
