@@ -125,10 +125,9 @@ def construire(site_dir: Path, *, pdf: bool | None = None, strict: bool = True, 
     source = Path(source) if source else site_dir.with_name(site_dir.name + "-src")
     moteur = moteur or moteur_du_territoire(racine)
     pdf = pdf_demandes() if pdf is None else pdf
-    debut = time.perf_counter()
-    secondes: dict[str, float] = {}
+    debut, chrono = time.perf_counter(), Chrono()
     faite = generation.generer(racine, source, avec_pdf=pdf, public=public)
-    secondes["generation"] = round(time.perf_counter() - debut, 2)
+    chrono.fin("generation")
     sorties = [f"WARNING -  {page} : marqueur inconnu <!-- famnum:{nom} -->"
                for page, noms in faite.inconnus.items() for nom in noms]
     code = 1 if (sorties and strict) else 0
@@ -137,34 +136,45 @@ def construire(site_dir: Path, *, pdf: bool | None = None, strict: bool = True, 
     for langue, (retour, sortie) in zip(faite.langues, faits):
         code = code or retour
         sorties.append(f"[{moteur} {langue.code}]\n{sortie}")
-    secondes["moteur"] = round(time.perf_counter() - debut - sum(secondes.values()), 2)
+    chrono.fin("moteur")
     if all(faite.sortie(langue.code).is_dir() for langue in faite.langues):
-        sorties.append(_finir(faite, site_dir, racine, pdf=pdf, cache_pdf=cache_pdf, secondes=secondes))
+        sorties.append(_finir(faite, site_dir, racine, pdf=pdf, cache_pdf=cache_pdf, chrono=chrono))
     elif code == 0:
         code = 1
     return {"site": str(site_dir), "source": str(source), "moteur": moteur, "code": code, "sortie": "\n".join(sorties),
-            "secondes": round(time.perf_counter() - debut, 2), "etapes": secondes, "pdf": pdf,
+            "secondes": round(time.perf_counter() - debut, 2), "etapes": chrono.etapes, "pdf": pdf,
             "langues": [langue.code for langue in faite.langues], "fichiers_generes_changes": faite.changes}
 
 
+class Chrono:
+    """The seconds of each step of a build, one after the other."""
+
+    def __init__(self) -> None:
+        self.etapes: dict[str, float] = {}
+        self._depuis = time.perf_counter()
+
+    def fin(self, etape: str) -> None:
+        maintenant = time.perf_counter()
+        self.etapes[etape] = round(maintenant - self._depuis, 2)
+        self._depuis = maintenant
+
+
 def _finir(faite: generation.Generation, site_dir: Path, racine: Path, *, pdf: bool, cache_pdf: Path | None,
-           secondes: dict[str, float]) -> str:
+           chrono: Chrono) -> str:
     """Assemble, finish, PDFs and compression; return the lines of the log."""
-    debut = time.perf_counter()
     _assembler(faite, site_dir)
     autres = tuple(langue.code for langue in faite.langues)
     pages = finition.finir(site_dir, autres)
-    secondes["finition"] = round(time.perf_counter() - debut, 2)
+    chrono.fin("finition")
     lignes = [f"INFO    -  {pages} pages finies ({', '.join(autres)})"]
     if pdf:
         cache = cache_pdf or cache_des_pdf.dossier_par_defaut(racine)
         rapport = pdf_du_site.build_all(site_dir, faite.ordre, cache=cache, langues=autres)
         lignes.append(f"INFO    -  PDF : {len(rapport['fichiers'])} fichiers en {rapport['secondes']:.1f} s "
                       f"({len(rapport['repris'])} inchangés, repris de {cache})")
-        lignes += [f"WARNING -  PDF : {refus}" for refus in rapport.get("refusees", [])]
-    secondes["pdf"] = round(time.perf_counter() - debut - secondes["finition"], 2)
+        chrono.fin("pdf")
     fichiers = leger.precompresser(site_dir, leger.cache_par_defaut(racine))
-    secondes["compression"] = round(time.perf_counter() - debut - secondes["finition"] - secondes["pdf"], 2)
+    chrono.fin("compression")
     lignes.append(f"INFO    -  {fichiers} fichiers texte précompressés (.gz, .br)")
     return "\n".join(lignes)
 
