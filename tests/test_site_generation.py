@@ -131,6 +131,13 @@ def test_a_page_without_translation_is_shown_in_french_with_a_note(petit_territo
     assert not list((tmp_path / "src").rglob("*.ar.*")) and faite.ordre == ["index.md", "programme/index.md"]
 
 
+def test_a_misspelled_marker_is_named_with_its_page(petit_territoire, tmp_path):
+    (petit_territoire / "content" / "programme" / "index.md").write_text("# Évaluation\n\n<!-- famnum:contact -->\n",
+                                                                          encoding="utf-8")
+    faite = generation.generer(petit_territoire, tmp_path / "src", avec_pdf=False)
+    assert faite.inconnus == {f"{prefixe}programme/index.md": ["contact"] for prefixe in ("", "ar/", "tr/", "en/")}
+
+
 def test_generation_rewrites_only_what_changed(petit_territoire, tmp_path):
     destination = tmp_path / "src"
     generation.generer(petit_territoire, destination, avec_pdf=False)

@@ -1,6 +1,6 @@
 """Markers that pages use to pull data into their Markdown.
 
-A page writes ``<!-- famnum:NAME -->`` on a line of its own; the site hook replaces
+A page writes ``<!-- famnum:NAME -->`` on a line of its own; the site's generation replaces
 it with the Markdown that the function registered under ``NAME`` returns. This is
 the registry later issues use to render data files (``data/attribution.yaml``,
 ``build/public/``) into pages without copying them by hand::
@@ -12,7 +12,7 @@ the registry later issues use to render data files (``data/attribution.yaml``,
         ...  # read data/attribution.yaml, return Markdown
 
 A marker with no registered function is left alone and reported by the build as a
-warning, so ``mkdocs build --strict`` fails on a misspelled marker.
+warning, so ``famnum site`` (strict) fails on a misspelled marker.
 """
 
 from __future__ import annotations

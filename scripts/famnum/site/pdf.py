@@ -1,6 +1,6 @@
 """Printable PDFs of the site, made with WeasyPrint from the built pages, in every language.
 
-After ``mkdocs build`` (hook ``on_post_build``), from ``site/``, for each language of the site
+After the engine has built every language (``famnum.site.construction``), from ``site/``, for each language of the site
 (French at the root of ``pdf/``, the others under ``pdf/<langue>/``):
 
 - each workshop sheet ``ateliers/<slug>.html`` → ``pdf/ateliers/<slug>.pdf``
