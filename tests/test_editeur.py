@@ -212,3 +212,14 @@ def test_remplir_une_partie_vide_dans_l_editeur(coffre, territoire, tmp_path, mo
     fiche = Coffre(territoire).lire(d["id"])["fiche"]
     assert fiche["foyer"] == {"nb_adultes": 2, "nb_enfants": 1} and fiche["besoin_declare"] is True
     assert "representants_legaux" not in fiche and fiche["enfants"] == d["fiche"]["enfants"]
+
+
+def test_chaque_etape_que_le_journal_peut_dire_a_son_nom():
+    """statut() reads the journal; whatever it returns, `voir` and `lister` find its French name (a decision
+    whose opinion is unknown, in a dossier not yet verified, included)."""
+    from famnum.statuts import statut
+
+    journaux = [[], [{"type": "diagnostic"}], [{"type": "preconisation"}], [{"type": "livraison"}],
+                [{"type": "livraison"}, {"type": "retour"}],
+                *([{"type": "decision", "details": {"avis": avis}}] for avis in ("accorde", "ajourne", "refuse", "?"))]
+    assert {statut({"journal": j}) for j in journaux} <= set(STATUTS)

@@ -23,6 +23,7 @@ def statut(dossier: dict) -> str:
 
 STATUTS = {
     "recense": "Recensée", "diagnostique": "Diagnostiquée", "preconise": "Préconisation faite",
-    "accorde": "Équipement accordé", "ajourne": "Décision ajournée", "refuse": "Demande refusée",
+    "decide": "Décision prise", "accorde": "Équipement accordé", "ajourne": "Décision ajournée",
+    "refuse": "Demande refusée",
     "equipe": "Équipée", "clos": "Dossier clos (matériel rendu)",
 }
