@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from famnum.cli import main
 from famnum.collecte import resolution
-from famnum.collecte.tableur import lire_lignes
+from famnum.collecte.tableur import lire_feuilles
 from famnum.collecte.valeurs import est_vide, lire_classe, lire_date_naissance, lire_lien, lire_oui_non_nsp
 from famnum.dossiers import Coffre
 from famnum.referentiels import Referentiels
@@ -139,12 +139,12 @@ def test_csv_guillemets_doubles_et_retours_a_la_ligne_dans_un_champ(tmp_path):
                       'Quillembois,Anatole,02/09/2018,"Maman dit ""pas d\'ordinateur"", voir\r\navec l\'école"\r\n'
                       'Ferrandou,Éloïse,03/02/2016,""\r\n', encoding="utf-8")
     delimiteur = csv.excel.delimiter
-    lignes = lire_lignes(chemin)
+    lignes = lire_feuilles(chemin)[0][1]
     assert lignes[1] == ["Quillembois", "Anatole", "02/09/2018", "Maman dit \"pas d'ordinateur\", voir\r\navec l'école"]
     assert lignes[2] == ["Ferrandou", "Éloïse", "03/02/2016", ""]
     point_virgule = tmp_path / "ecole.csv"
     point_virgule.write_text('Nom;Prénom;Remarque\r\nAbadie;Lina;"une; deux"\r\n', encoding="utf-8")
-    assert lire_lignes(point_virgule)[1] == ["Abadie", "Lina", "une; deux"]
+    assert lire_feuilles(point_virgule)[0][1][1] == ["Abadie", "Lina", "une; deux"]
     assert csv.excel.delimiter == delimiteur == ","  # the standard library's class is never changed
 
 

@@ -77,11 +77,6 @@ def texte_cellule(valeur) -> str:
 
 # --- reading the file -----------------------------------------------------------------------
 
-def lire_lignes(chemin: Path) -> list[list[str]]:
-    """Every row of the first sheet that is shown (or of the CSV) as text cells."""
-    return lire_feuilles(chemin)[0][1]
-
-
 def lire_feuilles(chemin: Path) -> list[tuple[str, list[list[str]]]]:
     """(sheet name, rows as text cells) of every sheet a person sees when opening the file, in order; a CSV
     is one sheet without a name. Hidden sheets (lists of choices, formulas) are not lists of families."""
