@@ -24,6 +24,7 @@ from pathlib import Path
 RACINE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(RACINE / "scripts"))
 
+from famnum.formats import compte  # noqa: E402
 from famnum import vault  # noqa: E402
 from famnum.demo import Generateur, telephones_publics  # noqa: E402
 from famnum.dossiers import Coffre  # noqa: E402
@@ -291,7 +292,7 @@ def evaluation(dossiers: list[dict], n: int = 10000) -> None:
           f"calcul {t_calcul:.2f} s, secret {t_secret:.2f} s, {len(res.tableaux)} tableaux, "
           f"{len(controle.masques)} cases masquées, {sum(len(v) for v in fichiers.values()) // 1024} Ko)")
     print(f"famnum publier, contrôle des intervalles de protection (HiGHS) : {t_verification:6.2f} s  "
-          f"({len(failles)} case(s) mal protégée(s))")
+          f"({compte(len(failles), 'case mal protégée', 'cases mal protégées')})")
     print(perte.mesurer(res, controle).texte())
 
 

@@ -30,7 +30,7 @@ def texte_proposition(p: Proposition, limite: int | None = 20) -> str:
         connexion = p.plan[phase["numero"]].get("connexion_internet")
         if connexion:
             morceaux.append(f"aide à la connexion : {compte(connexion['achats'], 'famille')} ({euros(connexion['cout'])} sur la durée)")
-        lignes.append(f"  {phase['libelle']} : " + ("; ".join(morceaux) or "rien"))
+        lignes.append(f"  {phase['libelle']} : " + (" ; ".join(morceaux) or "rien"))
     lignes += ["", f"Budget des achats : {euros(p.budget_achats)} ; déjà engagé : {euros(p.engage_avant)} ; "
                    f"proposé : {euros(p.cout_achats)} ; reste : {euros(p.budget_restant)}.",
                "Stock restant : " + ", ".join(f"{grille.libelle_materiel(t)} {n}" for t, n in p.stock_restant.items()) + "."]

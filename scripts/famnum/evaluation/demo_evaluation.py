@@ -73,7 +73,7 @@ def publier_demo(coffre, lecture, dire: Callable[[str], None]) -> None:
     erreurs = paquet.valider_frictionless(public)
     fuites = chercher_fuites(lecture, coffre.territoire, [public])
     if erreurs or fuites:
-        raise FamnumError("Évaluation de démonstration refusée : " + "; ".join(erreurs[:5] + [f"{f.fichier} : {f.nature}" for f in fuites[:5]]), code="publication.demo_refusee")
+        raise FamnumError("Évaluation de démonstration refusée : " + " ; ".join(erreurs[:5] + [f"{f.fichier} : {f.nature}" for f in fuites[:5]]), code="publication.demo_refusee")
     os.environ["FAMNUM_PUBLIC"] = str(public)
     dire("\nÉvaluation (données fictives) :\n" + resume(ev))
     dire(f"Paquet de données ouvertes : {public} (validé par frictionless, aucune donnée personnelle).")
