@@ -290,3 +290,61 @@ def test_la_convention_montre_une_adresse_hostile_en_texte_et_ne_demande_rien_au
     lu = subprocess.run(["pdftotext", "-layout", str(tmp_path / "convention.pdf"), "-"], capture_output=True, text=True)
     visible = " ".join(lu.stdout.split())
     assert HOSTILES[0] in visible and HOSTILES[1] in visible and "/espion" in visible
+
+
+# --- the site's pages: the sources at the end of a page, the link to its PDF ----------------------------
+
+# the hostile values, with an ampersand and an Arabic text holding bidi marks and a Latin run
+HOSTILES_SITE = (*HOSTILES, "Tom & Jerry", "\u202bتطبيق «FranceConnect+» & l’ENT\u202c \u2067A<B\u2069")
+
+
+class _Liens(_Balises):
+    """Each link of a page: its address and its words."""
+
+    def __init__(self):
+        super().__init__()
+        self.liens: list[list[str]] = []
+        self._dans = False
+
+    def handle_starttag(self, tag, attrs):
+        super().handle_starttag(tag, attrs)
+        if tag == "a":
+            self.liens.append([dict(attrs)["href"], ""])
+            self._dans = True
+
+    def handle_endtag(self, tag):
+        self._dans = self._dans and tag != "a"
+
+    def handle_data(self, data):
+        super().handle_data(data)
+        if self._dans:
+            self.liens[-1][1] += data
+
+
+def _liens(page: str) -> list[tuple[str, str]]:
+    lecteur = _Liens()
+    lecteur.feed(page)
+    lecteur.close()
+    assert not {"script", "img"} & lecteur.balises and not lecteur.evenements, lecteur.balises
+    return [tuple(lien) for lien in lecteur.liens]
+
+
+@pytest.mark.parametrize("langue", ["fr", "ar"])
+def test_un_titre_et_une_adresse_hostiles_des_sources_d_une_page_arrivent_echappes(langue):
+    """A page's front matter names its sources: each title and address comes out as typed, never as markup."""
+    import datetime as dt
+
+    from famnum.site import generation, sources
+
+    liens = tuple((h, f"https://exemple.fr/?q={h}") for h in HOSTILES_SITE)
+    bloc = generation.bloc_sources(langue, sources.Verification(dt.date(2026, 12, 3), liens))
+    assert _liens(bloc) == [(url, titre) for titre, url in liens]
+    assert bloc.startswith('<aside class="famnum-sources">\n<p>') and bloc.endswith("</ul>\n</aside>\n")
+
+
+def test_le_lien_vers_le_pdf_d_une_page_echappe_son_adresse_et_ses_mots():
+    from famnum.site import generation
+
+    page = generation._apres_le_titre("# Titre\n\nTexte.\n", gabarits.rendre("site/lien-pdf.html", href=HOSTILE,
+                                                                                 libelle=HOSTILES_SITE[-1]))
+    assert _liens(page) == [(HOSTILE, HOSTILES_SITE[-1])]

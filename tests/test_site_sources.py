@@ -61,7 +61,7 @@ def test_une_traduction_montre_la_date_et_les_sources_de_sa_page_francaise(tmp_p
     bloc = generation.bloc_sources("en", sources.lire(traduite))
     assert "Information checked on <bdi>3</bdi> December <bdi>2026</bdi>." in bloc
     assert ('<a href="https://lidentitenumerique.laposte.fr/" lang="fr" dir="ltr">'
-            "L&#x27;Identité Numérique La Poste</a>") in bloc
+            "L&#39;Identité Numérique La Poste</a>") in bloc
     assert "<bdi>3</bdi> ديسمبر <bdi>2026</bdi>" in generation.bloc_sources("ar", sources.lire(traduite))
     assert "vérifiées le <bdi>3</bdi> décembre" in generation.bloc_sources("fr", sources.lire(traduite))
 

@@ -35,10 +35,12 @@ import re
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
+from ..gabarits import rendre
 from . import bidi, marqueurs, pdf, sources
 
 LANGUE_SOURCE = "fr"
@@ -310,36 +312,24 @@ def avertir_donnees_fictives(corps: str, code: str) -> str:
     return _apres_le_titre(corps, f'!!! warning "{texte(code, "fictif_titre")}"\n\n    {texte(code, "fictif_texte")}\n')
 
 
-def date_lisible(code: str, date: Any) -> str:
-    """`date` written out in the language, e.g. « 3 décembre 2026 », numbers isolated for RTL pages."""
-    mois = texte(code, "mois").split()[date.month - 1]
-    return f"<bdi>{date.day}</bdi> {mois} <bdi>{date.year}</bdi>"
-
-
 def bloc_sources(code: str, verification: sources.Verification) -> str:
-    """The end-of-page block: when the facts were checked, and the official pages they rely on."""
+    """The end-of-page block (template `site/sources.html`): when the facts were checked, the date written
+    out in the language, and the official pages they rely on."""
     if verification.le is None and not verification.sources:
         return ""
-    lignes = ['<aside class="famnum-sources">']
-    if verification.le is not None:
-        lignes.append(f"<p>{texte(code, 'verifie_le').format(date=date_lisible(code, verification.le))}</p>")
-    if verification.sources:
-        lignes.append(f"<p>{texte(code, 'sources')}</p>\n<ul>")
-        lignes += [f'<li><a href="{escape(url)}" lang="fr" dir="ltr">{escape(titre)}</a></li>'
-                   for titre, url in verification.sources]
-        lignes.append("</ul>")
-    lignes.append("</aside>")
-    return "\n".join(lignes) + "\n"
+    avant, _, apres = texte(code, "verifie_le").partition("{date}")
+    mois = texte(code, "mois").split()[verification.le.month - 1] if verification.le else ""
+    return rendre("site/sources.html", le=verification.le, avant=avant, mois=mois, apres=apres,
+                  titre_liens=texte(code, "sources"), liens=verification.sources)
 
 
 def en_francais(corps: str, code: str) -> str:
     """A page shown in French to a reader of another language: a note in their language, then the
     French text marked as such."""
     sens = "rtl" if code in bidi.LANGUES_RTL else "ltr"
-    note = (f'<div class="admonition info famnum-non-traduit" lang="{code}" dir="{sens}" role="note">'
-            f'<p>{texte(code, "non_traduit")}</p></div>\n\n')
-    return note + (f'<div lang="{LANGUE_SOURCE}" dir="ltr" class="famnum-francais" markdown="1">\n\n'
-                   f'{corps}\n\n</div>\n')
+    # the page's Markdown is famnum's content (content/), its markers rendered by their own templates
+    return rendre("site/en-francais.html", langue=code, sens=sens, note=texte(code, "non_traduit"),
+                  langue_source=LANGUE_SOURCE, corps=Markup(corps))
 
 
 @dataclass
@@ -360,8 +350,7 @@ def rendre_page(source: Path, chemin: str, langue: Langue, config: dict, *, avec
     cible = _cible_pdf(chemin, langue.code) if avec_pdf else None
     if cible is not None:
         href = lien_relatif(cible[0], _url(chemin, langue))
-        corps = _apres_le_titre(corps, f'<p class="famnum-pdf"><a href="{href}" download>'
-                                       f'{texte(langue.code, cible[1])}</a></p>\n')
+        corps = _apres_le_titre(corps, rendre("site/lien-pdf.html", href=href, libelle=texte(langue.code, cible[1])))
     if langue.code != LANGUE_SOURCE and not source.name.endswith(f".{langue.code}.md"):
         corps = en_francais(corps, langue.code)
     fin = bloc_sources(langue.code, sources.lire(source))
