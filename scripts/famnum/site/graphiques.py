@@ -63,16 +63,24 @@ def _ids_propres(svg: str, ident: str) -> str:
     return _REFERENCE.sub(lambda m: f"{m.group(1)}{ident}-{m.group(2)}", svg)
 
 
-def _pyplot():
+def _figure(hauteur: float):
+    """A new 6-inch-wide figure and its axes, drawn by matplotlib without pyplot (no GUI backend, no
+    figure manager to close)."""
     import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
     # Arabic labels are measured with an Arabic font (fonts-noto-core), the others with DejaVu Sans.
     matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "famnum", "font.size": TAILLE_TEXTE,
                                 "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans", "Noto Sans Arabic"]})
-    import matplotlib.pyplot as plt
+    figure = Figure(figsize=(6, hauteur))
+    return figure, figure.subplots()
 
-    return plt
+
+def _ajuster(figure, rect=(0, 0, 1, 1)) -> None:
+    """Fit the axes and their labels in the figure once (``tight_layout``), then leave no layout
+    engine behind: with one, ``savefig`` would lay the whole figure out again before drawing it."""
+    figure.tight_layout(rect=rect)
+    figure.set_layout_engine(None)
 
 
 def replier(libelle: str, largeur: int = 20) -> str:
@@ -84,8 +92,7 @@ def barres(titre: str, libelles: list[str], valeurs: list[float | None], ident: 
            t: Libelles = FRANCAIS) -> Graphique:
     """Horizontal bars; a hidden value is drawn as nothing and written « secret » (in `t`'s language:
     the caller gives the title, labels and unit already in it)."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6, 0.8 * len(libelles) + 1.6))
+    fig, ax = _figure(0.8 * len(libelles) + 1.6)
     y = list(range(len(libelles)))[::-1]
     ax.barh(y, [v or 0 for v in valeurs], color="#2166ac")
     for yi, v in zip(y, valeurs):
@@ -95,21 +102,18 @@ def barres(titre: str, libelles: list[str], valeurs: list[float | None], ident: 
     ax.margins(x=0.12)  # room for the figure written after the longest bar
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(replier(titre, 30), loc="left")
-    fig.tight_layout()
+    _ajuster(fig)
     alternative = t("{titre} : {valeurs}.", titre=titre, valeurs=t(" ; ").join(
         t("{libelle}, {valeur}", libelle=l, valeur=t("secret") if v is None else f"{t.decimal(v)} {unite}")
         for l, v in zip(libelles, valeurs)))
-    graphique = _graphique(fig, titre, alternative, ident)
-    plt.close(fig)
-    return graphique
+    return _graphique(fig, titre, alternative, ident)
 
 
 def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: str, *, modalites: list[str],
              couleurs=COULEURS_ECHELLE, unite: str = "% des familles ayant répondu", pourcent: bool = True,
              t: Libelles = FRANCAIS) -> Graphique:
     """One stacked bar per line: shares on the answer scale (%), or counts by modality."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6, 0.7 * len(lignes) + 2.6))
+    fig, ax = _figure(0.7 * len(lignes) + 2.6)
     y = list(range(len(lignes)))[::-1]
     largeur = 100 if pourcent else max([sum(v or 0 for v in p) for _, p in lignes] + [1])
     for yi, (_, parts) in zip(y, lignes):
@@ -125,9 +129,7 @@ def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: st
         t("{libelle} : {valeurs}", libelle=l, valeurs=", ".join(
             f"{modalites[k]} {t('secret') if p is None else mesure(p)}" for k, p in enumerate(parts)))
         for l, parts in lignes))
-    graphique = _graphique(fig, titre, alternative, ident)
-    plt.close(fig)
-    return graphique
+    return _graphique(fig, titre, alternative, ident)
 
 
 def _legende(fig, modalites: list[str], couleurs, secret: str | None) -> None:
@@ -140,7 +142,7 @@ def _legende(fig, modalites: list[str], couleurs, secret: str | None) -> None:
     colonnes = 3 if len(poignees) > 4 else 2
     fig.legend(handles=poignees, ncols=colonnes, loc="lower center", frameon=False)
     rangs = -(-len(poignees) // colonnes)
-    fig.tight_layout(rect=(0, (0.35 * rangs + 0.2) / fig.get_figheight(), 1, 1))
+    _ajuster(fig, rect=(0, (0.35 * rangs + 0.2) / fig.get_figheight(), 1, 1))
 
 
 def _empiler(ax, yi: float, parts: list[float | None], couleurs, pourcent: bool, largeur: float) -> None:
