@@ -348,3 +348,44 @@ def test_le_lien_vers_le_pdf_d_une_page_echappe_son_adresse_et_ses_mots():
     page = generation._apres_le_titre("# Titre\n\nTexte.\n", gabarits.rendre("site/lien-pdf.html", href=HOSTILE,
                                                                                  libelle=HOSTILES_SITE[-1]))
     assert _liens(page) == [(HOSTILE, HOSTILES_SITE[-1])]
+
+
+# --- the screen drawings of the tutorials (site/ecrans) -----------------------------------------------------
+
+def _ecran_hostile():
+    """A screen whose every text is hostile: title, description, address, tab, and an item of each kind."""
+    from famnum.site.ecrans.description import Ecran, Element
+
+    def libelle(h: str) -> dict[str, str]:
+        return {"fr": h, "ar": HOSTILES_SITE[-1], "tr": h, "en": h}
+
+    genres = ("texte", "champ", "bouton", "case", "lien", "bulle")
+    lignes = tuple((Element(genre, libelle(h), etape=i + 2),) for i, (genre, h) in enumerate(zip(genres, HOSTILES_SITE)))
+    lignes += ((Element("note", {langue: HOSTILE for langue in ("fr", "ar", "tr", "en")}),),)
+    return Ecran("hostile", "a.md", 1, "navigateur", libelle(HOSTILE), libelle(HOSTILE), lignes,
+                 adresse=HOSTILE, onglet="Tom & Jerry", reperes={"adresse": 1})
+
+
+@pytest.mark.parametrize("langue", ["fr", "ar", "tr", "en"])
+def test_un_libelle_hostile_arrive_echappe_dans_le_dessin_d_un_ecran(langue):
+    """Every text of a screen description reaches the drawing as text: the SVG is well-formed XML (an « & »
+    inside an Arabic label's Latin run no longer cuts an entity in two), holds no script, image or event
+    handler, and shows each label as written."""
+    import xml.etree.ElementTree as ET
+
+    from famnum.site.ecrans.dessin import svg
+
+    ecran = _ecran_hostile()
+    racine = ET.fromstring(svg(ecran, langue))
+    balises = {element.tag.rpartition("}")[2] for element in racine.iter()}
+    assert balises <= {"svg", "title", "desc", "g", "text", "rect", "path", "circle"}, balises
+    assert not [nom for element in racine.iter() for nom in element.attrib if nom.startswith("on")]
+    ns = "{http://www.w3.org/2000/svg}"
+    assert (racine.find(f"{ns}title").text, racine.find(f"{ns}desc").text) == (ecran.titre[langue],) * 2
+
+    def sans_isolats(texte: str) -> str:
+        return texte.replace("\u2066", "").replace("\u2069", "")
+
+    lu = sans_isolats(" ".join("".join(t.itertext()) for t in racine.iter(f"{ns}text")))
+    attendus = [*HOSTILES_SITE[:-1], "Tom & Jerry"] + [HOSTILES_SITE[-1]] * (langue == "ar")
+    assert all(sans_isolats(h) in lu for h in attendus), lu

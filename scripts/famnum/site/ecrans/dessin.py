@@ -1,6 +1,7 @@
 """Laying out one screen description as SVG text, for one language.
 
-Coordinates are those of a 360-wide drawing, the width of a phone: text of 15 units or more stays at
+Every shape is written by a macro of the template `gabarits/site/ecran-formes.svg` and the drawing by
+`gabarits/site/ecran.svg` (autoescape: a label is never markup). Coordinates are those of a 360-wide drawing, the width of a phone: text of 15 units or more stays at
 least 12 px tall once the page scales the drawing into its step of the list (296 px wide on a 360 px
 screen, measured in Chromium). Text widths are
 estimated from the number of characters (wide on purpose), so that the layout is the same everywhere.
@@ -9,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
+from markupsafe import Markup
 
+from famnum.gabarits import environnement, rendre
 from famnum.site.ecrans.description import Ecran, Element
 
 LARGEUR = 360
@@ -72,6 +74,27 @@ def _n(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
+def _formes():
+    """The macros of `ecran-formes.svg` (compiled once per process by the environment)."""
+    return environnement().get_template("site/ecran-formes.svg").module
+
+
+def _ensemble(formes: list[str]) -> Markup:
+    """Shapes side by side: each is a macro's output (Markup); anything else would be escaped."""
+    return Markup("").join(formes)
+
+
+def _morceaux(contenu: str, langue: str | None) -> list[tuple[bool, str]]:
+    """The text in runs, (latin, run): in Arabic, each run of Latin letters, digits and signs is marked."""
+    if langue != "ar":
+        return [(False, contenu)]
+    morceaux, debut = [], 0
+    for trouve in LATIN.finditer(contenu):
+        morceaux += [(False, contenu[debut:trouve.start()]), (True, trouve.group(0))]
+        debut = trouve.end()
+    return [*morceaux, (False, contenu[debut:])]
+
+
 def largeur_texte(texte: str, taille: float, gras: bool = False) -> float:
     """A generous estimate of a line's width, the same on every machine."""
     total = 0.0
@@ -113,25 +136,11 @@ def couper(texte: str, largeur: float, taille: float, gras: bool = False) -> lis
 
 def texte(x: float, y: float, contenu: str, taille: float = TAILLE, couleur: str = ENCRE, *,
           langue: str | None = None, gras: bool = False, italique: bool = False, ancre: str = "start",
-          classe: str | None = None) -> str:
-    attributs = [f'x="{_n(x)}"', f'y="{_n(y)}"', f'font-size="{_n(taille)}"', f'fill="{couleur}"']
-    if gras:
-        attributs.append('font-weight="bold"')
-    if italique:
-        attributs.append('font-style="italic"')
+          classe: str | None = None) -> Markup:
     if langue == "ar":
-        attributs.append('direction="rtl"')
         ancre = {"start": "end", "end": "start"}.get(ancre, ancre)  # right-to-left: keep the same edge
-    if ancre != "start":
-        attributs.append(f'text-anchor="{ancre}"')
-    if langue == "fr":
-        attributs.append('xml:lang="fr"')
-    if classe:
-        attributs.append(f'class="{classe}"')
-    corps = escape(contenu)
-    if langue == "ar":
-        corps = LATIN.sub(lambda m: f"&#x2066;{m.group(0)}&#x2069;", corps)
-    return f"<text {' '.join(attributs)}>{corps}</text>"
+    return _formes().texte(_n(x), _n(y), _n(taille), couleur, _morceaux(contenu, langue), gras=gras,
+                           italique=italique, rtl=langue == "ar", ancre=ancre, francais=langue == "fr", classe=classe)
 
 
 def a_une_glose(libelle: dict[str, str], langue: str) -> bool:
@@ -152,7 +161,7 @@ def bloc(libelle: dict[str, str], langue: str, x: float, y: float, largeur: floa
             haut += TAILLE_GLOSE * 1.3
             formes.append(texte(x, haut - TAILLE_GLOSE * 0.3, ligne, TAILLE_GLOSE, couleur_glose, langue=langue,
                                 italique=True, ancre=ancre, classe="glose"))
-    return Pose([f'<g class="libelle">{"".join(formes)}</g>'], haut - y)
+    return Pose([_formes().groupe(formes, classe="libelle")], haut - y)
 
 
 def note(contenu: str, langue: str, x: float, y: float, largeur: float) -> Pose:
@@ -165,19 +174,26 @@ def note(contenu: str, langue: str, x: float, y: float, largeur: float) -> Pose:
     return Pose(formes, haut - y)
 
 
-def icone(nom: str, x: float, y: float, taille: float = 28, couleur: str = ENCRE) -> str:
-    echelle = taille / 24
-    return (f'<path transform="translate({_n(x)} {_n(y)}) scale({_n(echelle)})" d="{ICONES[nom]}" '
-            f'fill="none" stroke="{couleur}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>')
+def icone(nom: str, x: float, y: float, taille: float = 28, couleur: str = ENCRE) -> Markup:
+    return _formes().icone(_n(x), _n(y), _n(taille / 24), ICONES[nom], couleur)
 
 
 def cadre_rect(x: float, y: float, l: float, h: float, *, fond: str = "#ffffff", bord: str = BORD,
-               epaisseur: float = 1.5, arrondi: float = 4, extra: str = "") -> str:
-    return (f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(l)}" height="{_n(h)}" rx="{_n(arrondi)}" '
-            f'fill="{fond}" stroke="{bord}" stroke-width="{_n(epaisseur)}"{extra}/>')
+               epaisseur: float = 1.5, arrondi: float = 4, tirets: str | None = None) -> Markup:
+    return _formes().cadre(_n(x), _n(y), _n(l), _n(h), _n(arrondi), fond, bord, _n(epaisseur), tirets=tirets)
 
 
-def code(x: float, y: float, contenu: str, taille: float = TAILLE) -> str:
+def aplat(x: float, y: float, l: float, h: float, fond: str, arrondi: float | None = None) -> Markup:
+    """A filled rectangle without an outline."""
+    return _formes().aplat(_n(x), _n(y), _n(l), _n(h), fond, arrondi=_n(arrondi) if arrondi else None)
+
+
+def trait(trace: str, couleur: str, epaisseur: float, arrondi: bool = False) -> Markup:
+    """A stroked line (`trace`: its SVG path)."""
+    return _formes().trait(trace, couleur, _n(epaisseur), arrondi=arrondi)
+
+
+def code(x: float, y: float, contenu: str, taille: float = TAILLE) -> Markup:
     """A text that is the same in every language (an address, dots, a number)."""
     return texte(x, y, contenu, taille, ENCRE, classe="code")
 
@@ -215,7 +231,7 @@ def poser_lien(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
     for i, ligne in enumerate(lignes):  # drawn, not text-decoration: WeasyPrint's PDFs would drop it
         bas = y + (i + 1) * TAILLE * 1.3 - TAILLE * 0.3 + 3
         longueur = min(l, largeur_texte(ligne, TAILLE) * SOULIGNE)
-        pose.formes.append(f'<path d="M{_n(x)} {_n(bas)}h{_n(longueur)}" stroke="{BLEU}" stroke-width="1.3"/>')
+        pose.formes.append(trait(f"M{_n(x)} {_n(bas)}h{_n(longueur)}", BLEU, 1.3))
     pose.boite = Boite(x, y, l, pose.hauteur)
     return pose
 
@@ -253,16 +269,15 @@ def poser_bouton(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
     if e.icone:
         formes.append(icone(e.icone, x + 10, y + hauteur / 2 - 11, 22, encre))
     decale = (hauteur - 16 - interne.hauteur) / 2
-    formes.append(f'<g transform="translate(0 {_n(decale)})">{"".join(interne.formes)}</g>' if decale else
-                  "".join(interne.formes))
+    formes.append(_formes().groupe(interne.formes, decale=_n(decale)) if decale else _ensemble(interne.formes))
     return Pose(formes, hauteur, Boite(x, y, largeur, hauteur))
 
 
 def poser_case(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
     """A tick-box (or a round choice) and its label."""
     pose = _etiquette(e, langue, x + 28, y, l - 28)
-    forme = (f'<circle cx="{_n(x + 9)}" cy="{_n(y + 12)}" r="9" fill="#ffffff" stroke="{BORD}" stroke-width="2"/>'
-             if e.rond else cadre_rect(x, y + 3, 18, 18, epaisseur=2, arrondi=2))
+    forme = (_formes().cercle(_n(x + 9), _n(y + 12), 9, "#ffffff", BORD) if e.rond
+             else cadre_rect(x, y + 3, 18, 18, epaisseur=2, arrondi=2))
     pose.formes.insert(0, forme)
     pose.hauteur = max(pose.hauteur, 24)
     pose.boite = Boite(x, y, l, pose.hauteur)
@@ -335,12 +350,12 @@ def place_pastille(boite: Boite, x_contenu: float) -> tuple[float, float]:
     return (boite.x - 19, milieu) if boite.x == x_contenu else (boite.x - 13, milieu)
 
 
-def pastille(numero: int, boite: Boite, centre: tuple[float, float]) -> str:
+def pastille(numero: int, boite: Boite, centre: tuple[float, float]) -> Markup:
     """The dashed outline of the item to use and the black badge with the step's number."""
     cx, cy = centre
     return (cadre_rect(boite.x - 5, boite.y - 5, boite.l + 10, boite.h + 10, fond="none", bord="#000000",
-                       epaisseur=2.5, arrondi=7, extra=' stroke-dasharray="6 4"')
-            + f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="13" fill="#000000" stroke="#ffffff" stroke-width="2"/>'
+                       epaisseur=2.5, arrondi=7, tirets="6 4")
+            + _formes().cercle(_n(cx), _n(cy), 13, "#000000", "#ffffff")
             + texte(cx, cy + 5.5, str(numero), 15, "#ffffff", gras=True, ancre="middle", classe="pastille"))
 
 
@@ -363,7 +378,7 @@ def cadre_navigateur(ecran: Ecran, langue: str) -> Cadre:
     haut, y = [], 2.0
     reperes = ecran.reperes or {}
     if ecran.onglet:
-        haut += ['<rect x="2" y="2" width="356" height="40" fill="#cfd8dc"/>',
+        haut += [aplat(2, 2, 356, 40, "#cfd8dc"),
                  cadre_rect(10, 8, 170, 36, bord="#90a4ae", arrondi=8), code(22, 30, ecran.onglet),
                  icone("croix", 156, 17, 14), icone("plus", 190, 12, 24)]
         y = 42
@@ -371,8 +386,7 @@ def cadre_navigateur(ecran: Ecran, langue: str) -> Cadre:
     parties = {"onglet": (Boite(150, 11, 26, 26), (134, 24)), "nouvel_onglet": (Boite(187, 11, 30, 30), (233, 25)),
                "retour": (Boite(8, y + 9, 28, 28), (22, bande)), "adresse": (Boite(44, y + 9, 266, 28), (96, bande)),
                "etoile": (Boite(314, y + 9, 28, 28), (328, bande))}
-    haut += [f'<rect x="2" y="{_n(y)}" width="356" height="44" fill="{GRIS}"/>',
-             f'<path d="M2 {_n(y + 44)}h356" stroke="{BORD}" stroke-width="1.5"/>', icone("fleche", 10, y + 11, 24),
+    haut += [aplat(2, y, 356, 44, GRIS), trait(f"M2 {_n(y + 44)}h356", BORD, 1.5), icone("fleche", 10, y + 11, 24),
              cadre_rect(44, y + 9, 302, 28, bord="#90a4ae", arrondi=14)]
     if ecran.adresse:
         haut.append(code(58, y + 28, ecran.adresse))
@@ -387,20 +401,18 @@ def cadre_fenetre(ecran: Ecran, langue: str) -> Cadre:
     """A window of the computer: its title bar and its cross."""
     titre = bloc(ecran.entete, langue, 14, 8, 290, gras=True) if ecran.entete else Pose(hauteur=20)
     barre = titre.hauteur + 16
-    haut = [f'<rect x="2" y="2" width="356" height="{_n(barre - 2)}" fill="{GRIS}"/>',
-            f'<path d="M2 {_n(barre)}h356" stroke="{BORD}" stroke-width="1.5"/>',
+    haut = [aplat(2, 2, 356, barre - 2, GRIS), trait(f"M2 {_n(barre)}h356", BORD, 1.5),
             icone("croix", 326, barre / 2 - 8, 16), *titre.formes]
     return Cadre(MARGE, LARGEUR - MARGE - MARGE_DROITE, barre + 20, haut)
 
 
 def cadre_telephone(ecran: Ecran, langue: str) -> Cadre:
     """A phone: narrow, rounded, its speaker on top; an application bar when the screen has a title."""
-    haut = [f'<path d="M160 14h40" stroke="{BORD}" stroke-width="4" stroke-linecap="round"/>']
+    haut = [trait("M160 14h40", BORD, 4, arrondi=True)]
     y = 34
     if ecran.entete:
         titre = bloc(ecran.entete, langue, 60, y + 6, 240, gras=True)
-        haut += [f'<rect x="46" y="{y}" width="268" height="{_n(titre.hauteur + 12)}" fill="{GRIS}"/>',
-                 *titre.formes]
+        haut += [aplat(46, y, 268, titre.hauteur + 12, GRIS), *titre.formes]
         y += titre.hauteur + 12
     return Cadre(72, 220, y + 16, haut, bas=34, arrondi=26, retrait=44)
 
@@ -419,13 +431,9 @@ def svg(ecran: Ecran, langue: str) -> str:
         y += hauteur + ECART
     hauteur = round(y - ECART + cadre.bas)
     r = cadre.retrait
-    contour = (f'<rect x="{_n(r)}" y="1" width="{_n(LARGEUR - 2 * r)}" height="{hauteur - 2}" '
-               f'rx="{_n(cadre.arrondi)}" fill="none" stroke="{ENCRE}" stroke-width="2.5"/>')
-    fond = (f'<rect x="{_n(r)}" y="1" width="{_n(LARGEUR - 2 * r)}" height="{hauteur - 2}" '
-            f'rx="{_n(cadre.arrondi)}" fill="#ffffff"/>')
-    entete = (f'<svg xmlns="http://www.w3.org/2000/svg" xml:lang="{langue}" viewBox="0 0 {LARGEUR} {hauteur}" '
-              f'width="{LARGEUR}" height="{hauteur}" role="img" aria-labelledby="t d" font-family="sans-serif">')
-    corps = [entete, f'<title id="t">{escape(ecran.titre[langue])}</title>',
-             f'<desc id="d">{escape(ecran.description[langue])}</desc>', fond, *cadre.haut, *contenu, contour,
-             *(pastille(n, b, c) for n, b, c in cibles), "</svg>"]
-    return "\n".join(corps) + "\n"
+    fond = aplat(r, 1, LARGEUR - 2 * r, hauteur - 2, "#ffffff", arrondi=cadre.arrondi)
+    contour = cadre_rect(r, 1, LARGEUR - 2 * r, hauteur - 2, fond="none", bord=ENCRE, epaisseur=2.5,
+                         arrondi=cadre.arrondi)
+    formes = [fond, *cadre.haut, *contenu, contour, *(pastille(n, b, c) for n, b, c in cibles)]
+    return rendre("site/ecran.svg", langue=langue, largeur=LARGEUR, hauteur=hauteur, titre=ecran.titre[langue],
+                  description=ecran.description[langue], formes=formes)
