@@ -41,7 +41,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..gabarits import rendre
-from . import bidi, marqueurs, pdf, sources
+from . import bidi, cache_graphiques, cache_pdf, marqueurs, pdf, sources
 
 LANGUE_SOURCE = "fr"
 
@@ -527,7 +527,8 @@ def generer(racine: Path, destination: Path, *, avec_pdf: bool = True, public: P
     publie = destination / "publie"
     shutil.rmtree(publie, ignore_errors=True)
     arbre, inconnus = Arbre(destination), {}
-    with _paquet_publie(public):
+    graphiques = cache_graphiques.dossier_par_defaut(racine)
+    with _paquet_publie(public), cache_graphiques.utiliser(graphiques):
         for langue in langues:
             marqueurs_config = config_des_marqueurs(racine, config, langue, publie)
             for chemin, versions in fichiers.items():
@@ -545,5 +546,6 @@ def generer(racine: Path, destination: Path, *, avec_pdf: bool = True, public: P
             arbre.ecrire(f"{langue.code}/mkdocs.yml",
                          yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False, width=120).encode("utf-8"))
             arbre.elaguer(destination / langue.code / "docs")
+    cache_pdf.elaguer(graphiques)
     return Generation(destination, langues, pages_dans_l_ordre(elements), inconnus, arbre.changes,
                       {code: empreinte.hexdigest() for code, empreinte in arbre.empreintes.items()}, publie)

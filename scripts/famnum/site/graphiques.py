@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..gabarits import rendre
+from . import cache_graphiques
 from .libelles import FRANCAIS, Libelles
 
 COULEURS_ECHELLE = ("#b2182b", "#bababa", "#2166ac")  # diverging, readable in grey too
@@ -46,9 +47,8 @@ def figure_html(graphique: Graphique, legende: str) -> str:
     return rendre("evaluation/figure.html", graphique=graphique, legende=legende)
 
 
-def _graphique(figure, titre: str, alternative: str, ident: str) -> Graphique:
-    figure.savefig(flux := io.StringIO(), format="svg", metadata={"Date": None, "Creator": None})
-    trouve = _SVG.search(_ids_propres(_METADONNEES.sub("", flux.getvalue()), ident))
+def _graphique(svg: str, titre: str, alternative: str, ident: str) -> Graphique:
+    trouve = _SVG.search(_ids_propres(svg, ident))
     # fluid: the viewBox keeps the proportions, the width follows the page (no sideways scroll on a phone)
     attributs = _TAILLE.sub(' width="100%"', trouve.group(1), count=1)
     dessin = "\n".join(l for l in trouve.group(2).splitlines() if l.strip())
@@ -88,48 +88,93 @@ def replier(libelle: str, largeur: int = 20) -> str:
     return "\n".join(textwrap.wrap(libelle, largeur)) or libelle
 
 
+@dataclass(frozen=True)
+class Barres:
+    """Everything a bar chart's drawing is made of, already in the page's language: the key of its
+    entry in the cache of drawings (`cache_graphiques`)."""
+
+    titre: str  # already folded on lines
+    libelles: tuple[str, ...]  # one a bar, already folded
+    longueurs: tuple[float, ...]  # a hidden value is a bar of length 0
+    textes: tuple[str, ...]  # written after each bar: its figure, or « secret »
+    unite: str
+
+
+@dataclass(frozen=True)
+class Empilees:
+    """Everything a stacked bars chart's drawing is made of (see `Barres`)."""
+
+    titre: str
+    libelles: tuple[str, ...]
+    parts: tuple[tuple[float | None, ...], ...]
+    modalites: tuple[str, ...]
+    couleurs: tuple[str, ...]
+    unite: str
+    largeur: float  # 100 for shares, else the longest bar
+    secret: str | None  # the hatched piece's name (shares only), None for counts
+
+
 def barres(titre: str, libelles: list[str], valeurs: list[float | None], ident: str, unite: str = "familles",
            t: Libelles = FRANCAIS) -> Graphique:
     """Horizontal bars; a hidden value is drawn as nothing and written « secret » (in `t`'s language:
     the caller gives the title, labels and unit already in it)."""
-    fig, ax = _figure(0.8 * len(libelles) + 1.6)
-    y = list(range(len(libelles)))[::-1]
-    ax.barh(y, [v or 0 for v in valeurs], color="#2166ac")
-    for yi, v in zip(y, valeurs):
-        ax.text((v or 0), yi, f" {t.decimal(v)}" if v is not None else f" {t('secret')}", va="center")
-    ax.set_yticks(y, [replier(l) for l in libelles])
-    ax.set_xlabel(unite)
-    ax.margins(x=0.12)  # room for the figure written after the longest bar
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(replier(titre, 30), loc="left")
-    _ajuster(fig)
+    dessin = Barres(replier(titre, 30), tuple(replier(l) for l in libelles), tuple(v or 0 for v in valeurs),
+                    tuple(f" {t.decimal(v)}" if v is not None else f" {t('secret')}" for v in valeurs), unite)
     alternative = t("{titre} : {valeurs}.", titre=titre, valeurs=t(" ; ").join(
         t("{libelle}, {valeur}", libelle=l, valeur=t("secret") if v is None else f"{t.decimal(v)} {unite}")
         for l, v in zip(libelles, valeurs)))
-    return _graphique(fig, titre, alternative, ident)
+    return _graphique(cache_graphiques.svg(dessin, _svg), titre, alternative, ident)
 
 
 def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: str, *, modalites: list[str],
              couleurs=COULEURS_ECHELLE, unite: str = "% des familles ayant répondu", pourcent: bool = True,
              t: Libelles = FRANCAIS) -> Graphique:
     """One stacked bar per line: shares on the answer scale (%), or counts by modality."""
-    fig, ax = _figure(0.7 * len(lignes) + 2.6)
-    y = list(range(len(lignes)))[::-1]
     largeur = 100 if pourcent else max([sum(v or 0 for v in p) for _, p in lignes] + [1])
-    for yi, (_, parts) in zip(y, lignes):
-        _empiler(ax, yi, parts, couleurs, pourcent, largeur)
-    ax.set_yticks(y, [l for l, _ in lignes])
-    ax.set_xlim(0, largeur)
-    ax.set_xlabel(unite)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(replier(titre, 30), loc="left")
-    _legende(fig, modalites, couleurs, t("secret") if pourcent else None)
+    dessin = Empilees(replier(titre, 30), tuple(l for l, _ in lignes), tuple(tuple(p) for _, p in lignes),
+                      tuple(modalites), tuple(couleurs), unite, largeur, t("secret") if pourcent else None)
     mesure = (lambda p: t.pourcent(p, decimales=False)) if pourcent else t.decimal
     alternative = t("{titre} : {valeurs}.", titre=titre, valeurs=t(" ; ").join(
         t("{libelle} : {valeurs}", libelle=l, valeurs=", ".join(
             f"{modalites[k]} {t('secret') if p is None else mesure(p)}" for k, p in enumerate(parts)))
         for l, parts in lignes))
-    return _graphique(fig, titre, alternative, ident)
+    return _graphique(cache_graphiques.svg(dessin, _svg), titre, alternative, ident)
+
+
+def _svg(dessin: Barres | Empilees) -> str:
+    """matplotlib's SVG of a chart, its metadata left out (the same drawing gives the same bytes)."""
+    figure = _dessiner_barres(dessin) if isinstance(dessin, Barres) else _dessiner_empilees(dessin)
+    figure.savefig(flux := io.StringIO(), format="svg", metadata={"Date": None, "Creator": None})
+    return _METADONNEES.sub("", flux.getvalue())
+
+
+def _dessiner_barres(dessin: Barres):
+    fig, ax = _figure(0.8 * len(dessin.libelles) + 1.6)
+    y = list(range(len(dessin.libelles)))[::-1]
+    ax.barh(y, dessin.longueurs, color="#2166ac")
+    for yi, longueur, texte in zip(y, dessin.longueurs, dessin.textes):
+        ax.text(longueur, yi, texte, va="center")
+    ax.set_yticks(y, dessin.libelles)
+    ax.set_xlabel(dessin.unite)
+    ax.margins(x=0.12)  # room for the figure written after the longest bar
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(dessin.titre, loc="left")
+    _ajuster(fig)
+    return fig
+
+
+def _dessiner_empilees(dessin: Empilees):
+    fig, ax = _figure(0.7 * len(dessin.libelles) + 2.6)
+    y = list(range(len(dessin.libelles)))[::-1]
+    for yi, parts in zip(y, dessin.parts):
+        _empiler(ax, yi, parts, dessin.couleurs, dessin.secret is not None, dessin.largeur)
+    ax.set_yticks(y, dessin.libelles)
+    ax.set_xlim(0, dessin.largeur)
+    ax.set_xlabel(dessin.unite)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(dessin.titre, loc="left")
+    _legende(fig, dessin.modalites, dessin.couleurs, dessin.secret)
+    return fig
 
 
 def _legende(fig, modalites: list[str], couleurs, secret: str | None) -> None:
