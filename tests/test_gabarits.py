@@ -389,3 +389,19 @@ def test_un_libelle_hostile_arrive_echappe_dans_le_dessin_d_un_ecran(langue):
     lu = sans_isolats(" ".join("".join(t.itertext()) for t in racine.iter(f"{ns}text")))
     attendus = [*HOSTILES_SITE[:-1], "Tom & Jerry"] + [HOSTILES_SITE[-1]] * (langue == "ar")
     assert all(sans_isolats(h) in lu for h in attendus), lu
+
+
+# --- famnum's step after the engine (site/finition) -------------------------------------------------------
+
+def test_l_adresse_d_une_page_au_nom_hostile_arrive_echappee_dans_le_menu_des_langues_et_le_pied():
+    """The language menu and the footer's accessibility link point at addresses made from the page's file
+    name: a name holding quotes, « & » or markup stays inside its href."""
+    from famnum.site import finition
+
+    page = ('<html lang="ar"><body><a href="x.html" hreflang="fr">Français</a><a href="y.html" hreflang="en">'
+            'English</a><footer><a href="famnum:accessibilite">Accessibilité</a></footer></body></html>')
+    nom = 'a"><img src=x onerror=alert(2)> & l\'ENT <b>.html'
+    fini = finition.finir_page(page, f"ar/tutoriels/{nom}", ("fr", "ar", "tr", "en"))
+    assert _liens(fini) == [(f"../../tutoriels/{nom}", "Français"), (f"../../en/tutoriels/{nom}", "English"),
+                            ("../accessibilite.html", "Accessibilité")]
+    assert fini.startswith('<html lang="ar" dir="rtl">')

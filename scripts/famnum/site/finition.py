@@ -14,15 +14,21 @@ On each HTML page of the assembled site (French at the root, the other languages
   in every language since an untranslated page is shown in French;
 - a section's index page keeps its table of contents' title without a label for no control;
 - one 404 page, in French, at the root, with absolute links.
+
+What this step writes comes from the macros of the template ``gabarits/site/finition.html``.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
+from ..gabarits import environnement
 from . import bidi, leger, tableaux
 from .generation import LANGUE_SOURCE, lien_relatif
 
@@ -36,8 +42,19 @@ MENU_LANGUES_RE = re.compile(r'(<a\b[^>]*?\bhref=")[^"]*("[^>]*?\bhreflang="([a-
 ACCESSIBILITE = 'href="famnum:accessibilite"'
 
 
+@functools.cache
+def _macros():
+    """The macros of `site/finition.html`, compiled once per process."""
+    return environnement().get_template("site/finition.html").module
+
+
+def _moteur(html: str) -> Markup:
+    """HTML the engine wrote (a match in a built page), put back as it is: never a value from a person."""
+    return Markup(html)
+
+
 def label_tasks(html: str) -> str:
-    return TASK_RE.sub(lambda m: f'<label><input type="checkbox">{m.group(1)}</label>', html)
+    return TASK_RE.sub(lambda m: _macros().case(_moteur(m.group(1))), html)
 
 
 def toc_sans_case(output: str) -> str:
@@ -46,11 +63,11 @@ def toc_sans_case(output: str) -> str:
     a plain block, when the checkbox is missing."""
     if 'id="__toc"' in output:
         return output
-    return TOC_LABEL_RE.sub(r'<div class="md-nav__title">\1</div>', output)
+    return TOC_LABEL_RE.sub(lambda m: _macros().titre_sommaire(_moteur(m.group(1))), output)
 
 
 def droite_a_gauche(html: str) -> str:
-    html = HTML_TAG_RE.sub(lambda m: m.group(0) if "dir=" in m.group(1) else f'<html{m.group(1)} dir="rtl">',
+    html = HTML_TAG_RE.sub(lambda m: m.group(0) if "dir=" in m.group(1) else _macros().html_rtl(_moteur(m.group(1))),
                            html, count=1)
     return bidi.isoler(html)
 
@@ -63,7 +80,8 @@ def menu_des_langues(html: str, url: str, dans_la_langue: str, langues: tuple[st
         if code not in langues:
             return match.group(0)
         cible = dans_la_langue if code == LANGUE_SOURCE else f"{code}/{dans_la_langue}"
-        return match.group(1) + lien_relatif(cible, url) + match.group(2)
+        # escaped as the environment escapes a value (str: a Markup here would escape the engine's HTML around it)
+        return match.group(1) + str(escape(lien_relatif(cible, url))) + match.group(2)
 
     return MENU_LANGUES_RE.sub(lien, html)
 
@@ -77,7 +95,7 @@ def finir_page(html: str, url: str, langues: tuple[str, ...]) -> str:
     if code in bidi.LANGUES_RTL:
         html = droite_a_gauche(html)
     declaration = lien_relatif(f"{'' if code == LANGUE_SOURCE else code + '/'}accessibilite.html", url)
-    html = html.replace(ACCESSIBILITE, f'href="{declaration}"')
+    html = html.replace(ACCESSIBILITE, _macros().lien(declaration))
     html = menu_des_langues(leger.sans_sitemap_des_langues(html), url, dans_la_langue, langues)
     return toc_sans_case(html)
 
@@ -87,7 +105,7 @@ def finir_404(html: str, langues: tuple[str, ...]) -> str:
     html = leger.sans_sitemap_des_langues(html)
     html = MENU_LANGUES_RE.sub(lambda m: m.group(1) + ("/" if m.group(3) == LANGUE_SOURCE else f"/{m.group(3)}/")
                                + "index.html" + m.group(2) if m.group(3) in langues else m.group(0), html)
-    return html.replace(ACCESSIBILITE, 'href="/accessibilite.html"')
+    return html.replace(ACCESSIBILITE, _macros().lien("/accessibilite.html"))
 
 
 def _finir_fichier(travail: tuple[str, str, tuple[str, ...]]) -> None:

@@ -8,6 +8,7 @@ estimated from the number of characters (wide on purpose), so that the layout is
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from markupsafe import Markup
@@ -74,8 +75,9 @@ def _n(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
+@functools.cache
 def _formes():
-    """The macros of `ecran-formes.svg` (compiled once per process by the environment)."""
+    """The macros of `ecran-formes.svg`, compiled once per process (without asking the loader each time)."""
     return environnement().get_template("site/ecran-formes.svg").module
 
 
