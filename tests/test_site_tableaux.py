@@ -14,7 +14,7 @@ def test_un_tableau_de_trois_colonnes_porte_le_titre_de_chaque_case():
     assert "<table data-famnum-cartes>" in rendu
     assert rendu.count('data-label="Temps"') == 2
     assert 'data-label="Ce que font les parents"' in rendu  # the title's text, without its tags
-    assert 'data-label="Q&amp;R &quot;x&quot;"' in rendu    # escaped once, never raw
+    assert 'data-label="Q&amp;R &#34;x&#34;"' in rendu    # escaped once (by the template), never raw
     assert rendu.startswith("<p>Avant</p>") and rendu.endswith("<p>Après</p>")
 
 

@@ -6,12 +6,18 @@ as a card, each cell under its column's title; the titles come from `data-label`
 every cell at build time (the page stays plain HTML, no script). A header row whose cells are all
 empty (a two-column key/value table written in Markdown) is dropped: it is an empty row on paper
 and announces nothing to a screen reader. A cell with no letter at all (a dotted line to fill in
-on paper) may wrap anywhere: it is the one kind of cell whose breaking hides no word.
+on paper) may wrap anywhere: it is the one kind of cell whose breaking hides no word. The rows and the
+table are written by the macros of the template `gabarits/site/tableaux.html`.
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
+
+from markupsafe import Markup
+
+from ..gabarits import environnement
 
 _TABLE = re.compile(r"<table>(.*?)</table>", re.S)
 _THEAD = re.compile(r"\s*<thead>(.*?)</thead>", re.S)
@@ -20,6 +26,17 @@ _ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 _TD = re.compile(r"<td\b([^>]*)>(.*?)</td>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _LETTRE = re.compile(r"[^\W\d_]")
+
+
+@functools.cache
+def _macros():
+    """The macros of `site/tableaux.html`, compiled once per process."""
+    return environnement().get_template("site/tableaux.html").module
+
+
+def _moteur(html_du_moteur: str) -> Markup:
+    """HTML the engine wrote (part of a built page), kept as it is: never a value from a person."""
+    return Markup(html_du_moteur)
 
 
 def preparer(page_html: str) -> str:
@@ -39,20 +56,18 @@ def _preparer_table(trouve: re.Match) -> str:
         corps, titres = corps[:entete.start()] + corps[entete.end():], []
     cartes = len(titres) >= 3
     corps = _ROW.sub(lambda rangee: _preparer_rangee(rangee, titres if cartes else []), corps)
-    return f"<table{' data-famnum-cartes' if cartes else ''}>{corps}</table>"
+    return _macros().table(cartes, _moteur(corps))
 
 
 def _preparer_rangee(rangee: re.Match, titres: list[str]) -> str:
-    colonne = iter(titres)
-
-    def cellule(td: re.Match) -> str:
+    """A row, each cell given (the engine's HTML before it, its attributes, its column's title, to fill in,
+    its content)."""
+    colonne, interieur, debut, cellules = iter(titres), rangee.group(1), 0, []
+    for td in _TD.finditer(interieur):
         attributs, contenu = td.group(1), td.group(2)
-        titre = next(colonne, "")
-        if titre:
-            attributs += f' data-label="{html.escape(titre, quote=True)}"'
         texte = _texte(contenu)
-        if texte and not _LETTRE.search(texte) and "class=" not in attributs:
-            attributs += ' class="famnum-a-remplir"'
-        return f"<td{attributs}>{contenu}</td>"
-
-    return f"<tr>{_TD.sub(cellule, rangee.group(1))}</tr>"
+        a_remplir = bool(texte) and not _LETTRE.search(texte) and "class=" not in attributs
+        cellules.append((_moteur(interieur[debut:td.start()]), _moteur(attributs), next(colonne, ""), a_remplir,
+                         _moteur(contenu)))
+        debut = td.end()
+    return _macros().rangee(cellules, _moteur(interieur[debut:]))
