@@ -76,11 +76,31 @@ def _figure(hauteur: float):
     return figure, figure.subplots()
 
 
-def _ajuster(figure, rect=(0, 0, 1, 1)) -> None:
-    """Fit the axes and their labels in the figure once (``tight_layout``), then leave no layout
-    engine behind: with one, ``savefig`` would lay the whole figure out again before drawing it."""
-    figure.tight_layout(rect=rect)
+def _ajuster(figure, bas: float = 0.0) -> None:
+    """Fit the axes and their labels in the figure (``tight_layout``), ``bas`` (a fraction of the
+    height) left free under them for the legend; then leave no layout engine behind: with one,
+    ``savefig`` would lay the whole figure out again before drawing it."""
+    figure.tight_layout()
     figure.set_layout_engine(None)
+    if bas:
+        _liberer_le_bas(figure, bas)
+
+
+def _liberer_le_bas(figure, bas: float) -> None:
+    """What ``tight_layout(rect=(0, bas, 1, 1))`` gives a figure of one axes, without measuring every
+    label a second time: its second pass keeps the first pass's margins and adds ``bas`` under the
+    axes (the same arithmetic, so the same drawing). Axes that would have no height keep the first
+    pass's layout."""
+    reglages = figure.subplotpars
+    bas = bas + reglages.bottom
+    if bas < reglages.top:
+        figure.subplots_adjust(bottom=bas, right=_deux_fois_le_complement(reglages.right),
+                               top=_deux_fois_le_complement(reglages.top))
+
+
+def _deux_fois_le_complement(bord: float) -> float:
+    """1 - (1 - x), twice: how tight_layout carries a right or top edge through its second pass."""
+    return 1 - (1 - (1 - (1 - bord)))
 
 
 def replier(libelle: str, largeur: int = 20) -> str:
@@ -187,7 +207,7 @@ def _legende(fig, modalites: list[str], couleurs, secret: str | None) -> None:
     colonnes = 3 if len(poignees) > 4 else 2
     fig.legend(handles=poignees, ncols=colonnes, loc="lower center", frameon=False)
     rangs = -(-len(poignees) // colonnes)
-    _ajuster(fig, rect=(0, (0.35 * rangs + 0.2) / fig.get_figheight(), 1, 1))
+    _ajuster(fig, bas=(0.35 * rangs + 0.2) / fig.get_figheight())
 
 
 def _empiler(ax, yi: float, parts: list[float | None], couleurs, pourcent: bool, largeur: float) -> None:
