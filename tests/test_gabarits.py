@@ -427,6 +427,27 @@ def test_un_titre_de_colonne_hostile_arrive_echappe_sur_chaque_cellule_des_carte
     assert cellules[0]["class"] == "famnum-a-remplir"
 
 
+def test_les_liens_hostiles_d_une_page_restent_dans_leurs_attributs_dans_le_document_pdf(tmp_path):
+    """The PDF's document rewrites every address of the pages it gathers: a fragment, an image or a link whose
+    address holds quotes or markup (escaped by the engine, decoded to be rewritten) stays inside its attribute."""
+    from html import escape
+
+    from famnum.site import pdf
+
+    hostile = escape(HOSTILES[1])  # '"><img src=x onerror=alert(2)>' as the engine writes it in an attribute
+    (tmp_path / "page.html").write_text(
+        f'<html><body><article><h1 id="t{hostile}">Titre</h1><p><a href="#t{hostile}">{escape(HOSTILE)}</a> '
+        f'<img alt="" src="images/{hostile}.svg"> <a href="autre/{hostile}.html">{escape(HOSTILES_SITE[-1])}</a> '
+        f'<a href="fiche{hostile}.pdf">PDF</a></p></article></body></html>', encoding="utf-8")
+    document = pdf.document(tmp_path, [tmp_path / "page.html"], HOSTILE, cover=True)
+    lecteur = _Liens()
+    lecteur.feed(document)
+    assert not lecteur.evenements and "script" not in lecteur.balises, lecteur.evenements
+    base = tmp_path.resolve().as_uri()
+    assert [href for href, _ in lecteur.liens] == ["#p0-top", f"#p0-t{HOSTILES[1]}", f"{base}/fiche{HOSTILES[1]}.pdf"]
+    assert f"<span>{escape(HOSTILES_SITE[-1])}</span>" in document  # a link out of the document: its words
+
+
 # --- no module writes a tag by hand ---------------------------------------------------------------------
 
 SCRIPTS = RACINE / "scripts" / "famnum"
@@ -441,8 +462,6 @@ PERMIS = {
     "site/marqueurs.py": {"<br>"},
     # the isolate put around a run of an Arabic page's text node, decoded then escaped again (bidi.isoler_texte)
     "site/bidi.py": {'<bdi dir="ltr">'},
-    # not yet moved: the PDF's rewriting of the built pages
-    "site/pdf.py": {'<div class="famnum-d-un-bloc">\\1</div>', "<span>"},
 }
 
 

@@ -24,6 +24,7 @@ Internal links have no meaning on paper: they are kept as text. The PDFs are tag
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import os
 import re
@@ -159,10 +160,25 @@ def _article(page_html: str) -> str:
     return _sans_saut_force(PDF_LINK_RE.sub("", body))
 
 
+@functools.cache
+def _macros():
+    """The macros of `site/pdf-reecriture.html`, compiled once per process."""
+    from ..gabarits import environnement
+
+    return environnement().get_template("site/pdf-reecriture.html").module
+
+
+def _moteur(html: str):
+    """HTML the engine wrote (part of a built page), kept as it is: never a value from a person."""
+    from markupsafe import Markup
+
+    return Markup(html)
+
+
 def _sans_saut_force(body: str) -> str:
     """A forced page break left the page before it half empty: in a PDF, the part after it is
     one block instead, kept whole on one page, after what precedes it when it fits."""
-    return SAUT_RE.sub(r'<div class="famnum-d-un-bloc">\1</div>', body)
+    return SAUT_RE.sub(lambda m: _macros().d_un_bloc(_moteur(m.group(1))), body)
 
 
 def page_title(page_html: str) -> str:
@@ -191,25 +207,25 @@ def _rewrite(body: str, page_uri: str, site_uri: str, prefix: str,
     def url(match: re.Match[str]) -> str:
         attr, value = match.group(1), html_lib.unescape(match.group(2))
         if attr == "href" and value.startswith("#"):
-            return f'href="#{prefix}{value[1:]}"'
+            return _macros().attribut("href", f"#{prefix}{value[1:]}")
         if re.match(r"^[a-z][a-z0-9+.-]*:", value):  # http:, mailto:, data:, tel:
             return match.group(0)
         absolute = urljoin(page_uri, value)
         if attr == "src":
-            return f'src="{html_lib.escape(absolute)}"'
+            return _macros().attribut("src", absolute)
         target, _, fragment = absolute.partition("#")
         if target in anchors:
-            return f'href="#{anchors[target]}{fragment}"' if fragment else \
-                f'href="#{anchors[target]}top"'
+            return _macros().attribut("href", f"#{anchors[target]}{fragment or 'top'}")
         if target.startswith(site_uri) and not target.endswith(".html"):
-            return f'href="{html_lib.escape(absolute)}"'  # a file of the site (PDF, image)
+            return _macros().attribut("href", absolute)  # a file of the site (PDF, image)
         return 'data-famnum-lien="interne"'
 
     body = ATTR_URL_RE.sub(url, body)
-    body = ID_RE.sub(lambda m: f'id="{prefix}{m.group(1)}"', body)
+    # the id as the engine wrote it (already escaped), after the page's prefix
+    body = ID_RE.sub(lambda m: _macros().attribut("id", _moteur(f"{prefix}{m.group(1)}")), body)
     # Links to pages that are not in this document: keep the words, drop the link.
     return ANCHOR_RE.sub(
-        lambda m: f"<span>{m.group(2)}</span>" if 'data-famnum-lien="interne"' in m.group(1)
+        lambda m: _macros().mots(_moteur(m.group(2))) if 'data-famnum-lien="interne"' in m.group(1)
         else m.group(0), body)
 
 
