@@ -64,3 +64,15 @@ def test_a_damaged_cache_entry_is_compressed_again(site, tmp_path, monkeypatch):
     leger.precompresser(site, cache)
     assert appels == [2]
     assert brotli.decompress((site / "index.html.br").read_bytes()) == (site / "index.html").read_bytes()
+
+
+def test_the_same_content_in_several_languages_is_compressed_once(site, monkeypatch):
+    script = b"function recherche() { return 1; }\n" * 40
+    for langue in ("", "ar/"):
+        (site / f"{langue}bundle.js").write_bytes(script)
+    appels = _compter(monkeypatch)
+    assert leger.precompresser(site) == 4
+    assert appels == [3]  # the two pages, the script once
+    for langue in ("", "ar/"):
+        assert gzip.decompress((site / f"{langue}bundle.js.gz").read_bytes()) == script
+        assert brotli.decompress((site / f"{langue}bundle.js.br").read_bytes()) == script

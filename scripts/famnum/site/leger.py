@@ -47,9 +47,9 @@ def _compressions(donnees: bytes) -> tuple[bytes, bytes]:
             brotli.compress(donnees, quality=BROTLI_QUALITE))
 
 
-def _depuis_le_cache(cache: Path, donnees: bytes) -> tuple[bytes, bytes]:
-    """The two compressions of ``donnees``, from ``cache/<hash>/`` when a build already made them."""
-    entree = cache / hashlib.sha256(donnees).hexdigest()
+def _depuis_le_cache(cache: Path, donnees: bytes, empreinte: str) -> tuple[bytes, bytes]:
+    """The two compressions of ``donnees``, from ``cache/<empreinte>/`` when a build already made them."""
+    entree = cache / empreinte
     try:
         faites = ((entree / "gz").read_bytes(), (entree / "br").read_bytes())
         os.utime(entree)  # used now: kept by `cache_pdf.elaguer`
@@ -69,23 +69,36 @@ def _depuis_le_cache(cache: Path, donnees: bytes) -> tuple[bytes, bytes]:
     return faites
 
 
-def _compresser(chemin: Path, cache: Path | None) -> None:
-    donnees = chemin.read_bytes()
-    gz, br = _depuis_le_cache(cache, donnees) if cache else _compressions(donnees)
-    chemin.with_name(chemin.name + ".gz").write_bytes(gz)
-    chemin.with_name(chemin.name + ".br").write_bytes(br)
+def _compresser(empreinte: str, donnees: bytes, chemins: list[Path], cache: Path | None) -> None:
+    """Compress one content once and write its .gz and .br beside every file that holds it."""
+    gz, br = _depuis_le_cache(cache, donnees, empreinte) if cache else _compressions(donnees)
+    for chemin in chemins:
+        chemin.with_name(chemin.name + ".gz").write_bytes(gz)
+        chemin.with_name(chemin.name + ".br").write_bytes(br)
 
 
 def fichiers_texte(site_dir: Path) -> list[Path]:
     return sorted(p for p in site_dir.rglob("*") if p.is_file() and p.suffix in TEXTES)
 
 
+def _par_contenu(fichiers: list[Path]) -> dict[str, tuple[bytes, list[Path]]]:
+    """The files grouped by content (SHA-256): the theme's scripts and styles are the same in
+    every language."""
+    contenus: dict[str, tuple[bytes, list[Path]]] = {}
+    for chemin in fichiers:
+        donnees = chemin.read_bytes()
+        contenus.setdefault(hashlib.sha256(donnees).hexdigest(), (donnees, []))[1].append(chemin)
+    return contenus
+
+
 def precompresser(site_dir: Path, cache: Path | None = None) -> int:
     """Write ``<file>.gz`` and ``<file>.br`` beside each text file of the site; return how many.
-    With a ``cache`` folder, a file compressed by an earlier build is not compressed again."""
+    Each content is compressed once however many files hold it; with a ``cache`` folder, a content
+    compressed by an earlier build is not compressed again."""
     fichiers = fichiers_texte(site_dir)
     with ThreadPoolExecutor() as pool:  # zlib and brotli work outside the GIL
-        list(pool.map(lambda chemin: _compresser(chemin, cache), fichiers))
+        list(pool.map(lambda contenu: _compresser(*contenu, cache),
+                      ((empreinte, donnees, chemins) for empreinte, (donnees, chemins) in _par_contenu(fichiers).items())))
     if cache:
         from famnum.site.cache_pdf import elaguer
 
