@@ -247,7 +247,7 @@ def test_une_recherche_et_un_journal_hostiles_reviennent_echappes(client, coffre
 # --- the private documents of the attribution (convention, commission dossier) ------------------------
 
 def test_la_convention_montre_une_adresse_hostile_en_texte_et_ne_demande_rien_au_reseau(tmp_path):
-    """An address line or a function may hold any text: the convention's PDF shows it as typed, and
+    """An address line, a function or the footer may hold any text: the convention's PDF shows it as typed, and
     WeasyPrint requests nothing (an image named there used to be fetched from the network)."""
     import http.server
     import subprocess
@@ -275,6 +275,7 @@ def test_la_convention_montre_une_adresse_hostile_en_texte_et_ne_demande_rien_au
     serveur = http.server.HTTPServer(("127.0.0.1", 0), Espion)
     threading.Thread(target=serveur.serve_forever, daemon=True).start()
     image = f'<img src="http://127.0.0.1:{serveur.server_port}/espion">'
+    pied = f'{HOSTILES[1]} </style> \\ {HOSTILES[0]} & l\'ENT'
     d = dossier()
     d["fiche"]["adresse"] = {"ligne": f"{image} 1 rue {HOSTILES[0]}", "code_postal": "72000", "commune": "Le Mans"}
     d["journal"][-1]["par"] = HOSTILES[1]
@@ -283,13 +284,14 @@ def test_la_convention_montre_une_adresse_hostile_en_texte_et_ne_demande_rien_au
     try:
         texte = markdown_convention(livraison, charger_grille(Territoire(RACINE)), "", "Le Mans")
         assert "<img" not in texte and "<script" not in texte and '">' not in texte
-        pdf_depuis_markdown(texte + f"\n{image}\n", tmp_path / "convention.pdf", "Convention de don")
+        pdf_depuis_markdown(texte + f"\n{image}\n", tmp_path / "convention.pdf", "Convention de don", pied)
     finally:
         serveur.shutdown()
     assert demandes == []
     lu = subprocess.run(["pdftotext", "-layout", str(tmp_path / "convention.pdf"), "-"], capture_output=True, text=True)
     visible = " ".join(lu.stdout.split())
     assert HOSTILES[0] in visible and HOSTILES[1] in visible and "/espion" in visible
+    assert f"{pied} — page 1 / " in visible  # the footer as typed: it neither closes the style nor its CSS string
 
 
 # --- the site's pages: the sources at the end of a page, the link to its PDF ----------------------------

@@ -178,21 +178,6 @@ def markdown_commission(p: Proposition, referentiels: Referentiels, fictif: bool
                                                                section_grille(p.grille, version)])
 
 
-CSS = """
-@page { size: A4; margin: 14mm 12mm 16mm 12mm;
-        @bottom-center { content: "PIED — page " counter(page) " / " counter(pages);
-                         font-size: 8pt; color: #444; } }
-@page paysage { size: A4 landscape; }
-.paysage { page: paysage; } .paysage table { font-size: 8.5pt; } .paysage td { padding: 1.4mm 1.6mm; }
-body { font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; line-height: 1.3; color: #111; }
-h1 { font-size: 15pt; margin: 0 0 4mm; } h2 { font-size: 11.5pt; margin: 6mm 0 2mm; border-bottom: 1px solid #999; }
-table { border-collapse: collapse; width: 100%; margin: 2mm 0 3mm; font-size: 7.5pt; }
-th, td { border: 1px solid #888; padding: 1mm 1.3mm; vertical-align: top; text-align: left; }
-th { background: #e8e8e8; } tr { page-break-inside: avoid; } thead { display: table-header-group; }
-blockquote { border-left: 3px solid #c60; margin: 2mm 0; padding-left: 3mm; }
-"""
-
-
 def pdf_depuis_markdown(markdown_texte: str, sortie: Path, titre: str,
                         pied: str = "Confidentiel — commission d'attribution") -> None:
     """A4 PDF of a private Markdown document, in the template `attribution/document.html`. WeasyPrint
@@ -207,9 +192,8 @@ def pdf_depuis_markdown(markdown_texte: str, sortie: Path, titre: str,
     from ..vault import ecrire_prive
 
     corps = markdown.markdown(markdown_texte, extensions=["tables", "admonition", "md_in_html"])
-    # the style is this module's, the body the Markdown its callers wrote (values of dossiers escaped there)
-    document = rendre("attribution/document.html", titre=titre, corps=Markup(corps),
-                      style=Markup(CSS.replace("PIED", pied.replace('"', "'"))))
+    # the body is the Markdown its callers wrote (values of dossiers escaped there), rendered by markdown
+    document = rendre("attribution/document.html", titre=titre, pied=pied, corps=Markup(corps))
     sans_reseau = URLFetcher(timeout=1, allowed_protocols={"data"})
     ecrire_prive(sortie, HTML(string=document, base_url=str(sortie.parent), url_fetcher=sans_reseau).write_pdf())
 
