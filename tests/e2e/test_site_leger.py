@@ -21,36 +21,58 @@ CONCURRENCE = 4
 RACINE_DU_DISQUE = re.compile(r'(?:href|src|srcset|action)="(/(?!/)[^"]*)"')
 
 
-async def _navigateur(pw):
-    browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    return browser, await browser.new_context(viewport=PHONE)
+class Chromium:
+    """One Chromium for the file's tests, on an event loop of its own: each visit opens a context
+    of its own (an empty cache: a first visit) and closes it."""
+
+    def __init__(self):
+        from playwright.async_api import async_playwright
+
+        self.boucle = asyncio.new_event_loop()
+        self.pw = self.lancer(async_playwright().start())
+        self.browser = self.lancer(self.pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS))
+
+    def lancer(self, coro):
+        return self.boucle.run_until_complete(coro)
+
+    async def contexte(self):
+        return await self.browser.new_context(viewport=PHONE)
+
+    def fermer(self):
+        self.lancer(self.browser.close())
+        self.lancer(self.pw.stop())
+        self.boucle.close()
 
 
-async def _premiere_visite(base: str, chemin: str) -> dict:
+@pytest.fixture(scope="module")
+def chromium():
+    navigateur = Chromium()
+    yield navigateur
+    navigateur.fermer()
+
+
+async def _premiere_visite(chromium: Chromium, base: str, chemin: str) -> dict:
     """A first visit (empty cache) of one page: every response, its size, its status."""
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as pw:
-        browser, context = await _navigateur(pw)
-        page = await context.new_page()
-        reponses = []
-        page.on("response", lambda r: reponses.append(r))
-        await page.goto(base + chemin, wait_until="networkidle")
-        await page.wait_for_timeout(500)
-        tailles = {}
-        for reponse in reponses:
-            try:
-                tailles[reponse.url[len(base):]] = len(await reponse.body())
-            except Exception:  # noqa: BLE001 (a body the browser dropped: a redirect, a worker's)
-                tailles[reponse.url[len(base):]] = 0
-        await browser.close()
+    context = await chromium.contexte()
+    page = await context.new_page()
+    reponses = []
+    page.on("response", lambda r: reponses.append(r))
+    await page.goto(base + chemin, wait_until="networkidle")
+    await page.wait_for_timeout(500)
+    tailles = {}
+    for reponse in reponses:
+        try:
+            tailles[reponse.url[len(base):]] = len(await reponse.body())
+        except Exception:  # noqa: BLE001 (a body the browser dropped: a redirect, a worker's)
+            tailles[reponse.url[len(base):]] = 0
+    await context.close()
     return {"octets": sum(tailles.values()), "requetes": len(tailles), "fichiers": tailles,
             "statuts": {r.url[len(base):]: r.status for r in reponses}}
 
 
 @pytest.fixture(scope="module")
-def pesees(serveur) -> dict:
-    return {chemin: asyncio.run(_premiere_visite(serveur, chemin)) for chemin in PAGES_PESEES}
+def pesees(chromium, serveur) -> dict:
+    return {chemin: chromium.lancer(_premiere_visite(chromium, serveur, chemin)) for chemin in PAGES_PESEES}
 
 
 def test_home_page_first_visit_is_under_400_kb(pesees):
@@ -70,32 +92,29 @@ def test_first_visit_loads_neither_search_index_nor_sitemap(pesees):
         assert all(statut < 400 for statut in p["statuts"].values()), (chemin, p["statuts"])
 
 
-async def _visiter_tout(urls: list[str]) -> dict[str, list[str]]:
+async def _visiter_tout(chromium: Chromium, urls: list[str]) -> dict[str, list[str]]:
     """Load every URL once; for each, the failed requests and the console errors."""
-    from playwright.async_api import async_playwright
-
     problemes: dict[str, list[str]] = {}
     file: asyncio.Queue[str] = asyncio.Queue()
     for url in urls:
         file.put_nowait(url)
-    async with async_playwright() as pw:
-        browser, context = await _navigateur(pw)
+    context = await chromium.contexte()
 
-        async def travailleur():
-            page = await context.new_page()
-            vus = noter_problemes(page)
-            page.on("pageerror", lambda e: vus.append(f"erreur : {e}"))
-            while not file.empty():
-                url = file.get_nowait()
-                vus.clear()
-                await page.goto(url, wait_until="load")
-                await page.wait_for_timeout(50)
-                if vus:
-                    problemes[url] = list(vus)
-            await page.close()
+    async def travailleur():
+        page = await context.new_page()
+        vus = noter_problemes(page)
+        page.on("pageerror", lambda e: vus.append(f"erreur : {e}"))
+        while not file.empty():
+            url = file.get_nowait()
+            vus.clear()
+            await page.goto(url, wait_until="load")
+            await page.wait_for_timeout(50)
+            if vus:
+                problemes[url] = list(vus)
+        await page.close()
 
-        await asyncio.gather(*(travailleur() for _ in range(CONCURRENCE)))
-        await browser.close()
+    await asyncio.gather(*(travailleur() for _ in range(CONCURRENCE)))
+    await context.close()
     return problemes
 
 
@@ -112,34 +131,40 @@ def test_no_page_but_404_names_a_url_from_the_root_of_the_disk(site):
     assert not absolues, f"{len(absolues)} pages : {dict(list(absolues.items())[:5])}"
 
 
-def test_no_404_and_no_console_error_on_each_kind_of_page_from_file(site):
+def test_no_404_and_no_console_error_on_each_kind_of_page_from_file(chromium, site):
     """One page of each kind in each language (sortes_de_pages: each template at each depth) read from
     the disk: what their scripts ask for opens too. Over HTTP, every page is visited
     (test_navigateur.py)."""
     base = site.resolve().as_uri() + "/"
     sortes = sortes_de_pages([c for c in pages_du_site(site) if c != "404.html"])
-    problemes = asyncio.run(_visiter_tout([base + pages[0] for pages in sortes.values()]))
+    problemes = chromium.lancer(_visiter_tout(chromium, [base + pages[0] for pages in sortes.values()]))
     assert not problemes, f"{len(problemes)} pages : " + json.dumps(dict(list(problemes.items())[:5]),
                                                                     ensure_ascii=False, indent=1)
 
 
-async def _chercher(url: str, mot: str) -> dict:
-    """Open search on a page, type a word: which index was loaded, which results came."""
-    from playwright.async_api import async_playwright
+# The theme writes its placeholder (« Taper pour démarrer la recherche ») once its search worker has
+# read the index: before, what is typed would be lost.
+RECHERCHE_PRETE_JS = """() => {
+  const meta = document.querySelector('.md-search-result__meta');
+  const config = JSON.parse(document.getElementById('__config').textContent);
+  return meta && meta.textContent.trim() === config.translations['search.result.placeholder'];
+}"""
 
-    async with async_playwright() as pw:
-        browser, context = await _navigateur(pw)
-        page = await context.new_page()
-        demandes: list[str] = []
-        page.on("request", lambda r: demandes.append(r.url))
-        await page.goto(url, wait_until="networkidle")
-        avant = [d for d in demandes if "search_index" in d]
-        await page.click('label.md-header__button[for="__search"]')
-        await page.wait_for_timeout(1500)  # the index arrives and the search worker reads it
-        await page.type("input.md-search__input", mot, delay=30)  # the theme reads key presses
-        await page.wait_for_selector(".md-search-result__item a", timeout=20_000)
-        liens = await page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
-        await browser.close()
+
+async def _chercher(chromium: Chromium, url: str, mot: str) -> dict:
+    """Open search on a page, type a word: which index was loaded, which results came."""
+    context = await chromium.contexte()
+    page = await context.new_page()
+    demandes: list[str] = []
+    page.on("request", lambda r: demandes.append(r.url))
+    await page.goto(url, wait_until="networkidle")
+    avant = [d for d in demandes if "search_index" in d]
+    await page.click('label.md-header__button[for="__search"]')
+    await page.wait_for_function(RECHERCHE_PRETE_JS, timeout=20_000)
+    await page.type("input.md-search__input", mot, delay=30)  # the theme reads key presses
+    await page.wait_for_selector(".md-search-result__item a", timeout=20_000)
+    liens = await page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    await context.close()
     return {"avant": avant, "index": [d for d in demandes if "search_index" in d], "liens": liens}
 
 
@@ -147,9 +172,9 @@ async def _chercher(url: str, mot: str) -> dict:
 # Arabic words are not found by the theme's lunr search (nor were they with one index for every
 # language): the Arabic site is searched here with a Latin word of its pages.
 @pytest.mark.parametrize("langue,mot", [("", "ordinateur"), ("ar/", "Pronote")])
-def test_search_loads_its_language_index_when_first_used(site, serveur, acces, langue, mot):
+def test_search_loads_its_language_index_when_first_used(chromium, site, serveur, acces, langue, mot):
     base = serveur if acces == "http" else site.resolve().as_uri() + "/"
-    trouve = asyncio.run(_chercher(f"{base}{langue}index.html", mot))
+    trouve = chromium.lancer(_chercher(chromium, f"{base}{langue}index.html", mot))
     assert trouve["avant"] == []
     fichier = "search_index.json" if acces == "http" else "search_index.js"
     assert trouve["index"] == [f"{base}{langue}search/{fichier}"]
