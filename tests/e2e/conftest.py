@@ -151,12 +151,63 @@ AXE_JS = """async (tags) => {
     nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' : ' + n.failureSummary)}));
 }"""
 
+# axe's colour-contrast rule is three quarters of its time on a page of the site (0.6 of 0.8 s), and
+# the same few looks of text come back on every page of a language. The visit runs every other rule
+# on the whole page, and colour contrast on every text whose look was not judged yet at this width in
+# this language: its colour, size, weight and shadow, and the backgrounds, opacity, filters and
+# positioning of everything up the tree behind it (what axe's verdict depends on), and whether it is
+# on screen (a text hidden in a closed menu never stands for a visible one). Form fields are judged
+# every time. `vus`: the looks already judged; the new ones come back with the violations.
+AXE_CONTRASTE_NEUF_JS = """async ([tags, vus]) => {
+  const fallback = document.querySelector('article div[lang="fr"][dir="ltr"]');
+  const neutre = 'rgba(0, 0, 0, 0)|none|1|none|normal|static';
+  const champ = e => e.matches('input, select, textarea');
+  const signature = e => {
+    const s = getComputedStyle(e);
+    const chaine = [s.color, s.fontSize, s.fontWeight, s.textShadow];
+    for (let n = e; n; n = n.parentElement) {
+      const t = getComputedStyle(n);
+      const fond = [t.backgroundColor, t.backgroundImage, t.opacity, t.filter, t.mixBlendMode, t.position].join('|');
+      if (fond !== neutre) chaine.push(fond);
+    }
+    return chaine.join(' / ');
+  };
+  const visible = e => { const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth
+           && getComputedStyle(e).visibility === 'visible'; };
+  const aTexte = e => champ(e) || [...e.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.data.trim());
+  const dejaVus = new Set(vus), nouvelles = [], aJuger = [];
+  for (const e of document.body.querySelectorAll('*')) {
+    if ((fallback && fallback.contains(e)) || !aTexte(e)) continue;
+    const s = (visible(e) ? 'vu / ' : 'caché / ') + signature(e);
+    if (dejaVus.has(s)) continue;
+    aJuger.push(e);
+    if (!champ(e)) { dejaVus.add(s); nouvelles.push(s); }
+  }
+  const options = {resultTypes: ['violations'], iframes: false};
+  const page = await axe.run(fallback ? {exclude: [fallback]} : document,
+    {...options, runOnly: {type: 'tag', values: tags}, rules: {'color-contrast': {enabled: false}}});
+  const contraste = aJuger.length ? await axe.run({include: aJuger},
+    {...options, runOnly: {type: 'rule', values: ['color-contrast']}}) : {violations: []};
+  return {nouvelles, jugees: aJuger.length,
+          violations: [...page.violations, ...contraste.violations].map(v => ({id: v.id, impact: v.impact,
+            help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' : ' + n.failureSummary)}))};
+}"""
+
+
+async def _juger_axe(page, vus: set[str]) -> dict:
+    """axe on the loaded page (AXE_CONTRASTE_NEUF_JS); the looks of text it judged join `vus`."""
+    jugement = await page.evaluate(AXE_CONTRASTE_NEUF_JS, [AXE_TAGS, sorted(vus)])
+    vus.update(jugement["nouvelles"])
+    return jugement
+
 
 async def _visiter(base: str, chemins: list[str], avec_axe: set[str], desktop: set[str], captures: dict[str, str]):
     from playwright.async_api import async_playwright
 
     resultats: dict[str, dict] = {}
     externes: list[str] = []
+    vus: dict[tuple[str, int], set[str]] = {}  # looks of text judged for contrast, by language and width
     source = axe_source()
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -191,7 +242,8 @@ async def _visiter(base: str, chemins: list[str], avec_axe: set[str], desktop: s
                 mesure["status"] = response.status if response else None
                 mesure["t_charge"] = time.perf_counter() - debut
                 if chemin in avec_axe:
-                    mesure["axe"] = await page.evaluate(AXE_JS, AXE_TAGS)
+                    jugement = await _juger_axe(page, vus.setdefault((langue_de(chemin), PHONE["width"]), set()))
+                    mesure["axe"], mesure["contrastes_juges"] = jugement["violations"], jugement["jugees"]
                 mesure["t_axe"] = time.perf_counter() - debut - mesure["t_charge"]
                 if chemin in captures:
                     CAPTURES.mkdir(parents=True, exist_ok=True)
@@ -201,7 +253,8 @@ async def _visiter(base: str, chemins: list[str], avec_axe: set[str], desktop: s
                     # (which a loaded machine draws late): no transition or animation from here on
                     await page.add_style_tag(content=SANS_TRANSITION)
                     await page.set_viewport_size(DESKTOP)
-                    mesure["axe_bureau"] = await page.evaluate(AXE_JS, AXE_TAGS)
+                    jugement = await _juger_axe(page, vus.setdefault((langue_de(chemin), DESKTOP["width"]), set()))
+                    mesure["axe_bureau"] = jugement["violations"]
                     await page.set_viewport_size(PHONE)
                 mesure["erreurs_js"] = list(erreurs)
                 mesure["problemes"] = list(problemes)
@@ -213,6 +266,12 @@ async def _visiter(base: str, chemins: list[str], avec_axe: set[str], desktop: s
     return resultats, externes
 
 
+def langue_de(chemin: str) -> str:
+    """The language of a page of the site, from its path (French at the root)."""
+    premier = chemin.split("/")[0]
+    return premier if premier in ("ar", "tr", "en") else "fr"
+
+
 def sortes_de_pages(chemins: list[str]) -> dict[tuple[str, ...], list[str]]:
     """The pages of each language grouped by kind: a page at the root is a kind of its own (home,
     legal notice, 404...); under a section, its index pages and its other pages at each depth (a
@@ -220,8 +279,8 @@ def sortes_de_pages(chemins: list[str]) -> dict[tuple[str, ...], list[str]]:
     programme is a kind of its own (charts and tables drawn from data: the grid, the register)."""
     sortes: dict[tuple[str, ...], list[str]] = {}
     for chemin in chemins:
-        parties = chemin.split("/")
-        langue = parties.pop(0) if parties[0] in ("ar", "tr", "en") else "fr"
+        langue = langue_de(chemin)
+        parties = chemin.split("/")[0 if langue == "fr" else 1:]
         if len(parties) == 1 or parties[0] in ("evaluation", "programme"):
             sorte = (langue, *parties)
         else:

@@ -9,7 +9,8 @@ import pytest
 
 from famnum.site import construction
 
-from .conftest import CAPTURES, CHROMIUM, CHROMIUM_ARGS, PHONE, SANS_TRANSITION, sortes_de_pages
+from .conftest import (AXE_CONTRASTE_NEUF_JS, AXE_TAGS, CAPTURES, CHROMIUM, CHROMIUM_ARGS, PHONE, SANS_TRANSITION,
+                       axe_source, langue_de, sortes_de_pages)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.site_partage, pytest.mark.lent]
 
@@ -63,6 +64,33 @@ def test_axe_checked_every_french_page_and_each_kind_of_page_in_each_language(vi
     for langue in ("ar", "tr", "en"):
         assert {sorte[1:] for sorte in sortes if sorte[0] == langue} == francaises, langue
     assert len(francaises) > 20 and len(avec_axe) < len(chemins) / 2
+
+
+def test_colour_contrast_was_judged_on_each_language(visite):
+    """Colour contrast is judged once per look of text in each language (AXE_CONTRASTE_NEUF_JS): the
+    first pages visited in a language have their texts judged, later ones only their new looks."""
+    juges = {}
+    for chemin, mesure in visite["pages"].items():
+        juges[langue_de(chemin)] = juges.get(langue_de(chemin), 0) + mesure.get("contrastes_juges", 0)
+    assert set(juges) == {"fr", "ar", "tr", "en"} and min(juges.values()) >= 50, juges
+
+
+def test_a_new_look_of_text_is_judged_on_a_page_whose_other_looks_were_seen(clavier, serveur):
+    """A low-contrast text and an image without alt planted on a page already judged are both found:
+    only the looks already judged are skipped, and every other rule runs on the whole page."""
+    clavier.set_viewport_size(PHONE)
+    clavier.goto(serveur + "accessibilite.html")
+    clavier.add_script_tag(content=axe_source())
+    premier = clavier.evaluate(AXE_CONTRASTE_NEUF_JS, [AXE_TAGS, []])
+    assert premier["violations"] == [] and len(premier["nouvelles"]) >= 10, premier
+    clavier.evaluate("""() => { const p = document.querySelector('article p');
+      p.insertAdjacentHTML('beforeend', '<span style="color: #c8c8c8">pâle</span><img src="logo.png">'); }""")
+    second = clavier.evaluate(AXE_CONTRASTE_NEUF_JS, [AXE_TAGS, premier["nouvelles"]])
+    assert second["jugees"] < len(premier["nouvelles"]) / 2, second["jugees"]
+    assert {v["id"] for v in second["violations"]} == {"color-contrast", "image-alt"}, second["violations"]
+    (contraste,) = [v for v in second["violations"] if v["id"] == "color-contrast"]
+    assert [n.split(" : ")[0].split()[-1].split(">")[-1] for n in contraste["nodes"]] == ["span"], contraste
+    clavier.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_desktop_width_was_checked_on_a_sample(visite):
