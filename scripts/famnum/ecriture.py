@@ -18,6 +18,7 @@ recovery key was never shown — restores HEAD's versions); after the commit it 
 """
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import json
 import os
@@ -32,7 +33,8 @@ from .vault import synchroniser_dossier
 from .erreurs import FamnumError, a_faire
 
 TERMINER, ANNULER = "terminer", "annuler"
-SYNCHRONISER_UN_A_UN = 8  # below this many files, fsync each; above, one sync() flushes them all
+SYNCHRONISER_UN_A_UN = 8  # below this many files, fsync each; above, one syncfs() flushes them all
+_LIBC = ctypes.CDLL(None, use_errno=True)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,21 @@ def _ecrire_fichier(chemin: Path, contenu: bytes, synchroniser: bool) -> None:
         if synchroniser:
             f.flush()
             os.fsync(f.fileno())
+
+
+def _synchroniser_systeme_de_fichiers(dossier: Path) -> None:
+    """Flushes the file system that holds `dossier` (Linux syncfs): every staged file at once, without
+    the rest of the machine's pending writes that os.sync() would wait for. Elsewhere, os.sync()."""
+    syncfs = getattr(_LIBC, "syncfs", None)
+    descripteur = os.open(dossier, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        if syncfs is None:
+            os.sync()
+        elif syncfs(descripteur) != 0:  # a write the disk refused: the operation must not go on
+            numero = ctypes.get_errno()
+            raise OSError(numero, os.strerror(numero), str(dossier))
+    finally:
+        os.close(descripteur)
 
 
 def _ecrire_json_durable(chemin: Path, contenu: dict) -> None:
@@ -153,7 +170,7 @@ def _preparer(lieux: Lieux, ecritures: Iterable[tuple[Path, bytes]]) -> list[tup
         _ecrire_fichier(lieux.attente / nom, contenu, synchroniser=numero < SYNCHRONISER_UN_A_UN)
         cibles.append((nom, Path(cible)))
     if len(cibles) > SYNCHRONISER_UN_A_UN:
-        os.sync()  # flushes every staged file at once (fsync of each costs ms per file)
+        _synchroniser_systeme_de_fichiers(lieux.attente)  # fsync of each would cost ms per file
     synchroniser_dossier(lieux.attente)
     return cibles
 
