@@ -98,22 +98,6 @@ def test_l_explication_suit_la_decision_et_donne_le_motif(coffre):
     assert "aucun motif n'est noté dans votre dossier" in sortie and "La commission a suivi" not in sortie
 
 
-def test_publier_avant_la_premiere_periode_publie_le_site_et_le_dit_une_fois(coffre, monkeypatch):
-    """Issue 12, points 8 and 15: a territory whose programme has just begun (families counted today,
-    no period finished) publishes its site; the evaluation pages say no figures yet; one closing line."""
-    monkeypatch.setenv("FAMNUM_SANS_PDF", "1")
-    coffre.enregistrer([recensee()], "Recensement de test")
-    resultat = CliRunner().invoke(main, ["publier"])
-    sortie = resultat.output
-    assert resultat.exit_code == 0, sortie[-3000:]
-    assert "Traceback" not in sortie and "Aucune période terminée" in sortie
-    assert sortie.count("Publié") == 1 and "Publication prête" not in sortie and "site/index.html" in sortie
-    racine = coffre.territoire.racine
-    page = (racine / "site" / "evaluation" / "index.html").read_text(encoding="utf-8")
-    assert "Aucune évaluation n'est encore publiée" in page
-    assert (racine / "site" / "tutoriels" / "index.html").is_file()
-
-
 def test_la_fin_de_la_demo_dit_comment_essayer_chaque_commande(tmp_path, monkeypatch):
     """Issue 12, point 10: the lines printed at the end of `famnum demo`, typed as they are from another
     folder, open the demo territory; without the key, the error says which key to use."""

@@ -96,7 +96,9 @@ def test_les_premieres_semaines_d_un_territoire(machine_neuve, tmp_path, monkeyp
     # 5. publier before any period has ended (today is before the end of the census's quarter)
     sortie = p.famnum("publier", "--au", "15/12/2026")
     assert "Aucune période terminée" in sortie and sortie.count("Publié") == 1
+    assert "Publication prête" not in sortie and "site/index.html" in sortie  # one closing line, the site's page
     assert "Aucune évaluation n'est encore publiée" in (racine / "site/evaluation/index.html").read_text(encoding="utf-8")
+    assert (racine / "site/tutoriels/index.html").is_file()
 
     # 6. the diagnostic interviews, asking only what each census line did not bring
     for identifiant in recensees[:A_DIAGNOSTIQUER]:
