@@ -7,10 +7,13 @@ import os
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import venv
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement  # pytest's own dependency
 
 DEPOT = Path(__file__).resolve().parents[1]
 
@@ -20,10 +23,11 @@ pytestmark = pytest.mark.lent
 @pytest.fixture(scope="module")
 def famnum_installe(tmp_path_factory) -> Path:
     """A fresh venv holding the built wheel. Its dependencies are those of the test's own environment
-    (a .pth line to its site-packages, never its famnum), to spare a download of every dependency."""
+    (a .pth line to its site-packages, never its famnum), to spare a download of every dependency; the
+    wheel is built by the test environment's setuptools (a dev dependency), not one downloaded per run."""
     dossier = tmp_path_factory.mktemp("roue")
-    construit = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dossier / "dist"),
-                                str(DEPOT)], capture_output=True, text=True)
+    construit = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                                "-w", str(dossier / "dist"), str(DEPOT)], capture_output=True, text=True)
     assert construit.returncode == 0, construit.stdout + construit.stderr
     roue = next((dossier / "dist").glob("famnum-*.whl"))
     env_virtuel = dossier / "venv"
@@ -34,6 +38,16 @@ def famnum_installe(tmp_path_factory) -> Path:
                                "--no-index", str(roue)], capture_output=True, text=True)
     assert installe.returncode == 0, installe.stdout + installe.stderr
     return env_virtuel
+
+
+def test_l_environnement_des_tests_a_le_moteur_de_construction_declare():
+    """The wheel is built without an isolated environment: this one must hold what pyproject.toml's
+    [build-system] asks for, or the wheel would be built by another setuptools than a user's pip uses."""
+    demandes = tomllib.loads((DEPOT / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]["requires"]
+    for demande in map(Requirement, demandes):
+        assert demande.specifier.contains(metadata.version(demande.name)), (
+            f"{demande.name} {metadata.version(demande.name)} dans .venv, pyproject.toml demande {demande} : "
+            "relancez « make installer »")
 
 
 def executer(env_virtuel: Path, dossier: Path, *args: str) -> subprocess.CompletedProcess:
