@@ -12,7 +12,8 @@ of all four languages, and 3–4 requests a page ended in 404. Here:
 - ``recherche_differee.js`` (``content/assets/``, before the theme's script): the search index
   is requested when the reader first opens search, not on every first visit;
 - ``precompresser``: a ``.gz`` and a ``.br`` beside each text file, for any static host (kept in
-  ``build/cache/compression/`` by content hash: a build compresses only what changed).
+  ``build/cache/compression/`` by content hash: a build compresses only what changed, and each
+  content once, the theme's files being the same in every language).
 """
 
 from __future__ import annotations
