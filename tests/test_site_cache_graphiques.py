@@ -90,3 +90,19 @@ def test_sans_cache_rien_n_est_ecrit(tmp_path, dessins, monkeypatch):
     monkeypatch.chdir(tmp_path)
     seances([1.0, 2.0]), seances([1.0, 2.0])
     assert len(dessins) == 2 and not any(tmp_path.iterdir())
+
+
+def test_la_legende_garde_la_place_que_lui_donnait_tight_layout(monkeypatch):
+    """One measuring pass instead of tight_layout(rect=…)'s two, for the same drawing."""
+    dessin = graphiques.Empilees("Satisfaction des familles", ("T0", "T3", "T12"),
+                                 ((20.0, None, 50.0), (10.0, 30.0, 60.0), (5.0, 25.0, 70.0)),
+                                 ("Pas du tout", "Moyennement", "Tout à fait"), graphiques.COULEURS_ECHELLE,
+                                 "% des familles ayant répondu", 100, "secret")
+    une_passe = graphiques._svg(dessin)
+
+    def deux_passes(figure, bas=0.0):
+        figure.tight_layout(rect=(0, bas, 1, 1) if bas else None)
+        figure.set_layout_engine(None)
+
+    monkeypatch.setattr(graphiques, "_ajuster", deux_passes)
+    assert graphiques._svg(dessin) == une_passe
