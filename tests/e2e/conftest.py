@@ -176,22 +176,25 @@ AXE_CONTRASTE_NEUF_JS = """async ([tags, vus]) => {
     return r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth
            && getComputedStyle(e).visibility === 'visible'; };
   const aTexte = e => champ(e) || [...e.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.data.trim());
-  const dejaVus = new Set(vus), nouvelles = [], aJuger = [];
+  const marque = 'data-famnum-contraste';
+  const dejaVus = new Set(vus), nouvelles = [];
+  let jugees = 0;
   for (const e of document.body.querySelectorAll('*')) {
     if ((fallback && fallback.contains(e)) || !aTexte(e)) continue;
     const s = (visible(e) ? 'vu / ' : 'caché / ') + signature(e);
     if (dejaVus.has(s)) continue;
-    aJuger.push(e);
+    e.setAttribute(marque, '');
+    jugees += 1;
     if (!champ(e)) { dejaVus.add(s); nouvelles.push(s); }
   }
-  const options = {resultTypes: ['violations'], iframes: false};
+  // one run of axe: its colour-contrast rule looks at the marked texts only
+  axe.configure({rules: [{id: 'color-contrast', selector: `[${marque}]`}]});
   const page = await axe.run(fallback ? {exclude: [fallback]} : document,
-    {...options, runOnly: {type: 'tag', values: tags}, rules: {'color-contrast': {enabled: false}}});
-  const contraste = aJuger.length ? await axe.run({include: aJuger},
-    {...options, runOnly: {type: 'rule', values: ['color-contrast']}}) : {violations: []};
-  return {nouvelles, jugees: aJuger.length,
-          violations: [...page.violations, ...contraste.violations].map(v => ({id: v.id, impact: v.impact,
-            help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' : ' + n.failureSummary)}))};
+    {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'], iframes: false});
+  document.querySelectorAll(`[${marque}]`).forEach(e => e.removeAttribute(marque));
+  return {nouvelles, jugees,
+          violations: page.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' : ' + n.failureSummary)}))};
 }"""
 
 

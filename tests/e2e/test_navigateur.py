@@ -89,7 +89,7 @@ def test_a_new_look_of_text_is_judged_on_a_page_whose_other_looks_were_seen(clav
     assert second["jugees"] < len(premier["nouvelles"]) / 2, second["jugees"]
     assert {v["id"] for v in second["violations"]} == {"color-contrast", "image-alt"}, second["violations"]
     (contraste,) = [v for v in second["violations"] if v["id"] == "color-contrast"]
-    assert [n.split(" : ")[0].split()[-1].split(">")[-1] for n in contraste["nodes"]] == ["span"], contraste
+    assert [n.split(" : ")[0].split()[-1].split(">")[-1].startswith("span") for n in contraste["nodes"]] == [True]
     clavier.set_viewport_size({"width": 1280, "height": 900})
 
 
