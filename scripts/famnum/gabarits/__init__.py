@@ -22,3 +22,10 @@ def environnement():
 def rendre(gabarit: str, /, **valeurs) -> str:
     """The template `gabarit` (a path under gabarits/) rendered with `valeurs`."""
     return environnement().get_template(gabarit).render(**valeurs)
+
+
+@functools.cache
+def macros(gabarit: str, /):
+    """The macros of the template `gabarit`, as attributes (compiled once per process, without asking the loader
+    again): how a module that rewrites HTML made elsewhere calls a template for each piece it writes."""
+    return environnement().get_template(gabarit).module

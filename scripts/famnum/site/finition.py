@@ -20,7 +20,6 @@ What this step writes comes from the macros of the template ``gabarits/site/fini
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -28,9 +27,11 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from ..gabarits import environnement
+from ..gabarits import macros
 from . import bidi, leger, tableaux
 from .generation import LANGUE_SOURCE, lien_relatif
+
+GABARIT = "site/finition.html"  # the template whose macros write what this module adds
 
 # pymdownx.tasklist writes bare, disabled checkboxes: no accessible name (axe "label").
 # Wrap each with its text in a <label>, and let parents tick their own checklist.
@@ -42,19 +43,13 @@ MENU_LANGUES_RE = re.compile(r'(<a\b[^>]*?\bhref=")[^"]*("[^>]*?\bhreflang="([a-
 ACCESSIBILITE = 'href="famnum:accessibilite"'
 
 
-@functools.cache
-def _macros():
-    """The macros of `site/finition.html`, compiled once per process."""
-    return environnement().get_template("site/finition.html").module
-
-
 def _moteur(html: str) -> Markup:
     """HTML the engine wrote (a match in a built page), put back as it is: never a value from a person."""
     return Markup(html)
 
 
 def label_tasks(html: str) -> str:
-    return TASK_RE.sub(lambda m: _macros().case(_moteur(m.group(1))), html)
+    return TASK_RE.sub(lambda m: macros(GABARIT).case(_moteur(m.group(1))), html)
 
 
 def toc_sans_case(output: str) -> str:
@@ -63,11 +58,11 @@ def toc_sans_case(output: str) -> str:
     a plain block, when the checkbox is missing."""
     if 'id="__toc"' in output:
         return output
-    return TOC_LABEL_RE.sub(lambda m: _macros().titre_sommaire(_moteur(m.group(1))), output)
+    return TOC_LABEL_RE.sub(lambda m: macros(GABARIT).titre_sommaire(_moteur(m.group(1))), output)
 
 
 def droite_a_gauche(html: str) -> str:
-    html = HTML_TAG_RE.sub(lambda m: m.group(0) if "dir=" in m.group(1) else _macros().html_rtl(_moteur(m.group(1))),
+    html = HTML_TAG_RE.sub(lambda m: m.group(0) if "dir=" in m.group(1) else macros(GABARIT).html_rtl(_moteur(m.group(1))),
                            html, count=1)
     return bidi.isoler(html)
 
@@ -95,7 +90,7 @@ def finir_page(html: str, url: str, langues: tuple[str, ...]) -> str:
     if code in bidi.LANGUES_RTL:
         html = droite_a_gauche(html)
     declaration = lien_relatif(f"{'' if code == LANGUE_SOURCE else code + '/'}accessibilite.html", url)
-    html = html.replace(ACCESSIBILITE, _macros().lien(declaration))
+    html = html.replace(ACCESSIBILITE, macros(GABARIT).lien(declaration))
     html = menu_des_langues(leger.sans_sitemap_des_langues(html), url, dans_la_langue, langues)
     return toc_sans_case(html)
 
@@ -105,7 +100,7 @@ def finir_404(html: str, langues: tuple[str, ...]) -> str:
     html = leger.sans_sitemap_des_langues(html)
     html = MENU_LANGUES_RE.sub(lambda m: m.group(1) + ("/" if m.group(3) == LANGUE_SOURCE else f"/{m.group(3)}/")
                                + "index.html" + m.group(2) if m.group(3) in langues else m.group(0), html)
-    return html.replace(ACCESSIBILITE, _macros().lien("/accessibilite.html"))
+    return html.replace(ACCESSIBILITE, macros(GABARIT).lien("/accessibilite.html"))
 
 
 def _finir_fichier(travail: tuple[str, str, tuple[str, ...]]) -> None:

@@ -24,7 +24,6 @@ Internal links have no meaning on paper: they are kept as text. The PDFs are tag
 
 from __future__ import annotations
 
-import functools
 import html as html_lib
 import os
 import re
@@ -34,7 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from famnum.gabarits import macros
 from famnum.site import bidi
+
+REECRITURE = "site/pdf-reecriture.html"  # the template whose macros write what this module adds
 
 PDF_DIR = "pdf"
 LANGUE_PAR_DEFAUT = "fr"
@@ -160,14 +162,6 @@ def _article(page_html: str) -> str:
     return _sans_saut_force(PDF_LINK_RE.sub("", body))
 
 
-@functools.cache
-def _macros():
-    """The macros of `site/pdf-reecriture.html`, compiled once per process."""
-    from ..gabarits import environnement
-
-    return environnement().get_template("site/pdf-reecriture.html").module
-
-
 def _moteur(html: str):
     """HTML the engine wrote (part of a built page), kept as it is: never a value from a person."""
     from markupsafe import Markup
@@ -178,7 +172,7 @@ def _moteur(html: str):
 def _sans_saut_force(body: str) -> str:
     """A forced page break left the page before it half empty: in a PDF, the part after it is
     one block instead, kept whole on one page, after what precedes it when it fits."""
-    return SAUT_RE.sub(lambda m: _macros().d_un_bloc(_moteur(m.group(1))), body)
+    return SAUT_RE.sub(lambda m: macros(REECRITURE).d_un_bloc(_moteur(m.group(1))), body)
 
 
 def page_title(page_html: str) -> str:
@@ -207,25 +201,25 @@ def _rewrite(body: str, page_uri: str, site_uri: str, prefix: str,
     def url(match: re.Match[str]) -> str:
         attr, value = match.group(1), html_lib.unescape(match.group(2))
         if attr == "href" and value.startswith("#"):
-            return _macros().attribut("href", f"#{prefix}{value[1:]}")
+            return macros(REECRITURE).attribut("href", f"#{prefix}{value[1:]}")
         if re.match(r"^[a-z][a-z0-9+.-]*:", value):  # http:, mailto:, data:, tel:
             return match.group(0)
         absolute = urljoin(page_uri, value)
         if attr == "src":
-            return _macros().attribut("src", absolute)
+            return macros(REECRITURE).attribut("src", absolute)
         target, _, fragment = absolute.partition("#")
         if target in anchors:
-            return _macros().attribut("href", f"#{anchors[target]}{fragment or 'top'}")
+            return macros(REECRITURE).attribut("href", f"#{anchors[target]}{fragment or 'top'}")
         if target.startswith(site_uri) and not target.endswith(".html"):
-            return _macros().attribut("href", absolute)  # a file of the site (PDF, image)
+            return macros(REECRITURE).attribut("href", absolute)  # a file of the site (PDF, image)
         return 'data-famnum-lien="interne"'
 
     body = ATTR_URL_RE.sub(url, body)
     # the id as the engine wrote it (already escaped), after the page's prefix
-    body = ID_RE.sub(lambda m: _macros().attribut("id", _moteur(f"{prefix}{m.group(1)}")), body)
+    body = ID_RE.sub(lambda m: macros(REECRITURE).attribut("id", _moteur(f"{prefix}{m.group(1)}")), body)
     # Links to pages that are not in this document: keep the words, drop the link.
     return ANCHOR_RE.sub(
-        lambda m: _macros().mots(_moteur(m.group(2))) if 'data-famnum-lien="interne"' in m.group(1)
+        lambda m: macros(REECRITURE).mots(_moteur(m.group(2))) if 'data-famnum-lien="interne"' in m.group(1)
         else m.group(0), body)
 
 

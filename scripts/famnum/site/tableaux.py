@@ -11,13 +11,14 @@ table are written by the macros of the template `gabarits/site/tableaux.html`.
 """
 from __future__ import annotations
 
-import functools
 import html
 import re
 
 from markupsafe import Markup
 
-from ..gabarits import environnement
+from ..gabarits import macros
+
+GABARIT = "site/tableaux.html"  # the template whose macros write what this module adds
 
 _TABLE = re.compile(r"<table>(.*?)</table>", re.S)
 _THEAD = re.compile(r"\s*<thead>(.*?)</thead>", re.S)
@@ -26,12 +27,6 @@ _ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 _TD = re.compile(r"<td\b([^>]*)>(.*?)</td>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _LETTRE = re.compile(r"[^\W\d_]")
-
-
-@functools.cache
-def _macros():
-    """The macros of `site/tableaux.html`, compiled once per process."""
-    return environnement().get_template("site/tableaux.html").module
 
 
 def _moteur(html_du_moteur: str) -> Markup:
@@ -56,7 +51,7 @@ def _preparer_table(trouve: re.Match) -> str:
         corps, titres = corps[:entete.start()] + corps[entete.end():], []
     cartes = len(titres) >= 3
     corps = _ROW.sub(lambda rangee: _preparer_rangee(rangee, titres if cartes else []), corps)
-    return _macros().table(cartes, _moteur(corps))
+    return macros(GABARIT).table(cartes, _moteur(corps))
 
 
 def _preparer_rangee(rangee: re.Match, titres: list[str]) -> str:
@@ -70,4 +65,4 @@ def _preparer_rangee(rangee: re.Match, titres: list[str]) -> str:
         cellules.append((_moteur(interieur[debut:td.start()]), _moteur(attributs), next(colonne, ""), a_remplir,
                          _moteur(contenu)))
         debut = td.end()
-    return _macros().rangee(cellules, _moteur(interieur[debut:]))
+    return macros(GABARIT).rangee(cellules, _moteur(interieur[debut:]))

@@ -8,13 +8,14 @@ estimated from the number of characters (wide on purpose), so that the layout is
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from markupsafe import Markup
 
-from famnum.gabarits import environnement, rendre
+from famnum.gabarits import macros, rendre
 from famnum.site.ecrans.description import Ecran, Element
+
+FORMES = "site/ecran-formes.svg"  # the template whose macros write what this module adds
 
 LARGEUR = 360
 MARGE = 38  # on the left, room for the badges
@@ -73,12 +74,6 @@ class Pose:
 
 def _n(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
-
-
-@functools.cache
-def _formes():
-    """The macros of `ecran-formes.svg`, compiled once per process (without asking the loader each time)."""
-    return environnement().get_template("site/ecran-formes.svg").module
 
 
 def _ensemble(formes: list[str]) -> Markup:
@@ -141,7 +136,7 @@ def texte(x: float, y: float, contenu: str, taille: float = TAILLE, couleur: str
           classe: str | None = None) -> Markup:
     if langue == "ar":
         ancre = {"start": "end", "end": "start"}.get(ancre, ancre)  # right-to-left: keep the same edge
-    return _formes().texte(_n(x), _n(y), _n(taille), couleur, _morceaux(contenu, langue), gras=gras,
+    return macros(FORMES).texte(_n(x), _n(y), _n(taille), couleur, _morceaux(contenu, langue), gras=gras,
                            italique=italique, rtl=langue == "ar", ancre=ancre, francais=langue == "fr", classe=classe)
 
 
@@ -163,7 +158,7 @@ def bloc(libelle: dict[str, str], langue: str, x: float, y: float, largeur: floa
             haut += TAILLE_GLOSE * 1.3
             formes.append(texte(x, haut - TAILLE_GLOSE * 0.3, ligne, TAILLE_GLOSE, couleur_glose, langue=langue,
                                 italique=True, ancre=ancre, classe="glose"))
-    return Pose([_formes().groupe(formes, classe="libelle")], haut - y)
+    return Pose([macros(FORMES).groupe(formes, classe="libelle")], haut - y)
 
 
 def note(contenu: str, langue: str, x: float, y: float, largeur: float) -> Pose:
@@ -177,22 +172,22 @@ def note(contenu: str, langue: str, x: float, y: float, largeur: float) -> Pose:
 
 
 def icone(nom: str, x: float, y: float, taille: float = 28, couleur: str = ENCRE) -> Markup:
-    return _formes().icone(_n(x), _n(y), _n(taille / 24), ICONES[nom], couleur)
+    return macros(FORMES).icone(_n(x), _n(y), _n(taille / 24), ICONES[nom], couleur)
 
 
 def cadre_rect(x: float, y: float, l: float, h: float, *, fond: str = "#ffffff", bord: str = BORD,
                epaisseur: float = 1.5, arrondi: float = 4, tirets: str | None = None) -> Markup:
-    return _formes().cadre(_n(x), _n(y), _n(l), _n(h), _n(arrondi), fond, bord, _n(epaisseur), tirets=tirets)
+    return macros(FORMES).cadre(_n(x), _n(y), _n(l), _n(h), _n(arrondi), fond, bord, _n(epaisseur), tirets=tirets)
 
 
 def aplat(x: float, y: float, l: float, h: float, fond: str, arrondi: float | None = None) -> Markup:
     """A filled rectangle without an outline."""
-    return _formes().aplat(_n(x), _n(y), _n(l), _n(h), fond, arrondi=_n(arrondi) if arrondi else None)
+    return macros(FORMES).aplat(_n(x), _n(y), _n(l), _n(h), fond, arrondi=_n(arrondi) if arrondi else None)
 
 
 def trait(trace: str, couleur: str, epaisseur: float, arrondi: bool = False) -> Markup:
     """A stroked line (`trace`: its SVG path)."""
-    return _formes().trait(trace, couleur, _n(epaisseur), arrondi=arrondi)
+    return macros(FORMES).trait(trace, couleur, _n(epaisseur), arrondi=arrondi)
 
 
 def code(x: float, y: float, contenu: str, taille: float = TAILLE) -> Markup:
@@ -271,14 +266,14 @@ def poser_bouton(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
     if e.icone:
         formes.append(icone(e.icone, x + 10, y + hauteur / 2 - 11, 22, encre))
     decale = (hauteur - 16 - interne.hauteur) / 2
-    formes.append(_formes().groupe(interne.formes, decale=_n(decale)) if decale else _ensemble(interne.formes))
+    formes.append(macros(FORMES).groupe(interne.formes, decale=_n(decale)) if decale else _ensemble(interne.formes))
     return Pose(formes, hauteur, Boite(x, y, largeur, hauteur))
 
 
 def poser_case(e: Element, langue: str, x: float, y: float, l: float) -> Pose:
     """A tick-box (or a round choice) and its label."""
     pose = _etiquette(e, langue, x + 28, y, l - 28)
-    forme = (_formes().cercle(_n(x + 9), _n(y + 12), 9, "#ffffff", BORD) if e.rond
+    forme = (macros(FORMES).cercle(_n(x + 9), _n(y + 12), 9, "#ffffff", BORD) if e.rond
              else cadre_rect(x, y + 3, 18, 18, epaisseur=2, arrondi=2))
     pose.formes.insert(0, forme)
     pose.hauteur = max(pose.hauteur, 24)
@@ -357,7 +352,7 @@ def pastille(numero: int, boite: Boite, centre: tuple[float, float]) -> Markup:
     cx, cy = centre
     return (cadre_rect(boite.x - 5, boite.y - 5, boite.l + 10, boite.h + 10, fond="none", bord="#000000",
                        epaisseur=2.5, arrondi=7, tirets="6 4")
-            + _formes().cercle(_n(cx), _n(cy), 13, "#000000", "#ffffff")
+            + macros(FORMES).cercle(_n(cx), _n(cy), 13, "#000000", "#ffffff")
             + texte(cx, cy + 5.5, str(numero), 15, "#ffffff", gras=True, ancre="middle", classe="pastille"))
 
 
