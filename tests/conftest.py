@@ -27,6 +27,7 @@ import pytest
 from famnum import vault
 from famnum.dossiers import Coffre
 from famnum.territoire import Creation, initialiser
+from famnum.verification import verifier_tout
 from famnum.workspace import Territoire
 
 from fabrique import git_init
@@ -160,14 +161,17 @@ def identite(tmp_path, monkeypatch, cle_de_test):
 @pytest.fixture(scope="session")
 def territoire_modele(tmp_path_factory, cle_de_test) -> Creation:
     """A territory made once per worker by famnum's own init, with Le Mans's schools and QPV (the tests'
-    families live there), for the key `cle_de_test`; each test works on its own copy (`creation`)."""
+    families live there), for the key `cle_de_test`, checked once by `famnum verifier` (which keeps the
+    index of its texts in build/cache/, as on a steward's machine); each test works on its own copy."""
     base = tmp_path_factory.mktemp("territoire-modele")
     racine = base / "territoire"
     racine.mkdir()
     git_init(racine)
     with pytest.MonkeyPatch.context() as monkeypatch:
         _installer_identite(cle_de_test, base / "config", monkeypatch)
-        return initialiser(racine, vierge=False)
+        creation = initialiser(racine, vierge=False)
+        verifier_tout(Coffre(creation.territoire), processus=1, garder=False)  # its texts' index, in build/cache/
+    return creation
 
 
 @pytest.fixture

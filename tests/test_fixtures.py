@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from famnum.cli import main
 from famnum.dossiers import Coffre
+from famnum.fuites import Textes
 from famnum.workspace import Territoire
 
 from conftest import PLACE_EN_MEMOIRE, racine_en_memoire
@@ -42,3 +46,12 @@ def test_chaque_test_a_sa_copie_du_territoire_modele(creation, identite, territo
     modele = subprocess.run(["git", "status", "--porcelain"], cwd=territoire_modele.territoire.racine,
                             capture_output=True, text=True, check=True).stdout
     assert modele == "" and git_log(territoire_modele.territoire.racine) == "Création du territoire famnum\n\n"
+
+
+def test_le_territoire_de_chaque_test_a_deja_l_index_de_ses_textes(territoire, monkeypatch):
+    """The model was checked once: a test's first `famnum verifier` reads the index of the texts back."""
+    indexations, vrai = [], Textes._indexer
+    monkeypatch.setattr(Textes, "_indexer", lambda soi, numero, texte: indexations.append(numero) or vrai(soi, numero, texte))
+    resultat = CliRunner().invoke(main, ["verifier"])
+    assert resultat.exit_code == 0, resultat.output
+    assert indexations == [] and (territoire.racine / "build" / "cache" / "textes.bin").is_file()
