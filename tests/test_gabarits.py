@@ -450,6 +450,20 @@ def test_les_liens_hostiles_d_une_page_restent_dans_leurs_attributs_dans_le_docu
     assert f"<span>{escape(HOSTILES_SITE[-1])}</span>" in document  # a link out of the document: its words
 
 
+def test_un_texte_hostile_d_une_page_arabe_reste_du_texte_dans_ses_isolats():
+    """bidi.py reads each text node of a right-to-left page decoded and writes it again with its Latin runs
+    isolated: what was text stays text."""
+    from html import escape
+
+    from famnum.site import bidi
+
+    page = f'<html dir="rtl"><body><p>{escape(HOSTILES_SITE[-1])} {escape(HOSTILE)} 06 12</p></body></html>'
+    lecteur = _Balises()
+    lecteur.feed(bidi.isoler(page))
+    assert not {"script", "img"} & lecteur.balises and not lecteur.evenements and "bdi" in lecteur.balises
+    assert "".join(lecteur.textes) == f"{HOSTILES_SITE[-1]} {HOSTILE} 06\u00a012"
+
+
 # --- no module writes a tag by hand ---------------------------------------------------------------------
 
 SCRIPTS = RACINE / "scripts" / "famnum"
@@ -462,8 +476,6 @@ PERMIS = {
     "attribution/livraison.py": {"<br><br><br> | ", "<br><br><br> |"},
     "attribution/site.py": {"<br>"},
     "site/marqueurs.py": {"<br>"},
-    # the isolate put around a run of an Arabic page's text node, decoded then escaped again (bidi.isoler_texte)
-    "site/bidi.py": {'<bdi dir="ltr">'},
 }
 
 

@@ -16,9 +16,12 @@ a new page or a new marker is covered without touching its Markdown.
 
 from __future__ import annotations
 
-import html
 import re
 from html.parser import HTMLParser
+
+from famnum.gabarits import macros
+
+GABARIT = "site/bidi.html"  # the template whose macro writes the isolates
 
 # Latin letters (with French accents and ligatures) and ASCII digits: what starts and
 # ends a left-to-right run.
@@ -42,8 +45,6 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 # Languages written right to left: their pages and PDFs get the isolates.
 LANGUES_RTL = frozenset({"ar", "he", "fa", "ur"})
 
-ISOLATE_OPEN = '<bdi dir="ltr">'
-ISOLATE_CLOSE = "</bdi>"
 
 
 def _balanced_end(text: str, start: int, end: int) -> int:
@@ -70,18 +71,16 @@ def runs(text: str) -> list[tuple[int, int]]:
 
 
 def isoler_texte(text: str) -> str | None:
-    """``text`` (decoded) escaped again with its runs isolated; None when it has none."""
+    """``text`` (decoded) escaped again with its runs isolated (template `site/bidi.html`); None when it
+    has none."""
     spans = runs(text)
     if not spans:
         return None
-    parts, last = [], 0
+    morceaux, last = [], 0
     for start, end in spans:
-        parts.append(html.escape(text[last:start], quote=False))
-        run = _DIGIT_SPACE_RE.sub("\u00a0", text[start:end])
-        parts.append(ISOLATE_OPEN + html.escape(run, quote=False) + ISOLATE_CLOSE)
+        morceaux += [(False, text[last:start]), (True, _DIGIT_SPACE_RE.sub("\u00a0", text[start:end]))]
         last = end
-    parts.append(html.escape(text[last:], quote=False))
-    return "".join(parts)
+    return macros(GABARIT).isolats([*morceaux, (False, text[last:])])
 
 
 class _Lecteur(HTMLParser):
