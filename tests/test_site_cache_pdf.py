@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from famnum.site import cache_pdf, pdf
+from famnum.site import cache_pdf, caches, pdf
 
 MENU = ["index.md", "tutoriels/index.md", "tutoriels/souris.md", "ateliers/index.md",
         "ateliers/ecrans.md", "ateliers/pronote.md"]
@@ -91,7 +91,7 @@ def test_entries_unused_for_two_weeks_are_removed(site, tmp_path):
     cache = tmp_path / "cache"
     _construire(site, cache)
     vieille = next(cache.iterdir())
-    ancien = time.time() - (cache_pdf.GARDE_JOURS + 1) * 86400
+    ancien = time.time() - (caches.GARDE_JOURS + 1) * 86400
     os.utime(vieille, (ancien, ancien))
-    assert cache_pdf.elaguer(cache) == 1 and not vieille.exists()
+    assert caches.elaguer(cache) == 1 and not vieille.exists()
     assert len(list(cache.iterdir())) == len(TOUS) - 1

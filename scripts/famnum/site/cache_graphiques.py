@@ -6,7 +6,7 @@ numbers, colours, already in the page's language), on the code that draws it (``
 on matplotlib's version and on the fonts it measures the text with. The key of an entry is a hash of
 all of these: a chart whose figures, words or code changed has another key and is drawn again; an
 entry is never read for another chart. Each entry is ``<cache>/<key>/dessin.svg``, written whole or
-not at all; entries unused for ``cache_pdf.GARDE_JOURS`` days are removed by ``elaguer``.
+not at all; entries unused for ``caches.GARDE_JOURS`` days are removed by ``caches.elaguer``.
 
 The cache is ``FAMNUM_CACHE_GRAPHIQUES`` or ``<racine>/build/cache/graphiques``, set for one
 generation by ``utiliser``; outside it (a marker rendered on its own) every chart is drawn. It holds
@@ -19,13 +19,13 @@ import dataclasses
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from collections.abc import Callable, Iterator
+
+from famnum.site import caches
 
 VERSION = "1"  # bump when a chart's drawing changes outside graphiques.py
 FICHIER = "dessin.svg"
@@ -76,7 +76,7 @@ def svg(dessin, dessiner: Callable[[object], str]) -> str:
     if lu is not None:
         return lu
     fait = dessiner(dessin)
-    _ranger(dossier, entree, fait)
+    caches.ranger(dossier, entree.name, {FICHIER: fait.encode("utf-8")})
     return fait
 
 
@@ -87,18 +87,5 @@ def _lire(entree: Path) -> str | None:
         return None
     if not (texte.lstrip().startswith("<?xml") and texte.rstrip().endswith("</svg>")):
         return None  # cut short (a full disk): drawn again
-    os.utime(entree)  # used now: kept by `elaguer`
+    caches.utilisee(entree)
     return texte
-
-
-def _ranger(dossier: Path, entree: Path, texte: str) -> None:
-    """Store a drawing whole or not at all (another build may read the cache meanwhile)."""
-    temporaire = dossier / ".en-cours-aucun"
-    try:
-        dossier.mkdir(parents=True, exist_ok=True)
-        temporaire = Path(tempfile.mkdtemp(prefix=".en-cours-", dir=dossier))
-        (temporaire / FICHIER).write_text(texte, encoding="utf-8")
-        shutil.rmtree(entree, ignore_errors=True)
-        os.replace(temporaire, entree)
-    except OSError:
-        shutil.rmtree(temporaire, ignore_errors=True)  # a cache that cannot be written is only slower

@@ -6,7 +6,7 @@ is a content hash of what makes it: the printable HTML document (``pdf.document`
 site's own address taken out so that two build folders share entries), the PDF options, the
 versions of WeasyPrint and of ``pdf.py``. Beside it, ``dependances.json`` lists every file of
 the built site that WeasyPrint read (stylesheets, images, fonts) with its hash: an entry is
-used only when each of them is still the same. Entries unused for ``GARDE_JOURS`` days are
+used only when each of them is still the same. Entries unused for ``caches.GARDE_JOURS`` days are
 removed at the end of a build.
 
 The cache holds only what the public site already publishes: never a dossier.
@@ -18,12 +18,11 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
-import time
 from pathlib import Path
 
+from famnum.site import caches
+
 VERSION = "1"  # bump when the way a PDF is made changes outside pdf.py
-GARDE_JOURS = 14
 DEPENDANCES = "dependances.json"
 FICHIER = "fichier.pdf"
 
@@ -85,32 +84,15 @@ def reprendre(cache: Path, cle_pdf: str, site_dir: Path, cible: Path) -> bool:
             return False
     cible.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(entree / FICHIER, cible)
-    os.utime(entree)  # used now: kept by `elaguer`
+    caches.utilisee(entree)
     return True
 
 
 def ranger(cache: Path, cle_pdf: str, pdf: Path, lues: dict[str, str]) -> None:
-    """Store a PDF just made, whole or not at all (another build may read the cache meanwhile)."""
-    cache.mkdir(parents=True, exist_ok=True)
-    temporaire = Path(tempfile.mkdtemp(prefix=".en-cours-", dir=cache))
+    """Store a PDF just made with the files it read, whole or not at all."""
     try:
-        shutil.copyfile(pdf, temporaire / FICHIER)
-        (temporaire / DEPENDANCES).write_text(json.dumps(lues, sort_keys=True), encoding="utf-8")
-        entree = cache / cle_pdf
-        shutil.rmtree(entree, ignore_errors=True)
-        os.replace(temporaire, entree)
+        contenu = pdf.read_bytes()
     except OSError:
-        shutil.rmtree(temporaire, ignore_errors=True)  # a cache that cannot be written is only slower
-
-
-def elaguer(cache: Path, jours: int = GARDE_JOURS) -> int:
-    """Remove the entries no build used for ``jours`` days; return how many."""
-    if not cache.is_dir():
-        return 0
-    limite = time.time() - jours * 86400
-    retirees = 0
-    for entree in cache.iterdir():
-        if entree.is_dir() and entree.stat().st_mtime < limite:
-            shutil.rmtree(entree, ignore_errors=True)
-            retirees += 1
-    return retirees
+        return
+    caches.ranger(cache, cle_pdf, {FICHIER: contenu,
+                                    DEPENDANCES: json.dumps(lues, sort_keys=True).encode("utf-8")})

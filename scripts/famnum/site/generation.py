@@ -41,7 +41,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..gabarits import rendre
-from . import bidi, cache_graphiques, cache_pdf, marqueurs, pdf, sources
+from . import bidi, cache_graphiques, caches, marqueurs, pdf, sources
 
 LANGUE_SOURCE = "fr"
 
@@ -546,6 +546,6 @@ def generer(racine: Path, destination: Path, *, avec_pdf: bool = True, public: P
             arbre.ecrire(f"{langue.code}/mkdocs.yml",
                          yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False, width=120).encode("utf-8"))
             arbre.elaguer(destination / langue.code / "docs")
-    cache_pdf.elaguer(graphiques)
+    caches.elaguer(graphiques)
     return Generation(destination, langues, pages_dans_l_ordre(elements), inconnus, arbre.changes,
                       {code: empreinte.hexdigest() for code, empreinte in arbre.empreintes.items()}, publie)

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 import re
-import shutil
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import brotli
+
+from famnum.site import caches
 
 ALTERNATE_HEAD_RE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
 TEXTES = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".csv", ".map"}
@@ -53,20 +52,12 @@ def _depuis_le_cache(cache: Path, donnees: bytes, empreinte: str) -> tuple[bytes
     entree = cache / empreinte
     try:
         faites = ((entree / "gz").read_bytes(), (entree / "br").read_bytes())
-        os.utime(entree)  # used now: kept by `cache_pdf.elaguer`
+        caches.utilisee(entree)
         return faites
     except OSError:
         pass
     faites = _compressions(donnees)
-    temporaire = cache / ".en-cours-aucun"
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        temporaire = Path(tempfile.mkdtemp(prefix=".en-cours-", dir=cache))
-        (temporaire / "gz").write_bytes(faites[0])
-        (temporaire / "br").write_bytes(faites[1])
-        os.replace(temporaire, entree)
-    except OSError:
-        shutil.rmtree(temporaire, ignore_errors=True)  # another build stored it first, or no room: only slower
+    caches.ranger(cache, empreinte, {"gz": faites[0], "br": faites[1]})
     return faites
 
 
@@ -101,9 +92,7 @@ def precompresser(site_dir: Path, cache: Path | None = None) -> int:
         list(pool.map(lambda contenu: _compresser(*contenu, cache),
                       ((empreinte, donnees, chemins) for empreinte, (donnees, chemins) in _par_contenu(fichiers).items())))
     if cache:
-        from famnum.site.cache_pdf import elaguer
-
-        elaguer(cache)
+        caches.elaguer(cache)
     return len(fichiers)
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from famnum.gabarits import macros
-from famnum.site import bidi
+from famnum.site import bidi, caches
 
 REECRITURE = "site/pdf-reecriture.html"  # the template whose macros write what this module adds
 
@@ -378,5 +378,5 @@ def build_all(site_dir: Path, menu_order: list[str] | None = None,
     else:
         made = [_run(job) for job in jobs]
     if cache:
-        cache_pdf.elaguer(cache)
+        caches.elaguer(cache)
     return {"fichiers": repris + made, "repris": repris, "secondes": time.perf_counter() - started}
