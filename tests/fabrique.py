@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 from famnum.dossiers import evenement, nouveau_dossier
+from famnum.erreurs import FamnumError
 
 FICHE = {
     "enfants": [
@@ -68,6 +69,13 @@ def lignes_du_tableau(sortie: str) -> list[list[str]]:
 def git_log(racine: Path) -> str:
     return subprocess.run(["git", "-C", str(racine), "log", "--format=%s%n%b"], capture_output=True, text=True, check=True).stdout
 
+
+def refus(resultat) -> FamnumError:
+    """The refusal a command run in process (CliRunner) ended on: its exit is chained to it (cli.refuser),
+    so a test reads which refusal it was by its `code`, not by its French text."""
+    erreur = getattr(resultat.exception, "__cause__", None)
+    assert isinstance(erreur, FamnumError), f"pas un refus de famnum (sortie {resultat.exit_code}) :\n{resultat.output}"
+    return erreur
 
 
 

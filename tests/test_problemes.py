@@ -19,7 +19,7 @@ from famnum.cli import main
 from famnum.erreurs import ErreurRapport, FamnumError, a_faire
 from famnum.saisie import SaisieInvalide, lire_date
 
-from fabrique import dossier
+from fabrique import dossier, refus
 
 SOURCES = Path(famnum.__file__).parent
 CODE = re.compile(r"^[a-z_]+(\.[a-zA-Z_-]+)+$")
@@ -126,7 +126,7 @@ def test_les_problemes_d_un_fichier_de_decisions_ont_leur_code(tmp_path):
 def test_la_cli_imprime_le_message_puis_a_faire_une_fois(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no territory here
     resultat = CliRunner().invoke(main, ["familles", "lister"])
-    assert resultat.exit_code == 1
+    assert resultat.exit_code == 1 and refus(resultat).code == "territoire.introuvable"
     lignes = resultat.output.strip().splitlines()
     assert lignes[0].startswith("Erreur : Aucun territoire famnum trouvé dans ")
     assert lignes[-1] == a_faire("placez-vous dans le dépôt du territoire, ou créez-en un avec « famnum init ».")

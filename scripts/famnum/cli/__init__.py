@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from typing import NoReturn
 
 import click
 
@@ -42,10 +43,12 @@ def commande_sure(fonction):
     return enveloppe
 
 
-def refuser(erreur: FamnumError) -> None:
-    """Where every refusal is printed (its message, then its correction after erreurs.a_faire), then the exit."""
+def refuser(erreur: FamnumError) -> NoReturn:
+    """Where every refusal is printed (its message, then its correction after erreurs.a_faire), then the exit.
+    The exit is chained to the refusal (`__cause__`), so a program calling the command in process reads
+    which refusal it was by its code, never by parsing the French text."""
     click.secho(f"Erreur : {erreur}", fg="red", err=True)
-    sys.exit(erreur.code_sortie)
+    raise SystemExit(erreur.code_sortie) from erreur
 
 
 def reprendre_une_operation_interrompue() -> None:
