@@ -11,7 +11,7 @@ from famnum import vault
 from famnum.cli import main
 from famnum.dossiers import canonique
 
-from fabrique import dossier
+from fabrique import dossier, refus
 
 
 def _verifier(*options) -> tuple[int, str]:
@@ -19,9 +19,23 @@ def _verifier(*options) -> tuple[int, str]:
     return resultat.exit_code, resultat.output
 
 
-def _problemes(*options) -> set[tuple[str, str]]:
-    rapport = json.loads(_verifier("--json", *options)[1])
-    return {(p["fichier"], p["message"]) for p in rapport["problemes"]}
+def _rapport(*options) -> tuple[int, list[tuple[str, str]]]:
+    """The exit code and each problem of `famnum verifier --json` as (file, code), sorted."""
+    code, sortie = _verifier("--json", *options)
+    return code, sorted((p["fichier"], p["code"]) for p in json.loads(sortie)["problemes"])
+
+
+def _problemes(*options) -> list[tuple[str, str]]:
+    return _rapport(*options)[1]
+
+
+def _messages(*options) -> set[tuple[str, str]]:
+    """Each problem as (file, message): a leak's message names the kind of value found (nom, telephone…)."""
+    return {(p["fichier"], p["message"]) for p in json.loads(_verifier("--json", *options)[1])["problemes"]}
+
+
+def _codes(*options) -> list[str]:
+    return sorted(code for _, code in _problemes(*options))
 
 
 def _git(territoire, *arguments) -> subprocess.CompletedProcess:
@@ -59,11 +73,11 @@ def test_le_crochet_trouve_dans_un_commit_tout_ce_que_trouve_la_verification_com
     _un_commit_plein_de_problemes(coffre, territoire)
     incremental, complet = _problemes("--indexe"), _problemes()
     assert incremental == complet  # nothing unchanged has a problem: the full check finds nothing more
-    for attendu in ("date de naissance dans le futur", "abîmé ou tronqué", "fichier inattendu dans data/families/",
-                    "contient en clair une donnée personnelle d'un dossier (nom)", "(telephone)", "clé privée age"):
-        assert any(attendu in probleme for _, probleme in incremental), attendu
+    assert sorted(code for _, code in incremental) == [
+        "dossier.naissance_future", "illisible.tronque", "verifier.cle_privee", "verifier.fichier_inattendu",
+        "verifier.fuite", "verifier.fuite"]  # the page's name and phone number, each found
     commit = _git(territoire, "commit", "-m", "notes")
-    assert commit.returncode != 0 and "abîmé ou tronqué" in commit.stdout + commit.stderr
+    assert commit.returncode != 0 and "data/families/F-33333.json.age" in commit.stdout + commit.stderr
     assert "Quillembois" not in commit.stdout + commit.stderr
 
 
@@ -75,8 +89,7 @@ def test_un_commit_qui_change_un_dossier_ne_dechiffre_que_lui(coffre, territoire
     _deposer(coffre, territoire, modifie)
     _git(territoire, "add", "-A")
     appels = _compter_dechiffrements(monkeypatch)
-    code, sortie = _verifier("--indexe")
-    assert code == 1 and f"data/families/{lot[2]['id']}.json.age" in sortie and "dans le futur" in sortie
+    assert _rapport("--indexe") == (1, [(f"data/families/{lot[2]['id']}.json.age", "dossier.naissance_future")])
     assert appels == [f"data/families/{lot[2]['id']}.json.age"]
 
 
@@ -91,18 +104,15 @@ def test_depuis_un_commit_seulement_ce_qui_a_change_depuis(coffre, territoire):
     nouveau = dossier(existants={bon["id"], ancien["id"]})
     nouveau["fiche"]["enfants"][1]["date_naissance"] = "2099-01-01"
     _deposer(coffre, territoire, nouveau)  # not even staged: --depuis reads the working tree
-    problemes = _problemes("--depuis", "HEAD")
-    assert problemes == {(f"data/families/{nouveau['id']}.json.age", "date de naissance dans le futur")}
-    assert any("code inconnu" in p for _, p in _problemes("--depuis", "HEAD~1"))  # the older commit's dossier too
+    assert _problemes("--depuis", "HEAD") == [(f"data/families/{nouveau['id']}.json.age", "dossier.naissance_future")]
+    assert (f"data/families/{ancien['id']}.json.age", "dossier.code_inconnu") in _problemes("--depuis", "HEAD~1")
 
 
 def test_le_crochet_sans_cle_garde_les_controles_sans_cle(coffre, territoire, monkeypatch, tmp_path):
     _un_commit_plein_de_problemes(coffre, territoire)
     monkeypatch.setenv("FAMNUM_IDENTITE_FICHIER", str(tmp_path / "aucune-cle.txt"))
-    problemes = {p for _, p in _problemes("--indexe")}
-    assert "contient une clé privée age (AGE-SECRET-KEY-…)" in problemes
-    assert any("fichier inattendu" in p for p in problemes)
-    assert not any("donnée personnelle" in p or "dans le futur" in p for p in problemes)  # these need the key
+    # a leak and a date in the future need the key: only the checks without it remain
+    assert _codes("--indexe") == ["verifier.cle_privee", "verifier.fichier_inattendu"]
 
 
 def test_un_changement_des_referentiels_fait_tout_reverifier(coffre, territoire):
@@ -112,12 +122,14 @@ def test_un_changement_des_referentiels_fait_tout_reverifier(coffre, territoire)
     lignes = etablissements.read_text(encoding="utf-8").splitlines(keepends=True)
     etablissements.write_text("".join(l for l in lignes if not l.startswith("col-alain-fournier,")), encoding="utf-8")
     _git(territoire, "add", "-A")
-    assert any("code inconnu du référentiel etablissements" in p for _, p in _problemes("--indexe"))
+    assert _problemes("--indexe") == [(f"data/families/{d['id']}.json.age", "dossier.code_inconnu")]
 
 
 def test_depuis_une_reference_inconnue(coffre):
-    code, sortie = _verifier("--depuis", "pas-une-branche")
-    assert code != 0 and "git a refusé" in sortie and "HEAD~1" in sortie and "Traceback" not in sortie
+    resultat = CliRunner().invoke(main, ["verifier", "--depuis", "pas-une-branche"])
+    assert resultat.exit_code != 0 and refus(resultat).code == "git.refus"
+    # the one test of this refusal's wording: what git refused, and a reference to type instead
+    assert "git a refusé" in resultat.output and "HEAD~1" in resultat.output and "Traceback" not in resultat.output
 
 
 def test_un_texte_change_ne_dechiffre_aucun_dossier_deja_connu(coffre, territoire, monkeypatch):
@@ -132,7 +144,7 @@ def test_un_texte_change_ne_dechiffre_aucun_dossier_deja_connu(coffre, territoir
     page.write_text("Appeler la famille d'Ursule VANBERGUE (née le 17/04/2013) au 06 39 98 73 51.\n")
     _git(territoire, "add", "-A")
     appels = _compter_dechiffrements(monkeypatch)
-    assert _problemes("--indexe") == {("content/notes.md", f"contient en clair une donnée personnelle d'un dossier ({n})")
+    assert _messages("--indexe") == {("content/notes.md", f"contient en clair une donnée personnelle d'un dossier ({n})")
                                       for n in ("nom", "telephone", "date de naissance")}
     assert appels == []  # no dossier decrypted: their values are searched by their keyed hashes
     change = coffre.lire(lot[2]["id"])
@@ -140,7 +152,7 @@ def test_un_texte_change_ne_dechiffre_aucun_dossier_deja_connu(coffre, territoir
     _deposer(coffre, territoire, change)
     page.write_text("Octave Marmelin viendra samedi.\n")
     _git(territoire, "add", "-A")
-    assert ("content/notes.md", "contient en clair une donnée personnelle d'un dossier (nom)") in _problemes("--indexe")
+    assert ("content/notes.md", "contient en clair une donnée personnelle d'un dossier (nom)") in _messages("--indexe")
     assert set(appels) == {f"data/families/{lot[2]['id']}.json.age"}  # the changed dossier alone
     cache = (territoire.racine / "build" / "cache" / "aiguilles.json").read_text(encoding="utf-8").lower()
     for valeur in ("vanbergue", "marmelin", "quillembois", "39987351", "example.org", "tilleuls", lot[0]["id"].lower()):
