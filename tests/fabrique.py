@@ -7,7 +7,10 @@ from __future__ import annotations
 import copy
 import re
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from famnum.dossiers import evenement, nouveau_dossier
 from famnum.erreurs import FamnumError
@@ -68,6 +71,14 @@ def lignes_du_tableau(sortie: str) -> list[list[str]]:
 
 def git_log(racine: Path) -> str:
     return subprocess.run(["git", "-C", str(racine), "log", "--format=%s%n%b"], capture_output=True, text=True, check=True).stdout
+
+
+@contextmanager
+def refuse(code: str):
+    """`with refuse("cles.derniere_cle"):` — the block must end on a FamnumError of this code."""
+    with pytest.raises(FamnumError) as refus:
+        yield refus
+    assert refus.value.code == code, f"refus {refus.value.code!r} au lieu de {code!r} : {refus.value}"
 
 
 def refus(resultat) -> FamnumError:
