@@ -16,6 +16,7 @@ import famnum.cli.familles as familles_cli
 from famnum.cli import main
 from famnum.collecte.terminal import Console
 
+from fabrique import refus
 from territoire_neuf import ENTRETIEN, NB_APPAREILS, Repondeur, remplir
 from test_territoire_init import depot_vide, donner_identite_git, machine_neuve  # noqa: F401 (fixture)
 
@@ -64,8 +65,8 @@ def test_les_premieres_semaines_d_un_territoire(machine_neuve, tmp_path, monkeyp
     racine = depot_vide(tmp_path / "val-fleuri")
 
     # 1. init without a git identity: refused, nothing written; then with one
-    refus = CliRunner().invoke(main, ["init", str(racine)])
-    assert refus.exit_code == 1 and "git config --global user.name" in refus.output and "Traceback" not in refus.output
+    sans_identite = CliRunner().invoke(main, ["init", str(racine)])
+    assert sans_identite.exit_code == 1 and [e.code for e in refus(sans_identite).refus] == ["territoire.identite_git"]
     assert [p.name for p in racine.iterdir()] == [".git"]
     donner_identite_git(machine_neuve)
     p = Parcours(racine, monkeypatch)

@@ -12,6 +12,8 @@ from famnum import depot
 from famnum.cli import main
 from famnum.territoire import initialiser
 
+from fabrique import refus
+
 VARIABLES_GIT = ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL",
                  "XDG_CONFIG_HOME", "FAMNUM_IDENTITE", "FAMNUM_IDENTITE_FICHIER", "GIT_CONFIG_GLOBAL")
 
@@ -48,8 +50,10 @@ def donner_identite_git(maison: Path) -> None:
 def test_sans_identite_git_rien_n_est_ecrit_et_la_commande_dit_quoi_taper(machine_neuve, tmp_path):
     racine = depot_vide(tmp_path / "territoire")
     resultat = CliRunner().invoke(main, ["init", str(racine)])
-    assert resultat.exit_code == 1 and "Traceback" not in resultat.output
+    assert resultat.exit_code == 1 and [e.code for e in refus(resultat).refus] == ["territoire.identite_git"]
+    # the one test of its wording: nothing written, and the git command to type
     assert "git config --global user.name" in resultat.output and "n'a rien écrit" in resultat.output
+    assert "Traceback" not in resultat.output
     assert "AGE-SECRET-KEY" not in resultat.output
     assert contenu(racine) == [] and not (machine_neuve / ".config" / "famnum").exists()
     assert subprocess.run(["git", "status", "--porcelain"], cwd=racine, capture_output=True, text=True).stdout == ""
@@ -87,7 +91,8 @@ def test_une_cle_qui_ne_peut_pas_etre_ecrite_est_vue_avant_tout(machine_neuve, t
     (tmp_path / "fichier").write_text("pas un dossier")
     monkeypatch.setenv("FAMNUM_IDENTITE_FICHIER", str(tmp_path / "fichier" / "identite.txt"))
     resultat = CliRunner().invoke(main, ["init", str(racine)])
-    assert resultat.exit_code == 1 and "FAMNUM_IDENTITE_FICHIER" in resultat.output and "Traceback" not in resultat.output
+    assert resultat.exit_code == 1 and [e.code for e in refus(resultat).refus] == ["territoire.cle_non_modifiable"]
+    assert "FAMNUM_IDENTITE_FICHIER" in resultat.output  # the message says where to write the key instead
     assert contenu(racine) == []
 
 
@@ -96,7 +101,8 @@ def test_un_depot_qui_a_deja_un_site_est_refuse_sans_rien_toucher(machine_neuve,
     racine = depot_vide(tmp_path / "territoire")
     (racine / "mkdocs.yml").write_text("site_name: le mien\n")
     resultat = CliRunner().invoke(main, ["init", str(racine)])
-    assert resultat.exit_code == 1 and "mkdocs.yml" in resultat.output
+    assert resultat.exit_code == 1 and [e.code for e in refus(resultat).refus] == ["territoire.fichiers_existants"]
+    assert "mkdocs.yml" in resultat.output  # the file init will not overwrite is named
     assert contenu(racine) == ["mkdocs.yml"] and (racine / "mkdocs.yml").read_text() == "site_name: le mien\n"
 
 
@@ -129,7 +135,7 @@ def test_proposer_ne_puise_pas_dans_un_stock_qui_n_est_pas_le_sien(machine_neuve
     racine, _ = territoire_vierge(machine_neuve, tmp_path)
     monkeypatch.chdir(racine)
     resultat = CliRunner().invoke(main, ["attribution", "proposer"])
-    assert resultat.exit_code != 0 and "materiels.csv" in resultat.output and "Traceback" not in resultat.output
+    assert resultat.exit_code != 0 and refus(resultat).code == "proposition.rien_a_attribuer"
     assert "DSI-0001" not in resultat.output
 
 

@@ -91,6 +91,15 @@ def initialiser(racine: Path, role: str = "responsable des données du territoir
     return Creation(territoire, publique, nouvelle, str(secours), chemin)
 
 
+class InitRefusee(FamnumError):
+    """« famnum init » refused before writing anything; `refus` keeps every problem found, each with its code."""
+
+    def __init__(self, refus: list[FamnumError]):
+        self.refus = refus
+        super().__init__("« famnum init » n'a rien écrit :\n\n" + "\n\n".join(map(str, refus)),
+                         code="territoire.init_refuse")
+
+
 def verifier_avant_init(racine: Path) -> tuple[list, bool]:
     """Every check init can make before writing anything; returns the personal identities and whether
     they are new (to be written). Raises one FamnumError listing every problem found."""
@@ -106,8 +115,7 @@ def verifier_avant_init(racine: Path) -> tuple[list, bool]:
     except FamnumError as e:
         problemes.append(e)
     if problemes:
-        raise FamnumError("« famnum init » n'a rien écrit :\n\n" + "\n\n".join(map(str, problemes)),
-                          code="territoire.init_refuse")
+        raise InitRefusee(problemes)
     return identites, nouvelle
 
 
