@@ -14,7 +14,7 @@ from famnum.collecte import editeur
 from famnum.dossiers import Coffre
 from famnum.statuts import STATUTS
 
-from fabrique import dossier, git_log
+from fabrique import dossier, git_log, refus
 
 
 def faux_editeur(tmp_path: Path, etapes: list[str]) -> str:
@@ -85,8 +85,7 @@ def test_erreurs_de_validation_puis_abandon_ne_changent_rien(coffre, territoire,
         "texte = texte.replace('etablissement: col-alain-fournier', 'etablissement: college-alain-fourni')"
         ".replace('17/04/2013', '17/04/2099')"]))
     resultat = CliRunner().invoke(main, ["famille", "modifier", d["id"]], input="o\nn\n")
-    assert resultat.exit_code != 0
-    assert "Abandon" in resultat.output
+    assert resultat.exit_code != 0 and refus(resultat).code == "editeur.abandon"
     erreurs = (tmp_path / "erreurs-vues.txt").read_text()
     assert "code inconnu du référentiel etablissements" in erreurs and "col-alain-fournier" in erreurs
     assert "date de naissance dans le futur" in erreurs

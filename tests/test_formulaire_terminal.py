@@ -9,6 +9,8 @@ from click.testing import CliRunner
 from famnum.cli import main
 from famnum.dossiers import Coffre
 
+from fabrique import refus
+
 # The answers a référente types, in the order of the form (data/schemas/famille.schema.json),
 # with a few mistakes on the way that must be refused and asked again.
 REPONSES = [
@@ -328,7 +330,7 @@ def test_completer_ne_demande_que_ce_qui_manque(territoire, coffre):
 def test_une_liste_obligatoire_vide_est_dite_avant_la_premiere_question(territoire):
     (territoire.referentiels / "qpv.csv").write_text("code,nom,note\n", encoding="utf-8")
     resultat = CliRunner().invoke(main, ["famille", "nouvelle", "--par", "référente"], input="Léa\n" * 5)
-    assert resultat.exit_code != 0
+    assert resultat.exit_code != 0 and refus(resultat).code == "entretien.referentiel_vide"
     assert "data/referentiels/qpv.csv est vide" in resultat.output and "Prénom" not in resultat.output
 
 

@@ -20,6 +20,7 @@ from famnum.collecte.valeurs import est_vide, lire_classe, lire_date_naissance, 
 from famnum.dossiers import Coffre
 from famnum.referentiels import Referentiels
 
+from fabrique import refus
 from test_import_tableur import PAR, ecrire_csv, ecrire_ods, ecrire_xlsx, rapport, tableurs  # noqa: F401 (fixture)
 
 JOUR = date(2025, 5, 12)
@@ -435,7 +436,7 @@ def test_un_quartier_inconnu_est_refuse_avant_toute_question(tmp_path, identite,
     avant = subprocess.run(["git", "log", "--oneline"], cwd=racine, capture_output=True, text=True).stdout
     f = ecrire_csv(tmp_path / "centre.csv", [["Nom", "Prénom", "Né le"], ["Quillembois", "Anatole", "02/09/2018"]], "utf-8")
     r = importer(f, "--oui", "--source", "centre-social-moulin", "--quartier", "les-tiserands")
-    assert r.exit_code != 0
+    assert r.exit_code != 0 and refus(r).code == "import.quartier_inconnu"
     assert "Quartier « les-tiserands » inconnu" in r.output and "data/referentiels/qpv.csv" in r.output
     assert "« --quartier les-tisserands »" in r.output
     assert subprocess.run(["git", "log", "--oneline"], cwd=racine, capture_output=True, text=True).stdout == avant

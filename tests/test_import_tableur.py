@@ -20,7 +20,7 @@ from famnum.cli import main
 from famnum.collecte import import_tableur as imp
 from famnum.dossiers import Coffre
 
-from fabrique import VALEURS_PLANTEES, dossier, git_log
+from fabrique import VALEURS_PLANTEES, dossier, git_log, refus
 
 PAR = "coordinatrice PRE"
 
@@ -283,7 +283,8 @@ def test_avertit_quand_le_tableur_est_dans_le_depot(coffre):
 def test_un_tableur_sans_en_tete_reconnaissable_est_refuse(coffre, tableurs):
     f = ecrire_csv(tableurs / "vrac.csv", [["a", "b"], ["1", "2"]], "utf-8")
     r = importer(f, "--oui")
-    assert r.exit_code != 0 and "aucune ligne d'en-tête reconnue" in r.output and "vrac.csv" in r.output
+    assert r.exit_code != 0 and refus(r).code == "tableur.sans_entete"
+    assert "aucune ligne d'en-tête reconnue" in r.output and "vrac.csv" in r.output  # its wording, tested here once
 
 
 def test_une_liste_sans_date_de_naissance_donne_des_dossiers_a_completer(coffre, tableurs):
@@ -314,7 +315,8 @@ def test_un_territoire_au_schema_ancien_est_prevenu(coffre, tableurs):
     f = ecrire_csv(tableurs / "ecole.csv", [["Nom", "Prénom", "Né le", "École"],
                                             ["Quillembois", "Anatole", "02/09/2018", "Molière"]], "utf-8")
     r = importer(f, "--oui")
-    assert r.exit_code != 0 and "date d'avant l'import des listes de recensement" in r.output
+    assert r.exit_code != 0 and refus(r).code == "recensement.schema_ancien"
+    assert "date d'avant l'import des listes de recensement" in r.output
     assert Coffre(coffre.territoire).identifiants() == set()
 
 
@@ -380,7 +382,7 @@ def test_deux_listes_aux_colonnes_differentes_sont_refusees_puis_lues_une_a_une(
     })
     avant = git_log(coffre.territoire.racine)
     r = importer(f, "--oui")
-    assert r.exit_code != 0
+    assert r.exit_code != 0 and refus(r).code == "import.feuilles_differentes"
     assert "« Élèves » et « Parents » ont des listes aux colonnes différentes (« Téléphone »" in r.output
     assert '--feuille "Parents"' in r.output and git_log(coffre.territoire.racine) == avant
     r = importer(f, "--oui", "--feuille", "eleves")  # the tab's name as one types it
@@ -388,7 +390,8 @@ def test_deux_listes_aux_colonnes_differentes_sont_refusees_puis_lues_une_a_une(
     (d,) = Coffre(coffre.territoire).lire_tous().dossiers.values()
     assert [e["prenom"] for e in d["fiche"]["enfants"]] == ["Anatole"]
     r = importer(f, "--oui", "--feuille", "CM1")
-    assert r.exit_code != 0 and "pas de feuille « CM1 »" in r.output and "« Élèves », « Parents »" in r.output
+    assert r.exit_code != 0 and refus(r).code == "import.feuille_inconnue"
+    assert "pas de feuille « CM1 »" in r.output and "« Élèves », « Parents »" in r.output
 
 
 def test_le_parent_ecrit_une_fois_dans_une_cellule_fusionnee_vaut_pour_chaque_enfant(coffre, tableurs):
