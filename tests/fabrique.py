@@ -73,6 +73,11 @@ def git_log(racine: Path) -> str:
     return subprocess.run(["git", "-C", str(racine), "log", "--format=%s%n%b"], capture_output=True, text=True, check=True).stdout
 
 
+def codes(erreur: FamnumError) -> list[str]:
+    """A refusal's code, then those of its report's problems (an ErreurRapport), in order."""
+    return [erreur.code, *(p.code for p in getattr(getattr(erreur, "rapport", None), "problemes", []))]
+
+
 @contextmanager
 def refuse(code: str):
     """`with refuse("cles.derniere_cle"):` — the block must end on a FamnumError of this code."""

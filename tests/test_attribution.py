@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -23,7 +24,7 @@ from famnum.referentiels import Referentiels
 from famnum.territoire import modele
 from famnum.workspace import Territoire
 
-from fabrique import VALEURS_PLANTEES, dossier, fiche, git_log
+from fabrique import VALEURS_PLANTEES, codes, dossier, fiche, git_log, refus, refuse
 
 JOUR = date(2025, 10, 15)
 MODELE = Territoire(modele())
@@ -134,23 +135,23 @@ def test_un_stock_fautif_est_refuse(tmp_path):
         encoding="utf-8")
     with pytest.raises(StockInvalide) as erreur:
         charger_stock(t)
-    texte = str(erreur.value)
-    assert "valeur non permise « perdu »" in texte and "« tablette »" in texte
-    assert "numéro d'inventaire en double « A-1 »" in texte and "numéro de série en double" in texte
+    assert sorted(p.code for p in erreur.value.rapport.problemes) == [
+        "stock.date_illisible", "stock.inventaire_en_double", "stock.serie_en_double", "stock.valeur_non_permise",
+        "stock.valeur_non_permise"]  # « perdu » and « tablette »
+    texte = str(erreur.value)  # the one test of a stock problem's wording: the value, what to type
     assert "date illisible « 12/03/2026 »" in texte and "aaaa-mm-jj" in texte
 
 
 def test_un_stock_de_l_ancienne_forme_dit_la_commande_a_lancer(tmp_path):
     """A file that still says who holds a device (« pret ») is refused with the migration to run."""
-    from famnum.erreurs import FamnumError
 
     t = Territoire(tmp_path)
     t.referentiels.mkdir(parents=True)
     (t.referentiels / "materiels.csv").write_text(
         "inventaire,type,source,modele,numero_serie,etat\nA-1,ordinateur_fixe,dsi,PC,S1,pret\n", encoding="utf-8")
-    with pytest.raises(FamnumError) as erreur:
+    with refuse("stock.ancienne_forme") as erreur:
         charger_stock(t)
-    assert "materiels.csv" in str(erreur.value) and "famnum migrer" in str(erreur.value)
+    assert "materiels.csv" in str(erreur.value) and "famnum migrer" in str(erreur.value)  # its wording, tested once
 
 
 def test_le_stock_du_modele_est_coherent():
@@ -261,7 +262,7 @@ def test_deterministe_et_independant_de_l_ordre_des_fichiers():
 def test_stock_vide_et_aucun_budget_est_refuse():
     g = copy.deepcopy(G)
     g["budget"]["achats"] = 0
-    with pytest.raises(Exception, match="aucun matériel attribuable"):
+    with refuse("proposition.rien_a_attribuer"):
         proposer(dossiers(famille()), Grille(g, "data/attribution.yaml"), REF, [], pseudo, JOUR)
 
 
@@ -347,8 +348,8 @@ def test_decider_refuse_un_fichier_fautif_sans_rien_changer(petit_territoire, tm
     fautif.write_text(modele_ + f"  - famille: {premier}\n    avis: refuse\n    motif: doublon\n"
                       "  - famille: P-AAAAAAA\n    avis: accorde\n", encoding="utf-8")
     resultat = CliRunner().invoke(main, ["attribution", "decider", "--fichier", str(fautif)])
-    assert resultat.exit_code == 2
-    assert "déjà une décision" in resultat.output and "pseudonyme inconnu « P-AAAAAAA »" in resultat.output
+    assert resultat.exit_code == 2 and codes(refus(resultat)) == [
+        "decisions.invalides", "decisions.famille_en_double", "decisions.pseudonyme_inconnu"]
     assert "aucun dossier n'a été modifié" in resultat.output
     assert git_log(coffre.territoire.racine) == avant
 
@@ -420,9 +421,9 @@ def test_livrer_ne_touche_que_le_dossier_et_refuse_un_appareil_deja_prete(petit_
 
     avant = git_log(coffre.territoire.racine)
     deux_fois = CliRunner().invoke(main, ["livrer", pas_encore["id"], "--materiel", tag, "--lieu", "domicile", "--date", "20/10/2025"])
-    assert deux_fois.exit_code != 0 and ("déjà chez une famille" in deux_fois.output or "pas de décision" in deux_fois.output)
+    assert deux_fois.exit_code != 0 and refus(deux_fois).code in {"livraison.appareil_deja_prete", "livraison.pas_accordee"}
     inconnu = CliRunner().invoke(main, ["livrer", accordee["id"], "--materiel", "NEXISTE-PAS", "--lieu", "domicile"])
-    assert inconnu.exit_code != 0 and "Numéro d'inventaire inconnu" in inconnu.output
+    assert inconnu.exit_code != 0 and refus(inconnu).code == "livraison.inventaire_inconnu"
     assert git_log(coffre.territoire.racine) == avant
 
 
@@ -465,9 +466,9 @@ def test_renouveler_puis_rendre_remet_en_stock():
     # repaired after its return (famnum stock etat P-1 en_service): available again
     repare = [Appareil(**{**stock[0].__dict__, "etat_depuis": "2026-11-20"}), stock[1]]
     assert etat_du_parc(repare, {d["id"]: rendu})[0].etat == "disponible"
-    with pytest.raises(Exception, match="n'est pas chez la famille"):
+    with refuse("prets.appareil_pas_chez_la_famille"):
         retour(rendu, "P-1", "bon", date(2026, 11, 3), "référent")
-    with pytest.raises(Exception, match="rien à renouveler"):
+    with refuse("prets.rien_a_renouveler"):
         renouveler(prete("F-1", fin=None, type_="don"), date(2026, 10, 1), 12, "référent")
 
 
@@ -477,9 +478,11 @@ def test_la_verification_du_stock_trouve_chaque_incoherence():
     a, b = prete("P-1"), prete("P-1")
     c, d = prete("X-9"), prete("P-2")
     stock = [appareil("P-1", etat="en_service"), appareil("P-2", etat="reforme")]
-    messages = " | ".join(p.message for p in verifier_stock({x["id"]: x for x in (a, b, c, d)}, stock, "materiels.csv"))
-    assert "P-1 est livré à 2 familles" in messages and "X-9 est chez une famille mais absent du stock" in messages
-    assert "P-2 est chez une famille mais noté « reforme »" in messages
+    problemes = verifier_stock({x["id"]: x for x in (a, b, c, d)}, stock, "materiels.csv")
+    assert sorted((p.code, p.valeur) for p in problemes) == [
+        ("parc.appareil_chez_plusieurs", "P-1"), ("parc.appareil_hors_stock", "X-9"), ("parc.appareil_mal_note", "P-2")]
+    messages = " | ".join(p.message for p in problemes)
+    assert "P-1 est livré à 2 familles" in messages  # the one test of their wording
     assert all(x["id"] not in messages for x in (a, b, c, d))
 
 
@@ -503,7 +506,6 @@ def test_un_appareil_donne_sort_du_parc_et_seul_un_don_le_peut(coffre):
     """A gift is the family's: the public file may take it out of the park (« reforme »), which stays
     consistent and lets the dossier be erased; a loan may not leave the park while the family has it."""
     from famnum.attribution.parc import etat_du_parc, exiger_parc_rendu, verifier_stock
-    from famnum.erreurs import FamnumError
 
     don, pret = prete("P-1", fin=None, type_="don"), prete("P-2")
     dossiers = {don["id"]: don, pret["id"]: pret}
@@ -513,10 +515,13 @@ def test_un_appareil_donne_sort_du_parc_et_seul_un_don_le_peut(coffre):
     (coffre.territoire.referentiels / "materiels.csv").write_text(
         "inventaire,type,source,modele,numero_serie,etat,etat_depuis\n"
         "P-1,ordinateur_portable,achat,,SP-1,en_service,\nP-2,ordinateur_portable,achat,,SP-2,en_service,\n", encoding="utf-8")
-    with pytest.raises(FamnumError, match="famnum stock etat P-1 reforme"):
+    with refuse("parc.appareil_a_rendre") as refus_don:
         exiger_parc_rendu(coffre, {don["id"]: don})
-    with pytest.raises(FamnumError, match="famnum prets retour .* --materiel P-2"):
+    with refuse("parc.appareil_a_rendre") as refus_pret:
         exiger_parc_rendu(coffre, {pret["id"]: pret})
+    # the one test of its correction: the command to type depends on the convention
+    assert "famnum stock etat P-1 reforme" in refus_don.value.correction
+    assert re.search(r"famnum prets retour .* --materiel P-2", refus_pret.value.correction)
     (coffre.territoire.referentiels / "materiels.csv").write_text(
         "inventaire,type,source,modele,numero_serie,etat,etat_depuis\n"
         "P-1,ordinateur_portable,achat,,SP-1,reforme,2026-11-20\n", encoding="utf-8")
@@ -526,13 +531,12 @@ def test_un_appareil_donne_sort_du_parc_et_seul_un_don_le_peut(coffre):
 def test_la_garde_refuse_un_dossier_de_commission_qui_contiendrait_un_nom(petit_territoire):
     from famnum.attribution.commission import aiguilles_de, ecrire_commission
     from famnum.attribution.seance_commission import ouvrir_seance
-    from famnum.erreurs import FamnumError
 
     coffre, lot = petit_territoire
     seance = ouvrir_seance(coffre, JOUR)
     seance.grille.donnees["commission"]["secretariat"] = "Noémie Quillembois"  # a grid label that happens to be a parent's name
     aiguilles = aiguilles_de(seance.lecture.dossiers.values(), coffre.schema, coffre.referentiels)
-    with pytest.raises(FamnumError, match="donnée personnelle"):
+    with refuse("commission.donnee_personnelle"):
         ecrire_commission(seance.proposition, coffre.referentiels, coffre.territoire.prive, aiguilles=aiguilles)
     assert not coffre.territoire.prive.exists() or not list(coffre.territoire.prive.iterdir())
 
@@ -576,16 +580,16 @@ def test_les_decisions_une_a_une_suivent_la_grille_et_exigent_un_motif():
     assert [q for q, _ in questions].count("  Motif (obligatoire : la décision s'écarte du classement)") == 3
 
 
-@pytest.mark.parametrize("contenu, attendu", [
-    ("seance: 2026-13-01\npar: secrétariat\ndecisions: []\n", "illisible"),
-    ("seance: 15/10/2025\ndecisions: []\n", "« par » manque"),
-    ("seance: [\n", "pas du YAML lisible"),
+@pytest.mark.parametrize("contenu, attendus", [
+    ("seance: 2026-13-01\npar: secrétariat\ndecisions: []\n", ["yaml.valeur_illisible"]),
+    ("seance: 15/10/2025\ndecisions: []\n", ["decisions.invalides", "decisions.par_manquant"]),
+    ("seance: [\n", ["yaml.illisible"]),
 ])
-def test_un_fichier_de_decisions_illisible_est_refuse_en_francais(petit_territoire, tmp_path, contenu, attendu):
+def test_un_fichier_de_decisions_illisible_est_refuse_en_francais(petit_territoire, tmp_path, contenu, attendus):
     fichier = tmp_path / "decisions.yaml"
     fichier.write_text(contenu, encoding="utf-8")
     resultat = CliRunner().invoke(main, ["attribution", "decider", "--fichier", str(fichier)])
-    assert resultat.exit_code != 0 and attendu in resultat.output and "Traceback" not in resultat.output
+    assert resultat.exit_code != 0 and codes(refus(resultat)) == attendus
 
 
 def test_le_dossier_de_commission_dit_quelle_version_de_la_grille(petit_territoire):
@@ -664,8 +668,8 @@ def test_lettres_refusees_sans_rien_ecrire_pour_un_identifiant_fautif(petit_terr
     sans = next(d["id"] for d in lot if not any(e["type"] == "decision" for e in coffre.lire(d["id"])["journal"]))
     avec = next(d["id"] for d in lot if d["id"] != sans)
     resultat = CliRunner().invoke(main, ["attribution", "lettres", avec, "toto", "F-ZZZZZ", sans])
-    assert resultat.exit_code != 0 and "Traceback" not in resultat.output
-    sortie = resultat.output
+    assert resultat.exit_code != 0 and refus(resultat).code == "lettres.identifiants_refuses"
+    sortie = resultat.output  # the one test of its wording: each refused number and why
     assert "aucune lettre n'a été écrite" in sortie
     assert "« TOTO » n'est pas un numéro de dossier" in sortie and "F-XXXXX" in sortie
     assert "F-ZZZZZ : aucun dossier valide de ce numéro" in sortie
@@ -677,7 +681,7 @@ def test_lettres_refusees_sans_rien_ecrire_pour_un_identifiant_fautif(petit_terr
     assert sorted(p.name for p in coffre.territoire.prive.glob("lettre*")) == [
         f"lettre-decision-{avec}-2025-10-15.pdf", f"lettres-decision-selection-{date.today().isoformat()}.pdf"]
     autre_seance = CliRunner().invoke(main, ["attribution", "lettres", "--date", "16/10/2025"])
-    assert autre_seance.exit_code != 0 and "n'a enregistré aucune décision" in autre_seance.output
+    assert autre_seance.exit_code != 0 and refus(autre_seance).code == "lettres.seance_sans_decision"
 
 
 def livree_apres(semaines: int, debut: str = "2025-01-06") -> dict:

@@ -64,17 +64,17 @@ def lire_yaml(chemin: Path, nom: str):
     try:
         texte = chemin.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FamnumError(f"{nom} introuvable.", code="grille.introuvable",
+        raise FamnumError(f"{nom} introuvable.", code="yaml.introuvable",
                           correction=f"restaurez-le depuis git (git restore {nom}).") from None
     try:
         return YAML(typ="rt").load(texte)
     except YAMLError as e:
         marque = getattr(e, "problem_mark", None)
         ligne = f" (ligne {marque.line + 1})" if marque else ""
-        raise FamnumError(f"{nom}{ligne} : ce n'est pas du YAML lisible ({getattr(e, 'problem', e)}).", code="grille.yaml_illisible",
+        raise FamnumError(f"{nom}{ligne} : ce n'est pas du YAML lisible ({getattr(e, 'problem', e)}).", code="yaml.illisible",
                           correction="corrigez l'indentation ou les deux-points à cet endroit.") from None
     except ValueError as e:  # a date that does not exist (2026-13-01) fails while the YAML is built
-        raise FamnumError(f"{nom} : une valeur est illisible ({e}).", code="grille.valeur_illisible",
+        raise FamnumError(f"{nom} : une valeur est illisible ({e}).", code="yaml.valeur_illisible",
                           correction="vérifiez les dates (aaaa-mm-jj).") from None
 
 
