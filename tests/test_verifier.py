@@ -10,12 +10,22 @@ from famnum import vault
 from famnum.cli import main
 from famnum.dossiers import canonique
 
-from fabrique import dossier
+from fabrique import dossier, refus
 
 
 def _verifier(*options):
     resultat = CliRunner().invoke(main, ["verifier", *options])
     return resultat.exit_code, resultat.output
+
+
+def _rapport(*options) -> tuple[int, dict]:
+    """The exit code and the report of `famnum verifier --json`."""
+    code, sortie = _verifier("--json", *options)
+    return code, json.loads(sortie)
+
+
+def _problemes(rapport: dict) -> list[tuple[str, str]]:
+    return sorted((p["fichier"], p["code"]) for p in rapport["problemes"])
 
 
 def test_un_territoire_sain(coffre):
@@ -61,18 +71,21 @@ def test_tous_les_problemes_d_un_coup(coffre, territoire, identite):
         "data/families/brouillon.yaml : fichier inattendu",
         "data/families/F-33333.json.age : abîmé ou tronqué",
     ]
-    for attendu in attendus:
+    for attendu in attendus:  # the one test of these problems' wording, as the report prints them
         assert attendu in sortie, attendu
     assert "soleil2024" not in sortie  # a report never repeats a personal value
     assert "06 39 98 73 51" not in sortie
     rapport = json.loads(_verifier("--json")[1])
-    assert rapport["valide"] is False and len(rapport["problemes"]) == 9
+    assert rapport["valide"] is False and sorted(p["code"] for p in rapport["problemes"]) == [
+        "dossier.code_inconnu", "dossier.identifiant_different", "dossier.identifiant_en_double", "dossier.mot_de_passe",
+        "dossier.naissance_future", "illisible.tronque", "schema.additionalProperties", "schema.pattern",
+        "verifier.fichier_inattendu"]
 
 
 def test_fichier_qui_n_est_pas_du_age(coffre, territoire):
     (territoire.familles / "F-44444.json.age").write_text('{"id": "F-44444"}')
-    code, sortie = _verifier("--texte-clair")
-    assert code != 0 and "n'est pas un fichier chiffré age" in sortie
+    code, rapport = _rapport("--texte-clair")
+    assert code != 0 and _problemes(rapport) == [("data/families/F-44444.json.age", "verifier.pas_age")]
 
 
 def test_donnee_personnelle_en_clair_dans_le_depot(coffre, territoire):
@@ -94,8 +107,8 @@ def test_le_nom_donne_par_la_liste_de_recensement_est_cherche(coffre, territoire
     assert _verifier()[0] == 0
     for ecrit in ("Rappeler Mme Ysaline Vernissac demain.", "Liste : vernissac ysaline (mère)."):
         (territoire.racine / "content" / "notes.md").write_text(ecrit + "\n")
-        code, sortie = _verifier()
-        assert code != 0 and "content/notes.md : contient en clair une donnée personnelle d'un dossier (nom)" in sortie
+        code, sortie = _verifier("--json")
+        assert code != 0 and _problemes(json.loads(sortie)) == [("content/notes.md", "verifier.fuite")]
         assert "ernissac" not in sortie
 
 
@@ -155,12 +168,13 @@ def test_un_crochet_ecrit_ou_change_par_quelqu_un_n_est_jamais_touche(coffre, te
 
 def test_init_hors_d_un_depot_git(tmp_path, identite):
     resultat = CliRunner().invoke(main, ["init", str(tmp_path)])
-    assert resultat.exit_code != 0 and "n'est pas un dépôt git" in resultat.output and "git init" in resultat.output
+    assert resultat.exit_code != 0 and refus(resultat).code == "git.pas_un_depot"
+    assert "n'est pas un dépôt git" in resultat.output and "git init" in resultat.output  # its wording, tested once
 
 
 def test_init_deux_fois(territoire):
     resultat = CliRunner().invoke(main, ["init", str(territoire.racine)])
-    assert resultat.exit_code != 0 and "déjà un territoire" in resultat.output
+    assert resultat.exit_code != 0 and refus(resultat).code == "territoire.deja_territoire"
 
 
 def test_init_installe_l_arborescence(creation):
@@ -177,7 +191,7 @@ def test_init_installe_l_arborescence(creation):
 def test_hors_d_un_territoire(tmp_path, monkeypatch, identite):
     monkeypatch.chdir(tmp_path)
     resultat = CliRunner().invoke(main, ["familles", "lister"])
-    assert resultat.exit_code != 0 and "Aucun territoire famnum" in resultat.output
+    assert resultat.exit_code != 0 and refus(resultat).code == "territoire.introuvable"
 
 
 def test_en_ci_le_rapport_ne_nomme_aucun_dossier(coffre, territoire, monkeypatch):
@@ -185,8 +199,8 @@ def test_en_ci_le_rapport_ne_nomme_aucun_dossier(coffre, territoire, monkeypatch
     coffre.enregistrer([d], "Recensement")
     (territoire.chemin_dossier(d["id"])).write_bytes(b"age-encryption.org/v1\ncasse")
     monkeypatch.setenv("CI", "true")
-    code, sortie = _verifier()
-    assert code != 0 and "abîmé ou tronqué" in sortie
+    code, sortie = _verifier("--json")
+    assert code != 0 and [p["code"] for p in json.loads(sortie)["problemes"]] == ["illisible.tronque"]
     assert d["id"] not in sortie and "P-" in sortie
 
 
@@ -225,8 +239,8 @@ def test_un_dossier_invalide_n_entre_jamais_dans_le_cache(coffre, territoire, mo
     territoire.chemin_dossier(futur["id"]).write_bytes(
         vault.chiffrer(canonique(futur), vault.destinataires_age(coffre.destinataires)))
     for _ in range(2):
-        code, sortie = _verifier()
-        assert code == 1 and "dans le futur" in sortie
+        code, rapport = _rapport()
+        assert code == 1 and _problemes(rapport) == [(f"data/families/{futur['id']}.json.age", "dossier.naissance_future")]
 
 
 def test_d_autres_regles_font_tout_revalider(coffre, territoire, monkeypatch):
@@ -245,8 +259,7 @@ def test_un_fichier_qui_n_est_pas_du_age_est_signale_une_fois(coffre, territoire
     coffre.enregistrer([dossier()], "Recensement")
     (territoire.familles / "F-44444.json.age").write_text('{"id": "F-44444"}')
     rapport = json.loads(_verifier("--json")[1])
-    assert [p["message"] for p in rapport["problemes"] if p["fichier"] == "data/families/F-44444.json.age"] == [
-        "n'est pas un fichier chiffré age"]  # the reading reports it: the header is not read twice
+    assert _problemes(rapport) == [("data/families/F-44444.json.age", "illisible.pas_age")]  # reported once, by the reading
 
 
 def test_le_schema_est_compile_une_fois_avant_les_processus(coffre, territoire):
@@ -275,9 +288,9 @@ def test_les_processus_de_lecture_cherchent_les_fuites(coffre, territoire):
 def test_un_dossier_qui_est_un_repertoire_est_signale_sans_arreter_la_lecture(coffre, territoire):
     coffre.enregistrer([dossier()], "Recensement")
     (territoire.familles / "F-55555.json.age").mkdir()
-    code, sortie = _verifier()
-    assert code == 1 and "data/families/F-55555.json.age : fichier inattendu" in sortie and "Traceback" not in sortie
-    assert "(1 dossier lu)" in sortie  # the other dossiers are still read and checked
+    code, rapport = _rapport()
+    assert code == 1 and _problemes(rapport) == [("data/families/F-55555.json.age", "verifier.fichier_inattendu")]
+    assert rapport["compteurs"]["dossiers"] == 1  # the other dossiers are still read and checked
 
 
 def test_un_mot_de_passe_coupe_par_un_retour_a_la_ligne_est_trouve(coffre, territoire):
@@ -288,8 +301,9 @@ def test_un_mot_de_passe_coupe_par_un_retour_a_la_ligne_est_trouve(coffre, terri
         d = dossier()
         d["fiche"]["observations"] = observations
         territoire.chemin_dossier(d["id"]).write_bytes(vault.chiffrer(canonique(d), recipients))
-        code, sortie = _verifier()
-        assert code == 1 and "Observations" in sortie and "ressemble à un mot de passe" in sortie, observations
+        code, rapport = _rapport()
+        assert code == 1 and [(p["champ"].split(" › ")[-1], p["code"]) for p in rapport["problemes"]] == [
+            ("Observations", "dossier.mot_de_passe")], observations
         territoire.chemin_dossier(d["id"]).unlink()
 
 
