@@ -9,6 +9,10 @@ from pathlib import Path
 
 RACINE = Path(__file__).resolve().parents[1]
 JOUR = date(2026, 11, 23)
+# The languages whose PDFs the shared site prints: Latin text and its layout are proven by French, Arabic
+# shaping and right to left by Arabic; what Turkish and English add (their words in pdf.TEXTES) is checked
+# without printing their packs (tests/test_site_pdf.py), which saves half the suite's WeasyPrint time.
+LANGUES_PDF = ("fr", "ar")
 
 
 def annee_fictive(ref, jour: date = JOUR) -> tuple[list[dict], list[dict]]:
@@ -78,7 +82,7 @@ def construire_site_partage(partage: Path) -> dict:
     avant = os.environ.get("FAMNUM_PUBLIC")
     os.environ["FAMNUM_PUBLIC"] = str(public)  # read by the build's own process only
     try:
-        return construction.construire_une_fois(partage)
+        return construction.construire_une_fois(partage, pdf=LANGUES_PDF)
     finally:
         if avant is None:
             os.environ.pop("FAMNUM_PUBLIC", None)

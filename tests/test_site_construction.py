@@ -16,7 +16,7 @@ import yaml
 
 from famnum.site import construction, generation, marqueurs, pdf, sources
 
-from annee_fictive import site_de_test
+from annee_fictive import LANGUES_PDF, site_de_test
 
 pytestmark = pytest.mark.site_partage
 
@@ -410,12 +410,16 @@ def test_each_sheet_has_its_pdf_with_its_title_on_page_one(site):
         assert title and _norm(title) in _norm(_text(target, slice(0, 1))), (target, title)
 
 
-def test_each_sheet_page_links_to_its_pdf(site):
+def test_each_sheet_page_links_to_its_pdf_where_it_is_printed(site):
+    """In each language whose PDFs the test site prints; a page of another language links to no PDF."""
     for source in (p for p in french_sources("ateliers") if p.name != "index.md"):
         for langue in ("", *LANGUES):
             page = built(site, source, langue)
-            wanted = (site / pdf.sheet_pdf_path(source.stem, langue or "fr")).resolve()
-            assert any(resolve(page, href)[0] == wanted for href in parse(page).article_links), page
+            if (langue or "fr") in LANGUES_PDF:
+                wanted = (site / pdf.sheet_pdf_path(source.stem, langue or "fr")).resolve()
+                assert any(resolve(page, href)[0] == wanted for href in parse(page).article_links), page
+            else:
+                assert not any(href.endswith(".pdf") for href in parse(page).article_links), page
 
 
 def test_workshop_pack_holds_every_sheet(site):

@@ -10,7 +10,8 @@ bench) runs, in order:
 3. the languages assembled into one site: French at the root, the others under ``/<langue>/``;
 4. ``finition.finir``: famnum's own changes to the built pages (right to left, language menu,
    labels, tables, accessibility link, 404);
-5. the PDFs from the built pages (``pdf``, cached by ``cache_pdf``), the package the evaluation page
+5. the PDFs from the built pages (``pdf``, cached by ``cache_pdf``), in every language or only those
+   asked for (the pages of the others link to no PDF), the package the evaluation page
    links to, and a ``.gz`` and ``.br`` beside each text file (``leger``).
 
 ``construire`` never raises on a failed build: it returns what happened (exit code, output,
@@ -27,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -115,10 +117,12 @@ def pdf_demandes() -> bool:
     return os.environ.get("FAMNUM_SANS_PDF", "") not in ("1", "true", "oui")
 
 
-def construire(site_dir: Path, *, pdf: bool | None = None, strict: bool = True, cache_pdf: Path | None = None,
-               moteur: str | None = None, racine: Path = RACINE, public: Path | None = None,
-               source: Path | None = None) -> dict:
+def construire(site_dir: Path, *, pdf: bool | Collection[str] | None = None, strict: bool = True,
+               cache_pdf: Path | None = None, moteur: str | None = None, racine: Path = RACINE,
+               public: Path | None = None, source: Path | None = None) -> dict:
     """Build the site of the territory at ``racine`` into ``site_dir``; never raises on a failed build.
+    ``pdf``: the PDFs of every language (True; by default unless ``FAMNUM_SANS_PDF``), of none (False) or
+    of the languages named (``("fr", "ar")``): a page links to its PDF only where it is printed;
     ``source``: where the tree is generated (``<site_dir>-src`` beside the site by default);
     ``cache_pdf``: the PDF cache instead of ``build/cache/pdf``; ``public``: the published package."""
     site_dir, racine = Path(site_dir).resolve(), Path(racine).resolve()
@@ -138,11 +142,11 @@ def construire(site_dir: Path, *, pdf: bool | None = None, strict: bool = True, 
         sorties.append(f"[{moteur} {langue.code}]\n{sortie}")
     chrono.fin("moteur")
     if all(faite.sortie(langue.code).is_dir() for langue in faite.langues):
-        sorties.append(_finir(faite, site_dir, racine, pdf=pdf, cache_pdf=cache_pdf, chrono=chrono))
+        sorties.append(_finir(faite, site_dir, racine, cache_pdf=cache_pdf, chrono=chrono))
     elif code == 0:
         code = 1
     return {"site": str(site_dir), "source": str(source), "moteur": moteur, "code": code, "sortie": "\n".join(sorties),
-            "secondes": round(time.perf_counter() - debut, 2), "etapes": chrono.etapes, "pdf": pdf,
+            "secondes": round(time.perf_counter() - debut, 2), "etapes": chrono.etapes, "pdf": list(faite.pdf),
             "langues": [langue.code for langue in faite.langues], "fichiers_generes_changes": faite.changes}
 
 
@@ -159,7 +163,7 @@ class Chrono:
         self._depuis = maintenant
 
 
-def _finir(faite: generation.Generation, site_dir: Path, racine: Path, *, pdf: bool, cache_pdf: Path | None,
+def _finir(faite: generation.Generation, site_dir: Path, racine: Path, *, cache_pdf: Path | None,
            chrono: Chrono) -> str:
     """Assemble, finish, PDFs and compression; return the lines of the log."""
     _assembler(faite, site_dir)
@@ -167,9 +171,9 @@ def _finir(faite: generation.Generation, site_dir: Path, racine: Path, *, pdf: b
     pages = finition.finir(site_dir, autres)
     chrono.fin("finition")
     lignes = [f"INFO    -  {pages} pages finies ({', '.join(autres)})"]
-    if pdf:
+    if faite.pdf:
         cache = cache_pdf or cache_des_pdf.dossier_par_defaut(racine)
-        rapport = pdf_du_site.build_all(site_dir, faite.ordre, cache=cache, langues=autres)
+        rapport = pdf_du_site.build_all(site_dir, faite.ordre, cache=cache, langues=faite.pdf)
         lignes.append(f"INFO    -  PDF : {len(rapport['fichiers'])} fichiers en {rapport['secondes']:.1f} s "
                       f"({len(rapport['repris'])} inchangés, repris de {cache})")
         chrono.fin("pdf")
@@ -190,7 +194,7 @@ def construire_site_territoire(racine: Path, site: Path, public: Path | None = N
                                      "relancez « famnum site » pour le vérifier.")
 
 
-def construire_une_fois(dossier: Path, *, pdf: bool | None = None) -> dict:
+def construire_une_fois(dossier: Path, *, pdf: bool | Collection[str] | None = None) -> dict:
     """Build into ``dossier/site`` unless another process already did; return the result."""
     dossier.mkdir(parents=True, exist_ok=True)
     resultat = dossier / "construction.json"

@@ -12,7 +12,8 @@ Each page is the language's file (``page.<langue>.md``) or, without one, the Fre
 note in the reader's language (``famnum-non-traduit``) and the French text marked ``lang="fr"``.
 Its ``<!-- famnum:NAME -->`` markers are rendered from the territory's data (``marqueurs``); a page
 of figures made up for the demo says so under its title; a workshop sheet and the tutorials and
-workshops index pages link to their PDF in the page's language; a tutorial or sheet ends with the
+workshops index pages link to their PDF in the page's language, in each language whose PDFs the build
+prints (every language by default, see ``langues_imprimees``: never a link to a PDF that is not made); a tutorial or sheet ends with the
 date its facts were checked and its sources. Images and other files follow the same rule
 (``image.<langue>.svg`` shown as ``image.svg``).
 
@@ -36,10 +37,12 @@ import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Collection
 from typing import Any
 
 from markupsafe import Markup
 
+from ..erreurs import FamnumError
 from ..gabarits import rendre
 from . import bidi, cache_graphiques, caches, marqueurs, pdf, sources
 
@@ -164,6 +167,22 @@ def langues_du_site(config: dict) -> list[Langue]:
 
 def code_des_traductions(config: dict) -> tuple[str, ...]:
     return tuple(langue.code for langue in langues_du_site(config) if langue.code != LANGUE_SOURCE)
+
+
+def langues_imprimees(demande: bool | Collection[str], langues: list[Langue]) -> tuple[str, ...]:
+    """The languages whose PDFs are printed, in the site's order: every one (True), none (False), or
+    those named (a quicker build that still prints some, as the tests' shared site does)."""
+    codes = tuple(langue.code for langue in langues)
+    if isinstance(demande, bool):
+        return codes if demande else ()
+    demande = {demande} if isinstance(demande, str) else set(demande)
+    inconnues = sorted(demande - set(codes))
+    if inconnues:
+        raise FamnumError(f"PDF demandés en « {', '.join(inconnues)} » : le site (mkdocs.yml, « languages » sous "
+                          f"« i18n ») n'a que « {', '.join(codes)} ».", code="site.pdf_langue",
+                          correction=f"demandez les PDF de langues parmi {', '.join(codes)}, ou ajoutez la langue "
+                                     "au site.")
+    return tuple(code for code in codes if code in demande)
 
 
 # --------------------------------------------------------------------------- files of content/
@@ -482,6 +501,7 @@ class Generation:
     changes: int
     empreintes: dict[str, str]       # language → fingerprint of its whole project (pages, files, config)
     publie: Path                     # files the pages link to, copied into the built site (the package)
+    pdf: tuple[str, ...]             # the languages whose pages link to their PDF: the ones to print
 
     def config(self, code: str) -> Path:
         return self.destination / code / "mkdocs.yml"
@@ -512,13 +532,16 @@ def config_des_marqueurs(racine: Path, config: dict, langue: Langue, publie: Pat
             "site_dir": str(publie), "use_directory_urls": False, "theme": {"language": langue.code}}
 
 
-def generer(racine: Path, destination: Path, *, avec_pdf: bool = True, public: Path | None = None) -> Generation:
-    """Write the source tree of every language of the territory at ``racine`` under ``destination``."""
+def generer(racine: Path, destination: Path, *, avec_pdf: bool | Collection[str] = True,
+            public: Path | None = None) -> Generation:
+    """Write the source tree of every language of the territory at ``racine`` under ``destination``; the
+    pages of the languages in ``avec_pdf`` (all, none or some: ``langues_imprimees``) link to their PDF."""
     import yaml
 
     charger_marqueurs()
     config = config_du_site(racine)
     langues = langues_du_site(config)
+    imprimees = langues_imprimees(avec_pdf, langues)
     codes = tuple(langue.code for langue in langues if langue.code != LANGUE_SOURCE)
     content = racine / "content"
     fichiers = fichiers_du_contenu(content, codes)
@@ -538,7 +561,8 @@ def generer(racine: Path, destination: Path, *, avec_pdf: bool = True, public: P
                 if not chemin.endswith(".md"):
                     arbre.copier(f"{langue.code}/docs/{chemin}", source)
                     continue
-                rendu = rendre_page(source, chemin, langue, marqueurs_config, avec_pdf=avec_pdf)
+                rendu = rendre_page(source, chemin, langue, marqueurs_config,
+                                    avec_pdf=langue.code in imprimees)
                 if rendu.inconnus:
                     inconnus[f"{langue.prefixe}{chemin}"] = rendu.inconnus
                 arbre.ecrire(f"{langue.code}/docs/{chemin}", rendu.texte.encode("utf-8"))
@@ -548,4 +572,5 @@ def generer(racine: Path, destination: Path, *, avec_pdf: bool = True, public: P
             arbre.elaguer(destination / langue.code / "docs")
     caches.elaguer(graphiques)
     return Generation(destination, langues, pages_dans_l_ordre(elements), inconnus, arbre.changes,
-                      {code: empreinte.hexdigest() for code, empreinte in arbre.empreintes.items()}, publie)
+                      {code: empreinte.hexdigest() for code, empreinte in arbre.empreintes.items()}, publie,
+                      imprimees)
