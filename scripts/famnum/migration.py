@@ -128,12 +128,19 @@ def verifier_sous_les_nouvelles_regles(coffre, plan: Plan, source: Path | None =
         plan.rapport.ajouter(*valider_paquet(descripteur, tables, base))
 
 
+def exiger_valide(plan: Plan) -> None:
+    """The one refusal of a migration that the new rules do not accept (its report says which files)."""
+    if not plan.rapport.valide:
+        raise FamnumError("Les nouvelles règles refusent ces dossiers ou tables : rien n'a été changé.",
+                          code="migration.dossiers_refuses",
+                          correction="corrigez-les (« famnum famille modifier »), puis relancez « famnum migrer ».")
+
+
 def appliquer(coffre, plan: Plan, source: Path | None = None) -> str:
     """Copies the changed rules and the missing files, in one commit; refuses if a check failed."""
     from . import ecriture
 
-    if not plan.rapport.valide:
-        raise FamnumError("Les nouvelles règles refusent des dossiers ou des tables : rien n'a été changé.", code="migration.refusee")
+    exiger_valide(plan)
     source = source or modele()
     racine = coffre.territoire.racine
     fichiers = plan.remplaces + plan.ajoutes

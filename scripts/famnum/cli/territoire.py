@@ -10,7 +10,7 @@ import click
 
 from ..erreurs import FamnumError
 from ..formats import compte
-from . import commande_sure, main, refuser
+from . import commande_sure, main
 
 
 @main.command()
@@ -227,7 +227,7 @@ def migrer(essai: bool, sans_question: bool):
     """Met les règles du territoire (schémas, paquet de données) à jour avec famnum, après avoir vérifié
     que chaque dossier reste valide ; ne touche jamais à vos propres choix (grille, durées, référentiels, site)."""
     from ..dossiers import Coffre
-    from ..migration import appliquer, comparer, resume, verifier_sous_les_nouvelles_regles
+    from ..migration import appliquer, comparer, exiger_valide, resume, verifier_sous_les_nouvelles_regles
     from . import confirmer
 
     coffre = Coffre.ouvrir()
@@ -249,9 +249,7 @@ def migrer(essai: bool, sans_question: bool):
     verifier_sous_les_nouvelles_regles(coffre, plan)
     if not plan.rapport.valide:
         afficher_rapport(plan.rapport)
-        refuser(FamnumError("Les nouvelles règles refusent ces dossiers ou tables : rien n'a été changé.",
-                            code="migration.dossiers_refuses",
-                            correction="corrigez-les (« famnum famille modifier »), puis relancez « famnum migrer »."))
+        exiger_valide(plan)
     click.echo("Tous les dossiers et toutes les tables sont valides sous les nouvelles règles.")
     for avertissement in plan.rapport.avertissements:
         click.secho("Attention : " + avertissement.texte(), fg="yellow")
