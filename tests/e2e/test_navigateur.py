@@ -93,6 +93,25 @@ def test_a_new_look_of_text_is_judged_on_a_page_whose_other_looks_were_seen(clav
     clavier.set_viewport_size({"width": 1280, "height": 900})
 
 
+def test_an_outside_address_does_not_resolve_in_the_tests_chromium(clavier, serveur):
+    """conftest.HORS_LIGNE: a host name or an address outside the machine fails before any connection
+    (and the visit records it in `externes`), while the local server answers."""
+    clavier.goto(serveur + "accessibilite.html")
+    echecs = []
+
+    def noter(requete):
+        echecs.append((requete.url, requete.failure))
+
+    clavier.on("requestfailed", noter)
+    issues = clavier.evaluate("""async (urls) => Promise.all(urls.map(u => fetch(u, {mode: 'no-cors'})
+        .then(() => 'chargé', () => 'refusé')))""", ["http://exemple.invalid/a.png", "http://93.184.215.14/b.png",
+                                                       serveur + "index.html"])
+    clavier.remove_listener("requestfailed", noter)
+    assert issues == ["refusé", "refusé", "chargé"], issues
+    assert sorted(echecs) == [("http://93.184.215.14/b.png", "net::ERR_NAME_NOT_RESOLVED"),
+                              ("http://exemple.invalid/a.png", "net::ERR_NAME_NOT_RESOLVED")], echecs
+
+
 def test_desktop_width_was_checked_on_a_sample(visite):
     echantillon = [c for c, m in visite["pages"].items() if "axe_bureau" in m]
     assert "index.html" in echantillon and any(c.startswith("ar/") for c in echantillon)
@@ -165,10 +184,7 @@ def clavier(serveur):
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.route("**/*", lambda route: route.continue_()
-                   if route.request.url.startswith(serveur) else route.abort())
-        yield page
+        yield browser.new_page(viewport={"width": 1280, "height": 900})  # offline: conftest.HORS_LIGNE
         browser.close()
 
 
