@@ -86,13 +86,60 @@ def test_publier_refuse_une_case_mal_protegee_sans_dire_sa_valeur(coffre, territ
     assert not territoire.public.exists() and not (territoire.racine / "site").exists()
 
 
+def _site_multilingue(plantees: dict[str, str]):
+    """A site shaped like mkdocs-material's: a page, the theme's script and the search index in each
+    language (the script the same bytes in each), `plantees` (path: text) added to one file each."""
+    def construire(racine, site, public):
+        for langue in ("", "ar/", "tr/", "en/"):
+            for chemin, texte in (("index.html", f"<p>Évaluation {langue}</p>"), ("assets/javascripts/bundle.js", "function(e){return e}"),
+                                  ("search/search_index.json", f'{{"docs": [{{"location": "{langue}", "text": "Évaluation"}}]}}')):
+                fichier = site / langue / chemin
+                fichier.parent.mkdir(parents=True, exist_ok=True)
+                fichier.write_text(texte + plantees.get(langue + chemin, ""), encoding="utf-8")
+    return construire
+
+
 def test_publier_echoue_sur_une_valeur_personnelle_plantee_et_ne_publie_rien(coffre, territoire):
+    """A value planted in the theme's script of one language only, in a search index, in a page: each
+    is found and named (the same script in the other languages is not), nothing is published."""
     _familles(coffre)
-    for plantee in ("Zéphirine Quillembois", "06 39 98 73 51", "noemie.quillembois@example.org"):
-        with pytest.raises(FamnumError, match="données personnelles ont été trouvées"):
-            publier(aujourd_hui=AU, construire_site=_site_qui_recopie(f"<p>{plantee}</p>"))
-        assert not territoire.public.exists() and not (territoire.racine / "site").exists()
+    plantees = {"ar/assets/javascripts/bundle.js": "/* Zéphirine Quillembois */",
+                "tr/search/search_index.json": '{"text": "Appeler le 06 39 98 73 51"}',
+                "en/index.html": "<p>noemie.quillembois@example.org</p>"}
+    with pytest.raises(FamnumError, match="données personnelles ont été trouvées") as erreur:
+        publier(aujourd_hui=AU, construire_site=_site_multilingue(plantees))
+    trouvees = sorted(ligne.strip() for ligne in erreur.value.message.splitlines()[1:])
+    assert trouvees == ["site/ar/assets/javascripts/bundle.js : nom", "site/en/index.html : courriel",
+                        "site/en/index.html : nom", "site/tr/search/search_index.json : telephone"]
+    assert erreur.value.code == "publication.fuite"
+    assert not territoire.public.exists() and not (territoire.racine / "site").exists()
     assert not list((territoire.racine / "build").glob("publication-*"))
+
+
+def test_publier_valide_le_paquet_sans_relancer_python_et_refuse_un_paquet_casse(coffre, territoire, monkeypatch):
+    """frictionless checks the package in famnum's own process (not `python -m frictionless`, a second
+    of start each time), and a broken table still stops everything, naming its file."""
+    import subprocess
+
+    from famnum.evaluation import paquet
+
+    _familles(coffre)
+    lancees, lancer = [], subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda commande, *a, **k: lancees.append(commande) or lancer(commande, *a, **k))
+    ecrire = paquet.ecrire
+
+    def ecrire_puis_casser(dossier, contenus):
+        ecrire(dossier, contenus)
+        chemin = dossier / "indicateurs.csv"
+        lignes = chemin.read_text(encoding="utf-8").splitlines()
+        chemin.write_text("\n".join(lignes[:3] + [lignes[3] + ",en trop"] + lignes[4:]) + "\n", encoding="utf-8")
+
+    monkeypatch.setattr(paquet, "ecrire", ecrire_puis_casser)
+    with pytest.raises(FamnumError) as erreur:
+        publier(aujourd_hui=AU, construire_site=_site_qui_recopie())
+    assert erreur.value.code == "publication.paquet_refuse" and "indicateurs.csv : " in erreur.value.message
+    assert not territoire.public.exists() and not (territoire.racine / "site").exists()
+    assert lancees and not [c for c in lancees if "frictionless" in map(str, c)]  # git ran; frictionless did not
 
 
 def test_publier_sans_cle_ne_publie_rien(coffre, territoire, monkeypatch, tmp_path):

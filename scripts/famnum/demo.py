@@ -56,11 +56,10 @@ def repartition(referentiels: Referentiels, familles: int) -> list[str]:
 def telephones_publics(racine: Path) -> set[str]:
     """Numbers printed in the territory's public files (the office's contacts, themselves taken from
     the fiction ranges): a fictitious family must not share one, or the leak guard would see it."""
-    from .fuites import _TELEPHONE, telephone_normalise
+    from .fuites import telephones
 
     fichiers = [racine / "mkdocs.yml", *(racine / "content").rglob("*.md")]
-    return {telephone_normalise(brut) for f in fichiers if f.is_file()
-            for brut in _TELEPHONE.findall(f.read_text(encoding="utf-8", errors="ignore"))} - {None}
+    return {numero for f in fichiers if f.is_file() for numero in telephones(f.read_text(encoding="utf-8", errors="ignore"))}
 
 
 class Generateur:

@@ -15,20 +15,65 @@ from pathlib import Path
 from .formats import en_ascii
 from .schemas import SchemaFamille
 
-_JETON = re.compile(r"[a-z0-9]+")
 _ID = re.compile(r"F-[2-9A-HJ-NP-Z]{5}")
 _COURRIEL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_AVANT_AROBASE = re.compile(r"[\w.+-]")
 _TELEPHONE = re.compile(r"(?:\+|00)?\d(?:[\s.\-]?\d){8,13}")
+# Every phone number lies inside one such run (a « + » only first): _TELEPHONE is tried within them only.
+_SUITE_DE_CHIFFRES = re.compile(r"[+\d][\d\s.\-]{8,}")
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(\d{2})/(\d{2})/(\d{4})\b")
+# Where a date may begin (_DATE without its word boundaries): the only places _DATE is tried.
+_DEBUT_DE_DATE = re.compile(r"\d\d(?:\d\d-\d\d-\d\d|/\d\d/\d{4})")
+# Lower-case ASCII letters and digits kept, every other byte a space: the words of a text, in one pass.
+_HORS_MOTS = bytes(o if "0" <= chr(o) <= "9" or "a" <= chr(o) <= "z" else 32 for o in range(256))
 EXTENSIONS_TEXTE = {".html", ".htm", ".xml", ".json", ".csv", ".md", ".txt", ".js", ".yaml", ".yml", ".svg", ".tsv", ".log"}
 MAX_JETONS_NOM = 6
+
+
+def jetons(texte: str) -> list[str]:
+    """The words of a text: runs of lower-case ASCII letters and digits, accents removed."""
+    return en_ascii(texte).encode("ascii").translate(_HORS_MOTS).decode("ascii").split()
 
 
 def normaliser(texte: str) -> str:
     """Lower-case ASCII words joined by one space. A plain ASCII word (most names) is only lowered."""
     if isinstance(texte, str) and texte.isascii() and texte.isalnum():
         return texte.lower()
-    return " ".join(_JETON.findall(en_ascii(texte)))
+    return " ".join(jetons(texte))
+
+
+def courriels(texte: str):
+    """What _COURRIEL.findall finds, tried only where an « @ » is: its leftmost possible start, back
+    from the « @ » (a local part holds no « @ »), then on after the address or after the « @ »."""
+    debut = 0
+    while (arobase := texte.find("@", debut)) != -1:
+        depart = arobase
+        while depart > debut and _AVANT_AROBASE.match(texte, depart - 1):
+            depart -= 1
+        trouve = _COURRIEL.match(texte, depart) if depart < arobase else None
+        if trouve:
+            yield trouve.group()
+        debut = trouve.end() if trouve else arobase + 1
+
+
+def telephones(texte: str):
+    """Each phone number of a text, in the international form (telephone_normalise)."""
+    for suite in _SUITE_DE_CHIFFRES.findall(texte):
+        for brut in _TELEPHONE.findall(suite):
+            numero = telephone_normalise(brut)
+            if numero:
+                yield numero
+
+
+def dates(texte: str):
+    """Each date of a text as AAAA-MM-JJ (written so or JJ/MM/AAAA): what _DATE.finditer finds, tried
+    only where _DEBUT_DE_DATE says one may begin."""
+    debut = 0
+    while debut_possible := _DEBUT_DE_DATE.search(texte, debut):
+        m = _DATE.match(texte, debut_possible.start())
+        if m:
+            yield f"{m[1]}-{m[2]}-{m[3]}" if m[1] else f"{m[6]}-{m[5]}-{m[4]}"
+        debut = m.end() if m else debut_possible.start() + 1
 
 
 def telephone_normalise(brut: str) -> str | None:
@@ -114,20 +159,19 @@ def valeurs_a_plat(dossier: dict, plan: dict) -> tuple[str, ...]:
 def _ordres_du_nom(valeur: str) -> list[str]:
     """A whole name as a list writes it (« DUPONT Marie Claire »), normalised, in the orders a page may
     use: as written, surname last, surname first. One word alone is not searched (too common)."""
-    jetons = normaliser(valeur).split()
-    if len(jetons) < 2:
+    mots = jetons(valeur)
+    if len(mots) < 2:
         return []
-    return list(dict.fromkeys([" ".join(jetons), " ".join(jetons[1:] + jetons[:1]),
-                               " ".join(jetons[-1:] + jetons[:-1])]))
+    return list(dict.fromkeys([" ".join(mots), " ".join(mots[1:] + mots[:1]), " ".join(mots[-1:] + mots[:-1])]))
 
 
 def noms_publics(texte_public: str) -> set[str]:
     """Every run of 2 to MAX_JETONS_NOM words of a public text, normalised: a family name equal to one
     of them (a school named « Claude Bernard ») cannot, alone, prove a leak."""
-    jetons = normaliser(texte_public).split()
-    return {" ".join(jetons[debut:debut + longueur])
-            for debut in range(len(jetons)) for longueur in range(2, MAX_JETONS_NOM + 1)
-            if debut + longueur <= len(jetons)}
+    mots = jetons(texte_public)
+    return {" ".join(mots[debut:debut + longueur])
+            for debut in range(len(mots)) for longueur in range(2, MAX_JETONS_NOM + 1)
+            if debut + longueur <= len(mots)}
 
 
 def noms_publics_du_territoire(territoire) -> set[str]:
@@ -151,16 +195,23 @@ class Textes:
     plus little per family, and runs in the reading processes as well as here."""
 
     def __init__(self, fichiers: list[tuple[str, str]], publics: set[str] | frozenset = frozenset()):
-        """`fichiers`: (name, text); `publics`: names of the reference tables (noms_publics), never a leak."""
-        self.noms = [nom for nom, _ in fichiers]
+        """`fichiers`: (name, text); `publics`: names of the reference tables (noms_publics), never a leak.
+        A content held by several files (a theme's script in each language) is indexed once; each of its
+        files is named in a leak."""
+        self.noms: list[list[tuple[int, str]]] = []  # each distinct text's files: (rank in `fichiers`, name)
         self.publics = set(publics)
         self._fortes: dict[str, dict[str, set[int]]] = {"identifiant": {}, "courriel": {}, "telephone": {}}
         self._dates: dict[str, set[int]] = {}
         self._textes: list[str] = []  # each text normalised, between spaces: " mot mot … "
         self._mots: list[set[str]] = []  # each text's words
         self._paires: list[set[str]] = []  # each text's pairs of successive words, "mot mot"
-        for numero, (_, texte) in enumerate(fichiers):
-            self._indexer(numero, texte)
+        numeros: dict[str, int] = {}
+        for rang, (nom, texte) in enumerate(fichiers):
+            numero = numeros.setdefault(texte, len(numeros))
+            if numero == len(self.noms):
+                self.noms.append([])
+                self._indexer(numero, texte)
+            self.noms[numero].append((rang, nom))
         self._tous_mots: set[str] = set().union(*self._mots)
         self._toutes_paires: set[str] = set().union(*self._paires)
         self._memoire: dict[str, list[int]] = {}
@@ -186,18 +237,16 @@ class Textes:
 
         for identifiant in _ID.findall(texte):
             noter(self._fortes["identifiant"], identifiant)
-        for courriel in _COURRIEL.findall(texte) if "@" in texte else ():
+        for courriel in courriels(texte):
             noter(self._fortes["courriel"], courriel.lower())
-        for brut in _TELEPHONE.findall(texte):
-            numero_tel = telephone_normalise(brut)
-            if numero_tel:
-                noter(self._fortes["telephone"], numero_tel)
-        for m in _DATE.finditer(texte):
-            noter(self._dates, f"{m[1]}-{m[2]}-{m[3]}" if m[1] else f"{m[6]}-{m[5]}-{m[4]}")
-        jetons = normaliser(texte).split()
-        self._textes.append(f" {' '.join(jetons)} ")
-        self._mots.append(set(jetons))
-        self._paires.append(set(map(" ".join, zip(jetons, jetons[1:]))))
+        for telephone in telephones(texte):
+            noter(self._fortes["telephone"], telephone)
+        for jour in dates(texte):
+            noter(self._dates, jour)
+        mots = jetons(texte)
+        self._textes.append(f" {' '.join(mots)} ")
+        self._mots.append(set(mots))
+        self._paires.append(set(map(" ".join, zip(mots, mots[1:]))))
 
     def _fichiers_des_mots(self, valeur: str) -> list[int]:
         """The texts where the words of `valeur` follow each other. Most values are in no text: one set
@@ -251,8 +300,10 @@ class Textes:
         return sortie
 
     def fuites(self, trouvees) -> list[Fuite]:
-        """The leaks of found (text number, nature) pairs, in the order of the texts, each nature once."""
-        return [Fuite(self.noms[numero], nature) for numero, nature in sorted(set(trouvees))]
+        """The leaks of found (text number, nature) pairs, in each file holding the text, in the order of
+        the files, each nature once."""
+        return [Fuite(nom, nature) for _, nom, nature in
+                sorted({(rang, nom, nature) for numero, nature in trouvees for rang, nom in self.noms[numero]})]
 
 
 class Aiguilles:
@@ -313,12 +364,3 @@ def lire(racine: Path, fichiers: list[Path]) -> list[tuple[str, str]]:
         except OSError:
             continue
     return lus
-
-
-def lire_textes(racine: Path, fichiers: list[Path], publics: set[str] | frozenset = frozenset()) -> Textes:
-    """The text files, read and indexed."""
-    return Textes(lire(racine, fichiers), publics)
-
-
-def scanner(aiguilles: Aiguilles, racine: Path, fichiers: list[Path]) -> list[Fuite]:
-    return aiguilles.chercher_dans(lire_textes(racine, fichiers))

@@ -223,13 +223,13 @@ def copier_paquet_dans_site(public: Path, site: Path) -> None:
 
 
 def chercher_fuites(lecture, territoire, dossiers: list[Path]):
-    from ..fuites import aiguilles_de_la_lecture, fichiers_texte, scanner
+    """The leaks of the dossiers' values in every text file of `dossiers`, named from each folder's parent.
+    One index for all: a content held by several files (the package and its copy in the site, a theme's
+    script in each language) is searched once."""
+    from ..fuites import aiguilles_de_la_lecture, fichiers_texte, lire, Textes
 
-    aiguilles = aiguilles_de_la_lecture(lecture, territoire)
-    fuites = []
-    for dossier in dossiers:
-        fuites += scanner(aiguilles, dossier.parent, fichiers_texte(dossier))
-    return fuites
+    lus = [lu for dossier in dossiers for lu in lire(dossier.parent, fichiers_texte(dossier))]
+    return aiguilles_de_la_lecture(lecture, territoire).chercher_dans(Textes(lus))
 
 
 def remplacer(nouveau: Path, cible: Path) -> None:
