@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pypdf
 import pytest
 import yaml
 
 from famnum.site import construction, generation, marqueurs, pdf, sources
 
 from annee_fictive import LANGUES_PDF, site_de_test
+from lecture_pdf import signets, texte_pdf
 
 pytestmark = pytest.mark.site_partage
 
@@ -381,14 +380,12 @@ def test_contacts_table_escapes_cells():
 # ---------------------------------------------------------------------- PDFs
 
 def _text(path: Path, pages: slice = slice(None)) -> str:
-    """The text of a PDF's pages, by poppler's pdftotext (installed by make installer): pypdf took tens
-    of seconds on the workshop pack."""
+    """The text of a PDF's pages (pypdf took tens of seconds on the workshop pack)."""
     premiere = ["-f", str(pages.start + 1)] if pages.start else []
     derniere = ["-l", str(pages.stop)] if pages.stop else []
-    lu = subprocess.run(["pdftotext", "-enc", "UTF-8", *premiere, *derniere, str(path), "-"],
-                        capture_output=True, text=True, check=True)
-    assert lu.stdout.strip(), path
-    return lu.stdout
+    lu = texte_pdf(path, *premiere, *derniere)
+    assert lu.strip(), path
+    return lu
 
 
 def _norm(text: str) -> str:
@@ -429,9 +426,8 @@ def test_workshop_pack_holds_every_sheet(site):
 
 
 def test_tutorial_pack_holds_every_tutorial_in_level_order(site):
-    reader = pypdf.PdfReader(site / pdf.TUTORIALS_PACK)
     # The PDF outline (bookmarks) lists the pages' titles in document order.
-    outline = [_norm(item.title) for item in reader.outline if not isinstance(item, list)]
+    outline = [_norm(titre) for titre, _ in signets(site / pdf.TUTORIALS_PACK)]
     niveaux = _config()["extra"]["niveaux"]
     expected_levels = []
     for source in french_sources("tutoriels"):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
 import unicodedata
 from pathlib import Path
 from xml.etree import ElementTree
@@ -24,6 +23,7 @@ from famnum.erreurs import FamnumError
 from famnum.site import construction, finition, generation, pdf
 
 from annee_fictive import LANGUES_PDF, site_construit
+from lecture_pdf import polices, signets, texte_pdf
 
 pytestmark = pytest.mark.site_partage
 
@@ -57,15 +57,8 @@ def norm(text: str) -> str:
 
 
 def compact(text: str) -> str:
-    """``text`` without its spaces: pypdf drops or adds some around an Arabic page's isolates."""
+    """``text`` without its spaces: text extraction drops or adds some around an Arabic page's isolates."""
     return re.sub(r"\s", "", norm(text))
-
-
-def texte_pdf(path: Path, *options: str) -> str:
-    """A PDF's text by poppler's pdftotext (installed by make installer), ten times faster than pypdf;
-    it marks the direction of each run and may set an Arabic vowel sign apart from its letter."""
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", *options, str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
 
 
 def sans_marques(text: str) -> str:
@@ -98,12 +91,8 @@ class Lus:
     def signets(self, path: Path) -> list[tuple[str, int]]:
         """The top-level bookmarks (the document's title, then each page's title) and their page."""
         if path not in self._signets:
-            xml = subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", "-f", "1", "-l", "1", str(path)],
-                                 capture_output=True, text=True, check=True).stdout
-            plan = ElementTree.fromstring(xml).find("outline")
-            self._signets[path] = [("".join(item.itertext()), int(item.get("page"))) for item in plan.findall("item")]
+            self._signets[path] = signets(path)
         return self._signets[path]
-
 
     def sommaire(self, path: Path, rtl: bool) -> list[list[int]]:
         """The page numbers of a pack's contents (its first three pages), page by page: on each line with
@@ -283,19 +272,11 @@ class _Chargeur(yaml.SafeLoader):
 _Chargeur.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def polices(path: Path) -> list[tuple[str, bool]]:
-    """Each font of a PDF and whether it is embedded, by poppler's pdffonts."""
-    lignes = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
-    colonnes = lignes[0].index("emb")  # the header line, then a line of dashes, then a font a line
-    return [(ligne.split()[0], ligne[colonnes:colonnes + 3] == "yes") for ligne in lignes[2:]]
-
-
 @pytest.mark.parametrize("langue", LANGUES_PDF)
 def test_pdf_fonts_are_embedded_and_arabic_uses_an_arabic_font(site, langue):
-    for target in (pdf.sheet_pdf_path(sheets()[0], langue), pdf.tutorials_pack(langue)):
-        fonts = polices(site / target)
-        assert fonts and all(embarquee for _, embarquee in fonts), (target, fonts)
-        assert langue != "ar" or any("Arabic" in nom for nom, _ in fonts), (target, fonts)
+    fonts = polices(site / pdf.sheet_pdf_path(sheets()[0], langue))  # a pack: the same fonts, ten times longer to read
+    assert fonts and all(embarquee for _, embarquee in fonts), fonts
+    assert langue != "ar" or any("Arabic" in nom for nom, _ in fonts), fonts
 
 
 # ---------------------------------------------------------------------- table of contents
