@@ -11,9 +11,10 @@ TESTS = Path(__file__).resolve().parent
 
 
 def _pytest(*arguments: str, **env: str) -> subprocess.CompletedProcess:
-    """A pytest of its own, as from a terminal (not as one of this run's xdist workers)."""
+    """A pytest of its own, as from a terminal (not as one of this run's xdist workers), without the
+    hypothesis plugin, which no test it runs needs (importing it is half of a pytest's start)."""
     propre = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *arguments],
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:hypothesispytest", *arguments],
                           cwd=TESTS.parent, env={**propre, **env}, capture_output=True, text=True, timeout=120)
 
 
