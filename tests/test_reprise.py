@@ -18,6 +18,7 @@ import pytest
 from famnum import rgpd, vault
 from famnum.dossiers import Coffre, evenement
 from famnum.territoire import initialiser
+from famnum.verification import verifier_tout
 
 from fabrique import dossier, git_init, git_log
 
@@ -49,7 +50,9 @@ exec git "$@"
 
 @pytest.fixture(scope="module")
 def modele(tmp_path_factory):
-    """A territory with dossiers at several stages and one erased family, and its steward's key."""
+    """A territory with dossiers at several stages and one erased family, and its steward's key; checked
+    once, so that each copy has the index of its texts (the recovery's `famnum verifier` then indexes them
+    again only when the command changed one, as on a steward's machine)."""
     base = tmp_path_factory.mktemp("reprise")
     config, racine = base / "config", base / "territoire"
     with pytest.MonkeyPatch.context() as m:
@@ -65,6 +68,7 @@ def modele(tmp_path_factory):
         familles[2]["journal"].append(evenement("preconisation", "référente PRE"))
         coffre.enregistrer(familles, "Familles de test")
         rgpd.effacer(Coffre(coffre.territoire), {familles[-1]["id"]: familles[-1]}, "demande")
+        verifier_tout(Coffre(coffre.territoire), processus=1, garder=False)  # its texts' index, in build/cache/
     faux_git = base / "faux-git"
     faux_git.write_text(FAUX_GIT.format(strace=STRACE, r=RENOMMAGES, k="${FAMNUM_TUER_GIT_AU:-1}"))
     faux_git.chmod(0o755)
