@@ -401,14 +401,13 @@ def test_verifier_lit_les_restes_et_refuse_un_fichier_de_trop(coffre, territoire
         [*coffre.destinataires[:1], vault.Destinataire(str(seul.to_public()), "x")][:1]))
     (dossier_restes / "nominatif.json.age").write_bytes(vault.chiffrer(
         json.dumps(d).encode(), vault.destinataires_age(coffre.destinataires)))
-    code, sortie = _verifier()
-    assert code != 0
-    for attendu in ("data/effaces/notes.txt : fichier inattendu dans data/effaces/ (seuls les restes anonymes chiffrés",
-                    "data/effaces/abime.json.age : n'est pas un fichier chiffré age",
-                    "data/effaces/seul.json.age : chiffré pour 1 clé alors que destinataires.txt en liste 2",
-                    "data/effaces/nominatif.json.age : le contenu déchiffré n'est pas un reste anonyme"):
-        assert attendu in sortie, sortie
+    resultat = CliRunner().invoke(main, ["verifier", "--json"])
+    assert resultat.exit_code != 0
+    assert sorted((p["fichier"], p["code"]) for p in json.loads(resultat.output)["problemes"]) == [
+        ("data/effaces/abime.json.age", "illisible.pas_age"), ("data/effaces/nominatif.json.age", "illisible.pas_objet"),
+        ("data/effaces/notes.txt", "verifier.fichier_inattendu"),
+        ("data/effaces/seul.json.age", "verifier.destinataires_perimes")]
     crochet = subprocess.run(["git", "add", "data/effaces/notes.txt"], cwd=territoire.racine)
     assert crochet.returncode == 0
     commit = subprocess.run(["git", "commit", "-m", "notes"], cwd=territoire.racine, capture_output=True, text=True)
-    assert commit.returncode != 0 and "fichier inattendu dans data/effaces/" in commit.stdout + commit.stderr
+    assert commit.returncode != 0 and "data/effaces/notes.txt" in commit.stdout + commit.stderr

@@ -85,7 +85,7 @@ def test_tous_les_problemes_d_un_coup(coffre, territoire, identite):
 def test_fichier_qui_n_est_pas_du_age(coffre, territoire):
     (territoire.familles / "F-44444.json.age").write_text('{"id": "F-44444"}')
     code, rapport = _rapport("--texte-clair")
-    assert code != 0 and _problemes(rapport) == [("data/families/F-44444.json.age", "verifier.pas_age")]
+    assert code != 0 and _problemes(rapport) == [("data/families/F-44444.json.age", "illisible.pas_age")]
 
 
 def test_donnee_personnelle_en_clair_dans_le_depot(coffre, territoire):

@@ -17,7 +17,6 @@ from .erreurs import Probleme, Rapport
 from .referentiels import Referentiels
 from .schemas import SchemaFamille
 from .workspace import SUFFIXE_DOSSIER
-from .formats import compte
 
 if TYPE_CHECKING:
     from .dossiers import Coffre
@@ -105,8 +104,7 @@ def _examiner(fichier: str, chiffre: bytes) -> tuple:
     problemes = []
     n = vault.nombre_destinataires(chiffre)
     if _etat["attendus"] is not None and n != _etat["attendus"]:  # None: destinataires.txt itself is unreadable
-        problemes.append(Probleme(nom, f"chiffré pour {compte(n, 'clé')} alors que destinataires.txt en liste {_etat['attendus']}",
-                                  correction="relancez le rechiffrement : « famnum cles rechiffrer »", code="dossier.destinataires_perimes"))
+        problemes.append(vault.destinataires_perimes(nom, n, _etat["attendus"]))
     if dossier.get("id") != fichier[: -len(SUFFIXE_DOSSIER)]:
         problemes.append(Probleme(nom, "l'identifiant inscrit dans le dossier ne correspond pas au nom du fichier",
                                   "Identifiant du dossier", correction="renommez le fichier ou corrigez l'identifiant", code="dossier.identifiant_different"))

@@ -13,9 +13,8 @@ import secrets
 from pathlib import Path
 
 from . import vault
-from .erreurs import Probleme, Rapport
+from .erreurs import Rapport
 from .workspace import SUFFIXE_DOSSIER, Territoire
-from .formats import compte
 
 NOM_DOSSIER = "effaces"
 PREFIXE_CLE = "reste:"  # keys handed to the evaluation beside the F-XXXXX ids, never equal to one
@@ -73,15 +72,12 @@ def verifier_fichiers(territoire: Territoire, rapport: Rapport) -> None:
         return
     for chemin in sorted(dossier.iterdir()):
         if chemin.is_dir() or not chemin.name.endswith(SUFFIXE_DOSSIER):
-            rapport.ajouter(Probleme(_relatif(chemin), f"fichier inattendu dans data/{NOM_DOSSIER}/ (seuls les restes "
-                                                       "anonymes chiffrés *.json.age y ont leur place)",
-                                     correction="déplacez-le hors du dépôt ; s'il contient des données en clair, "
-                                                "supprimez-le définitivement", code="restes.fichier_inattendu"))
+            rapport.ajouter(vault.fichier_inattendu(_relatif(chemin), f"data/{NOM_DOSSIER}/",
+                                                    "les restes anonymes chiffrés *.json.age"))
             continue
         with chemin.open("rb") as f:
             if f.read(len(vault.ENTETE_AGE)) != vault.ENTETE_AGE:
-                rapport.ajouter(Probleme(_relatif(chemin), "n'est pas un fichier chiffré age",
-                                         correction="restaurez-le depuis git (« git restore »)", code="restes.pas_age"))
+                rapport.ajouter(vault.pas_age(_relatif(chemin)).en_probleme())
 
 
 def verifier_contenus(territoire: Territoire, identites, attendus: int | None, rapport: Rapport) -> dict[str, dict]:
@@ -99,7 +95,5 @@ def verifier_contenus(territoire: Territoire, identites, attendus: int | None, r
             continue
         n = vault.nombre_destinataires(chiffre)
         if attendus is not None and n != attendus:  # None: destinataires.txt is unreadable, reported apart
-            rapport.ajouter(Probleme(_relatif(chemin), f"chiffré pour {compte(n, 'clé')} alors que destinataires.txt en liste "
-                                                       f"{attendus}",
-                                     correction="relancez le rechiffrement : « famnum cles rechiffrer »", code="restes.destinataires_perimes"))
+            rapport.ajouter(vault.destinataires_perimes(_relatif(chemin), n, attendus))
     return lus

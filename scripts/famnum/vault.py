@@ -229,11 +229,32 @@ def illisible_cle_etrangere(origine: str) -> FichierIllisible:
                             f"s'il vient d'ailleurs, retirez-le ; sinon {_restaurer(origine)}")
 
 
+def pas_age(origine: str) -> FichierIllisible:
+    """A file named like a ciphertext that is not one: said the same with the key (a reading) or without
+    it (famnum verifier --texte-clair, data/effaces/)."""
+    return FichierIllisible(origine, "pas_age", "n'est pas un fichier chiffré age",
+                            "s'il contient des données en clair, supprimez-le définitivement ; s'il a pris la place "
+                            f"d'un fichier chiffré, {_restaurer(origine)}")
+
+
+def fichier_inattendu(origine: str, dossier: str, seuls: str) -> Probleme:
+    """A file that has no place in data/families/ or data/effaces/ (`seuls`: what does)."""
+    return Probleme(origine, f"fichier inattendu dans {dossier} (seuls {seuls} y ont leur place)",
+                    correction="déplacez-le hors du dépôt ; s'il contient des données en clair, supprimez-le définitivement",
+                    code="verifier.fichier_inattendu")
+
+
+def destinataires_perimes(origine: str, n: int, attendus: int) -> Probleme:
+    """A dossier or remainder encrypted to other holders than destinataires.txt lists."""
+    from .formats import compte
+
+    return Probleme(origine, f"chiffré pour {compte(n, 'clé')} alors que destinataires.txt en liste {attendus}",
+                    correction="relancez le rechiffrement : « famnum cles rechiffrer »", code="verifier.destinataires_perimes")
+
+
 def dechiffrer(chiffre: bytes, identites, origine: str) -> bytes:
     if not chiffre.startswith(ENTETE_AGE):
-        raise FichierIllisible(origine, "pas_age", "n'est pas un fichier chiffré age",
-                               "retirez ce fichier de data/families/ (seuls les dossiers chiffrés et destinataires.txt "
-                               "y ont leur place)")
+        raise pas_age(origine)
     if len(chiffre) > TAILLE_MAXIMALE + _SURCOUT_AGE:
         raise _trop_gros(origine, len(chiffre))
     try:

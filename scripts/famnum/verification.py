@@ -84,13 +84,9 @@ def _problemes_familles(relatif: str, attendu: bool, entete: bytes | None) -> li
     """One entry of data/families/ without a key: `attendu`, a file named *.json.age; `entete`, its first
     bytes (None: not read)."""
     if not attendu:
-        return [Probleme(relatif, "fichier inattendu dans data/families/ (seuls les dossiers chiffrés "
-                                  "*.json.age et destinataires.txt y ont leur place)",
-                         correction="déplacez-le hors du dépôt ; s'il contient des données en clair, "
-                                    "supprimez-le définitivement", code="verifier.fichier_inattendu")]
+        return [vault.fichier_inattendu(relatif, "data/families/", "les dossiers chiffrés *.json.age et destinataires.txt")]
     if entete is not None and entete != vault.ENTETE_AGE:
-        return [Probleme(relatif, "n'est pas un fichier chiffré age",
-                         correction="supprimez-le ; recréez le dossier avec « famnum famille nouvelle »", code="verifier.pas_age")]
+        return [vault.pas_age(relatif).en_probleme()]
     return []
 
 
