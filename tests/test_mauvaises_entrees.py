@@ -3,6 +3,7 @@
 other problem of the territory."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -61,6 +62,10 @@ MESSAGES = {
 }
 
 
+CODES = {"tronque": "illisible.tronque", "etrangere": "illisible.cle_etrangere", "pas_json": "illisible.pas_json",
+         "trop_gros": "illisible.trop_gros"}
+
+
 @pytest.mark.parametrize("nature", list(MESSAGES))
 def test_voir_un_dossier_gate_dit_quoi_et_que_faire_une_fois(coffre, trois, nature):
     conseil = _gate(coffre, nature, trois[0])
@@ -85,7 +90,8 @@ def test_une_cle_absente_de_tous_les_dossiers_n_est_pas_une_cle_etrangere(coffre
     """None opens: the advice is to be added by a holder, not to remove the file."""
     autre = vault.generer_identite()
     r = Coffre(coffre.territoire, identites=[autre], verifier_acces=False).lire_tous().rapport
-    assert len(r.problemes) == 3 and all("famnum cles ajouter" in p.correction for p in r.problemes)
+    assert [p.code for p in r.problemes] == ["illisible.autre_cle"] * 3
+    assert all("famnum cles ajouter" in p.correction for p in r.problemes)  # the one test of this correction
 
 
 def test_verifier_liste_chaque_dossier_gate_et_le_reste(coffre, trois):
@@ -95,11 +101,10 @@ def test_verifier_liste_chaque_dossier_gate_et_le_reste(coffre, trois):
     identifiants = trois + [d["id"] for d in encore]
     for nature, identifiant in zip(MESSAGES, identifiants):
         _gate(coffre, nature, identifiant)
-    r = _famnum(coffre.territoire, "verifier")
+    r = _famnum(coffre.territoire, "verifier", "--json")
     assert r.returncode == 1
-    for nature, identifiant in zip(MESSAGES, identifiants):
-        lignes = [l for l in r.stdout.splitlines() if f"{identifiant}.json.age" in l]
-        assert lignes and MESSAGES[nature] in lignes[0], (nature, r.stdout)
+    assert sorted((p["fichier"], p["code"]) for p in json.loads(r.stdout)["problemes"]) == sorted(
+        (f"data/families/{identifiant}.json.age", CODES[nature]) for nature, identifiant in zip(MESSAGES, identifiants))
     assert identifiants[4] not in r.stdout  # the healthy one
     assert "Traceback" not in r.stdout + r.stderr
 

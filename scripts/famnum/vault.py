@@ -30,7 +30,8 @@ _NONCE_ET_ETIQUETTE = 16 + 16
 
 class FichierIllisible(FamnumError):
     """A file that does not open as what it should be. `nature` says why (pas_age, trop_gros, tronque,
-    autre_cle, pas_json, pas_objet), `probleme` and `correction` are the French texts, kept apart so
+    autre_cle when my key opens nothing, cle_etrangere when
+    it opens the others, pas_json, pas_objet), `probleme` and `correction` are the French texts, kept apart so
     that a report shows them without parsing them back."""
 
     def __init__(self, fichier: str, nature: str, probleme: str, correction: str):
@@ -222,8 +223,9 @@ def illisible_pas_pour_moi(origine: str) -> FichierIllisible:
 
 
 def illisible_cle_etrangere(origine: str) -> FichierIllisible:
-    """Not for my key while the territory's other files are: it was encrypted to someone else's keys."""
-    return FichierIllisible(origine, "autre_cle",
+    """Not for my key while the territory's other files are: it was encrypted to someone else's keys (a
+    nature of its own: its fix is not the one of a key never added, « autre_cle »)."""
+    return FichierIllisible(origine, "cle_etrangere",
                             "chiffré pour d'autres clés que celles du territoire (les autres dossiers s'ouvrent avec "
                             "votre clé, celui-ci non) : il ne vient pas de famnum pour ce territoire, ou il a été remplacé",
                             f"s'il vient d'ailleurs, retirez-le ; sinon {_restaurer(origine)}")
