@@ -8,12 +8,13 @@ import socket
 from pathlib import Path
 
 import click
-import pytest
 from click.testing import CliRunner
 
 from famnum.cli import main
 from famnum.cli.francais import TRADUCTIONS, modules_de_click
 from famnum.saisie import SaisieInvalide, choisir_nom, lire_code_postal, lire_date, lire_telephone
+
+from fabrique import refus, refuse
 
 ECOLES = {
     "ee-gaston-bachelard": "Ecole élémentaire Gaston Bachelard", "ee-camille-claudel": "Ecole élémentaire Camille Claudel",
@@ -22,44 +23,46 @@ ECOLES = {
 }
 
 
-def _message(fonction, *args) -> str:
-    with pytest.raises(SaisieInvalide) as e:
+def _message(code: str, fonction, *args) -> str:
+    """The French text of the refusal of `fonction(*args)`, which must be the refusal `code`."""
+    with refuse(code) as e:
         fonction(*args)
+    assert isinstance(e.value, SaisieInvalide)
     return str(e.value)
 
 
 def test_une_date_qui_n_existe_pas_est_dite_telle():
-    assert _message(lire_date, "31/02/2020") == ("la date 31/02/2020 n'existe pas : février 2020 n'a que 29 jours "
+    assert _message("saisie.date_inexistante", lire_date, "31/02/2020") == ("la date 31/02/2020 n'existe pas : février 2020 n'a que 29 jours "
                                                  "(tapez un jour de 01 à 29)")
-    assert "le mois s'écrit de 01 à 12" in _message(lire_date, "12/13/2020")
-    assert "date illisible « hier »" in _message(lire_date, "hier")
+    assert "le mois s'écrit de 01 à 12" in _message("saisie.date_inexistante", lire_date, "12/13/2020")
+    assert "date illisible « hier »" in _message("saisie.date", lire_date, "hier")
 
 
 def test_un_code_postal_dit_ses_5_chiffres():
     assert lire_code_postal(" 72 100 ") == "72100"
-    message = _message(lire_code_postal, "7210")
+    message = _message("saisie.code_postal_longueur", lire_code_postal, "7210")
     assert "4 chiffres au lieu de 5" in message and "72100" in message
-    assert "5 chiffres seulement" in _message(lire_code_postal, "72l00")
+    assert "5 chiffres seulement" in _message("saisie.code_postal", lire_code_postal, "72l00")
 
 
 def test_un_telephone_se_tape_comme_on_le_dicte():
     assert lire_telephone("06 39 98 73 51")[0] == "+33639987351"
-    message = _message(lire_telephone, "06 39 98 73")
+    message = _message("saisie.telephone_longueur", lire_telephone, "06 39 98 73")
     assert "8 chiffres" in message and "comme on vous le dicte" in message and "+33" not in message
-    assert "comme on vous le dicte" in _message(lire_telephone, "abc")
+    assert "comme on vous le dicte" in _message("saisie.telephone", lire_telephone, "abc")
 
 
 def test_un_debut_de_nom_partage_montre_trois_candidats_au_plus():
-    message = _message(choisir_nom, "Ecole", ECOLES)
+    message = _message("saisie.nom_ambigu", choisir_nom, "Ecole", ECOLES)
     assert message.startswith("5 établissements correspondent à « Ecole »")
     assert message.count(". Ecole") == 3  # three candidates, each with its number in the list
 
 
 def test_un_nom_absent_est_dit_absent_et_le_plus_proche_propose():
     # « Ecole Jean Zay » shares only « école » and « Jean » with a listed school: none is close, it says so
-    assert _message(choisir_nom, "Ecole Jean Zay", ECOLES).startswith(
+    assert _message("saisie.nom_sans_proche", choisir_nom, "Ecole Jean Zay", ECOLES).startswith(
         "aucun établissement ne ressemble à « Ecole Jean Zay » : tapez le numéro de la liste, ou laissez vide")
-    message = _message(choisir_nom, "Gastn Bachelar", ECOLES)
+    message = _message("saisie.nom_inconnu", choisir_nom, "Gastn Bachelar", ECOLES)
     assert message.startswith("aucun établissement ne s'appelle « Gastn Bachelar ». Les plus proches : "
                               "1. Ecole élémentaire Gaston Bachelard")
 
@@ -113,7 +116,7 @@ def test_un_port_deja_pris_est_dit_en_francais(territoire):
         resultat = CliRunner().invoke(main, ["formulaire", "--port", str(port), "--sans-navigateur"])
     finally:
         occupe.close()
-    assert resultat.exit_code != 0
+    assert resultat.exit_code != 0 and refus(resultat).code == "formulaire.port_pris"
     sortie = resultat.output
     assert f"Le port {port} est déjà pris par un autre programme" in sortie and "relancez sans --port" in sortie
     assert "in use" not in sortie and "Address already" not in sortie
