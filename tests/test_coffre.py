@@ -11,7 +11,7 @@ from famnum import vault
 from famnum.dossiers import ALPHABET_ID, Coffre, ErreurValidation, canonique, nouvel_identifiant
 from famnum.erreurs import FamnumError
 
-from fabrique import VALEURS_PLANTEES, dossier, git_log
+from fabrique import VALEURS_PLANTEES, dossier, git_log, refuse
 
 
 def test_un_dossier_fait_l_aller_retour_chiffre(coffre, territoire):
@@ -80,7 +80,7 @@ def test_un_dossier_invalide_n_ecrit_rien(coffre, territoire):
 
 def test_une_arborescence_sale_est_refusee(coffre, territoire):
     (territoire.data / "referentiels" / "qpv.csv").write_text("modifié à la main\n", encoding="utf-8")
-    with pytest.raises(FamnumError, match="modifications non enregistrées"):
+    with refuse("git.arbre_sale"):
         coffre.enregistrer([dossier()], "Nouvelle fiche")
     assert list(territoire.familles.glob("*.age")) == []
 
@@ -118,7 +118,7 @@ def test_interoperabilite_avec_la_commande_age(coffre, territoire, identite, tmp
 
 
 def test_dossier_inconnu(coffre):
-    with pytest.raises(FamnumError, match="Aucun dossier"):
+    with refuse("dossier.inconnu"):
         coffre.lire("F-ZZZZZ")
 
 

@@ -9,7 +9,7 @@ from ruamel.yaml import YAML
 from famnum.cli import main
 from famnum.dossiers import Coffre
 
-from fabrique import VALEURS_PLANTEES, dossier, git_log
+from fabrique import VALEURS_PLANTEES, dossier, git_log, refus
 
 SUIVI_T3 = [
     "référente de parcours PRE Sablons",  # --par
@@ -45,7 +45,7 @@ def test_suivi_remplit_le_questionnaire_et_l_ajoute_au_journal(coffre, territoir
 
 def test_suivi_d_une_famille_inconnue_est_refuse(coffre):
     r = CliRunner().invoke(main, ["suivi", "F-ZZZZZ", "--par", "PRE"], input="")
-    assert r.exit_code != 0 and "Aucun dossier « F-ZZZZZ »" in r.output
+    assert r.exit_code != 0 and refus(r).code == "dossier.inconnu"
 
 
 def _seance(args, reponses=""):

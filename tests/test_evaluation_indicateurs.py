@@ -17,7 +17,7 @@ from famnum.referentiels import Referentiels
 from famnum.workspace import Territoire
 
 from attaque import attaquer, borner, cellules
-from fabrique import FICHE
+from fabrique import FICHE, refuse
 
 RACINE = Path(__file__).resolve().parents[1]
 AUJOURD_HUI = date(2026, 11, 23)
@@ -150,8 +150,7 @@ def test_seuil_jamais_sous_cinq(tmp_path):
     (tmp_path / "data").mkdir()
     texte = (RACINE / "data/indicateurs.yaml").read_text(encoding="utf-8").replace("seuil: 11", "seuil: 3")
     (tmp_path / "data/indicateurs.yaml").write_text(texte, encoding="utf-8")
-    from famnum.erreurs import FamnumError
-    with pytest.raises(FamnumError, match="jamais sous 5"):
+    with refuse("indicateurs.seuil_trop_bas"):
         definitions.charger(tmp_path)
     assert definitions.charger(tmp_path, seuil=5).seuil == 5
 
