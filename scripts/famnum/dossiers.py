@@ -65,7 +65,7 @@ class Coffre:
         except FamnumError as e:
             if territoire.cle_de_demo is None or type(e) is not FamnumError:
                 raise
-            raise FamnumError(f"{e}\nC'est le territoire de démonstration : sa clé (fictive) est {territoire.cle_de_demo}.", code="cles.demo_sans_cle",
+            raise FamnumError(f"{e.message}\nC'est le territoire de démonstration : sa clé (fictive) est {territoire.cle_de_demo}.", code="cles.demo_sans_cle",
                               correction=f"tapez « export FAMNUM_IDENTITE_FICHIER={territoire.cle_de_demo} », puis "
                               "relancez la commande.") from None
         self._schema: SchemaFamille | None = None
