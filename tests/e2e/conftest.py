@@ -212,30 +212,36 @@ async def _juger_axe(page, vus: set[str]) -> dict:
     return jugement
 
 
+async def _onglet(context) -> tuple:
+    """A page of `context` and the lists its JavaScript errors and its problems go to."""
+    page = await context.new_page()
+    erreurs: list[str] = []
+    page.on("pageerror", lambda exc: erreurs.append(str(exc)))
+    return page, erreurs, noter_problemes(page)
+
+
 async def _visiter(base: str, chemins: list[str], avec_axe: set[str], desktop: set[str], captures: dict[str, str]):
     from playwright.async_api import async_playwright
 
     resultats: dict[str, dict] = {}
     externes: list[str] = []
     vus: dict[tuple[str, int], set[str]] = {}  # looks of text judged for contrast, by language and width
-    source = axe_source()
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = await browser.new_context(viewport=PHONE)
-        await context.add_init_script(source)
-
-        context.on("request", lambda r: None if r.url.startswith((base, "data:")) else externes.append(r.url))
+        # axe (570 kB of script) is compiled only on the pages it judges: their own context
+        contextes = {avec: await browser.new_context(viewport=PHONE) for avec in (False, True)}
+        await contextes[True].add_init_script(axe_source())
+        for context in contextes.values():
+            context.on("request", lambda r: None if r.url.startswith((base, "data:")) else externes.append(r.url))
         file: asyncio.Queue[str] = asyncio.Queue()
         for chemin in chemins:
             file.put_nowait(chemin)
 
         async def travailleur():
-            page = await context.new_page()
-            erreurs: list[str] = []
-            page.on("pageerror", lambda exc: erreurs.append(str(exc)))
-            problemes = noter_problemes(page)
+            onglets = {avec: await _onglet(context) for avec, context in contextes.items()}
             while not file.empty():
                 chemin = file.get_nowait()
+                page, erreurs, problemes = onglets[chemin in avec_axe or chemin in desktop]
                 erreurs.clear()
                 problemes.clear()
                 debut = time.perf_counter()
@@ -261,7 +267,8 @@ async def _visiter(base: str, chemins: list[str], avec_axe: set[str], desktop: s
                 mesure["erreurs_js"] = list(erreurs)
                 mesure["problemes"] = list(problemes)
                 resultats[chemin] = mesure
-            await page.close()
+            for page, _, _ in onglets.values():
+                await page.close()
 
         await asyncio.gather(*(travailleur() for _ in range(CONCURRENCE)))
         await browser.close()
