@@ -14,8 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from famnum import rgpd, vault
+from famnum.cli import main
 from famnum.dossiers import Coffre, evenement
 from famnum.territoire import initialiser
 from famnum.verification import verifier_tout
@@ -111,12 +113,25 @@ def _tuer_au_renommage(k: int) -> tuple[str, ...]:
             "-e", f"inject={RENOMMAGES}:signal=KILL:when={k}")
 
 
+def _verifier(base: Path) -> Result:
+    """`famnum verifier` run by this process (click's runner), in the folder and environment `_famnum` gives
+    a command: the recovery is the CLI's own step before any command (cli.commande_sure), as in a new
+    process, without the half second of a new interpreter and its imports."""
+    env = _env(base)
+    with pytest.MonkeyPatch.context() as m:
+        for variable in [v for v in os.environ if v not in env]:
+            m.delenv(variable)
+        for variable, valeur in env.items():
+            m.setenv(variable, valeur)
+        m.chdir(base / "territoire")
+        return CliRunner().invoke(main, ["verifier"])
+
+
 def _etat_sain(base: Path) -> str:
     """After the one recovery command: verified, committed, nothing left over; returns its stderr."""
     racine = base / "territoire"
-    verification = _famnum(base, "verifier")
-    assert verification.returncode == 0, verification.stdout + verification.stderr
-    assert "Traceback" not in verification.stderr
+    verification = _verifier(base)
+    assert verification.exit_code == 0, verification.output + repr(verification.exception)  # no traceback either
     statut = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--ignored=no"], cwd=racine,
                             capture_output=True, text=True, check=True).stdout
     assert statut == "", statut
