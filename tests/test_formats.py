@@ -12,9 +12,10 @@ from click.testing import CliRunner
 
 from famnum import formats
 from famnum.cli import main
-from famnum.erreurs import FamnumError
 from famnum.evaluation import calcul, seances, simulation
 from famnum.schemas import SchemaFamille, du_modele
+
+from fabrique import refuse
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 AIDES = {"age_au", "ajouter_mois", "fin_du_mois", "date_fr", "nombre", "euros", "cellule", "sans_accents", "en_ascii"}
@@ -67,7 +68,7 @@ def test_une_echelle_qui_differe_d_un_champ_a_l_autre_est_refusee():
     suivi = schema["definitions"]["details_suivi"]["properties"]["famille"]["properties"]
     premier = next(n for n in suivi.values() if n.get("x-echelle") == "frequence")
     premier["enum"] = premier["enum"][:4]
-    with pytest.raises(FamnumError) as refus:
+    with refuse("fichier_schema.echelle_incoherente") as refus:
         SchemaFamille(schema, "famille.schema.json").echelle()
     assert "famille.schema.json" in str(refus.value) and "x-echelle" in str(refus.value)
 

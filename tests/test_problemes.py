@@ -19,7 +19,7 @@ from famnum.cli import main
 from famnum.erreurs import ErreurRapport, FamnumError, a_faire
 from famnum.saisie import SaisieInvalide, lire_date
 
-from fabrique import dossier, refus
+from fabrique import dossier, refus, refuse
 
 SOURCES = Path(famnum.__file__).parent
 CODE = re.compile(r"^[a-z_]+(\.[a-zA-Z_-]+)+$")
@@ -131,3 +131,19 @@ def test_la_cli_imprime_le_message_puis_a_faire_une_fois(tmp_path, monkeypatch):
     assert lignes[0].startswith("Erreur : Aucun territoire famnum trouvé dans ")
     assert lignes[-1] == a_faire("placez-vous dans le dépôt du territoire, ou créez-en un avec « famnum init ».")
     assert resultat.output.count("À faire") == 1
+
+
+def test_chaque_defaut_de_la_liste_des_destinataires_a_son_code(tmp_path):
+    """Four different faults of destinataires.txt, four codes (they shared illisible.destinataires)."""
+    from famnum import vault
+
+    chemin = tmp_path / "destinataires.txt"
+    with refuse("illisible.destinataires_introuvable"):
+        vault.lire_destinataires(chemin)
+    cle = str(vault.generer_identite().to_public())
+    abimee = cle[:-1] + ("p" if cle[-1] == "q" else "q")  # still bech32, its checksum wrong
+    for contenu, code in (("", "illisible.destinataires_vide"), ("# rôle\npas une clé\n", "illisible.destinataires_ligne"),
+                          (f"# rôle\n{abimee}\n", "illisible.destinataires_cle_abimee")):
+        chemin.write_text(contenu, encoding="utf-8")
+        with refuse(code):
+            vault.lire_destinataires(chemin)

@@ -17,7 +17,7 @@ from famnum.cli import main
 from famnum.dossiers import Coffre, evenement
 from famnum.erreurs import FamnumError
 
-from fabrique import VALEURS_PLANTEES, dossier, git_log
+from fabrique import VALEURS_PLANTEES, dossier, git_log, refuse
 from test_editeur import faux_editeur
 
 PLANTEES_SANS_DATE = [v for v in VALEURS_PLANTEES if not v[0].isdigit()]
@@ -134,7 +134,7 @@ def test_rotation_remplace_la_cle_de_secours_et_la_cle_personnelle(coffre, terri
     assert all(apres[r] != avant[r] for r in avant)
     chiffre = territoire.chemin_dossier(d["id"]).read_bytes()
     assert vault.nombre_destinataires(chiffre) == 2
-    with pytest.raises(FamnumError):
+    with refuse("illisible.autre_cle"):
         vault.dechiffrer(chiffre, ancienne, "ancien")
     assert json.loads(vault.dechiffrer(chiffre, [vault.pyrage.x25519.Identity.from_str(secours)], "secours")) == d
     assert git_log(territoire.racine).splitlines()[0] == "Rotation des clés : rechiffrement (1 dossier)"
@@ -185,15 +185,15 @@ def _modele_data():
     return Path(__file__).parents[1] / "data"
 
 
-@pytest.mark.parametrize("regle, attendu", [
-    ("- {statut: fini, depuis: retour, annees: 2}", "statut inconnu"),
-    ("- {statut: clos, depuis: fin, annees: 2}", "« depuis » doit être un type d'événement"),
-    ("- {statut: clos, depuis: retour, annees: deux}", "« annees » doit être un nombre entier"),
+@pytest.mark.parametrize("regle, code, attendu", [
+    ("- {statut: fini, depuis: retour, annees: 2}", "rgpd.statut_inconnu", "statut inconnu"),
+    ("- {statut: clos, depuis: fin, annees: 2}", "rgpd.depuis_inconnu", "« depuis » doit être un type d'événement"),
+    ("- {statut: clos, depuis: retour, annees: deux}", "rgpd.annees_hors_limites", "« annees » doit être un nombre entier"),
 ])
-def test_une_regle_de_conservation_fausse_est_expliquee(tmp_path, regle, attendu):
+def test_une_regle_de_conservation_fausse_est_expliquee(tmp_path, regle, code, attendu):
     chemin = tmp_path / "conservation.yaml"
     chemin.write_text(f"version: 1\nregles:\n  {regle}\n", encoding="utf-8")
-    with pytest.raises(FamnumError) as e:
+    with refuse(code) as e:
         rgpd.charger_conservation(chemin)
     assert attendu in str(e.value) and "conservation.yaml, règle n°1" in str(e.value)
 
@@ -362,8 +362,9 @@ def test_une_date_qui_changerait_un_chiffre_n_est_pas_arrondie(coffre):
 def test_un_reste_qui_fausserait_les_chiffres_est_refuse_et_rien_n_est_efface(coffre, territoire, monkeypatch):
     d = _territoire_evalue(coffre)
     monkeypatch.setattr(rgpd, "DETAILS_GARDES", {})  # as if an indicator read a detail the remainder drops
-    with pytest.raises(FamnumError, match="ne donnerait pas les mêmes chiffres publiés : rien n'a été effacé"):
+    with refuse("rgpd.reste_infidele") as refus:
         rgpd.effacer(Coffre(territoire), {d["id"]: d}, "demande")
+    assert "ne donnerait pas les mêmes chiffres publiés : rien n'a été effacé" in refus.value.message
     assert d["id"] in Coffre(territoire).identifiants() and restes.chemins(territoire) == []
     assert not (territoire.data / rgpd.REGISTRE).exists()
 

@@ -144,7 +144,7 @@ def lire_destinataires(chemin: Path) -> list[Destinataire]:
     restaurer = (f"restaurez-le : « git restore {origine} » ; s'il a été commité abîmé, « git log -- {origine} » "
                  f"puis « git restore --source=<commit> {origine} » (les détenteurs s'ajoutent avec « famnum cles ajouter »)")
     if not chemin.is_file():
-        raise FichierIllisible(origine, "destinataires", "fichier des destinataires introuvable : famnum ne sait pas "
+        raise FichierIllisible(origine, "destinataires_introuvable", "fichier des destinataires introuvable : famnum ne sait pas "
                                                          "pour quelles clés chiffrer", restaurer)
     destinataires, role = [], ""
     for numero, ligne in enumerate(chemin.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
@@ -156,17 +156,17 @@ def lire_destinataires(chemin: Path) -> list[Destinataire]:
             continue
         if not _CLE_PUBLIQUE.match(ligne):
             extrait = ligne if len(ligne) <= 40 else ligne[:40] + "…"
-            raise FichierIllisible(origine, "destinataires", f"ligne {numero} : « {extrait} » n'est ni une clé publique "
+            raise FichierIllisible(origine, "destinataires_ligne", f"ligne {numero} : « {extrait} » n'est ni une clé publique "
                                                              "age (age1…) ni un commentaire (# rôle)", restaurer)
         try:
             pyrage.x25519.Recipient.from_str(ligne)
         except pyrage.RecipientError:
-            raise FichierIllisible(origine, "destinataires", f"ligne {numero} : la clé publique est abîmée (somme de "
+            raise FichierIllisible(origine, "destinataires_cle_abimee", f"ligne {numero} : la clé publique est abîmée (somme de "
                                                              "contrôle fausse)", restaurer) from None
         destinataires.append(Destinataire(ligne, role or "rôle non précisé"))
         role = ""
     if not destinataires:
-        raise FichierIllisible(origine, "destinataires", "ne contient aucune clé publique : personne ne pourrait lire "
+        raise FichierIllisible(origine, "destinataires_vide", "ne contient aucune clé publique : personne ne pourrait lire "
                                                          "les dossiers enregistrés avec cette liste", restaurer)
     return destinataires
 
