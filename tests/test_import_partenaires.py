@@ -54,12 +54,12 @@ def test_dates_en_mots_et_formes_courtes(texte):
     assert lire_date_naissance(texte, JOUR).valeur == "2015-03-09"
 
 
-@pytest.mark.parametrize("texte, raison", [("31/02/2016", "date qui n'existe pas"), ("30/13/2015", "date qui n'existe pas"),
-                                           ("12/12/2030", "date dans le futur"), ("1980-01-01", "date improbable pour un enfant scolarisé"),
-                                           ("début 2015", "date illisible")])
-def test_une_date_impossible_reste_vide_avec_sa_raison(texte, raison):
+@pytest.mark.parametrize("texte, code", [("31/02/2016", "valeur.date_inexistante"), ("30/13/2015", "valeur.date_inexistante"),
+                                         ("12/12/2030", "valeur.date_future"), ("1980-01-01", "valeur.date_improbable"),
+                                         ("début 2015", "valeur.date_illisible")])
+def test_une_date_impossible_reste_vide_avec_sa_raison(texte, code):
     lu = lire_date_naissance(texte, JOUR)
-    assert lu.valeur is None and lu.probleme == raison and "jj/mm/aaaa" in lu.suggestion
+    assert lu.valeur is None and lu.code == code and lu.probleme and "jj/mm/aaaa" in lu.suggestion
 
 
 @pytest.mark.parametrize("texte, forme", [("6EME 2", "6e 2"), ("6ème2", "6e 2"), ("6e2", "6e 2"), ("5eB", "5e B"),
@@ -72,7 +72,7 @@ def test_classes_sous_une_forme_par_niveau(texte, forme):
 
 def test_une_classe_illisible_reste_vide():
     lu = lire_classe("college alain")
-    assert lu.valeur is None and lu.probleme == "classe non reconnue"
+    assert lu.valeur is None and lu.code == "valeur.classe_inconnue" and lu.probleme
 
 
 @pytest.mark.parametrize("texte", ["pas de mail", "x", "-", "néant", "?", "NC", "Non communiqué", "  ", "/", "#N/A", "#REF!"])

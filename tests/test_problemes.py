@@ -34,10 +34,12 @@ MODULES = _modules()
 
 
 def _appels():
-    """Every FamnumError(…), SaisieInvalide(…) and Probleme(…) written in famnum, with its place."""
+    """Every FamnumError(…), SaisieInvalide(…) and Probleme(…) written in famnum, and every cell of an
+    import left empty with its reason (Lu(probleme=…)), with its place."""
     for chemin, arbre in MODULES.items():
         for noeud in ast.walk(arbre):
-            if isinstance(noeud, ast.Call) and isinstance(noeud.func, ast.Name) and noeud.func.id in CONSTRUCTEURS:
+            if isinstance(noeud, ast.Call) and isinstance(noeud.func, ast.Name) and (
+                    noeud.func.id in CONSTRUCTEURS or noeud.func.id == "Lu" and any(k.arg == "probleme" for k in noeud.keywords)):
                 yield f"{chemin.relative_to(SOURCES)}:{noeud.lineno}", noeud
 
 

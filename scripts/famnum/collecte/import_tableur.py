@@ -292,7 +292,8 @@ class Lecteur:
             return
         lu = lire_classe(texte)
         if lu.valeur and len(lu.valeur) > 20:  # the schema's limit
-            lu = Lu(probleme="classe de plus de 20 signes", suggestion="écrivez un seul niveau, par exemple CM1")
+            lu = Lu(probleme="classe de plus de 20 signes", suggestion="écrivez un seul niveau, par exemple CM1",
+                    code="valeur.classe_trop_longue")
         if lu.valeur:
             ligne.enfant["classe"] = lu.valeur
             if lu.valeur != texte.strip():
@@ -381,7 +382,8 @@ class Lecteur:
                 ligne.contact["courriel"] = trouves[0]
             else:
                 self._signaler(ligne, analyse, "courriel", valeurs["courriel"],
-                               Lu(probleme="adresse e-mail illisible", suggestion="écrivez-la prenom.nom@exemple.fr"))
+                               Lu(probleme="adresse e-mail illisible", suggestion="écrivez-la prenom.nom@exemple.fr",
+                                  code="valeur.courriel_illisible"))
 
     def _telephones(self, champ: str, texte: str, ligne: Ligne, analyse: Analyse) -> None:
         """Every number of the cell; the first readable one is « the » phone, the next the other."""
@@ -389,7 +391,7 @@ class Lecteur:
             try:
                 numero, alerte = _telephone(morceau)
             except SaisieInvalide as e:
-                self._signaler(ligne, analyse, champ, morceau, Lu(probleme="numéro illisible", suggestion=str(e)))
+                self._signaler(ligne, analyse, champ, morceau, Lu(probleme="numéro illisible", suggestion=str(e), code="valeur.telephone_illisible"))
                 continue
             if numero in ligne.contact.values():
                 continue

@@ -44,6 +44,7 @@ class Lu:
     valeur: object = None
     probleme: str = ""      # why the value was left empty (empty: read, or nothing written)
     suggestion: str = ""    # what to type instead, for the report
+    code: str = ""          # the kind of problem, stable for programs and tests (`valeur.date_future`)
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -96,15 +97,18 @@ def lire_date_naissance(texte: str, aujourd_hui: date | None = None) -> Lu:
     brut = str(texte).strip()
     morceaux = _morceaux_date(brut, aujourd_hui)
     if morceaux is None:
-        return Lu(probleme="date illisible", suggestion="écrivez-la jj/mm/aaaa, par exemple 09/03/2015")
+        return Lu(probleme="date illisible", suggestion="écrivez-la jj/mm/aaaa, par exemple 09/03/2015",
+                  code="valeur.date_illisible")
     try:
         jour = date(*morceaux)
     except ValueError:
-        return Lu(probleme="date qui n'existe pas", suggestion="vérifiez le jour et le mois (jj/mm/aaaa)")
+        return Lu(probleme="date qui n'existe pas", suggestion="vérifiez le jour et le mois (jj/mm/aaaa)",
+                  code="valeur.date_inexistante")
     if jour > aujourd_hui:
-        return Lu(probleme="date dans le futur", suggestion="vérifiez l'année (jj/mm/aaaa)")
+        return Lu(probleme="date dans le futur", suggestion="vérifiez l'année (jj/mm/aaaa)", code="valeur.date_future")
     if aujourd_hui.year - jour.year > AGE_MAXIMUM:
-        return Lu(probleme="date improbable pour un enfant scolarisé", suggestion="vérifiez l'année (jj/mm/aaaa)")
+        return Lu(probleme="date improbable pour un enfant scolarisé", suggestion="vérifiez l'année (jj/mm/aaaa)",
+                  code="valeur.date_improbable")
     return Lu(jour.isoformat())
 
 
@@ -155,7 +159,8 @@ def lire_classe(texte: str) -> Lu:
         division = division or div
     if not niveaux:
         return Lu(dispositif) if dispositif else Lu(
-            probleme="classe non reconnue", suggestion="écrivez le niveau, par exemple CP, CM2, 6e 2 ou ULIS")
+            probleme="classe non reconnue", suggestion="écrivez le niveau, par exemple CP, CM2, 6e 2 ou ULIS",
+            code="valeur.classe_inconnue")
     if len(niveaux) > 1:
         forme = "-".join(niveaux)
     else:
@@ -180,7 +185,7 @@ def lire_lien(texte: str) -> Lu:
         if re.search(rf"\b{mots}", cle):
             return Lu(valeur)
     return Lu(probleme="lien avec l'enfant non reconnu",
-              suggestion="écrivez mère, père, grand-mère, grand-père, tuteur, tutrice ou autre")
+              suggestion="écrivez mère, père, grand-mère, grand-père, tuteur, tutrice ou autre", code="valeur.lien_inconnu")
 
 
 _OUI = {"oui", "o", "x", "yes", "y", "1", "vrai", "true", "ok", "v"}
@@ -198,7 +203,7 @@ def lire_oui_non_nsp(texte: str) -> Lu:
         return Lu("oui")
     if cle in _NON or cle.startswith("non"):
         return Lu("non")
-    return Lu(probleme="réponse non reconnue", suggestion="écrivez oui, non ou ne sait pas")
+    return Lu(probleme="réponse non reconnue", suggestion="écrivez oui, non ou ne sait pas", code="valeur.reponse_inconnue")
 
 
 # --- phones and e-mails inside a sentence ------------------------------------------------------
