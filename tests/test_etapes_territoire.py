@@ -96,31 +96,3 @@ def test_l_explication_suit_la_decision_et_donne_le_motif(coffre):
     assert "Son motif : imprimante indispensable aux devoirs du collégien" in resultat
     sortie = CliRunner().invoke(main, ["expliquer", sans["id"]]).output
     assert "aucun motif n'est noté dans votre dossier" in sortie and "La commission a suivi" not in sortie
-
-
-def test_la_fin_de_la_demo_dit_comment_essayer_chaque_commande(tmp_path, monkeypatch):
-    """Issue 12, point 10: the lines printed at the end of `famnum demo`, typed as they are from another
-    folder, open the demo territory; without the key, the error says which key to use."""
-    import shlex
-
-    for variable in ("FAMNUM_TERRITOIRE", "FAMNUM_IDENTITE_FICHIER", "FAMNUM_IDENTITE"):
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.chdir(tmp_path)
-    fait = CliRunner().invoke(main, ["demo", "--familles", "30", "--sans-site", "--dossier", str(tmp_path / "demo")])
-    assert fait.exit_code == 0, fait.output[-3000:]
-    exports = dict(shlex.split(l.strip())[1].split("=", 1) for l in fait.output.splitlines() if l.strip().startswith("export "))
-    assert set(exports) == {"FAMNUM_TERRITOIRE", "FAMNUM_IDENTITE_FICHIER"}
-    assert "familles lister" in fait.output and "expliquer <identifiant>" in fait.output
-    for variable in ("FAMNUM_TERRITOIRE", "FAMNUM_IDENTITE_FICHIER"):
-        monkeypatch.delenv(variable, raising=False)  # construire_demo set the key for its own run
-
-    monkeypatch.setenv("FAMNUM_TERRITOIRE", exports["FAMNUM_TERRITOIRE"])
-    sans_cle = CliRunner().invoke(main, ["familles", "lister"])
-    assert sans_cle.exit_code == 1 and refus(sans_cle).code == "cles.demo_sans_cle"
-    assert sans_cle.output.count("À faire") == 1  # the demo's fix, not also the one of a missing key
-    assert f"export FAMNUM_IDENTITE_FICHIER={exports['FAMNUM_IDENTITE_FICHIER']}" in sans_cle.output
-
-    monkeypatch.setenv("FAMNUM_IDENTITE_FICHIER", exports["FAMNUM_IDENTITE_FICHIER"])
-    liste = CliRunner().invoke(main, ["familles", "lister"])
-    assert liste.exit_code == 0 and liste.output.count("F-") == 30, liste.output
