@@ -248,6 +248,27 @@ def test_every_language_is_printed_by_default_and_only_those_asked_for(tmp_path,
     assert refus.value.code == "site.pdf_langue" and not (tmp_path / "autre").exists()
 
 
+class _Genere(Exception):
+    pass
+
+
+@pytest.mark.parametrize("demande, attendu", [(None, True), (False, False), (("fr", "ar"), ("fr", "ar"))])
+def test_construire_asks_the_generation_for_every_language_unless_told(tmp_path, monkeypatch, demande, attendu):
+    """What ``construire`` (``famnum site``, ``famnum publier``) hands to the generation, which then prints
+    the PDFs of those languages: all of them unless told otherwise (FAMNUM_SANS_PDF unset)."""
+    vues = []
+
+    def generer(racine, source, *, avec_pdf, public):
+        vues.append(avec_pdf)
+        raise _Genere
+
+    monkeypatch.delenv("FAMNUM_SANS_PDF", raising=False)
+    monkeypatch.setattr(generation, "generer", generer)
+    with pytest.raises(_Genere):
+        construction.construire(tmp_path / "site", pdf=demande)
+    assert vues == [attendu] and not (tmp_path / "site").exists()
+
+
 # ---------------------------------------------------------------------- Arabic
 
 def test_arabic_pack_reads_right_to_left_with_phone_numbers_in_order(site, lus):
