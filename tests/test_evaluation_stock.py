@@ -13,12 +13,12 @@ from datetime import date
 import pytest
 
 from famnum.attribution.parc import etat_du_parc
-from famnum.attribution.stock import charger_stock
+from famnum.attribution.stock import StockInvalide, charger_stock
 from famnum.evaluation import paquet, secret
 from famnum.dossiers import evenement
 from famnum.workspace import Territoire
 
-from fabrique import dossier
+from fabrique import codes, dossier
 
 from test_evaluation_indicateurs import demo_publiee, defs, ref, schema  # noqa: F401  (shared fixtures)
 
@@ -112,9 +112,10 @@ def test_un_stock_invalide_est_refuse_en_francais(tmp_path):
     (tmp_path / "data" / "referentiels").mkdir(parents=True)
     (tmp_path / "data" / "referentiels" / "materiels.csv").write_text(
         MATERIELS.replace("S10,en_service", "S10,perdu"), encoding="utf-8")
-    with pytest.raises(Exception) as erreur:
+    with pytest.raises(StockInvalide) as erreur:
         charger_stock(Territoire(tmp_path))
-    assert "materiels.csv" in str(erreur.value) and "perdu" in str(erreur.value)
+    assert codes(erreur.value) == ["stock.invalide", "stock.valeur_non_permise"]
+    assert erreur.value.rapport.problemes[0].champ == "etat"  # the column of « perdu »
 
 
 def test_publier_ecrit_le_stock_du_territoire(coffre, territoire):

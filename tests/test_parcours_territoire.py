@@ -90,7 +90,8 @@ def test_les_premieres_semaines_d_un_territoire(machine_neuve, tmp_path, monkeyp
     assert "14 dossiers créés" in sortie
     recensees = p.identifiants("recense")
     assert len(recensees) == 14
-    assert "seulement recensé" in p.famnum("expliquer", recensees[0], code=1)
+    expliquer = CliRunner().invoke(main, ["expliquer", recensees[0]])
+    assert expliquer.exit_code == 1 and refus(expliquer).code == "explication.seulement_recensee"
     sortie = p.famnum("recensement")
     assert re.search(r"École élémentaire Jean Zay\s+7\b", sortie) and re.search(r"Collège Lucie Aubrac\s+7\b", sortie)
 

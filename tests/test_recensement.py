@@ -50,9 +50,8 @@ def test_le_paquet_refuse_une_cle_etrangere_cassee(coffre):
     recensement.tables["enfants"][0]["famille"] = "P-AAAAAAA"
     recensement.tables["familles"][0]["internet"] = "fibre"
     problemes = valider_paquet(recensement.descripteur, recensement.tables, coffre.territoire.data)
-    messages = " ".join(p.message for p in problemes)
-    assert "table enfants" in " ".join(p.fichier for p in problemes)
-    assert "fibre" in messages or "constraint" in messages
+    assert sorted((p.fichier, p.code, p.champ) for p in problemes) == [
+        ("table enfants, ligne 2", "tables.foreign-key", ""), ("table familles, ligne 2", "tables.constraint-error", "internet")]
 
 
 def test_export_csv_pseudonymise_et_valide_par_frictionless(coffre, tmp_path):
