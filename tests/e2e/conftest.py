@@ -164,7 +164,9 @@ AXE_JS = """async (tags) => {
 # this language: its colour, size, weight and shadow, and the backgrounds, opacity, filters and
 # positioning of everything up the tree behind it (what axe's verdict depends on), and whether it is
 # on screen (a text hidden in a closed menu never stands for a visible one). Form fields are judged
-# every time. `vus`: the looks already judged; the new ones come back with the violations.
+# every time. The same for link-in-text-block (a link told apart from its text by colour alone), the
+# other rule that reads colours: on each link in a block of text whose look is new (see below).
+# `vus`: the looks already judged; the new ones come back with the violations.
 AXE_CONTRASTE_NEUF_JS = """async ([tags, vus]) => {
   const fallback = document.querySelector('article div[lang="fr"][dir="ltr"]');
   const neutre = 'rgba(0, 0, 0, 0)|none|1|none|normal|static';
@@ -194,12 +196,38 @@ AXE_CONTRASTE_NEUF_JS = """async ([tags, vus]) => {
     jugees += 1;
     if (!champ(e)) { dejaVus.add(s); nouvelles.push(s); }
   }
-  // one run of axe: its colour-contrast rule looks at the marked texts only
-  axe.configure({rules: [{id: 'color-contrast', selector: `[${marque}]`}]});
+  // link-in-text-block, the other rule that reads colours (two fifths of the rest of axe's time): on
+  // the links its own matcher picks (in a block of text, on screen) whose look was not judged yet: the
+  // link's and its pseudo-elements' styles that make it distinct, and the colours and fonts of every
+  // element up to the page (the block it is compared with among them)
+  const lien = 'data-famnum-lien';
+  const styleLien = e => { const s = getComputedStyle(e);
+    const pseudo = p => { const t = getComputedStyle(e, p);
+      return [t.content, t.display, t.position, t.visibility, t.backgroundColor, t.backgroundImage, t.width, t.height].join('|'); };
+    return [s.textDecoration, s.borderTop, s.borderBottom, s.outline, s.backgroundImage, s.display, pseudo('::before'), pseudo('::after')]; };
+  const ascendants = e => { const chaine = [];
+    for (let n = e; n; n = n.parentElement) { const t = getComputedStyle(n);
+      chaine.push([n.tagName, t.display, t.color, t.fontSize, t.fontWeight, t.fontStyle, t.fontFamily, t.textDecoration].join('|')); }
+    return chaine; };
+  let liensJuges = 0;
+  axe.setup(document);
+  try {
+    const regle = axe.utils.getRule('link-in-text-block');
+    for (const e of document.body.querySelectorAll('a[href], [role=link]')) {
+      if ((fallback && fallback.contains(e)) || !regle.matches(e, axe.utils.getNodeFromTree(e))) continue;
+      const s = ['lien', signature(e), ...styleLien(e), ...ascendants(e)].join(' / ');
+      if (dejaVus.has(s)) continue;
+      e.setAttribute(lien, '');
+      liensJuges += 1;
+      dejaVus.add(s); nouvelles.push(s);
+    }
+  } finally { axe.teardown(); }
+  // one run of axe: its colour-contrast and link-in-text-block rules look at the marked elements only
+  axe.configure({rules: [{id: 'color-contrast', selector: `[${marque}]`}, {id: 'link-in-text-block', selector: `[${lien}]`}]});
   const page = await axe.run(fallback ? {exclude: [fallback]} : document,
     {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'], iframes: false});
-  document.querySelectorAll(`[${marque}]`).forEach(e => e.removeAttribute(marque));
-  return {nouvelles, jugees,
+  document.querySelectorAll(`[${marque}], [${lien}]`).forEach(e => { e.removeAttribute(marque); e.removeAttribute(lien); });
+  return {nouvelles, jugees, liensJuges,
           violations: page.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' : ' + n.failureSummary)}))};
 }"""

@@ -76,18 +76,22 @@ def test_colour_contrast_was_judged_on_each_language(visite):
 
 
 def test_a_new_look_of_text_is_judged_on_a_page_whose_other_looks_were_seen(clavier, serveur):
-    """A low-contrast text and an image without alt planted on a page already judged are both found:
-    only the looks already judged are skipped, and every other rule runs on the whole page."""
+    """A low-contrast text, an image without alt and a link told apart from its text by a close colour
+    alone, planted on a page already judged, are all found: only the looks already judged are skipped
+    (texts for color-contrast, links for link-in-text-block), and every other rule runs on the whole page."""
     clavier.set_viewport_size(PHONE)
     clavier.goto(serveur + "accessibilite.html")
     clavier.add_script_tag(content=axe_source())
     premier = clavier.evaluate(AXE_CONTRASTE_NEUF_JS, [AXE_TAGS, []])
     assert premier["violations"] == [] and len(premier["nouvelles"]) >= 10, premier
     clavier.evaluate("""() => { const p = document.querySelector('article p');
-      p.insertAdjacentHTML('beforeend', '<span style="color: #c8c8c8">pâle</span><img src="logo.png">'); }""")
+      p.insertAdjacentHTML('beforeend', '<span style="color: #c8c8c8">pâle</span><img src="logo.png">'
+        + ' et <a href="#bas" style="color: #444; text-decoration: none">un lien de la couleur du texte</a>'); }""")
     second = clavier.evaluate(AXE_CONTRASTE_NEUF_JS, [AXE_TAGS, premier["nouvelles"]])
     assert second["jugees"] < len(premier["nouvelles"]) / 2, second["jugees"]
-    assert {v["id"] for v in second["violations"]} == {"color-contrast", "image-alt"}, second["violations"]
+    assert premier["liensJuges"] >= 1 and second["liensJuges"] == 1, (premier["liensJuges"], second["liensJuges"])
+    assert {v["id"] for v in second["violations"]} == {"color-contrast", "image-alt", "link-in-text-block"}, \
+        second["violations"]
     (contraste,) = [v for v in second["violations"] if v["id"] == "color-contrast"]
     assert [n.split(" : ")[0].split()[-1].split(">")[-1].startswith("span") for n in contraste["nodes"]] == [True]
     clavier.set_viewport_size({"width": 1280, "height": 900})
