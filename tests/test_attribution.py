@@ -423,7 +423,7 @@ def test_livrer_ne_touche_que_le_dossier_et_refuse_un_appareil_deja_prete(petit_
     deux_fois = CliRunner().invoke(main, ["livrer", pas_encore["id"], "--materiel", tag, "--lieu", "domicile", "--date", "20/10/2025"])
     assert deux_fois.exit_code != 0 and refus(deux_fois).code == "livraison.appareil_deja_prete"
     inconnu = CliRunner().invoke(main, ["livrer", accordee["id"], "--materiel", "NEXISTE-PAS", "--lieu", "domicile"])
-    assert inconnu.exit_code != 0 and refus(inconnu).code == "livraison.inventaire_inconnu"
+    assert inconnu.exit_code != 0 and refus(inconnu).code == "stock.inventaire_inconnu"
     assert git_log(coffre.territoire.racine) == avant
 
 

@@ -149,3 +149,11 @@ def test_chaque_defaut_de_la_liste_des_destinataires_a_son_code(tmp_path):
         chemin.write_text(contenu, encoding="utf-8")
         with refuse(code):
             vault.lire_destinataires(chemin)
+
+
+def test_un_numero_d_inventaire_inconnu_est_le_meme_refus_pour_changer_un_etat(coffre):
+    """Written once (attribution.stock.inventaire_inconnu) for livrer (test_attribution) and stock etat."""
+    from famnum.attribution.parc import changer_etat
+
+    with refuse("stock.inventaire_inconnu"):
+        changer_etat(coffre, "NEXISTE-PAS", "reforme", date(2026, 1, 5))

@@ -15,7 +15,7 @@ def a_faire(correction: str) -> str:
 
 class FamnumError(Exception):
     """A refusal the steward can act on, shaped like a frictionless error: `code` names its kind for
-    programs and tests (dotted, stable, never translated: `livraison.inventaire_inconnu`), `message` says
+    programs and tests (dotted, stable, never translated: `stock.inventaire_inconnu`), `message` says
     in French what is wrong, `correction` what to type instead. Each code is raised in one place, so its
     correction is written once; the text reads message then « À faire : correction », and is never
     parsed back."""

@@ -14,7 +14,7 @@ from ..dossiers import Coffre, evenement
 from ..erreurs import FamnumError
 from ..formats import ajouter_mois, euros
 from .grille import Grille
-from .stock import Appareil
+from .stock import Appareil, inventaire_inconnu
 
 CONVENTIONS = {"don": "don", "pret": "pret", "location": "location", "location_aidee": "location"}
 TITRES = {"don": "Convention de don", "pret": "Convention de prêt", "location": "Convention de location"}
@@ -43,8 +43,7 @@ def preparer_livraison(dossier: dict, parc: list[Appareil], inventaire: str, gri
     par_tag = {a.inventaire: a for a in parc}
     appareil = par_tag.get(inventaire.strip().upper())
     if appareil is None:
-        raise FamnumError(f"Numéro d'inventaire inconnu « {inventaire} » dans data/referentiels/materiels.csv.", code="livraison.inventaire_inconnu",
-                          correction="recopiez le numéro collé sur l'appareil, ou ajoutez l'appareil au stock.")
+        raise inventaire_inconnu(inventaire)
     if appareil.etat == "pret":
         raise FamnumError(f"L'appareil {appareil.inventaire} est déjà chez une famille (état « pret ») : il ne peut pas être "
                           "livré deux fois.", code="livraison.appareil_deja_prete",

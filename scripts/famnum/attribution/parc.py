@@ -112,7 +112,7 @@ def changer_etat(coffre, inventaire: str, etat: str, jour: date) -> Appareil:
     nothing in it says which family had the device). Refused for a device a family holds."""
     from .. import ecriture
     from ..erreurs import FamnumError
-    from .stock import ETATS_PARC, charger_stock, chemin_stock, texte_stock
+    from .stock import ETATS_PARC, charger_stock, chemin_stock, inventaire_inconnu, texte_stock
 
     if etat not in ETATS_PARC:
         raise FamnumError(f"État inconnu « {etat} ».", code="parc.etat_inconnu",
@@ -120,8 +120,7 @@ def changer_etat(coffre, inventaire: str, etat: str, jour: date) -> Appareil:
     stock, tag = charger_stock(coffre.territoire), inventaire.strip().upper()
     appareil = next((a for a in stock if a.inventaire == tag), None)
     if appareil is None:
-        raise FamnumError(f"Numéro d'inventaire inconnu « {inventaire} » dans data/referentiels/materiels.csv.", code="parc.inventaire_inconnu",
-                          correction="recopiez le numéro collé sur l'appareil, ou ajoutez sa ligne au fichier.")
+        raise inventaire_inconnu(inventaire)
     prets = detenteurs(coffre.lire_tous(valider=False).dossiers).get(tag, []) if etat != "en_service" else []
     if prets and not donne_et_sorti(replace(appareil, etat=etat), prets):
         raise FamnumError(f"L'appareil {tag} est chez une famille : il ne peut pas passer « {etat} » (seul un appareil "

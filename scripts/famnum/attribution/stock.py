@@ -118,6 +118,13 @@ def problemes_stock(appareils: list[Appareil], fichier: str) -> list[Probleme]:
     return problemes
 
 
+def inventaire_inconnu(inventaire: str) -> FamnumError:
+    """The one refusal of a number that no line of the stock has (delivering a device, changing its state)."""
+    return FamnumError(f"Numéro d'inventaire inconnu « {inventaire} » dans data/referentiels/materiels.csv.",
+                       code="stock.inventaire_inconnu",
+                       correction="recopiez le numéro collé sur l'appareil, ou ajoutez sa ligne au fichier.")
+
+
 def date_iso(texte: str) -> date | None:
     try:
         return date.fromisoformat(texte)
