@@ -94,17 +94,16 @@ def test_seance_anonyme_seule_et_meme_fiche_deux_fois_le_meme_jour(coffre, terri
 
 def test_seance_mauvaises_entrees_n_ecrivent_rien(coffre, territoire):
     cas = [
-        (["--fiche", "pronot"], "Fiche atelier inconnue « pronot »"),
-        (["--date", "14/10/2099", "--anonymes", "3"], "dans le futur"),
-        (["--date", "14/10/2025"], "Personne n'est venu"),
-        (["--date", "14/10/2025", "--famille", "F-ZZZZZ"], "Aucun dossier « F-ZZZZZ »"),
-        (["--date", "14/10/2025", "--anonymes", "3", "--animateur", "Mme X 0639987351"], "jamais un contact"),
+        (["--fiche", "pronot"], "seance_atelier.fiche_inconnue"),
+        (["--date", "14/10/2099", "--anonymes", "3"], "seance_atelier.date_future"),
+        (["--date", "14/10/2025"], "seance_atelier.sans_participant"),
+        (["--date", "14/10/2025", "--famille", "F-ZZZZZ"], "dossier.inconnu"),
+        (["--date", "14/10/2025", "--anonymes", "3", "--animateur", "Mme X 0639987351"], "seance_atelier.animateur_sans_fonction"),
     ]
-    for args, attendu in cas:
+    for args, code in cas:
         if args[0] == "--fiche":
             r = CliRunner().invoke(main, ["atelier", "seance", "--lieu", "x", "--structure", "y", "--par", "PRE", *args])
         else:
             r = _seance([*args, "--sans-evaluation"])
-        assert r.exit_code != 0, args
-        assert attendu in r.output, r.output
+        assert r.exit_code != 0 and refus(r).code == code, (args, r.output)
     assert not (territoire.data / "seances").exists()
