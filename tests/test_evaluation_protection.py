@@ -15,6 +15,7 @@ from famnum.evaluation import calcul, definitions, intervalles, paquet, perte, p
 from famnum.evaluation.calcul import ENSEMBLE
 
 from attaque import borner, cellules
+from fabrique import refuse
 
 SEUIL = 11
 SITUATIONS = ["equipee", "en_attente", "ajournee_ou_refusee", "en_cours"]
@@ -85,11 +86,17 @@ def test_la_serie_cumulee_trahit_le_masque_naif_et_publier_le_refuse():
     faille = next(f for f in failles if f.case[3:] == ("non_renseigne", "ajournee_ou_refusee"))
     assert faille.raison == "retrouvée exactement" and ("situation", "2026-T2") in faille.tableaux
     ev = publication.Evaluation(_resultat(tableaux), _masque_naif(tableaux), definitions.charger())
-    with pytest.raises(FamnumError) as erreur:
+    with refuse("publication.secret_insuffisant") as erreur:
         publication.controler_protection(ev)
     message = str(erreur.value)
-    assert "rien n'est publié" in message and "non_renseigne" in message and "2026-T1" in message
-    assert "À faire" in message and "163" not in message  # the cell and the reasoning, never a value
+    assert "non_renseigne" in message and "2026-T1" in message and "163" not in message  # the cell, never a value
+
+
+def test_une_protection_introuvable_est_un_refus_et_rien_n_est_publie(monkeypatch):
+    """Fail closed, as a refusal with its code and what to do (it was a RuntimeError: a traceback)."""
+    monkeypatch.setattr(secret._Attaque, "_secondaire", lambda self, v, caches: None)
+    with refuse("secret.protection_impossible"):
+        secret.controler(_annee(), SEUIL, _ordre())
 
 
 def test_le_secret_choisi_contre_les_intervalles_tient():

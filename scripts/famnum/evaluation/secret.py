@@ -30,6 +30,7 @@ import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..erreurs import FamnumError
 from . import intervalles
 from .calcul import ENSEMBLE, Tableau
 
@@ -196,6 +197,14 @@ def _paires_de_periodes(tableaux: list[Tableau], systeme: _Systeme, seuil: int, 
     return paires
 
 
+def protection_impossible() -> FamnumError:
+    """Fail closed: no set of hidden cells was found that protects every small count (it should not happen)."""
+    return FamnumError("Secret statistique : aucun choix de cases cachées ne protège chaque petit nombre : rien n'est publié.",
+                       code="secret.protection_impossible",
+                       correction="signalez-le à l'équipe de famnum avec votre data/indicateurs.yaml (aucune donnée de "
+                                  "famille n'est à joindre) ; la publication reste refusée d'ici là.")
+
+
 def controler(tableaux: list[Tableau], seuil: int, ordre_periodes: list[str], precedent: dict | None = None) -> Controle:
     """precedent: the previous release's cells (precedent.cases_publiees), None where they were secret."""
     if seuil < 5:
@@ -324,7 +333,7 @@ class _Attaque:
                     caches.add(w)
                     ajoutes.add(w)
             if not ajoutes:  # nothing left to hide: fail closed rather than publish
-                raise RuntimeError("secret statistique : protection impossible, rien n'est publié")
+                raise protection_impossible()
             touches = ajoutes | set(failles)
             a_revoir = {w for g, _ in self.modele.composantes(self._inconnues(caches), touches) for w in g}
 
