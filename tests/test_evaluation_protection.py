@@ -99,6 +99,20 @@ def test_une_protection_introuvable_est_un_refus_et_rien_n_est_publie(monkeypatc
         secret.controler(_annee(), SEUIL, _ordre())
 
 
+def test_un_calcul_d_intervalle_qui_echoue_est_un_refus():
+    """The solver ending neither optimal nor unbounded: a refusal (it was a RuntimeError: a traceback)."""
+    import highspy
+
+    class Echec:  # a solver that ends « infeasible », which the protection never asks for
+        def changeObjectiveSense(self, sens): pass  # noqa: E704
+        def run(self): pass  # noqa: E704
+        def getModelStatus(self): return highspy.HighsModelStatus.kInfeasible  # noqa: E704
+        def modelStatusToString(self, statut): return "Infeasible"  # noqa: E704
+
+    with refuse("secret.calcul_echoue"):
+        intervalles._optimum(Echec(), highspy.ObjSense.kMaximize)
+
+
 def test_le_secret_choisi_contre_les_intervalles_tient():
     tableaux = _annee()
     controle = secret.controler(tableaux, SEUIL, _ordre())

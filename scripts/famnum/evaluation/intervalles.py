@@ -17,6 +17,12 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..erreurs import FamnumError
+
+# what to do when the protection itself fails (fail closed): the one place this advice is written
+SIGNALER = ("signalez-le à l'équipe de famnum avec votre data/indicateurs.yaml (aucune donnée de famille n'est à "
+            "joindre) ; la publication reste refusée d'ici là.")
+
 LARGEUR = 4      # the narrowest interval that protects a hidden count
 # The narrowest interval that protects a hidden sum of euros: 150 €, the price of the cheapest device
 # (a printer, data/attribution.yaml), more than a family pays in a year of renting (10 € a month at most,
@@ -180,4 +186,6 @@ def _optimum(h, sens) -> float:
         return h.getInfo().objective_function_value
     if statut in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
         return math.inf if sens == highspy.ObjSense.kMaximize else 0.0
-    raise RuntimeError(f"secret statistique : le calcul des intervalles a échoué ({h.modelStatusToString(statut)})")
+    raise FamnumError(f"Secret statistique : le calcul des intervalles a échoué ({h.modelStatusToString(statut)}) : "
+                      "rien n'est publié.", code="secret.calcul_echoue", correction="relancez la commande ; si l'échec revient, "
+                      + SIGNALER)

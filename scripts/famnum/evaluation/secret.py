@@ -201,8 +201,7 @@ def protection_impossible() -> FamnumError:
     """Fail closed: no set of hidden cells was found that protects every small count (it should not happen)."""
     return FamnumError("Secret statistique : aucun choix de cases cachées ne protège chaque petit nombre : rien n'est publié.",
                        code="secret.protection_impossible",
-                       correction="signalez-le à l'équipe de famnum avec votre data/indicateurs.yaml (aucune donnée de "
-                                  "famille n'est à joindre) ; la publication reste refusée d'ici là.")
+                       correction=intervalles.SIGNALER)
 
 
 def controler(tableaux: list[Tableau], seuil: int, ordre_periodes: list[str], precedent: dict | None = None) -> Controle:
