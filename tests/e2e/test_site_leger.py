@@ -11,13 +11,13 @@ import re
 
 import pytest
 
-from .conftest import CAPTURES, CHROMIUM, CHROMIUM_ARGS, PHONE, noter_problemes, pages_du_site, sortes_de_pages
+from .conftest import (CAPTURES, CHROMIUM, CHROMIUM_ARGS, CONCURRENCE, PHONE, noter_problemes, pages_du_site,
+                       sortes_de_pages)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.site_partage]
 
 LIMITE_ACCUEIL = 400_000  # bytes, uncompressed, first visit before search is used
 PAGES_PESEES = ("index.html", "tutoriels/premiers-pas/index.html", "evaluation/equipement.html")
-CONCURRENCE = 4
 RACINE_DU_DISQUE = re.compile(r'(?:href|src|srcset|action)="(/(?!/)[^"]*)"')
 
 
