@@ -94,7 +94,6 @@ def refus(resultat) -> FamnumError:
     return erreur
 
 
-
 def lancer_formulaire(racine: Path) -> tuple[subprocess.Popen, str]:
     """`famnum formulaire --sans-navigateur` in its own process on a free port: (process, its address)."""
     import os

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyrage
 
 from .erreurs import FamnumError, Probleme
+from .formats import compte
 
 ENTETE_AGE = b"age-encryption.org/v1\n"
 _STANZA_DESTINATAIRE = re.compile(rb"^-> X25519 ", re.MULTILINE)
@@ -30,9 +31,10 @@ _NONCE_ET_ETIQUETTE = 16 + 16
 
 class FichierIllisible(FamnumError):
     """A file that does not open as what it should be. `nature` says why (pas_age, trop_gros, tronque,
-    autre_cle when my key opens nothing, cle_etrangere when
-    it opens the others, pas_json, pas_objet), `probleme` and `correction` are the French texts, kept apart so
-    that a report shows them without parsing them back."""
+    autre_cle when my key opens nothing, cle_etrangere when it opens the others, pas_json, pas_objet,
+    destinataires_introuvable, destinataires_vide, destinataires_ligne, destinataires_cle_abimee);
+    `probleme` and `correction` are the French texts, kept apart so that a report shows them without
+    parsing them back."""
 
     def __init__(self, fichier: str, nature: str, probleme: str, correction: str):
         self.fichier, self.nature, self.probleme = fichier, nature, probleme
@@ -248,8 +250,6 @@ def fichier_inattendu(origine: str, dossier: str, seuls: str) -> Probleme:
 
 def destinataires_perimes(origine: str, n: int, attendus: int) -> Probleme:
     """A dossier or remainder encrypted to other holders than destinataires.txt lists."""
-    from .formats import compte
-
     return Probleme(origine, f"chiffré pour {compte(n, 'clé')} alors que destinataires.txt en liste {attendus}",
                     correction="relancez le rechiffrement : « famnum cles rechiffrer »", code="verifier.destinataires_perimes")
 

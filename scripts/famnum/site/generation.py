@@ -13,8 +13,8 @@ note in the reader's language (``famnum-non-traduit``) and the French text marke
 Its ``<!-- famnum:NAME -->`` markers are rendered from the territory's data (``marqueurs``); a page
 of figures made up for the demo says so under its title; a workshop sheet and the tutorials and
 workshops index pages link to their PDF in the page's language, in each language whose PDFs the build
-prints (every language by default, see ``langues_imprimees``: never a link to a PDF that is not made); a tutorial or sheet ends with the
-date its facts were checked and its sources. Images and other files follow the same rule
+prints (every language by default, see ``langues_imprimees``: never a link to a PDF that is not made);
+a tutorial or sheet ends with the date its facts were checked and its sources. Images and other files follow the same rule
 (``image.<langue>.svg`` shown as ``image.svg``).
 
 The menu is written out in reading order (home, programme, tutorials level after level, phone
@@ -34,10 +34,10 @@ import os
 import posixpath
 import re
 import shutil
+from collections.abc import Collection
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Collection
 from typing import Any
 
 from markupsafe import Markup
