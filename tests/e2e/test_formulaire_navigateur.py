@@ -93,7 +93,8 @@ def test_jeton_clavier_axe_enregistrer_rouvrir_modifier(serveur, page, coffre):
 
     reste = {k: v for k, v in REPONSES.items() if k not in ("par", "enfants.0.prenom", "representants_legaux.0.lien")}
     _remplir(page, {**reste, "representants_legaux.0.courriel": "pas-un-mail"})
-    page.get_by_role("button", name="Enregistrer").last.click()
+    with page.expect_navigation():  # the answer is a new page; reading before it comes reads the old form
+        page.get_by_role("button", name="Enregistrer").last.click()
     erreur = page.locator("#c-representants_legaux-0-courriel-err0")
     assert erreur.is_visible() and "format incorrect" in erreur.inner_text()
     assert page.locator("#c-representants_legaux-0-courriel").get_attribute("aria-invalid") == "true"
@@ -250,7 +251,8 @@ def test_le_resume_prend_le_focus_et_ses_liens_menent_aux_champs(serveur, page, 
     page.goto(f"{serveur}/{JETON}/nouveau")
     reste = {k: v for k, v in REPONSES.items() if not k.startswith("foyer.")}
     _remplir(page, {**reste, "adresse.code_postal": "7210", "adresse.ligne": "1 rue Imaginaire", "adresse.commune": "Le Mans"})
-    page.get_by_role("button", name="Enregistrer").last.click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer").last.click()
     page.wait_for_selector("#resume")
     assert page.evaluate("document.activeElement.id") == "resume"  # read first by a screen reader
     assert page.title().startswith("Erreur : ")
