@@ -157,3 +157,20 @@ def test_un_numero_d_inventaire_inconnu_est_le_meme_refus_pour_changer_un_etat(c
 
     with refuse("stock.inventaire_inconnu"):
         changer_etat(coffre, "NEXISTE-PAS", "reforme", date(2026, 1, 5))
+
+
+def test_une_construction_du_site_ratee_est_un_seul_refus(tmp_path, monkeypatch):
+    """« La construction du site a échoué » is one refusal (site.construction) whoever asked for the build:
+    famnum site, or famnum publier / famnum demo (construire_site_territoire); it had two codes."""
+    from famnum.site import construction
+
+    rate = {"code": 1, "moteur": "mkdocs", "sortie": "WARNING -  Doc file 'index.md' contains a link 'absente.md'"}
+    monkeypatch.setattr(construction, "construire", lambda *args, **kwargs: rate)
+    (tmp_path / "mkdocs.yml").write_text("site_name: essai\n", encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    monkeypatch.chdir(tmp_path)  # not a territory: famnum site builds the folder that holds a site
+    resultat = CliRunner().invoke(main, ["site", "--sans-pdf"])
+    assert resultat.exit_code == 1 and refus(resultat).code == "site.construction"
+    assert "absente.md" in resultat.output  # the engine's line that names the page at fault
+    with refuse("site.construction"):
+        construction.construire_site_territoire(tmp_path, tmp_path / "site")

@@ -35,17 +35,12 @@ def racine_du_site() -> Path:
 def site(moteur: str | None, sans_pdf: bool, sortie: Path | None):
     """Construit le site public : chaque page et son menu générés dans build/site-src/<langue>/, puis
     construits par le moteur, une langue à la fois, dans site/."""
-    from ..erreurs import FamnumError
-    from ..site.construction import construire
+    from ..site.construction import construire, exiger_reussite
 
     racine = racine_du_site()
     fait = construire(sortie or racine / "site", racine=racine, moteur=moteur, pdf=False if sans_pdf else None,
                       source=racine / "build" / "site-src")
-    if fait["code"] != 0:
-        raise FamnumError(f"La construction du site a échoué ({fait['moteur']} build --strict) :\n"
-                          + fait["sortie"].strip()[-3000:], code="site.construction",
-                          correction="corrigez la page ou la valeur nommée ci-dessus (ligne WARNING ou ERROR), puis "
-                                     "relancez « famnum site ».")
+    exiger_reussite(fait)
     etapes = ", ".join(f"{nom} {secondes:.1f} s" for nom, secondes in fait["etapes"].items())
     click.echo(f"Site construit par {fait['moteur']} en {fait['secondes']:.1f} s ({etapes}) : "
                f"{Path(fait['site']) / 'index.html'}")

@@ -186,10 +186,15 @@ def _finir(faite: generation.Generation, site_dir: Path, racine: Path, *, cache_
 def construire_site_territoire(racine: Path, site: Path, public: Path | None = None) -> None:
     """The territory's site (``famnum publier``, ``famnum demo``), its markers reading the package in
     ``public``, generated under its ``build/site-src/``; raises FamnumError when the build fails."""
-    fait = construire(site, racine=racine, public=public, source=racine / "build" / "site-src")
+    exiger_reussite(construire(site, racine=racine, public=public, source=racine / "build" / "site-src"))
+
+
+def exiger_reussite(fait: dict) -> None:
+    """A failed build (``construire``'s result) refused in one sentence, whichever command asked for it
+    (``famnum site``, ``famnum publier``, ``famnum demo``): the engine's last lines name the page at fault."""
     if fait["code"] != 0:
-        raise FamnumError(f"La construction du site a échoué ({fait['moteur']} build --strict) : rien n'est publié.\n"
-                          + fait["sortie"].strip()[-3000:], code="publication.site_echoue",
+        raise FamnumError(f"La construction du site a échoué ({fait['moteur']} build --strict) :\n"
+                          + fait["sortie"].strip()[-3000:], code="site.construction",
                           correction="corrigez la page ou la valeur nommée ci-dessus (ligne WARNING ou ERROR), puis "
                                      "relancez « famnum site » pour le vérifier.")
 
