@@ -24,6 +24,8 @@ from famnum.referentiels import Referentiels
 from famnum.territoire import modele
 from famnum.workspace import Territoire
 
+from lecture_pdf import texte_pdf
+
 from fabrique import VALEURS_PLANTEES, codes, dossier, fiche, git_log, refus, refuse
 
 JOUR = date(2025, 10, 15)
@@ -322,14 +324,12 @@ def petit_territoire(coffre):
 
 
 def test_le_dossier_de_commission_ne_contient_aucune_donnee_personnelle(petit_territoire):
-    from pypdf import PdfReader
-
     coffre, lot = petit_territoire
     resultat = CliRunner().invoke(main, ["attribution", "commission", "--date", "15/10/2025"])
     assert resultat.exit_code == 0, resultat.output
     prive = coffre.territoire.prive
     md = (prive / "commission-2025-10-15.md").read_text(encoding="utf-8")
-    pdf = "\n".join(page.extract_text() for page in PdfReader(prive / "commission-2025-10-15.pdf").pages)
+    pdf = texte_pdf(prive / "commission-2025-10-15.pdf")
     modele_decisions = (prive / "decisions-2025-10-15.yaml").read_text(encoding="utf-8")
     for texte in (md, pdf, modele_decisions):
         for valeur in VALEURS_PLANTEES + [d["id"] for d in lot] + ["Ambroisine", "Noémie", "2013", "72100"]:
@@ -396,8 +396,6 @@ def test_la_page_publique_est_faite_depuis_le_fichier_de_la_grille(tmp_path):
 
 
 def test_livrer_ne_touche_que_le_dossier_et_refuse_un_appareil_deja_prete(petit_territoire):
-    from pypdf import PdfReader
-
     from famnum.attribution.parc import etat_du_parc
 
     coffre, lot = petit_territoire
@@ -416,7 +414,7 @@ def test_livrer_ne_touche_que_le_dossier_et_refuse_un_appareil_deja_prete(petit_
     assert ligne.etat == "pret"
     journal = coffre.lire(accordee["id"])["journal"]
     assert [e["type"] for e in journal[-2:]] == ["livraison", "convention"] and journal[-2]["details"]["numero_serie"] == ligne.numero_serie
-    pdf = "\n".join(p.extract_text() for p in PdfReader(coffre.territoire.prive / f"convention-{accordee['id']}-{tag}.pdf").pages)
+    pdf = texte_pdf(coffre.territoire.prive / f"convention-{accordee['id']}-{tag}.pdf")
     assert "Convention de" in pdf and tag in pdf and "charte" in pdf.lower()
 
     avant = git_log(coffre.territoire.racine)
@@ -609,12 +607,6 @@ def decider_avec(coffre, changer) -> None:
     fichier.write_text(tete + "".join("  - famille: " + b for b in changer(blocs)), encoding="utf-8")
     resultat = CliRunner().invoke(main, ["attribution", "decider", "--fichier", str(fichier)])
     assert resultat.exit_code == 0, resultat.output
-
-
-def texte_pdf(chemin: Path) -> str:
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() for page in PdfReader(chemin).pages)
 
 
 def ajourner(bloc: str) -> str:
