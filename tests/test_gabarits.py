@@ -98,6 +98,7 @@ def _reecrire(chemin: Path, colonnes: tuple[str, ...], garder=lambda ligne: True
         ecrivain.writerows(lignes)
 
 
+@pytest.mark.filterwarnings("error::UserWarning")  # matplotlib's « Tight layout not applied »: labels cut off
 def test_un_libelle_hostile_du_paquet_arrive_echappe_dans_les_graphiques_et_les_tableaux(tmp_path, monkeypatch):
     from annee_fictive import publier_annee_fictive
 
@@ -113,6 +114,33 @@ def test_un_libelle_hostile_du_paquet_arrive_echappe_dans_les_graphiques_et_les_
     assert len(hostiles) == 4 and sum("<svg" in b for b in hostiles) == 2, len(hostiles)  # situation, stock
     for bloc in blocs:
         assert_echappe(bloc, combien=1 if bloc in hostiles else 0)
+
+
+@pytest.mark.filterwarnings("error::UserWarning")
+@pytest.mark.parametrize("sorte", ["barres", "empilees"])
+def test_un_libelle_long_reste_entier_dans_le_graphique(sorte):
+    """A long label (a bar's, a stacked bar's, a legend entry's) is folded to fit: every text matplotlib
+    draws lies inside the figure (labels, legend, the last figure of the axis), and its layout is applied
+    (no « Tight layout not applied »)."""
+    from matplotlib.text import Text
+
+    from famnum.site import graphiques
+
+    if sorte == "barres":
+        figure = graphiques._dessiner_barres(graphiques.Barres(
+            "Titre", (graphiques.replier(HOSTILE), "Court"), (12.0, 3.0), (" 12", " 3"), "familles"))
+    else:
+        figure = graphiques._dessiner_empilees(graphiques.Empilees(
+            "Titre", (graphiques.replier(HOSTILE, 24), "Court"), ((20.0, 30.0, 50.0), (None, 40.0, 60.0)),
+            (HOSTILE, "Moyennement", "Tout à fait"), graphiques.COULEURS_ECHELLE, "%", 100, "secret"))
+    figure.draw_without_rendering()  # every text at its place, as savefig draws it
+    rendu = figure._get_renderer()
+    cadre = figure.bbox
+    for texte in figure.findobj(Text):
+        if texte.get_visible() and texte.get_text().strip():
+            boite = texte.get_window_extent(rendu)
+            assert (boite.x0 >= cadre.x0 - 1 and boite.x1 <= cadre.x1 + 1 and boite.y0 >= cadre.y0 - 1
+                    and boite.y1 <= cadre.y1 + 1), f"{texte.get_text()!r} sort du graphique : {boite} hors de {cadre}"
 
 
 # --- the family's access page (rgpd export) ------------------------------------------------------

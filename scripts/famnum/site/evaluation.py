@@ -27,7 +27,7 @@ from ..evaluation.calcul import ECHELLE_PUBLIEE
 from ..formats import cellule
 from ..gabarits import rendre
 from ..modele import racine as racine_modele
-from .graphiques import barres, empilees, figure_html, replier
+from .graphiques import barres, empilees, figure_html
 from .libelles import FRANCAIS, Libelles, N_, pour
 from .marqueurs import marqueur
 
@@ -484,7 +484,7 @@ def _bloc_fiches(config, fiches: dict[str, dict[str, dict]], t: Libelles) -> str
     ordre = sorted((f for f in fiches if f != ENSEMBLE), key=lambda f: _nom_fiche(config, f))
     ordre += [ENSEMBLE] if ENSEMBLE in fiches else []
     noms = {f: _nom_fiche(config, f, t) for f in ordre}
-    lignes = [(replier(noms[f], 24), [None if _cache(fiches[f].get(m), "part") else float(fiches[f][m]["part"])
+    lignes = [(noms[f], [None if _cache(fiches[f].get(m), "part") else float(fiches[f][m]["part"])
                                        for m in ECHELLE]) for f in ordre]
     titre = t("Réponses aux fiches d'évaluation des ateliers")
     graphique = empilees(titre, lignes, "eval-fiches", modalites=_echelle(t), unite=t("% des réponses"), t=t)

@@ -76,6 +76,16 @@ def _figure(hauteur: float):
     return figure, figure.subplots()
 
 
+def _figer_les_graduations(ax) -> None:
+    """The figures of the value axis chosen now, once and for all: the layout measures these, and
+    matplotlib would otherwise choose again for the axes' new width, a last figure then sticking out
+    of the drawing."""
+    from matplotlib.ticker import FixedLocator
+
+    debut, fin = ax.get_xlim()
+    ax.xaxis.set_major_locator(FixedLocator([x for x in ax.get_xticks() if debut <= x <= fin]))
+
+
 def _ajuster(figure, bas: float = 0.0) -> None:
     """Fit the axes and their labels in the figure (``tight_layout``), ``bas`` (a fraction of the
     height) left free under them for the legend; then leave no layout engine behind: with one,
@@ -151,7 +161,7 @@ def empilees(titre: str, lignes: list[tuple[str, list[float | None]]], ident: st
              t: Libelles = FRANCAIS) -> Graphique:
     """One stacked bar per line: shares on the answer scale (%), or counts by modality."""
     largeur = 100 if pourcent else max([sum(v or 0 for v in p) for _, p in lignes] + [1])
-    dessin = Empilees(replier(titre, 30), tuple(l for l, _ in lignes), tuple(tuple(p) for _, p in lignes),
+    dessin = Empilees(replier(titre, 30), tuple(replier(l, 24) for l, _ in lignes), tuple(tuple(p) for _, p in lignes),
                       tuple(modalites), tuple(couleurs), unite, largeur, t("secret") if pourcent else None)
     mesure = (lambda p: t.pourcent(p, decimales=False)) if pourcent else t.decimal
     alternative = t("{titre} : {valeurs}.", titre=titre, valeurs=t(" ; ").join(
@@ -179,12 +189,15 @@ def _dessiner_barres(dessin: Barres):
     ax.margins(x=0.12)  # room for the figure written after the longest bar
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(dessin.titre, loc="left")
+    _figer_les_graduations(ax)
     _ajuster(fig)
     return fig
 
 
 def _dessiner_empilees(dessin: Empilees):
-    fig, ax = _figure(0.7 * len(dessin.libelles) + 2.6)
+    noms, colonnes = _noms_de_legende(dessin.modalites, dessin.secret)
+    en_plus = -(-len(noms) // colonnes) * (max(nom.count("\n") for nom in noms))  # lines a long name adds
+    fig, ax = _figure(0.7 * len(dessin.libelles) + 2.6 + 0.35 * en_plus)
     y = list(range(len(dessin.libelles)))[::-1]
     for yi, parts in zip(y, dessin.parts):
         _empiler(ax, yi, parts, dessin.couleurs, dessin.secret is not None, dessin.largeur)
@@ -193,21 +206,30 @@ def _dessiner_empilees(dessin: Empilees):
     ax.set_xlabel(dessin.unite)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(dessin.titre, loc="left")
-    _legende(fig, dessin.modalites, dessin.couleurs, dessin.secret)
+    _figer_les_graduations(ax)
+    _legende(fig, noms, colonnes, dessin.couleurs, dessin.secret is not None)
     return fig
 
 
-def _legende(fig, modalites: list[str], couleurs, secret: str | None) -> None:
-    """The legend's rows under the axis, never over its label; `secret`: the hatched piece's name."""
+def _noms_de_legende(modalites: tuple[str, ...], secret: str | None) -> tuple[list[str], int]:
+    """The legend's entries (the hatched piece's name last), each folded to a column's width, and its
+    number of columns."""
+    noms = [*modalites, secret] if secret else list(modalites)
+    colonnes = 3 if len(noms) > 4 else 2
+    return [replier(nom, 36 // colonnes) for nom in noms], colonnes
+
+
+def _legende(fig, noms: list[str], colonnes: int, couleurs, secret: bool) -> None:
+    """The legend's rows under the axis, never over its label; `secret`: the last name is the hatched
+    piece's."""
     from matplotlib.patches import Patch
 
-    poignees = [Patch(color=c, label=m) for m, c in zip(modalites, couleurs)]
+    poignees = [Patch(color=c, label=m) for m, c in zip(noms, couleurs)]
     if secret:
-        poignees.append(Patch(facecolor="white", edgecolor="#555555", hatch="//", label=secret))
-    colonnes = 3 if len(poignees) > 4 else 2
+        poignees.append(Patch(facecolor="white", edgecolor="#555555", hatch="//", label=noms[-1]))
     fig.legend(handles=poignees, ncols=colonnes, loc="lower center", frameon=False)
-    rangs = -(-len(poignees) // colonnes)
-    _ajuster(fig, bas=(0.35 * rangs + 0.2) / fig.get_figheight())
+    lignes = -(-len(poignees) // colonnes) * max(nom.count("\n") + 1 for nom in noms)
+    _ajuster(fig, bas=(0.35 * lignes + 0.2) / fig.get_figheight())
 
 
 def _empiler(ax, yi: float, parts: list[float | None], couleurs, pourcent: bool, largeur: float) -> None:
