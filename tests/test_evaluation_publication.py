@@ -115,6 +115,26 @@ def test_publier_echoue_sur_une_valeur_personnelle_plantee_et_ne_publie_rien(cof
     assert not list((territoire.racine / "build").glob("publication-*"))
 
 
+def test_publier_refuse_une_copie_compressee_qui_n_est_pas_sa_page(coffre, territoire):
+    """A .gz beside a page holds what a static host serves in its place: one that is not the compressed
+    page (a stale entry of the compression cache, a value planted in it) stops the publication, named;
+    every file the leak guard reads, and why some are not, is tested in test_fuites."""
+    import gzip
+
+    _familles(coffre)
+    nom = "Zéphirine Quillembois"  # a child of every family of fabrique.dossier
+
+    def construire(racine, site, public):
+        _site_qui_recopie()(racine, site, public)
+        page = (site / "index.html").read_bytes()
+        (site / "index.html.gz").write_bytes(gzip.compress(page + f"<p>{nom}</p>".encode(), mtime=0))
+
+    with refuse("fuites.copie_differente") as erreur:
+        publier(aujourd_hui=AU, construire_site=construire)
+    assert "site/index.html.gz" in erreur.value.message and nom not in str(erreur.value)
+    assert not territoire.public.exists() and not (territoire.racine / "site").exists()
+
+
 def test_publier_valide_le_paquet_sans_relancer_python_et_refuse_un_paquet_casse(coffre, territoire, monkeypatch):
     """frictionless checks the package in famnum's own process (not `python -m frictionless`, a second
     of start each time), and a broken table still stops everything, naming its file."""

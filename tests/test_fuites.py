@@ -7,6 +7,8 @@ import re
 from famnum import fuites
 from famnum.fuites import Aiguilles, Textes
 
+from fabrique import refuse
+
 # The plain definitions, tried at every position: the quicker searches must find exactly what they find.
 COURRIEL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 TELEPHONE = re.compile(r"(?:\+|00)?\d(?:[\s.\-]?\d){8,13}")
@@ -64,3 +66,54 @@ def test_un_contenu_repete_est_indexe_une_fois_et_chaque_fichier_qui_le_porte_es
         ("ar/assets/bundle.js", "nom"), ("en/search/index.json", "telephone"), ("search/index.json", "telephone")]
     aiguilles.familles = [[("nom", "return e")]]  # in each copy of the script, and in the Arabic one
     assert [f.fichier for f in aiguilles.chercher_dans(Textes(fichiers))] == [nom for nom, texte in fichiers if script in texte]
+
+
+def _publie(dossier, fichiers: dict[str, bytes]) -> None:
+    for nom, contenu in fichiers.items():
+        (dossier / nom).parent.mkdir(parents=True, exist_ok=True)
+        (dossier / nom).write_bytes(contenu)
+
+
+def test_tout_fichier_publie_est_lu_sauf_les_pdf_images_et_polices(tmp_path):
+    """site/ and build/public/ are read whole: a style sheet, a source map, a file of a kind famnum does not
+    know; a compressed copy without its page is read decompressed; PDFs, images and fonts are not read."""
+    import gzip
+
+    site = tmp_path / "site"
+    _publie(site, {"index.html": b"<p>Accueil</p>", "index.html.gz": gzip.compress(b"<p>Accueil</p>", mtime=0),
+                   "assets/extra.css": b"/* Zephirine */", "assets/bundle.js.map": b'{"sources": []}',
+                   "manifeste.webmanifest": b'{"name": "PRE"}', "seul.txt.gz": gzip.compress(b"tout seul"),
+                   "guide.pdf": b"%PDF-1.7", "logo.png": b"\x89PNG", "police.woff2": b"wOF2"})
+    lus = dict(fuites.lire_publie(site))
+    assert lus == {"site/index.html": "<p>Accueil</p>", "site/assets/extra.css": "/* Zephirine */",
+                   "site/assets/bundle.js.map": '{"sources": []}', "site/manifeste.webmanifest": '{"name": "PRE"}',
+                   "site/seul.txt.gz": "tout seul"}
+
+
+def test_un_fichier_publie_illisible_ou_une_copie_compressee_qui_differe_est_refuse(tmp_path):
+    """What the guard cannot read it cannot clear: a broken link, a pipe, a .gz or .br that is not the
+    compressed copy of the page beside it (a stale cache entry holding an older page) or does not
+    decompress; each refusal names the file."""
+    import gzip
+    import os
+
+    import brotli
+
+    page = b"<p>Accueil</p>"
+    cas = [({"index.html": page}, "lien", "fuites.fichier_illisible", "site/casse.html"),
+           ({"index.html": page}, "tube", "fuites.fichier_illisible", "site/tube.html"),
+           ({"index.html": page, "index.html.gz": gzip.compress(b"<p>Zephirine Quillembois</p>")},
+            None, "fuites.copie_differente", "site/index.html.gz"),
+           ({"index.html": page, "index.html.br": brotli.compress(page + b" ")}, None, "fuites.copie_differente",
+            "site/index.html.br"),
+           ({"index.html": page, "index.html.gz": b"pas du gzip"}, None, "fuites.copie_illisible", "site/index.html.gz")]
+    for numero, (fichiers, special, code, nomme) in enumerate(cas):
+        site = tmp_path / str(numero) / "site"
+        _publie(site, fichiers)
+        if special == "lien":
+            (site / "casse.html").symlink_to(tmp_path / "absente.html")
+        elif special == "tube":
+            os.mkfifo(site / "tube.html")
+        with refuse(code) as refus:
+            fuites.lire_publie(site)
+        assert nomme in refus.value.message, refus.value

@@ -27,6 +27,11 @@ _DEBUT_DE_DATE = re.compile(r"\d\d(?:\d\d-\d\d-\d\d|/\d\d/\d{4})")
 # Lower-case ASCII letters and digits kept, every other byte a space: the words of a text, in one pass.
 _HORS_MOTS = bytes(o if "0" <= chr(o) <= "9" or "a" <= chr(o) <= "z" else 32 for o in range(256))
 EXTENSIONS_TEXTE = {".html", ".htm", ".xml", ".json", ".csv", ".md", ".txt", ".js", ".yaml", ".yml", ".svg", ".tsv", ".log"}
+# What a published folder holds that is not read as text (ARCHITECTURE.md, « Ce que la recherche de fuites
+# ne lit pas »): the site's PDFs, printed from its pages, which are read; images and fonts of the model
+# and the theme. Any other file of site/ or build/public/ is read as text.
+NON_LUS = (".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf", ".eot")
+COPIES_COMPRESSEES = (".gz", ".br")  # site.leger.precompresser: the same bytes as the file beside them
 MAX_JETONS_NOM = 6
 
 
@@ -372,11 +377,76 @@ def fichiers_texte(racine: Path, chemins: list[str] | None = None, exclure=()) -
 
 
 def lire(racine: Path, fichiers: list[Path]) -> list[tuple[str, str]]:
-    """(name, text) of the text files (undecodable bytes ignored); a file that cannot be read is skipped."""
-    lus = []
+    """(name, text) of the text files (undecodable bytes ignored). A file that cannot be read is refused,
+    never skipped: what the guard has not read, it cannot say is free of personal values."""
+    return [(nom, contenu.decode("utf-8", errors="ignore")) for nom, contenu in _octets(racine, fichiers)]
+
+
+def _octets(racine: Path, fichiers: list[Path]):
+    """(name, bytes) of each file, or the refusal of the first that cannot be read."""
+    from .erreurs import FamnumError
+
     for fichier in fichiers:
+        nom = str(fichier.relative_to(racine))
         try:
-            lus.append((str(fichier.relative_to(racine)), fichier.read_text(encoding="utf-8", errors="ignore")))
-        except OSError:
+            if not fichier.is_file():  # a broken link, a pipe: never opened (a pipe would wait forever)
+                raise OSError(0, "ce n'est pas un fichier ordinaire : lien cassé, tube ou périphérique")
+            yield nom, fichier.read_bytes()
+        except OSError as e:
+            raise FamnumError(f"{nom} ne se lit pas ({e.strerror or e}) : la recherche de données personnelles ne peut "
+                              "pas dire qu'il n'en contient pas.", code="fuites.fichier_illisible",
+                              correction=f"rendez-le lisible (droits du fichier : chmod u+r {nom}) ou retirez-le, "
+                                         "puis relancez.") from None
+
+
+def lire_publie(dossier: Path) -> list[tuple[str, str]]:
+    """(name, text) of every file of a folder about to be published (site/, build/public/), named from
+    the folder's parent: each one is read as text but the kinds of NON_LUS; a compressed copy (.gz, .br)
+    is proved to hold the bytes of the file beside it, which is read (one without that file is read
+    decompressed). Refuses a file that cannot be read and a copy that holds anything else."""
+    fichiers = sorted(p for p in dossier.rglob("*") if not p.is_dir())
+    copies = [p for p in fichiers if p.suffix in COPIES_COMPRESSEES]
+    lus = dict(_octets(dossier.parent, [p for p in fichiers if p.suffix.lower() not in NON_LUS + COPIES_COMPRESSEES]))
+    lus.update(_copies_sans_original(dossier.parent, copies, lus))
+    return [(nom, contenu.decode("utf-8", errors="ignore")) for nom, contenu in lus.items()]
+
+
+def _copies_sans_original(racine: Path, copies: list[Path], lus: dict[str, bytes]) -> dict[str, bytes]:
+    """Each compressed copy decompresses to the very bytes of the file it sits beside (a compressed content
+    shared by several files, a theme's script in each language, is decompressed once); returns what the
+    copies without such a file hold, to be read."""
+    import hashlib
+
+    seules, vus = {}, {}  # vus: digest of a compressed content -> digest of what it decompresses to
+    for nom, compresse in _octets(racine, copies):
+        original = lus.get(nom[:-3])
+        if original is None:
+            seules[nom] = _decompresser(nom, compresse)
             continue
-    return lus
+        cle = hashlib.sha256(compresse).digest()
+        if cle not in vus:
+            vus[cle] = hashlib.sha256(_decompresser(nom, compresse)).digest()
+        if vus[cle] != hashlib.sha256(original).digest():
+            from .erreurs import FamnumError
+
+            raise FamnumError(f"{nom} n'est pas la copie compressée de {nom[:-3]}, lu par la recherche de données "
+                              "personnelles : il pourrait en contenir, rien n'est publié.", code="fuites.copie_differente",
+                              correction="supprimez le cache des fichiers compressés (rm -r build/cache/compression), "
+                                         "puis relancez : chaque copie sera refaite depuis son fichier.")
+    return seules
+
+
+def _decompresser(nom: str, compresse: bytes) -> bytes:
+    import gzip
+
+    import brotli
+
+    from .erreurs import FamnumError
+
+    try:
+        return gzip.decompress(compresse) if nom.endswith(".gz") else brotli.decompress(compresse)
+    except Exception:  # noqa: BLE001 (gzip, zlib, brotli: each its own error for a damaged content)
+        raise FamnumError(f"{nom} ne se décompresse pas : la recherche de données personnelles ne peut pas le lire, "
+                          "rien n'est publié.", code="fuites.copie_illisible",
+                          correction="supprimez le cache des fichiers compressés (rm -r build/cache/compression), "
+                                     "puis relancez.") from None

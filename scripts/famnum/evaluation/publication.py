@@ -226,9 +226,9 @@ def chercher_fuites(lecture, territoire, dossiers: list[Path]):
     """The leaks of the dossiers' values in every text file of `dossiers`, named from each folder's parent.
     One index for all: a content held by several files (the package and its copy in the site, a theme's
     script in each language) is searched once."""
-    from ..fuites import Textes, aiguilles_de_la_lecture, fichiers_texte, lire
+    from ..fuites import Textes, aiguilles_de_la_lecture, lire_publie
 
-    lus = [lu for dossier in dossiers for lu in lire(dossier.parent, fichiers_texte(dossier))]
+    lus = [lu for dossier in dossiers for lu in lire_publie(dossier)]
     return aiguilles_de_la_lecture(lecture, territoire).chercher_dans(Textes(lus))
 
 
