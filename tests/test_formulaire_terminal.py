@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -169,31 +171,51 @@ def _console_interrompue(reponses: list[str], apres: int):
     return lambda: Console(demander=demander, ecrire=lambda _t: None)
 
 
-def _traces_en_clair(*racines, sauf: Path | None = None) -> list[str]:
-    """Files under these folders (and git's objects, unpacked), except under `sauf`, holding a planted value
-    in clear. A file or folder that vanishes while it is read (another process's) is not a trace."""
+def _traces_en_clair(*chemins) -> list[str]:
+    """Files among these (a folder: every file under it, git's objects unpacked) holding a planted value in clear.
+    A file that vanished (removed by the command, as it should) is not a trace."""
     from fabrique import VALEURS_PLANTEES
 
+    fichiers = []
+    for chemin in map(Path, chemins):
+        fichiers += [Path(d, n) for d, _, noms in os.walk(chemin) for n in noms] if chemin.is_dir() else [chemin]
     trouves = []
-    for racine in racines:
-        for dossier, sous_dossiers, fichiers in os.walk(racine):
-            if sauf is not None and Path(dossier) == sauf:
-                sous_dossiers.clear()
-                continue
-            for nom in fichiers:
-                chemin = Path(dossier, nom)
-                try:
-                    contenu = chemin.read_bytes() if not chemin.is_symlink() else b""
-                except OSError:
-                    continue
-                trouves += [f"{chemin}: {v}" for v in VALEURS_PLANTEES if v.encode() in contenu]
+    for fichier in fichiers:
+        try:
+            contenu = fichier.read_bytes() if not fichier.is_symlink() else b""
+        except OSError:
+            continue
+        trouves += [f"{fichier}: {v}" for v in VALEURS_PLANTEES if v.encode() in contenu]
     return trouves
 
 
-def _tests_en_cours(tmp_path: Path) -> Path:
-    """The folder of every pytest run of this user (`pytest-of-<user>`): the other workers' tests write their
-    own planted values there and delete them while this test reads; this test's own folders are read apart."""
-    return next((p for p in tmp_path.parents if p.name.startswith("pytest-of-")), tmp_path)
+ECRITURE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND
+_ecrits: list[str] | None = None  # while a test notes them: what this process writes (see `ecrits_par`)
+
+
+def _noter(evenement: str, arguments: tuple) -> None:
+    """Python's audit hook: a file this process opens for writing (builtins.open, os.open, tempfile), a
+    folder it makes (os.mkdir, tempfile.mkdtemp: what a program it starts may write into)."""
+    if _ecrits is None or isinstance(arguments[0], int):  # not noting, or an open file descriptor
+        return
+    if (evenement == "open" and (arguments[2] & ECRITURE or set(arguments[1] or "") & set("wax+"))) \
+            or evenement in ("os.mkdir", "tempfile.mkdtemp"):
+        _ecrits.append(os.path.abspath(os.fsdecode(arguments[0])))
+
+
+@contextmanager
+def ecrits_par(ecrits: list[str]):
+    """Notes in `ecrits` every file and folder this process writes while the block runs. Only this process's:
+    the folders other tests share (/dev/shm, where other runs keep their own planted values) are never read."""
+    global _ecrits
+    if not getattr(ecrits_par, "accroche", False):
+        sys.addaudithook(_noter)  # for the process's life: a no-op while nothing notes
+        ecrits_par.accroche = True
+    _ecrits = ecrits
+    try:
+        yield ecrits
+    finally:
+        _ecrits = None
 
 
 def test_ctrl_c_garde_un_brouillon_chiffre_que_reprendre_termine(territoire, monkeypatch, tmp_path):
@@ -210,16 +232,17 @@ def test_ctrl_c_garde_un_brouillon_chiffre_que_reprendre_termine(territoire, mon
     reponses = REPONSES[1:-1]  # without --par (given as an option) and without « Enregistrer ? »
     coupure = _index(reponses, "1", _index(reponses, "Le Mans")) + 1  # Ctrl-C after « Nombre d'adultes »
     monkeypatch.setattr(familles, "_console", _console_interrompue(reponses, coupure))
-    resultat = CliRunner().invoke(main, ["famille", "nouvelle", "--par", "référente PRE Sablons"], input="o\n")
+    with ecrits_par([]) as ecrits:
+        resultat = CliRunner().invoke(main, ["famille", "nouvelle", "--par", "référente PRE Sablons"], input="o\n")
     assert resultat.exit_code == 130, resultat.output
     assert "Brouillon gardé, chiffré" in resultat.output and "famnum famille nouvelle --reprendre" in resultat.output
     assert list(territoire.familles.glob("*.age")) == []
     (brouillon,) = (territoire.prive / "brouillons").iterdir()
     assert brouillon.read_bytes().startswith(b"age-encryption.org/v1")
     assert oct(brouillon.stat().st_mode & 0o777) == "0o600"
-    # no plain text anywhere: the territory (git objects included), the temporary folders, RAM's /dev/shm
-    assert _traces_en_clair(territoire.racine, tmp_path / "tmp") == []
-    assert _traces_en_clair("/dev/shm", sauf=_tests_en_cours(tmp_path)) == []
+    # no plain text anywhere: the territory (git objects included), the temporary folders, whatever the command
+    # wrote elsewhere (RAM's /dev/shm included, where a private file in clear would go: editeur.fichier_prive)
+    assert _traces_en_clair(territoire.racine, tmp_path / "tmp", *ecrits) == []
     suivis = subprocess.run(["git", "-C", str(territoire.racine), "status", "--porcelain"], capture_output=True, text=True)
     assert suivis.stdout == ""  # the draft is outside git
     historique = subprocess.run(["git", "-C", str(territoire.racine), "log", "--all", "-p", "--binary"],
