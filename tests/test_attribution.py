@@ -484,6 +484,14 @@ def test_la_verification_du_stock_trouve_chaque_incoherence():
     assert all(x["id"] not in messages for x in (a, b, c, d))
 
 
+def test_prets_verifier_refuse_un_stock_incoherent_par_son_code(coffre):
+    """famnum prets verifier: each device out of place is a problem with its code, under one refusal."""
+    coffre.enregistrer([prete("X-9")], "Une livraison")  # a device no line of materiels.csv lists
+    resultat = CliRunner().invoke(main, ["prets", "verifier"])
+    assert resultat.exit_code == 2 and codes(refus(resultat)) == ["parc.stock_incoherent", "parc.appareil_hors_stock"]
+    assert "chaque appareil doit être en un seul endroit" in resultat.output  # the one test of its wording
+
+
 def test_un_appareil_en_preparation_livre_puis_rendu_redevient_disponible():
     """Reserved while in preparation, delivered (the public file not rewritten: that would date the
     delivery), returned in good order: available; still « en preparation » for the file if never delivered."""

@@ -10,7 +10,7 @@ from famnum.cli import main
 from famnum.erreurs import FamnumError
 from famnum.evaluation.publication import publier
 
-from fabrique import VALEURS_PLANTEES, dossier, refus, refuse
+from fabrique import VALEURS_PLANTEES, codes, dossier, refus, refuse
 
 AU = date(2026, 11, 23)
 
@@ -181,6 +181,9 @@ def test_publier_refuse_un_dossier_invalide(coffre, territoire):
     with refuse("publication.verification_echouee"):
         publier(aujourd_hui=AU, construire_site=_site_qui_recopie())
     assert not territoire.public.exists()
+    r = CliRunner().invoke(main, ["evaluer", "--au", "23/11/2026"])  # famnum evaluer: the same dossier, its own code
+    assert r.exit_code == 1 and codes(refus(r))[0] == "evaluation.dossiers_invalides"
+    assert codes(refus(r))[1:] == ["dossier.code_inconnu"] and "familles recensées" not in r.output
 
 
 def test_evaluer_affiche_un_resume_sous_secret(coffre):

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from famnum.cli import main
 from famnum.recensement import construire, valider_paquet
 
-from fabrique import VALEURS_PLANTEES, dossier, lignes_du_tableau
+from fabrique import VALEURS_PLANTEES, codes, dossier, lignes_du_tableau, refus
 
 
 def _territoire_de_trois(coffre):
@@ -65,6 +65,27 @@ def test_export_csv_pseudonymise_et_valide_par_frictionless(coffre, tmp_path):
     controle = subprocess.run([sys.executable, "-m", "frictionless", "validate", str(sortie / "datapackage.json")],
                               capture_output=True, text=True)
     assert controle.returncode == 0, controle.stdout[-2000:]
+
+
+def test_un_dossier_invalide_ou_une_table_refusee_arrete_le_recensement_par_son_code(coffre, tmp_path, monkeypatch):
+    """famnum recensement refuses by a code (its problems under it, each with its own): a dossier that fails
+    its checks (nothing printed), then tables that frictionless refuses once written (--csv)."""
+    from famnum import recensement, vault
+    from famnum.dossiers import canonique
+    from famnum.erreurs import Probleme
+
+    a, _, _ = _territoire_de_trois(coffre)
+    monkeypatch.setattr(recensement, "valider_paquet_ecrit", lambda chemin: [
+        Probleme("tables/familles.csv, ligne 2", "type incorrect", code="tables.type-error")])
+    resultat = CliRunner().invoke(main, ["recensement", "--csv", str(tmp_path / "tables")])
+    assert resultat.exit_code == 1 and codes(refus(resultat)) == ["recensement.tables_refusees", "tables.type-error"]
+    mauvais = dict(a, fiche=dict(a["fiche"], qpv="quartier-inconnu"))
+    coffre.territoire.chemin_dossier(a["id"]).write_bytes(
+        vault.chiffrer(canonique(mauvais), vault.destinataires_age(coffre.destinataires)))
+    resultat = CliRunner().invoke(main, ["recensement"])
+    assert resultat.exit_code == 1 and codes(refus(resultat))[0] == "recensement.refuse"
+    assert codes(refus(resultat))[1:] == ["dossier.code_inconnu"] and "Total" not in resultat.output
+    assert "ne passent pas les contrôles" in resultat.output  # the one test of its wording
 
 
 def test_memes_donnees_memes_pseudonymes(coffre):

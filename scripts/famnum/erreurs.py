@@ -91,13 +91,15 @@ class Rapport:
 
 class ErreurRapport(FamnumError):
     """A refusal that carries a whole report (every problem at once, each with its code and correction);
-    `entete` says what was refused, `nature` is the refusal's code."""
+    `entete` says what was refused, `nature` is the refusal's code, `conseil` what to do about the whole
+    (each problem carries its own correction)."""
 
     code_sortie = 2
     entete = ""
     nature = "rapport.refuse"
+    conseil = ""
 
     def __init__(self, rapport: Rapport):
         self.rapport = rapport
         super().__init__((self.entete + "\n" if self.entete else "") + "\n".join(p.texte() for p in rapport.problemes),
-                         code=self.nature)
+                         code=self.nature, correction=self.conseil)

@@ -43,6 +43,9 @@ def nombre_processus() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+# What to do when a command that computes from every dossier finds some that fail their checks.
+CORRIGER_LES_DOSSIERS = "corrigez chaque dossier nommé (famnum famille modifier <identifiant>) ; famnum verifier les liste tous."
+
 SEUIL_PARALLELE = 64  # below this, starting processes costs more than it saves
 
 _etat: dict = {}

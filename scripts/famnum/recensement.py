@@ -11,8 +11,9 @@ from pathlib import Path
 
 from .dossiers import Coffre
 from .statuts import statut
-from .erreurs import Probleme, Rapport
+from .erreurs import ErreurRapport, Probleme, Rapport
 from .formats import age_au, compte
+from .lecture import CORRIGER_LES_DOSSIERS
 from .controle_tables import valider_tables
 from .pseudonymes import Pseudonymiseur, charger_cle
 from .referentiels import Referentiels
@@ -20,6 +21,25 @@ from .workspace import Territoire
 
 TABLES_DERIVEES = ("familles", "enfants", "demandes")
 MATERIELS = ("ordinateur_fixe", "ordinateur_portable", "imprimante", "connexion_internet")
+
+
+class RecensementRefuse(ErreurRapport):
+    """Dossiers, or the tables drawn from them, that fail their checks: no table is printed nor written."""
+
+    code_sortie = 1
+    entete = "le recensement n'est pas fait : des dossiers, ou les tables qui en sont tirées, ne passent pas les contrôles."
+    nature = "recensement.refuse"
+    conseil = CORRIGER_LES_DOSSIERS
+
+
+class TablesRefusees(ErreurRapport):
+    """The pseudonymised tables written by --csv, refused by frictionless."""
+
+    code_sortie = 1
+    entete = "les tables pseudonymisées ont été écrites, mais frictionless les refuse."
+    nature = "recensement.tables_refusees"
+    conseil = ("vérifiez data/datapackage.yaml (famnum migrer remet celui du modèle) ; s'il n'a pas changé, signalez "
+               "ces lignes à l'équipe famnum.")
 
 
 @dataclass

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from ..erreurs import Probleme
+from ..erreurs import ErreurRapport, Probleme
 from .prets import Pret, prets_en_cours
 from .stock import Appareil, date_iso
 
@@ -86,6 +86,14 @@ def etat_du_parc(stock: list[Appareil], dossiers: dict[str, dict]) -> list[Appar
     tenus, livres, retours = detenteurs(dossiers), dernieres_livraisons(dossiers), derniers_retours(dossiers)
     return [replace(a, etat=etat_derive(a, tenus.get(a.inventaire, []), livres.get(a.inventaire), retours.get(a.inventaire)))
             for a in stock]
+
+
+class StockIncoherent(ErreurRapport):
+    """famnum prets verifier: a device in two places (two families, a family and the public file as out of
+    the park); each problem says how to fix it."""
+
+    entete = "le stock et les dossiers ne s'accordent pas : chaque appareil doit être en un seul endroit."
+    nature = "parc.stock_incoherent"
 
 
 def verifier_stock(dossiers: dict[str, dict], stock: list[Appareil], fichier: str) -> list[Probleme]:

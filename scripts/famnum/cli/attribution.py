@@ -254,20 +254,17 @@ def prets_retour(identifiant: str, inventaire: str, etat: str, par: str, date_se
 @commande_sure
 def prets_verifier():
     """Prouve que le stock est cohérent avec les dossiers : chaque appareil en un seul endroit."""
-    import sys
-
-    from ..attribution.parc import verifier_stock
+    from ..attribution.parc import StockIncoherent, verifier_stock
     from ..attribution.seance_commission import charger_publics
     from ..attribution.stock import chemin_stock
     from ..dossiers import Coffre
+    from ..erreurs import Rapport
 
     coffre = Coffre.ouvrir()
     _, stock = charger_publics(coffre)
     problemes = verifier_stock(coffre.lire_tous(valider=True).dossiers, stock, coffre.territoire.relatif(chemin_stock(coffre.territoire)))
-    for p in problemes:
-        click.secho(p.texte(), fg="red")
     if problemes:
-        sys.exit(2)
+        raise StockIncoherent(Rapport(problemes))
     click.secho(f"Stock cohérent : {len(stock)} appareils, chacun en un seul endroit.", fg="green")
 
 

@@ -100,14 +100,12 @@ def evaluer(seuil: int | None, au: str | None):
     """Calcule les indicateurs sur trois plans et affiche un résumé (chiffres soumis au secret statistique)."""
     from ..dossiers import Coffre
     from ..evaluation import precedent
-    from ..evaluation.publication import evaluer as calculer, resume
-    from .territoire import afficher_rapport
+    from ..evaluation.publication import EvaluationRefusee, evaluer as calculer, resume
 
     coffre = Coffre.ouvrir()
     lecture = coffre.lire_tous(valider=True)
     if not lecture.rapport.valide:
-        afficher_rapport(lecture.rapport)
-        raise SystemExit(1)
+        raise EvaluationRefusee(lecture.rapport)
     deja = precedent.trouver(coffre.territoire.public)  # the figures publier would print, secrets kept
     ev = calculer(coffre, lecture, seuil, _jour(au) if au else None, deja)
     for avertissement in ev.definitions.avertissements:

@@ -144,22 +144,18 @@ def afficher_rapport(rapport, en_json: bool = False) -> None:
 def recensement(dossier_csv: Path | None):
     """Le recensement : familles par établissement et par QPV, comme le tableau du dossier de 2020."""
     from ..dossiers import Coffre
-    from ..recensement import construire, ecrire_csv, texte_tableaux
+    from ..erreurs import Rapport
+    from ..recensement import RecensementRefuse, TablesRefusees, construire, ecrire_csv, texte_tableaux
 
-    coffre = Coffre.ouvrir()
-    resultat = construire(coffre)
+    resultat = construire(Coffre.ouvrir())
     if not resultat.rapport.valide:
-        afficher_rapport(resultat.rapport)
-        sys.exit(1)
+        raise RecensementRefuse(resultat.rapport)
     click.echo(texte_tableaux(resultat))
     if dossier_csv:
         problemes = ecrire_csv(resultat, dossier_csv)
-        for probleme in problemes:
-            click.secho(probleme.texte(), fg="red")
-        click.echo(f"\nTables pseudonymisées écrites dans {dossier_csv}"
-                   + (" et validées (frictionless)." if not problemes else " mais refusées par frictionless."))
         if problemes:
-            sys.exit(1)
+            raise TablesRefusees(Rapport(problemes))
+        click.echo(f"\nTables pseudonymisées écrites dans {dossier_csv} et validées (frictionless).")
 
 
 @main.command()

@@ -14,12 +14,22 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..erreurs import FamnumError
+from ..erreurs import ErreurRapport, FamnumError
 from . import calcul, definitions, paquet, perte, precedent, secret
 from .calcul import ENSEMBLE
 from ..formats import compte
+from ..lecture import CORRIGER_LES_DOSSIERS
 
 VARIABLE_PUBLIC = "FAMNUM_PUBLIC"  # where the site's markers read the package (default build/public)
+
+
+class EvaluationRefusee(ErreurRapport):
+    """famnum evaluer on dossiers that fail their checks: no figure is computed from them."""
+
+    code_sortie = 1
+    entete = "l'évaluation n'est pas calculée : des dossiers ne passent pas les contrôles."
+    nature = "evaluation.dossiers_invalides"
+    conseil = CORRIGER_LES_DOSSIERS
 
 
 @dataclass
