@@ -52,9 +52,28 @@ def _place_libre(dossier: Path) -> int:
     return etat.f_bavail * etat.f_frsize if os.access(dossier, os.W_OK) else 0
 
 
+def reglages_du_shell(environ: dict, locales_de_git: list[str]) -> list[str]:
+    """The variables of `environ` that would point a test elsewhere than where it works: famnum's settings
+    (FAMNUM_*: the README has the demo's territory and key exported after `make demo`) and git's variables
+    that choose a repository, an index or a config (`git rev-parse --local-env-vars`: set when the tests
+    run from a git hook)."""
+    return sorted(v for v in environ if v.startswith("FAMNUM_") or v in locales_de_git)
+
+
+def _sans_reglages_du_shell() -> None:
+    """Each test sets what it needs: none inherits the shell's famnum or git settings, nor do the processes
+    it starts (the workers, the shared site's build) which copy this environment."""
+    locales = subprocess.run(["git", "rev-parse", "--local-env-vars"], capture_output=True, text=True,
+                             check=True).stdout.split()
+    for variable in reglages_du_shell(os.environ, locales):
+        del os.environ[variable]
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """The controller (or a lone process) puts the run's temp root in memory when it may: the workers
-    get their folders inside it from xdist."""
+    """The shell's famnum and git settings are dropped (`reglages_du_shell`). The controller (or a lone
+    process) puts the run's temp root in memory when it may: the workers get their folders inside it
+    from xdist."""
+    _sans_reglages_du_shell()
     if os.environ.get("PYTEST_XDIST_WORKER") or config.option.basetemp:
         return
     try:

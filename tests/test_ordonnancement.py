@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
+# What a maintainer's shell may hold: the README's exports after `make demo`, git's own in a hook.
+REGLAGES_DU_SHELL = {"FAMNUM_TERRITOIRE": "/nulle-part/territoire", "FAMNUM_IDENTITE_FICHIER": "/nulle-part/cle.txt",
+                     "FAMNUM_SANS_PDF": "1", "GIT_INDEX_FILE": "/nulle-part/index", "GIT_DIR": "/nulle-part/.git"}
 
 
 def _pytest(*arguments: str, **env: str) -> subprocess.CompletedProcess:
@@ -28,10 +31,11 @@ def test_les_tests_lents_d_abord_ceux_du_site_partage_a_la_fin():
 
 def test_le_site_partage_se_construit_en_arriere_plan_des_le_debut(tmp_path):
     """Under xdist, as make test runs: the controller starts it, the worker runs the test (alone, with
-    -n 0, the one process starts it in the same function)."""
+    -n 0, the one process starts it in the same function). The same run, started from a shell holding famnum's
+    and git's settings (REGLAGES_DU_SHELL), checks that none reaches a test."""
     pid, base = tmp_path / "pid", tmp_path / "base"
     fait = _pytest("-q", "-n", "1", f"--basetemp={base}", "tests/sonde_site_partage.py",
-                   FAMNUM_SONDE_PID=str(pid), FAMNUM_SONDE_PARTAGE=str(base / "famnum-site"))
+                   SONDE_PID=str(pid), SONDE_PARTAGE=str(base / "famnum-site"), **REGLAGES_DU_SHELL)
     assert fait.returncode == 0, fait.stdout[-3000:]
     # the session ended before the build: its process is stopped, not left running
     assert not Path(f"/proc/{pid.read_text()}").exists()
