@@ -125,3 +125,12 @@ def test_le_controle_voit_un_cycle_et_une_montee():
     assert _cycles({"a.py": {"b.py"}, "b.py": {"c.py"}, "c.py": {"a.py"}, "d.py": {"a.py"}}) == [{"a.py", "b.py", "c.py"}]
     imports_de_dossiers = _imports(PAQUET / "dossiers.py")
     assert "lecture.py" in imports_de_dossiers and "ecriture.py" in imports_de_dossiers  # lazy imports are seen
+
+
+def test_le_chiffrement_n_ecrit_aucun_probleme_de_la_verification():
+    """vault.py (identities, recipients, age) says why a file does not open (FichierIllisible, illisible.*),
+    never a problem of famnum verifier (verifier.*): those are written by the reading (lecture.py) or the
+    check (verification.py)."""
+    textes = [n.value for n in ast.walk(ast.parse((PAQUET / "vault.py").read_text(encoding="utf-8")))
+              if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    assert [t for t in textes if t.startswith("verifier.")] == []

@@ -16,6 +16,7 @@ from . import cache_validation, vault
 from .erreurs import Probleme, Rapport
 from .referentiels import Referentiels
 from .schemas import SchemaFamille
+from .formats import compte
 from .workspace import SUFFIXE_DOSSIER
 
 if TYPE_CHECKING:
@@ -80,6 +81,13 @@ def _chemins(familles) -> list[str]:
                       and e.is_file())
 
 
+def destinataires_perimes(origine: str, n: int, attendus: int) -> Probleme:
+    """A dossier (or a remainder, checked by famnum verifier) encrypted to other holders than
+    destinataires.txt lists: every reading says it, with the key."""
+    return Probleme(origine, f"chiffré pour {compte(n, 'clé')} alors que destinataires.txt en liste {attendus}",
+                    correction="relancez le rechiffrement : « famnum cles rechiffrer »", code="verifier.destinataires_perimes")
+
+
 def _initialiser_processus(*args) -> None:
     gc.freeze()  # what a forked process inherited is never its garbage: its collections skip it
     _initialiser(*args)
@@ -107,7 +115,7 @@ def _examiner(fichier: str, chiffre: bytes) -> tuple:
     problemes = []
     n = vault.nombre_destinataires(chiffre)
     if _etat["attendus"] is not None and n != _etat["attendus"]:  # None: destinataires.txt itself is unreadable
-        problemes.append(vault.destinataires_perimes(nom, n, _etat["attendus"]))
+        problemes.append(destinataires_perimes(nom, n, _etat["attendus"]))
     if dossier.get("id") != fichier[: -len(SUFFIXE_DOSSIER)]:
         problemes.append(Probleme(nom, "l'identifiant inscrit dans le dossier ne correspond pas au nom du fichier",
                                   "Identifiant du dossier", correction="renommez le fichier ou corrigez l'identifiant", code="dossier.identifiant_different"))

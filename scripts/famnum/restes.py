@@ -13,7 +13,6 @@ import secrets
 from pathlib import Path
 
 from . import vault
-from .erreurs import Rapport
 from .workspace import SUFFIXE_DOSSIER, Territoire
 
 NOM_DOSSIER = "effaces"
@@ -44,15 +43,15 @@ def chiffrer(reste: dict, destinataires: list[vault.Destinataire]) -> bytes:
     return vault.chiffrer(texte, vault.destinataires_age(destinataires))
 
 
-def _relatif(chemin: Path) -> str:
+def relatif(chemin: Path) -> str:
     return f"data/{NOM_DOSSIER}/{chemin.name}"
 
 
 def lire(chemin: Path, identites) -> dict:
-    reste = vault.dechiffrer_objet(chemin.read_bytes(), identites, _relatif(chemin))
+    reste = vault.dechiffrer_objet(chemin.read_bytes(), identites, relatif(chemin))
     if set(reste) - CHAMPS or set(reste.get("fiche") or {}) - CHAMPS_FICHE or any(
             not isinstance(e, dict) or set(e) - CHAMPS_EVENEMENT for e in reste.get("journal") or []):
-        raise vault.FichierIllisible(_relatif(chemin), "pas_objet", "le contenu déchiffré n'est pas un reste anonyme "
+        raise vault.FichierIllisible(relatif(chemin), "pas_objet", "le contenu déchiffré n'est pas un reste anonyme "
                                      "(champs inattendus)", "restaurez le fichier depuis git ; un reste ne s'écrit "
                                      "qu'avec « famnum rgpd effacer »")
     return reste
@@ -61,39 +60,3 @@ def lire(chemin: Path, identites) -> dict:
 def lire_tous(territoire: Territoire, identites) -> dict[str, dict]:
     """Every remainder, keyed for the evaluation (keys that cannot collide with a dossier id)."""
     return {PREFIXE_CLE + c.name[: -len(SUFFIXE_DOSSIER)]: lire(c, identites) for c in chemins(territoire)}
-
-
-# --- checks (famnum verifier) -------------------------------------------------------------
-
-def verifier_fichiers(territoire: Territoire, rapport: Rapport) -> None:
-    """Without a key: only ciphertexts live in data/effaces/."""
-    dossier = dossier_restes(territoire)
-    if not dossier.is_dir():
-        return
-    for chemin in sorted(dossier.iterdir()):
-        if chemin.is_dir() or not chemin.name.endswith(SUFFIXE_DOSSIER):
-            rapport.ajouter(vault.fichier_inattendu(_relatif(chemin), f"data/{NOM_DOSSIER}/",
-                                                    "les restes anonymes chiffrés *.json.age"))
-            continue
-        with chemin.open("rb") as f:
-            if f.read(len(vault.ENTETE_AGE)) != vault.ENTETE_AGE:
-                rapport.ajouter(vault.pas_age(_relatif(chemin)).en_probleme())
-
-
-def verifier_contenus(territoire: Territoire, identites, attendus: int | None, rapport: Rapport) -> dict[str, dict]:
-    """With the key: each remainder opens, has the remainder's shape and is encrypted to every holder.
-    Returns the remainders read, keyed as lire_tous keys them (the evaluation then reads none again)."""
-    lus = {}
-    for chemin in chemins(territoire):
-        chiffre = chemin.read_bytes()
-        if not chiffre.startswith(vault.ENTETE_AGE):
-            continue  # already reported by verifier_fichiers
-        try:
-            lus[PREFIXE_CLE + chemin.name[: -len(SUFFIXE_DOSSIER)]] = lire(chemin, identites)
-        except vault.FichierIllisible as e:
-            rapport.ajouter(e.en_probleme())
-            continue
-        n = vault.nombre_destinataires(chiffre)
-        if attendus is not None and n != attendus:  # None: destinataires.txt is unreadable, reported apart
-            rapport.ajouter(vault.destinataires_perimes(_relatif(chemin), n, attendus))
-    return lus

@@ -16,7 +16,6 @@ from pathlib import Path
 import pyrage
 
 from .erreurs import FamnumError, Probleme
-from .formats import compte
 
 ENTETE_AGE = b"age-encryption.org/v1\n"
 _STANZA_DESTINATAIRE = re.compile(rb"^-> X25519 ", re.MULTILINE)
@@ -239,19 +238,6 @@ def pas_age(origine: str) -> FichierIllisible:
     return FichierIllisible(origine, "pas_age", "n'est pas un fichier chiffré age",
                             "s'il contient des données en clair, supprimez-le définitivement ; s'il a pris la place "
                             f"d'un fichier chiffré, {_restaurer(origine)}")
-
-
-def fichier_inattendu(origine: str, dossier: str, seuls: str) -> Probleme:
-    """A file that has no place in data/families/ or data/effaces/ (`seuls`: what does)."""
-    return Probleme(origine, f"fichier inattendu dans {dossier} (seuls {seuls} y ont leur place)",
-                    correction="déplacez-le hors du dépôt ; s'il contient des données en clair, supprimez-le définitivement",
-                    code="verifier.fichier_inattendu")
-
-
-def destinataires_perimes(origine: str, n: int, attendus: int) -> Probleme:
-    """A dossier or remainder encrypted to other holders than destinataires.txt lists."""
-    return Probleme(origine, f"chiffré pour {compte(n, 'clé')} alors que destinataires.txt en liste {attendus}",
-                    correction="relancez le rechiffrement : « famnum cles rechiffrer »", code="verifier.destinataires_perimes")
 
 
 def dechiffrer(chiffre: bytes, identites, origine: str) -> bytes:

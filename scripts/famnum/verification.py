@@ -38,7 +38,7 @@ def verifier_texte_clair(territoire: Territoire, fichiers: list[str] | None = No
     file that is not age-encrypted), so that nothing reads 10,000 headers before the processes start."""
     rapport = Rapport()
     _verifier_dossier_familles(territoire, rapport, entetes)
-    restes.verifier_fichiers(territoire, rapport)
+    _verifier_fichiers_des_restes(territoire, rapport)
     for relatif in fichiers_du_depot(territoire) if fichiers is None else fichiers:
         if relatif.startswith(_IGNORES_CLAIR):
             continue
@@ -84,10 +84,53 @@ def _problemes_familles(relatif: str, attendu: bool, entete: bytes | None) -> li
     """One entry of data/families/ without a key: `attendu`, a file named *.json.age; `entete`, its first
     bytes (None: not read)."""
     if not attendu:
-        return [vault.fichier_inattendu(relatif, "data/families/", "les dossiers chiffrés *.json.age et destinataires.txt")]
+        return [fichier_inattendu(relatif, "data/families/", "les dossiers chiffrés *.json.age et destinataires.txt")]
     if entete is not None and entete != vault.ENTETE_AGE:
         return [vault.pas_age(relatif).en_probleme()]
     return []
+
+
+def fichier_inattendu(origine: str, dossier: str, seuls: str) -> Probleme:
+    """A file that has no place in data/families/ or data/effaces/ (`seuls`: what does)."""
+    return Probleme(origine, f"fichier inattendu dans {dossier} (seuls {seuls} y ont leur place)",
+                    correction="déplacez-le hors du dépôt ; s'il contient des données en clair, supprimez-le définitivement",
+                    code="verifier.fichier_inattendu")
+
+
+def _verifier_fichiers_des_restes(territoire: Territoire, rapport: Rapport) -> None:
+    """Without a key: only ciphertexts live in data/effaces/."""
+    dossier = restes.dossier_restes(territoire)
+    if not dossier.is_dir():
+        return
+    for chemin in sorted(dossier.iterdir()):
+        if chemin.is_dir() or not chemin.name.endswith(SUFFIXE_DOSSIER):
+            rapport.ajouter(fichier_inattendu(restes.relatif(chemin), f"data/{restes.NOM_DOSSIER}/",
+                                              "les restes anonymes chiffrés *.json.age"))
+            continue
+        with chemin.open("rb") as f:
+            if f.read(len(vault.ENTETE_AGE)) != vault.ENTETE_AGE:
+                rapport.ajouter(vault.pas_age(restes.relatif(chemin)).en_probleme())
+
+
+def _verifier_contenus_des_restes(territoire: Territoire, identites, attendus: int | None, rapport: Rapport) -> dict[str, dict]:
+    """With the key: each remainder opens, has the remainder's shape and is encrypted to every holder.
+    Returns the remainders read, keyed as restes.lire_tous keys them (the evaluation then reads none again)."""
+    from .lecture import destinataires_perimes
+
+    lus = {}
+    for chemin in restes.chemins(territoire):
+        chiffre = chemin.read_bytes()
+        if not chiffre.startswith(vault.ENTETE_AGE):
+            continue  # already reported by _verifier_fichiers_des_restes
+        try:
+            lus[restes.PREFIXE_CLE + chemin.name[: -len(SUFFIXE_DOSSIER)]] = restes.lire(chemin, identites)
+        except vault.FichierIllisible as e:
+            rapport.ajouter(e.en_probleme())
+            continue
+        n = vault.nombre_destinataires(chiffre)
+        if attendus is not None and n != attendus:  # None: destinataires.txt is unreadable, reported apart
+            rapport.ajouter(destinataires_perimes(restes.relatif(chemin), n, attendus))
+    return lus
 
 
 def verifier_tout(coffre, processus: int | None = None, garder: bool = True):
@@ -109,7 +152,7 @@ def verifier_tout(coffre, processus: int | None = None, garder: bool = True):
 
     lecture = coffre.lire_tous(valider=True, processus=processus, textes=pendant_la_lecture, garder=garder)
     rapport.fusionner(lecture.rapport)
-    lus = restes.verifier_contenus(territoire, coffre.identites, coffre.nombre_destinataires(), rapport)
+    lus = _verifier_contenus_des_restes(territoire, coffre.identites, coffre.nombre_destinataires(), rapport)
     if garder:
         lecture.restes = lus  # the evaluation that follows (famnum publier) decrypts them no second time
     if coffre.erreur_destinataires is not None:
