@@ -668,10 +668,11 @@ def test_lettres_refusees_sans_rien_ecrire_pour_un_identifiant_fautif(petit_terr
     sans = next(d["id"] for d in lot if not any(e["type"] == "decision" for e in coffre.lire(d["id"])["journal"]))
     avec = next(d["id"] for d in lot if d["id"] != sans)
     resultat = CliRunner().invoke(main, ["attribution", "lettres", avec, "toto", "F-ZZZZZ", sans])
-    assert resultat.exit_code != 0 and refus(resultat).code == "lettres.identifiants_refuses"
+    assert resultat.exit_code == 1 and codes(refus(resultat)) == [
+        "lettres.identifiants_refuses", "lettres.identifiant_mal_forme", "lettres.dossier_inconnu", "lettres.sans_decision"]
     sortie = resultat.output  # the one test of its wording: each refused number and why
     assert "aucune lettre n'a été écrite" in sortie
-    assert "« TOTO » n'est pas un numéro de dossier" in sortie and "F-XXXXX" in sortie
+    assert "« TOTO » : n'est pas un numéro de dossier" in sortie and "F-XXXXX" in sortie
     assert "F-ZZZZZ : aucun dossier valide de ce numéro" in sortie
     assert f"{sans} : aucune décision de la commission" in sortie
     assert not list(coffre.territoire.prive.glob("lettre*"))

@@ -178,8 +178,9 @@ def test_publier_refuse_un_dossier_invalide(coffre, territoire):
     mauvais = dict(dossiers[0], fiche=dict(dossiers[0]["fiche"], qpv="quartier-inconnu"))
     chemin = territoire.chemin_dossier(mauvais["id"])
     chemin.write_bytes(vault.chiffrer(canonique(mauvais), vault.destinataires_age(coffre.destinataires)))
-    with refuse("publication.verification_echouee"):
+    with refuse("publication.verification_echouee") as erreur:
         publier(aujourd_hui=AU, construire_site=_site_qui_recopie())
+    assert codes(erreur.value)[1:] == ["dossier.code_inconnu"]  # the problem famnum verifier names, by its code
     assert not territoire.public.exists()
     r = CliRunner().invoke(main, ["evaluer", "--au", "23/11/2026"])  # famnum evaluer: the same dossier, its own code
     assert r.exit_code == 1 and codes(refus(r))[0] == "evaluation.dossiers_invalides"

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from ..dossiers import ALPHABET_ID
-from ..erreurs import FamnumError
+from ..erreurs import ErreurRapport, FamnumError, Probleme, Rapport
 from ..formats import euros
 from ..gabarits import rendre
 from .explication import Delai, minuscule, semaines_arrondies
@@ -60,6 +60,14 @@ def derniere_commission(dossiers: dict[str, dict]) -> date:
     return max(seances)
 
 
+class LettresRefusees(ErreurRapport):
+    """famnum attribution lettres with ids that cannot all be written to: each refused id is a problem."""
+
+    code_sortie = 1
+    entete = "aucune lettre n'a été écrite :"
+    nature = "lettres.identifiants_refuses"
+
+
 def choisir(dossiers: dict[str, dict], identifiants: list[str], commission: date | None) -> list[tuple[dict, dict]]:
     """(dossier, decision) for each family to write to: the ids given, else every family decided by
     the commission (the last one by default). Any bad id: an error naming each, nothing chosen."""
@@ -81,18 +89,20 @@ def choisir_par_identifiant(dossiers: dict[str, dict], identifiants: list[str],
     choisis, problemes = [], []
     for brut in dict.fromkeys(i.strip().upper() for i in identifiants):
         if not FORME_ID.match(brut):
-            problemes.append(f"« {brut} » n'est pas un numéro de dossier : il a la forme F-XXXXX (F, un tiret, "
-                             "cinq lettres ou chiffres, sans I, O, 0 ni 1).")
+            problemes.append(Probleme(f"« {brut} »", "n'est pas un numéro de dossier", code="lettres.identifiant_mal_forme",
+                                      correction="un numéro a la forme F-XXXXX (F, un tiret, cinq lettres ou chiffres, "
+                                                 "sans I, O, 0 ni 1)"))
         elif brut not in dossiers:
-            problemes.append(f"{brut} : aucun dossier valide de ce numéro dans data/families/ "
-                             "(vérifiez avec « famnum familles lister » ou « famnum verifier »).")
+            problemes.append(Probleme(brut, "aucun dossier valide de ce numéro dans data/families/", code="lettres.dossier_inconnu",
+                                      correction="vérifiez le numéro avec « famnum familles lister » ou « famnum verifier »"))
         elif (decision := decision_de(dossiers[brut], commission)) is None:
-            problemes.append(f"{brut} : aucune décision de la commission{de_la_seance} dans son journal, donc pas de "
-                             "lettre (enregistrez d'abord la décision avec « famnum attribution decider »).")
+            problemes.append(Probleme(brut, f"aucune décision de la commission{de_la_seance} dans son journal, donc pas de "
+                                      "lettre", code="lettres.sans_decision",
+                                      correction="enregistrez d'abord la décision avec « famnum attribution decider »"))
         else:
             choisis.append((dossiers[brut], decision))
     if problemes:
-        raise FamnumError("aucune lettre n'a été écrite :\n" + "\n".join(f"- {p}" for p in problemes), code="lettres.identifiants_refuses")
+        raise LettresRefusees(Rapport(problemes))
     return choisis
 
 

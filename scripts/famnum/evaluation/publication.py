@@ -14,13 +14,22 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..erreurs import ErreurRapport, FamnumError
+from ..erreurs import ErreurRapport, FamnumError, Rapport
 from . import calcul, definitions, paquet, perte, precedent, secret
 from .calcul import ENSEMBLE
 from ..formats import compte
 from ..lecture import CORRIGER_LES_DOSSIERS
 
 VARIABLE_PUBLIC = "FAMNUM_PUBLIC"  # where the site's markers read the package (default build/public)
+
+
+class VerificationEchouee(ErreurRapport):
+    """famnum publier on a territory famnum verifier refuses: its first problems, nothing published."""
+
+    entete = "La vérification a échoué : rien n'est publié."
+    nature = "publication.verification_echouee"
+    conseil = "corrigez ces problèmes (famnum verifier les liste tous), puis relancez."
+    code_sortie = 1
 
 
 class EvaluationRefusee(ErreurRapport):
@@ -137,9 +146,7 @@ def publier(racine: Path | None = None, aujourd_hui: date | None = None, dire=la
     dire("1. Vérification des dossiers (déchiffrés en mémoire)…")
     rapport, lecture = verifier_tout(coffre)
     if not rapport.valide:
-        raise FamnumError("La vérification a échoué : rien n'est publié.\n"
-                          + "\n".join(p.texte() for p in rapport.problemes[:20]), code="publication.verification_echouee",
-                          correction="corrigez ces problèmes (famnum verifier les liste tous), puis relancez.")
+        raise VerificationEchouee(Rapport(rapport.problemes[:20]))
     n = len(lecture.dossiers)
     dire(f"   {n} dossier{'s' if n > 1 else ''} valide{'s' if n > 1 else ''}.")
     dire("2. Calcul des indicateurs et secret statistique…")
