@@ -5,6 +5,7 @@ Every name, date and phone number is invented; phone numbers come from ARCEP's f
 """
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -293,8 +294,10 @@ def test_une_liste_sans_date_de_naissance_donne_des_dossiers_a_completer(coffre,
     assert r.exit_code == 0, r.output
     (d,) = Coffre(coffre.territoire).lire_tous().dossiers.values()
     assert d["fiche"]["enfants"] == [{"prenom": "Anatole", "nom": "Quillembois", "etablissement": "gs-moliere"}]
-    verifier = CliRunner().invoke(main, ["verifier"])
-    assert verifier.exit_code == 0 and "dossier recensé à compléter" in verifier.output
+    verifier = CliRunner().invoke(main, ["verifier", "--json"])  # its wording is read in test_recensement
+    avertissements = json.loads(verifier.output)["avertissements"]
+    assert verifier.exit_code == 0 and [a["code"] for a in avertissements if a["fichier"].startswith("data/families/")] == [
+        "dossier.recense_a_completer"]
 
 
 def test_refus_de_confirmer_n_enregistre_rien(coffre, tableurs):

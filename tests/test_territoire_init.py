@@ -2,6 +2,7 @@
 the recovery key shown once the territory is committed (issue 12, point 1)."""
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -144,9 +145,10 @@ def test_verifier_previent_sans_echouer_tant_qu_il_reste_a_remplir(machine_neuve
 
     racine, _ = territoire_vierge(machine_neuve, tmp_path)
     monkeypatch.chdir(racine)
-    resultat = CliRunner().invoke(main, ["verifier"])
-    assert resultat.exit_code == 0 and "Attention : data/referentiels/materiels.csv : stock vide" in resultat.output
-    assert "Tout est en ordre (0 dossier lu)" in resultat.output
+    resultat = CliRunner().invoke(main, ["verifier", "--json"])  # the codes; their wording is read in famnum init's list
+    rapport = json.loads(resultat.output)
+    assert resultat.exit_code == 0 and rapport["valide"] and rapport["compteurs"]["dossiers"] == 0
+    assert ("data/referentiels/materiels.csv", "vierge.stock_vide") in [(a["fichier"], a["code"]) for a in rapport["avertissements"]]
     remplir(racine)
-    resultat = CliRunner().invoke(main, ["verifier"])
-    assert resultat.exit_code == 0 and "Attention" not in resultat.output, resultat.output
+    resultat = CliRunner().invoke(main, ["verifier", "--json"])
+    assert resultat.exit_code == 0 and json.loads(resultat.output)["avertissements"] == [], resultat.output
