@@ -100,13 +100,12 @@ def site_construit(basetemp: Path) -> Path:
 
 def _paquet_partage(partage: Path) -> Path:
     """One package for every pytest worker (a file lock, like the site's build)."""
-    import fcntl
     import shutil
 
-    partage.mkdir(parents=True, exist_ok=True)
+    from fabrique import sous_verrou
+
     public = partage / "public"
-    with open(partage / "paquet.lock", "w") as verrou:
-        fcntl.flock(verrou, fcntl.LOCK_EX)
+    with sous_verrou(partage, "paquet"):
         if not (public / "datapackage.json").is_file():
             en_cours = partage / "public-en-cours"
             shutil.rmtree(en_cours, ignore_errors=True)

@@ -31,6 +31,7 @@ from famnum.verification import verifier_tout
 from famnum.workspace import Territoire
 
 from fabrique import git_init
+from roue import famnum_installe  # noqa: F401 (fixture: the wheel installed once per session)
 
 
 EN_MEMOIRE = Path("/dev/shm")

@@ -94,6 +94,18 @@ def refus(resultat) -> FamnumError:
     return erreur
 
 
+@contextmanager
+def sous_verrou(partage: Path, nom: str):
+    """The block run under the file lock `nom` in `partage` (made if need be): what a test session makes once
+    for its pytest workers is made by the first one to ask; the others wait, then find it made."""
+    import fcntl
+
+    partage.mkdir(parents=True, exist_ok=True)
+    with open(partage / f"{nom}.lock", "w") as verrou:
+        fcntl.flock(verrou, fcntl.LOCK_EX)
+        yield
+
+
 def lancer_formulaire(racine: Path) -> tuple[subprocess.Popen, str]:
     """`famnum formulaire --sans-navigateur` in its own process on a free port: (process, its address)."""
     import os

@@ -1,6 +1,8 @@
 """famnum installed from its built wheel, outside its repository (issue 18, point 6): the model (schemas,
-reference tables, grids, site sources) is package data, so `famnum init`, `famnum site` and `famnum demo`
-work in a fresh virtual environment, from a folder that is not famnum's repository.
+reference tables, grids, site sources) is package data, so `famnum init`, `famnum demo` and the site work
+in a fresh virtual environment, from a folder that is not famnum's repository. The wheel is built and
+installed once per session (tests/roue.py): test_parcours_territoire's first `famnum publier` runs from it
+too, and builds the site of a territory made by init in every language.
 
 `famnum demo` (319 fictitious families) runs once, from the wheel, for this file: its checks (issue 3: the
 demo end to end; issue 12: the lines it ends with) read what the installed famnum wrote."""
@@ -9,10 +11,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-import sys
-import sysconfig
 import tomllib
-import venv
 from importlib import metadata
 from pathlib import Path
 
@@ -26,30 +25,9 @@ from famnum.territoire import modele
 from famnum.workspace import Territoire
 
 from fabrique import lignes_du_tableau, refus
-
-DEPOT = Path(__file__).resolve().parents[1]
+from roue import DEPOT
 
 pytestmark = pytest.mark.lent
-
-
-@pytest.fixture(scope="module")
-def famnum_installe(tmp_path_factory) -> Path:
-    """A fresh venv holding the built wheel. Its dependencies are those of the test's own environment
-    (a .pth line to its site-packages, never its famnum), to spare a download of every dependency; the
-    wheel is built by the test environment's setuptools (a dev dependency), not one downloaded per run."""
-    dossier = tmp_path_factory.mktemp("roue")
-    construit = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                                "-w", str(dossier / "dist"), str(DEPOT)], capture_output=True, text=True)
-    assert construit.returncode == 0, construit.stdout + construit.stderr
-    roue = next((dossier / "dist").glob("famnum-*.whl"))
-    env_virtuel = dossier / "venv"
-    venv.create(env_virtuel, with_pip=False)
-    paquets = next((env_virtuel / "lib").glob("python3*/site-packages"))
-    (paquets / "dependances-du-test.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    installe = subprocess.run([str(env_virtuel / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps",
-                               "--no-index", str(roue)], capture_output=True, text=True)
-    assert installe.returncode == 0, installe.stdout + installe.stderr
-    return env_virtuel
 
 
 def test_l_environnement_des_tests_a_le_moteur_de_construction_declare():
@@ -100,9 +78,10 @@ def test_la_roue_porte_chaque_fichier_du_paquet(famnum_installe):
     assert [nom for nom in attendus if attendus[nom] != trouves[nom]] == []
 
 
-def test_init_et_site_depuis_la_roue(famnum_installe, tmp_path):
-    """A territory made by the installed famnum, and its site built by it in every language (no figure yet:
-    the pages, templates, catalogues and assets the site takes from the package)."""
+def test_init_depuis_la_roue(famnum_installe, tmp_path):
+    """A territory made by the installed famnum. Its site built by the installed famnum, in every language
+    (the pages, templates, catalogues and assets the site takes from the package): the first `famnum
+    publier` of test_parcours_territoire, on a territory made by init, runs from this wheel."""
     racine = tmp_path / "territoire"
     subprocess.run(["git", "init", "-q", "-b", "main", str(racine)], check=True)
     fait = executer(famnum_installe, racine, "init")
@@ -110,18 +89,12 @@ def test_init_et_site_depuis_la_roue(famnum_installe, tmp_path):
     assert "Traceback" not in fait.stdout + fait.stderr and "Territoire créé" in fait.stdout
     for chemin in ("data/schemas/famille.schema.json", "data/attribution.yaml", "content/index.md", "mkdocs.yml"):
         assert (racine / chemin).is_file(), chemin
-    fait = executer(famnum_installe, racine, "site", "--sans-pdf")
-    assert fait.returncode == 0 and "Traceback" not in fait.stdout + fait.stderr, (fait.stdout + fait.stderr)[-4000:]
-    for langue in ("", "ar/", "tr/", "en/"):
-        for page in ("index.html", "evaluation/index.html", "tutoriels/index.html"):
-            assert (racine / "site" / langue / page).is_file(), langue + page
-    assert not (DEPOT / "scripts" / "famnum" / "modele" / "site").exists()
 
 
 @pytest.fixture(scope="module")
 def demo_installee(famnum_installe, tmp_path_factory) -> tuple[Territoire, str]:
     """`famnum demo` run once by the installed famnum, from a folder outside the repository, without its site
-    (test_init_et_site_depuis_la_roue builds one from the wheel): the territory and what it printed."""
+    (test_parcours_territoire builds one from the wheel): the territory and what it printed."""
     dossier = tmp_path_factory.mktemp("demo")
     fait = executer(famnum_installe, dossier, "demo", "--sans-site", "--dossier", "demo")
     sortie = fait.stdout + fait.stderr

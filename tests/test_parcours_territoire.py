@@ -2,12 +2,17 @@
 (issue 12, acceptance): no git identity at first, keys, the territory's own data, a census import, the
 diagnostic interviews (`famille completer`), verifier, census, proposal, commission, decisions, a delivery,
 a follow-up, `publier` before any period has ended and again after one, `expliquer`, an RGPD export and an
-erasure. Every output is French, never a traceback, and the figures of each step are checked."""
+erasure. Every output is French, never a traceback, and the figures of each step are checked.
+
+The first `publier` is run by famnum installed from its built wheel in a fresh venv (issue 18, point 6):
+the site it builds in every language is the one the wheel's package data must make."""
 from __future__ import annotations
 
 import csv
+import os
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -17,6 +22,7 @@ from famnum.cli import main
 from famnum.collecte.terminal import Console
 
 from fabrique import refus
+from roue import DEPOT
 from territoire_neuf import ENTRETIEN, NB_APPAREILS, Repondeur, remplir
 from test_territoire_init import depot_vide, donner_identite_git, machine_neuve  # noqa: F401 (fixture)
 
@@ -48,19 +54,30 @@ class Parcours:
 
     def famnum(self, *args: str, code: int = 0, entree: str | None = None) -> str:
         resultat = CliRunner().invoke(main, list(args), input=entree)
-        sortie = resultat.output
-        assert resultat.exit_code == code, f"famnum {' '.join(args)} → {resultat.exit_code}\n{sortie[-3000:]}"
-        assert not any(mot in sortie for mot in ANGLAIS), f"famnum {' '.join(args)} :\n{sortie[-3000:]}"
+        self._en_francais(args, resultat.exit_code, code, resultat.output)
         if resultat.exception and not isinstance(resultat.exception, SystemExit):
             raise resultat.exception
-        return sortie
+        return resultat.output
+
+    def famnum_de_la_roue(self, env_virtuel: Path, *args: str) -> str:
+        """The command run by the famnum installed in `env_virtuel`, in its own process, in this territory
+        with this test's environment (its HOME, key and git identity)."""
+        fait = subprocess.run([str(env_virtuel / "bin" / "famnum"), *args], cwd=self.racine, env=dict(os.environ),
+                              capture_output=True, text=True, timeout=600)
+        self._en_francais(args, fait.returncode, 0, fait.stdout + fait.stderr)
+        return fait.stdout + fait.stderr
+
+    @staticmethod
+    def _en_francais(args: tuple[str, ...], obtenu: int, attendu: int, sortie: str) -> None:
+        assert obtenu == attendu, f"famnum {' '.join(args)} → {obtenu}\n{sortie[-3000:]}"
+        assert not any(mot in sortie for mot in ANGLAIS), f"famnum {' '.join(args)} :\n{sortie[-3000:]}"
 
     def identifiants(self, statut: str | None = None) -> list[str]:
         sortie = self.famnum("familles", "lister", *(["--statut", statut] if statut else []))
         return re.findall(r"^(F-[2-9A-HJ-NP-Z]{5})", sortie, flags=re.M)
 
 
-def test_les_premieres_semaines_d_un_territoire(machine_neuve, tmp_path, monkeypatch):  # noqa: F811
+def test_les_premieres_semaines_d_un_territoire(machine_neuve, famnum_installe, tmp_path, monkeypatch):  # noqa: F811
     monkeypatch.setenv("FAMNUM_SANS_PDF", "1")
     racine = depot_vide(tmp_path / "val-fleuri")
 
@@ -95,12 +112,16 @@ def test_les_premieres_semaines_d_un_territoire(machine_neuve, tmp_path, monkeyp
     sortie = p.famnum("recensement")
     assert re.search(r"École élémentaire Jean Zay\s+7\b", sortie) and re.search(r"Collège Lucie Aubrac\s+7\b", sortie)
 
-    # 5. publier before any period has ended (today is before the end of the census's quarter)
-    sortie = p.famnum("publier", "--au", "15/12/2026")
+    # 5. publier before any period has ended (today is before the end of the census's quarter), by the famnum
+    # installed from the wheel: the site in every language, from the package's data only
+    sortie = p.famnum_de_la_roue(famnum_installe, "publier", "--au", "15/12/2026")
     assert "Aucune période terminée" in sortie and sortie.count("Publié") == 1
     assert "Publication prête" not in sortie and "site/index.html" in sortie  # one closing line, the site's page
     assert "Aucune évaluation n'est encore publiée" in (racine / "site/evaluation/index.html").read_text(encoding="utf-8")
-    assert (racine / "site/tutoriels/index.html").is_file()
+    for langue in ("", "ar/", "tr/", "en/"):
+        for page in ("index.html", "evaluation/index.html", "tutoriels/index.html"):
+            assert (racine / "site" / langue / page).is_file(), langue + page
+    assert not (DEPOT / "scripts" / "famnum" / "modele" / "site").exists()
 
     # 6. the diagnostic interviews, asking only what each census line did not bring
     for identifiant in recensees[:A_DIAGNOSTIQUER]:
