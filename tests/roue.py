@@ -22,13 +22,25 @@ def dossier_partage(basetemp: Path) -> Path:
     return racine / "famnum-roue"
 
 
+def _construire_hors_du_depot(dossier: Path) -> Path:
+    """setuptools' configuration (read from DIST_EXTRA_CONFIG) that builds in `dossier`, not in the checkout's
+    build/ and scripts/famnum.egg-info: what an earlier build left there (a module since removed or renamed) would
+    go into the wheel, which a clean clone's (CI's) does not have."""
+    config = dossier / "construction.cfg"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"[build]\nbuild_base = {dossier / 'build'}\n[bdist_wheel]\nbdist_dir = {dossier / 'bdist'}\n"
+                      f"[egg_info]\negg_base = {dossier}\n", encoding="utf-8")
+    return config
+
+
 def installer_la_roue(dossier: Path) -> Path:
     """Build the wheel and install it in a fresh venv under `dossier`; return the venv. Its dependencies are
     those of the test's own environment (a .pth line to its site-packages, never its famnum), to spare a
     download of every dependency; the wheel is built by the test environment's setuptools (a dev
     dependency), not one downloaded per run."""
     construit = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                                "-w", str(dossier / "dist"), str(DEPOT)], capture_output=True, text=True)
+                                "-w", str(dossier / "dist"), str(DEPOT)], capture_output=True, text=True,
+                               env={**os.environ, "DIST_EXTRA_CONFIG": str(_construire_hors_du_depot(dossier))})
     assert construit.returncode == 0, construit.stdout + construit.stderr
     roue = next((dossier / "dist").glob("famnum-*.whl"))
     env_virtuel = dossier / "venv"

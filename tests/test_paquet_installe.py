@@ -71,10 +71,12 @@ def fichiers_du_paquet(dossier: Path) -> dict[str, bytes]:
 
 def test_la_roue_porte_chaque_fichier_du_paquet(famnum_installe):
     """Every file of scripts/famnum/ (code, templates, catalogues, and the model its links point to) is in the
-    installed package, the same bytes: a new data file that pyproject.toml's package-data forgets is named."""
+    installed package, the same bytes: a new data file that pyproject.toml's package-data forgets is named. And
+    nothing else: a module removed or renamed, that an earlier build left in the checkout, is not shipped."""
     installe = next((famnum_installe / "lib").glob("python3*/site-packages/famnum"))
     attendus, trouves = fichiers_du_paquet(DEPOT / "scripts" / "famnum"), fichiers_du_paquet(installe)
     assert sorted(attendus.keys() - trouves.keys()) == []
+    assert sorted(trouves.keys() - attendus.keys()) == []
     assert [nom for nom in attendus if attendus[nom] != trouves[nom]] == []
 
 
