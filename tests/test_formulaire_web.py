@@ -141,8 +141,11 @@ def test_rien_de_personnel_dans_les_journaux_du_serveur(client, coffre, caplog):
 
 # --- the follow-up questionnaire (suivi) and the journal ----------------------------------------
 
+# The day the suivi is dated, taken once when the module is imported: maybe the day before a test runs (a suite
+# that crosses midnight), so a test expects this day, never date.today() again.
+JOUR_DU_SUIVI = date.today()
 SUIVI = {  # on the day: the dossiers of tests/fabrique.py are diagnosed today
-    "date": date.today().strftime("%d/%m/%Y"), "par": "référente PRE Sablons", "details.temps": "T3",
+    "date": JOUR_DU_SUIVI.strftime("%d/%m/%Y"), "par": "référente PRE Sablons", "details.temps": "T3",
     "details.famille.usage_hebdomadaire": "souvent", "details.famille.connexion_ent": "parfois",
     "details.famille.internet_maison": "oui", "details.famille.demarche_seul_faite": "non",
     "details.ecole.repondant": "professeur_principal", "details.ecole.devoirs_en_ligne": "toujours",
@@ -179,7 +182,7 @@ def test_un_suivi_enregistre_est_un_evenement_du_journal(client, coffre, enregis
     assert r.headers["Location"] == f"/{JETON}/dossier/{enregistre['id']}?suivi=T3"
     relu = Coffre(coffre.territoire).lire(enregistre["id"])
     assert relu["journal"][-1] == {
-        "type": "suivi", "date": date.today().isoformat(), "par": "référente PRE Sablons",
+        "type": "suivi", "date": JOUR_DU_SUIVI.isoformat(), "par": "référente PRE Sablons",
         "details": {"temps": "T3",
                     "famille": {"usage_hebdomadaire": "souvent", "connexion_ent": "parfois",
                                 "internet_maison": True, "demarche_seul_faite": False},
