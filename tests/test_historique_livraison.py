@@ -11,7 +11,9 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
+from famnum.attribution.decisions import modele_decisions
 from famnum.attribution.parc import etat_du_parc
+from famnum.attribution.seance_commission import ouvrir_seance
 from famnum.attribution.stock import charger_stock
 from famnum.cli import main
 from famnum.dossiers import Coffre, evenement
@@ -34,9 +36,12 @@ def _git(racine, *arguments: str) -> str:
 
 
 def _accorder(coffre, lot) -> tuple[dict, str]:
-    """The commission's session, then the decisions as proposed: one family granted a stock device."""
-    _famnum("attribution", "commission", "--date", "15/10/2025")
-    _famnum("attribution", "decider", "--fichier", str(coffre.territoire.prive / "decisions-2025-10-15.yaml"))
+    """The commission's session, then the decisions as proposed: one family granted a stock device. The
+    model of the decisions is written as `famnum attribution commission` writes it, without the session's
+    pseudonymised document and its PDF (test_attribution reads them)."""
+    seance = ouvrir_seance(coffre, date(2025, 10, 15))
+    decisions = modele_decisions(seance.proposition, coffre.territoire.prive / "decisions-2025-10-15.yaml")
+    _famnum("attribution", "decider", "--fichier", str(decisions))
     accordee = next(d for d in (coffre.lire(x["id"]) for x in lot) if d["journal"][-1]["details"].get("reserves"))
     return accordee, accordee["journal"][-1]["details"]["reserves"][0]
 

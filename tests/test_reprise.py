@@ -79,7 +79,9 @@ def modele(tmp_path_factory):
 
 @pytest.fixture
 def copie(modele, tmp_path):
-    shutil.copytree(modele, tmp_path / "c", symlinks=True)
+    """The model's own copy for one test: `cp -a` (0.02 CPU-s; shutil.copytree, a Python call per file of the
+    repository, 0.06)."""
+    subprocess.run(["cp", "-a", str(modele), str(tmp_path / "c")], check=True)
     return tmp_path / "c"
 
 
