@@ -251,20 +251,37 @@ async def _onglet(context) -> tuple:
     return page, erreurs, noter_problemes(page)
 
 
-async def _visiter(base: str, chemins: list[str], avec_axe: set[str], desktop: set[str], captures: dict[str, str]):
+async def _lire_depuis_le_disque(page, erreurs, problemes, url: str) -> dict:
+    """A page read from the disk (file://): what its scripts ask for and what they report."""
+    erreurs.clear()
+    problemes.clear()
+    await page.goto(url, wait_until="load")
+    await page.evaluate(MESURE_JS)  # the same wait after the load as a page visited over HTTP
+    return {"erreurs_js": list(erreurs), "problemes": list(problemes)}
+
+
+async def _visiter(base: str, chemins: list[str], avec_axe: set[str], desktop: set[str], captures: dict[str, str],
+                   disque: tuple[str, list[str]]):
+    """Every page of `chemins` over HTTP from `base`, and the pages `disque` names read from the disk
+    (its file:// base, its paths)."""
     from playwright.async_api import async_playwright
 
     resultats: dict[str, dict] = {}
+    sur_disque: dict[str, dict] = {}
     externes: list[str] = []
     vus: dict[tuple[str, int], set[str]] = {}  # looks of text judged for contrast, by language and width
+    base_disque, depuis_le_disque = disque
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         # axe (570 kB of script) is compiled only on the pages it judges: their own context
         contextes = {avec: await browser.new_context(viewport=PHONE) for avec in (False, True)}
         await contextes[True].add_init_script(axe_source())
         for context in contextes.values():
-            context.on("request", lambda r: None if r.url.startswith((base, "data:")) else externes.append(r.url))
+            context.on("request", lambda r: None if r.url.startswith((base, base_disque, "data:"))
+                       else externes.append(r.url))
         file: asyncio.Queue[str] = asyncio.Queue()
+        for chemin in depuis_le_disque:
+            file.put_nowait(base_disque + chemin)
         for chemin in chemins:
             file.put_nowait(chemin)
 
@@ -272,6 +289,9 @@ async def _visiter(base: str, chemins: list[str], avec_axe: set[str], desktop: s
             onglets = {avec: await _onglet(context) for avec, context in contextes.items()}
             while not file.empty():
                 chemin = file.get_nowait()
+                if chemin.startswith(base_disque):
+                    sur_disque[chemin[len(base_disque):]] = await _lire_depuis_le_disque(*onglets[False], chemin)
+                    continue
                 page, erreurs, problemes = onglets[chemin in avec_axe or chemin in desktop]
                 erreurs.clear()
                 problemes.clear()
@@ -303,7 +323,7 @@ async def _visiter(base: str, chemins: list[str], avec_axe: set[str], desktop: s
 
         await asyncio.gather(*(travailleur() for _ in range(CONCURRENCE)))
         await browser.close()
-    return resultats, externes
+    return resultats, externes, sur_disque
 
 
 def langue_de(chemin: str) -> str:
@@ -327,6 +347,25 @@ def sortes_de_pages(chemins: list[str]) -> dict[tuple[str, ...], list[str]]:
             sorte = (langue, parties[0], str(len(parties)), str(parties[-1] == "index.html"))
         sortes.setdefault(sorte, []).append(chemin)
     return sortes
+
+
+def lus_depuis_le_disque(chemins: list[str]) -> list[str]:
+    """Pages also read from the disk (file://), where the theme's and famnum's scripts behave otherwise
+    than over HTTP (the search index, the worker's shim): in French the first page of each kind
+    (sortes_de_pages: what the theme mounts on its content), in each other language the first page of
+    each depth, index or not (what differs by language: the page's settings, its search index, relative
+    to its depth). Every other URL a page names is checked on the disk without a browser
+    (test_site_construction.test_no_broken_internal_link, test_site_leger's URLs from the root of the
+    disk), and every page is visited over HTTP. 404.html is not: its links are absolute, for a server."""
+    premieres: dict[tuple, str] = {}
+    for sorte, pages in sortes_de_pages([c for c in chemins if c != "404.html"]).items():
+        premieres.setdefault(sorte if sorte[0] == "fr" else profondeur_de(pages[0]), pages[0])
+    return sorted(premieres.values())
+
+
+def profondeur_de(chemin: str) -> tuple[str, int, bool]:
+    """A page's language, depth in the site (its language's folder included) and whether it is an index."""
+    return langue_de(chemin), chemin.count("/"), chemin.endswith("index.html")
 
 
 def _avec_axe(chemins: list[str]) -> set[str]:
@@ -363,7 +402,8 @@ def visite(site, serveur) -> dict:
     if sheet:
         captures[sheet] = "fiche-atelier-360.png"
     debut = time.perf_counter()
-    resultats, externes = asyncio.run(_visiter(serveur, chemins, _avec_axe(chemins), _echantillon(chemins),
-                                               captures))
+    disque = (site.resolve().as_uri() + "/", lus_depuis_le_disque(chemins))
+    resultats, externes, sur_disque = asyncio.run(_visiter(serveur, chemins, _avec_axe(chemins), _echantillon(chemins),
+                                                           captures, disque))
     return {"pages": resultats, "externes": externes, "secondes": time.perf_counter() - debut,
-            "base": serveur}
+            "base": serveur, "disque": sur_disque}

@@ -6,6 +6,7 @@ import logging
 import threading
 
 import pytest
+from playwright.sync_api import expect
 
 from famnum.collecte.web import creer_app
 from famnum.dossiers import Coffre
@@ -253,15 +254,14 @@ def test_le_resume_prend_le_focus_et_ses_liens_menent_aux_champs(serveur, page, 
     _remplir(page, {**reste, "adresse.code_postal": "7210", "adresse.ligne": "1 rue Imaginaire", "adresse.commune": "Le Mans"})
     with page.expect_navigation():
         page.get_by_role("button", name="Enregistrer").last.click()
-    page.wait_for_selector("#resume")
-    assert page.evaluate("document.activeElement.id") == "resume"  # read first by a screen reader
+    expect(page.locator("#resume")).to_be_focused()  # read first by a screen reader
     assert page.title().startswith("Erreur : ")
     assert _axe(page) == []
     for largeur in (360, 1280):
         page.set_viewport_size({"width": largeur, "height": 900})
         page.screenshot(path=str(CAPTURES / f"formulaire-resume-{largeur}.png"))
     page.locator("#resume a").first.click()
-    assert page.evaluate("document.activeElement.id") == "c-adresse-code_postal"
+    expect(page.locator("#c-adresse-code_postal")).to_be_focused()
     assert page.locator("#resume a").nth(1).get_attribute("href") == "#c-foyer-nb_adultes"
     assert coffre.identifiants() == set()
 

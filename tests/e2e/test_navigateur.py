@@ -10,7 +10,7 @@ import pytest
 from famnum.site import construction
 
 from .conftest import (AXE_CONTRASTE_NEUF_JS, AXE_TAGS, CAPTURES, CHROMIUM, CHROMIUM_ARGS, PHONE, SANS_TRANSITION,
-                       axe_source, langue_de, sortes_de_pages)
+                       axe_source, langue_de, profondeur_de, sortes_de_pages)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.site_partage, pytest.mark.lent]
 
@@ -33,10 +33,24 @@ def test_no_request_leaves_the_machine(visite):
 
 
 def test_no_404_and_no_console_error_over_http(visite):
-    """Every page over HTTP (issue 17): no request ends in an error, nothing in the console. The same
-    over file:// is tests/e2e/test_site_leger.py's."""
+    """Every page over HTTP (issue 17): no request ends in an error, nothing in the console."""
     problemes = {c: m["problemes"] for c, m in visite["pages"].items() if m["problemes"]}
     assert not problemes, f"{len(problemes)} pages : {dict(list(problemes.items())[:5])}"
+
+
+def test_no_404_and_no_console_error_from_the_disk(visite):
+    """The pages read from the disk (file://, a site handed out on a USB stick; issue 17), where the scripts
+    behave otherwise than over HTTP: no request fails, nothing in the console, no JavaScript error."""
+    problemes = {c: m for c, m in visite["disque"].items() if m["problemes"] or m["erreurs_js"]}
+    assert not problemes, f"{len(problemes)} pages : " + json.dumps(problemes, ensure_ascii=False, indent=1)[:3000]
+
+
+def test_the_disk_is_read_on_each_kind_in_french_and_each_depth_in_each_language(visite):
+    """conftest.lus_depuis_le_disque: every French kind of page, and in each language every depth of its
+    pages, index or not, are read from the disk."""
+    lus, pages = list(visite["disque"]), [c for c in visite["pages"] if c != "404.html"]
+    assert {s for s in sortes_de_pages(lus) if s[0] == "fr"} == {s for s in sortes_de_pages(pages) if s[0] == "fr"}
+    assert {profondeur_de(c) for c in lus} == {profondeur_de(c) for c in pages}
 
 
 def test_no_javascript_error(visite):
