@@ -41,7 +41,7 @@ def _interdire_sync(monkeypatch) -> None:
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="Linux : syncfs")
 def test_plusieurs_fichiers_synchronises_par_syncfs_du_territoire(territoire, monkeypatch):
     libc = _SyncfsObserve(0)
-    monkeypatch.setattr(ecriture, "_LIBC", libc)
+    monkeypatch.setattr(ecriture, "_libc", lambda: libc)
     _interdire_sync(monkeypatch)
     ecriture.enregistrer(territoire.racine, _pages(territoire.racine), "Notes de l'équipe")
     assert libc.dossiers == [territoire.racine / ".git" / "famnum" / "attente"]
@@ -51,7 +51,7 @@ def test_plusieurs_fichiers_synchronises_par_syncfs_du_territoire(territoire, mo
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="Linux : syncfs")
 def test_un_syncfs_refuse_arrete_l_operation_sans_rien_ecrire(territoire, monkeypatch):
-    monkeypatch.setattr(ecriture, "_LIBC", _SyncfsObserve(-1))
+    monkeypatch.setattr(ecriture, "_libc", lambda: _SyncfsObserve(-1))
     _interdire_sync(monkeypatch)
     avant = depot.tete(territoire.racine)
     with pytest.raises(OSError) as erreur:
@@ -67,4 +67,14 @@ def test_la_libc_du_systeme_a_syncfs_sous_linux():
     """The real C library: on Linux the flush is syncfs, not the fallback."""
     if not Path("/proc/self/fd").is_dir():
         pytest.skip("Linux : syncfs")
-    assert hasattr(ecriture._LIBC, "syncfs")
+    assert hasattr(ecriture._libc(), "syncfs")
+
+
+def test_ctypes_n_est_charge_que_pour_un_syncfs():
+    """A command that only reads (famnum verifier, the git hook) imports ecriture through dossiers.py but
+    never flushes: ctypes (about 2 ms to import) is loaded by the flush itself, not at the module's top."""
+    import ast
+
+    arbre = ast.parse(Path(ecriture.__file__).read_text(encoding="utf-8"))
+    en_tete = [a.name for n in arbre.body if isinstance(n, ast.Import) for a in n.names]
+    assert "fcntl" in en_tete and "ctypes" not in en_tete

@@ -18,8 +18,8 @@ recovery key was never shown — restores HEAD's versions); after the commit it 
 """
 from __future__ import annotations
 
-import ctypes
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -34,7 +34,15 @@ from .erreurs import FamnumError, a_faire
 
 TERMINER, ANNULER = "terminer", "annuler"
 SYNCHRONISER_UN_A_UN = 8  # below this many files, fsync each; above, one syncfs() flushes them all
-_LIBC = ctypes.CDLL(None, use_errno=True)
+
+
+@functools.cache
+def _libc():
+    """The C library, loaded the first time a write flushes many files (syncfs): a command that only
+    reads (famnum verifier, the git hook) never loads ctypes."""
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True)
 
 
 @dataclass(frozen=True)
@@ -78,12 +86,14 @@ def _ecrire_fichier(chemin: Path, contenu: bytes, synchroniser: bool) -> None:
 def _synchroniser_systeme_de_fichiers(dossier: Path) -> None:
     """Flushes the file system that holds `dossier` (Linux syncfs): every staged file at once, without
     the rest of the machine's pending writes that os.sync() would wait for. Elsewhere, os.sync()."""
-    syncfs = getattr(_LIBC, "syncfs", None)
+    syncfs = getattr(_libc(), "syncfs", None)
     descripteur = os.open(dossier, os.O_RDONLY | os.O_DIRECTORY)
     try:
         if syncfs is None:
             os.sync()
         elif syncfs(descripteur) != 0:  # a write the disk refused: the operation must not go on
+            import ctypes
+
             numero = ctypes.get_errno()
             raise OSError(numero, os.strerror(numero), str(dossier))
     finally:
