@@ -187,9 +187,9 @@ def test_les_premieres_semaines_d_un_territoire(machine_neuve, famnum_installe, 
     # nothing personal in clear in git's history, the package or the site
     histoire = subprocess.run(["git", "log", "-p", "--all"], cwd=racine, capture_output=True, encoding="utf-8",
                               errors="ignore").stdout
+    publics = {fichier: fichier.read_text(encoding="utf-8", errors="ignore")  # each file read once, not once a name
+               for dossier_public in ("build/public", "site") for fichier in (racine / dossier_public).rglob("*")
+               if fichier.suffix in (".html", ".csv", ".json", ".md", ".txt")}
     for nom in NOMS:
         assert nom not in histoire, nom
-        for dossier_public in ("build/public", "site"):
-            for fichier_public in (racine / dossier_public).rglob("*"):
-                if fichier_public.suffix in (".html", ".csv", ".json", ".md", ".txt"):
-                    assert nom not in fichier_public.read_text(encoding="utf-8", errors="ignore"), (nom, fichier_public)
+        assert [fichier for fichier, texte in publics.items() if nom in texte] == [], nom
