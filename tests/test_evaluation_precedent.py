@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import socket
 import threading
 
 import pytest
@@ -90,9 +91,11 @@ def test_une_adresse_sans_publication_est_une_premiere_publication(site_publie, 
 
 
 def test_une_adresse_injoignable_arrete_la_publication(tmp_path, monkeypatch):
-    monkeypatch.setenv(precedent.VARIABLE, "http://127.0.0.1:9/donnees/")
-    with refuse("publication.precedente_illisible"):
-        precedent.trouver(tmp_path)
+    with socket.socket() as prise:  # a port of this test's that listens to nothing: a connection is refused
+        prise.bind(("127.0.0.1", 0))  # (a fixed port, 9, answered on a machine that runs a service there)
+        monkeypatch.setenv(precedent.VARIABLE, f"http://127.0.0.1:{prise.getsockname()[1]}/donnees/")
+        with refuse("publication.precedente_illisible"):
+            precedent.trouver(tmp_path)
 
 
 def test_les_configurations_de_ci_relisent_la_publication_en_ligne():
