@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
+from .erreurs import FamnumError
 from .formats import en_ascii
 from .schemas import SchemaFamille
 
@@ -32,6 +33,8 @@ EXTENSIONS_TEXTE = {".html", ".htm", ".xml", ".json", ".csv", ".md", ".txt", ".j
 # and the theme. Any other file of site/ or build/public/ is read as text.
 NON_LUS = (".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf", ".eot")
 COPIES_COMPRESSEES = (".gz", ".br")  # site.leger.precompresser: the same bytes as the file beside them
+REFAIRE_LES_COPIES = ("supprimez le cache des fichiers compressés (rm -r build/cache/compression), puis relancez : "
+                      "chaque copie sera refaite depuis son fichier.")
 MAX_JETONS_NOM = 6
 
 
@@ -384,8 +387,6 @@ def lire(racine: Path, fichiers: list[Path]) -> list[tuple[str, str]]:
 
 def _octets(racine: Path, fichiers: list[Path]):
     """(name, bytes) of each file, or the refusal of the first that cannot be read."""
-    from .erreurs import FamnumError
-
     for fichier in fichiers:
         nom = str(fichier.relative_to(racine))
         try:
@@ -405,7 +406,7 @@ def lire_publie(dossier: Path) -> list[tuple[str, str]]:
     is proved to hold the bytes of the file beside it, which is read (one without that file is read
     decompressed). Refuses a file that cannot be read and a copy that holds anything else."""
     fichiers = sorted(p for p in dossier.rglob("*") if not p.is_dir())
-    copies = [p for p in fichiers if p.suffix in COPIES_COMPRESSEES]
+    copies = [p for p in fichiers if p.suffix.lower() in COPIES_COMPRESSEES]
     lus = dict(_octets(dossier.parent, [p for p in fichiers if p.suffix.lower() not in NON_LUS + COPIES_COMPRESSEES]))
     lus.update(_copies_sans_original(dossier.parent, copies, lus))
     return [(nom, contenu.decode("utf-8", errors="ignore")) for nom, contenu in lus.items()]
@@ -427,12 +428,9 @@ def _copies_sans_original(racine: Path, copies: list[Path], lus: dict[str, bytes
         if cle not in vus:
             vus[cle] = hashlib.sha256(_decompresser(nom, compresse)).digest()
         if vus[cle] != hashlib.sha256(original).digest():
-            from .erreurs import FamnumError
-
             raise FamnumError(f"{nom} n'est pas la copie compressée de {nom[:-3]}, lu par la recherche de données "
                               "personnelles : il pourrait en contenir, rien n'est publié.", code="fuites.copie_differente",
-                              correction="supprimez le cache des fichiers compressés (rm -r build/cache/compression), "
-                                         "puis relancez : chaque copie sera refaite depuis son fichier.")
+                              correction=REFAIRE_LES_COPIES)
     return seules
 
 
@@ -441,12 +439,9 @@ def _decompresser(nom: str, compresse: bytes) -> bytes:
 
     import brotli
 
-    from .erreurs import FamnumError
-
     try:
         return gzip.decompress(compresse) if nom.endswith(".gz") else brotli.decompress(compresse)
     except Exception:  # noqa: BLE001 (gzip, zlib, brotli: each its own error for a damaged content)
         raise FamnumError(f"{nom} ne se décompresse pas : la recherche de données personnelles ne peut pas le lire, "
                           "rien n'est publié.", code="fuites.copie_illisible",
-                          correction="supprimez le cache des fichiers compressés (rm -r build/cache/compression), "
-                                     "puis relancez.") from None
+                          correction=REFAIRE_LES_COPIES) from None
